@@ -1,0 +1,82 @@
+/** Text forms of addresses read from packets: dotted quad, RFC 5952 IPv6, colon-separated MAC. */
+
+export function formatIPv4(bytes: Uint8Array, offset = 0): string {
+  return `${bytes[offset]}.${bytes[offset + 1]}.${bytes[offset + 2]}.${bytes[offset + 3]}`;
+}
+
+/** RFC 5952 §4: lower case, no leading zeros, the longest (first) run of ≥ 2 zero groups as `::`. */
+export function formatIPv6(bytes: Uint8Array, offset = 0): string {
+  const groups: number[] = [];
+  for (let i = 0; i < 8; i++) groups.push((bytes[offset + 2 * i]! << 8) | bytes[offset + 2 * i + 1]!);
+  let bestStart = -1;
+  let bestLength = 1;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) { i++; continue; }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLength) { bestStart = i; bestLength = j - i; }
+    i = j;
+  }
+  // RFC 5952 §5: IPv4-mapped addresses keep the dotted quad.
+  if (bestStart === 0 && bestLength === 5 && groups[5] === 0xffff) {
+    return `::ffff:${formatIPv4(bytes, offset + 12)}`;
+  }
+  const hex = (g: number) => g.toString(16);
+  if (bestStart < 0) return groups.map(hex).join(':');
+  const head = groups.slice(0, bestStart).map(hex).join(':');
+  const tail = groups.slice(bestStart + bestLength).map(hex).join(':');
+  return `${head}::${tail}`;
+}
+
+export function formatMac(bytes: Uint8Array, offset = 0): string {
+  let text = '';
+  for (let i = 0; i < 6; i++) {
+    const byte = bytes[offset + i]!;
+    text += (i ? ':' : '') + (byte < 16 ? '0' : '') + byte.toString(16);
+  }
+  return text;
+}
+
+/** Parses a dotted quad into 4 bytes; null when it is not one. */
+export function parseIPv4(text: string): Uint8Array | null {
+  const parts = text.split('.');
+  if (parts.length !== 4) return null;
+  const bytes = new Uint8Array(4);
+  for (let i = 0; i < 4; i++) {
+    const part = parts[i]!;
+    if (!/^\d{1,3}$/.test(part) || Number(part) > 255) return null;
+    bytes[i] = Number(part);
+  }
+  return bytes;
+}
+
+/** Parses any RFC 4291 §2.2 text form (including `::` and a trailing dotted quad) into 16 bytes. */
+export function parseIPv6(text: string): Uint8Array | null {
+  let work = text;
+  const tailBytes: number[] = [];
+  const lastColon = work.lastIndexOf(':');
+  if (work.includes('.', lastColon)) {
+    const v4 = parseIPv4(work.slice(lastColon + 1));
+    if (!v4) return null;
+    tailBytes.push(...v4);
+    work = work.slice(0, lastColon + 1) + '0:0';
+  }
+  const halves = work.split('::');
+  if (halves.length > 2) return null;
+  const toGroups = (s: string) => (s === '' ? [] : s.split(':'));
+  const head = toGroups(halves[0]!);
+  const tail = halves.length === 2 ? toGroups(halves[1]!) : [];
+  const missing = 8 - head.length - tail.length;
+  if (halves.length === 2 ? missing < 1 : missing !== 0) return null;
+  const groups = [...head, ...Array(halves.length === 2 ? missing : 0).fill('0'), ...tail];
+  const bytes = new Uint8Array(16);
+  for (let i = 0; i < 8; i++) {
+    const g = groups[i]!;
+    if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return null;
+    const value = parseInt(g, 16);
+    bytes[2 * i] = value >> 8;
+    bytes[2 * i + 1] = value & 0xff;
+  }
+  if (tailBytes.length) bytes.set(tailBytes, 12);
+  return bytes;
+}

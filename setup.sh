@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# One-time (idempotent) set-up on Debian with Node 20: system packages, npm dependencies, build.
+# Run as root (or with sudo available). Used by both README commands and by .ci/run.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+
+# Debian packages: libpcap-dev to build `cap`; the rest are for the live-capture and lab tests
+# (iproute2 namespaces, FRR routers, tcpdump) and the browser tests (chromium).
+need=()
+for pkg in libpcap-dev iproute2 frr tcpdump ethtool; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${need[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# Native addons build against Node's own headers (no download possible here).
+if [ -f /usr/include/node/node.h ]; then export npm_config_nodedir=/usr; fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+npm run --silent build
