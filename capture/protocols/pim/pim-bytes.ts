@@ -1,0 +1,9 @@
+/** Big-endian reads for PIM fields; callers check lengths first (every decoder does, before reading). */
+
+export function readUint16(bytes: Uint8Array, offset: number): number {
+  return (bytes[offset]! << 8) | bytes[offset + 1]!;
+}
+
+export function readUint32(bytes: Uint8Array, offset: number): number {
+  return ((bytes[offset]! << 24) | (bytes[offset + 1]! << 16) | (bytes[offset + 2]! << 8) | bytes[offset + 3]!) >>> 0;
+}
