@@ -1,0 +1,108 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { decodePim, type PimRegister } from '../../../capture/protocols/pim.js';
+import { encodePim, ipv4Packet, ipv6Packet, IPV6_ENDS, type EncodedPim, type IpEnds } from '../../helpers/encode-pim.js';
+
+/** Registers are unicast from the DR to the RP. */
+const DR_TO_RP_V4: IpEnds = { src: '10.0.0.1', dst: '10.255.0.1' };
+const DR_TO_RP_V6: IpEnds = { src: '2001:db8::1', dst: '2001:db8:ff::1' };
+const UDP_DATAGRAM = [0x13, 0x88, 0x13, 0x89, 0, 12, 0, 0, 0xde, 0xad, 0xbe, 0xef];
+
+function decodeRegister({ bytes, ip }: EncodedPim): PimRegister {
+  const result = decodePim(bytes, ip);
+  assert.ok(result.ok, JSON.stringify(!result.ok && result.error));
+  assert.ok(result.value.kind === 'pim.register' || result.value.kind === 'pim.null-register');
+  return result.value as PimRegister;
+}
+
+test('register carrying an IPv4 UDP packet', () => {
+  const inner = ipv4Packet('192.168.1.10', '239.1.2.3', 17, UDP_DATAGRAM);
+  assert.deepEqual(decodeRegister(encodePim({ kind: 'pim.register', inner }, DR_TO_RP_V4)), {
+    kind: 'pim.register',
+    checksum: 'good',
+    checksumCoverage: 'header',
+    border: false,
+    nullRegister: false,
+    innerFamily: 4,
+    innerSource: '192.168.1.10',
+    innerGroup: '239.1.2.3',
+    innerProtocol: 17,
+    innerLength: 32,
+  });
+});
+
+test('register over IPv6 carrying an IPv6 packet, with the border bit', () => {
+  const inner = ipv6Packet('2001:db8:1::10', 'ff3e::8000:1', 17, UDP_DATAGRAM);
+  const register = decodeRegister(encodePim({ kind: 'pim.register', border: true, inner }, DR_TO_RP_V6));
+  assert.equal(register.checksum, 'good');
+  assert.equal(register.checksumCoverage, 'header');
+  assert.equal(register.border, true);
+  assert.deepEqual(
+    [register.innerFamily, register.innerSource, register.innerGroup, register.innerProtocol, register.innerLength],
+    [6, '2001:db8:1::10', 'ff3e::8000:1', 17, 52],
+  );
+});
+
+test('null-register: N bit set, dummy IPv4 or IPv6 header only', () => {
+  const v4 = decodeRegister(encodePim({ kind: 'pim.register', nullRegister: true, inner: ipv4Packet('192.168.1.10', '239.1.2.3', 0, []) }, DR_TO_RP_V4));
+  assert.equal(v4.kind, 'pim.null-register');
+  assert.equal(v4.nullRegister, true);
+  assert.deepEqual([v4.innerSource, v4.innerGroup, v4.innerLength], ['192.168.1.10', '239.1.2.3', 20]);
+  const v6 = decodeRegister(encodePim({ kind: 'pim.register', nullRegister: true, inner: ipv6Packet('2001:db8::5', 'ff3e::1', 59, []) }, DR_TO_RP_V6));
+  assert.equal(v6.kind, 'pim.null-register');
+  assert.deepEqual([v6.innerFamily, v6.innerSource, v6.innerGroup, v6.innerLength], [6, '2001:db8::5', 'ff3e::1', 40]);
+});
+
+test('a checksum over the whole register is accepted and reported as such, over IPv4 and IPv6', () => {
+  const inner = ipv4Packet('192.168.1.10', '239.1.2.3', 17, UDP_DATAGRAM);
+  for (const ends of [DR_TO_RP_V4, DR_TO_RP_V6, IPV6_ENDS]) {
+    const register = decodeRegister(encodePim({ kind: 'pim.register', inner }, ends, { registerCoverage: 'message' }));
+    assert.equal(register.checksum, 'good');
+    assert.equal(register.checksumCoverage, 'message');
+  }
+});
+
+test('a register checksum matching neither rule is bad-checksum, citing the header rule', () => {
+  const { bytes, ip } = encodePim({ kind: 'pim.register', inner: ipv4Packet('192.168.1.10', '239.1.2.3', 17, UDP_DATAGRAM) }, DR_TO_RP_V4);
+  const carried = (bytes[2]! << 8) | bytes[3]!;
+  bytes[3] ^= 0x01;
+  const result = decodePim(bytes, ip);
+  assert.ok(!result.ok);
+  assert.equal(result.error.code, 'bad-checksum');
+  assert.equal(result.error.offset, 2);
+  assert.equal(result.error.reason, `expected 0x${carried.toString(16).padStart(4, '0')}, got 0x${(carried ^ 1).toString(16).padStart(4, '0')}`);
+});
+
+test('a register cut by the capture decodes from its inner header when the header checksum holds', () => {
+  const payload = new Array(1000).fill(0x5a);
+  const { bytes, ip } = encodePim({ kind: 'pim.register', inner: ipv4Packet('192.168.1.10', '239.1.2.3', 17, payload) }, DR_TO_RP_V4);
+  const cut = bytes.subarray(0, 8 + 20 + 8);
+  const register = decodePim(cut, { ...ip, payloadLengthOnWire: bytes.length });
+  assert.ok(register.ok);
+  assert.deepEqual([register.value.checksum, (register.value as PimRegister).innerLength], ['good', 1020]);
+
+  const wholeMessageSum = encodePim({ kind: 'pim.register', inner: ipv4Packet('192.168.1.10', '239.1.2.3', 17, payload) }, DR_TO_RP_V4, { registerCoverage: 'message' });
+  const unverified = decodePim(wholeMessageSum.bytes.subarray(0, 36), { ...ip, payloadLengthOnWire: wholeMessageSum.bytes.length });
+  assert.ok(unverified.ok);
+  assert.deepEqual([unverified.value.checksum, (unverified.value as PimRegister).checksumCoverage], ['unverified', 'unknown']);
+});
+
+test('a data register shorter than its inner packet says is truncated; inner errors are reported at PIM offsets', () => {
+  const short = encodePim({ kind: 'pim.register', inner: ipv4Packet('192.168.1.10', '239.1.2.3', 17, UDP_DATAGRAM, 100) }, DR_TO_RP_V4);
+  const truncatedResult = decodePim(short.bytes, short.ip);
+  assert.deepEqual(!truncatedResult.ok && [truncatedResult.error.code, truncatedResult.error.offset], ['truncated', 8]);
+
+  const badInnerChecksum = ipv4Packet('192.168.1.10', '239.1.2.3', 17, UDP_DATAGRAM);
+  badInnerChecksum[10] ^= 0xff;
+  const inner = encodePim({ kind: 'pim.register', inner: badInnerChecksum }, DR_TO_RP_V4);
+  const innerResult = decodePim(inner.bytes, inner.ip);
+  assert.deepEqual(!innerResult.ok && [innerResult.error.code, innerResult.error.offset], ['bad-checksum', 18]);
+
+  const notIp = encodePim({ kind: 'pim.register', inner: Uint8Array.of(0x50, 0, 0, 0) }, DR_TO_RP_V4);
+  const notIpResult = decodePim(notIp.bytes, notIp.ip);
+  assert.deepEqual(!notIpResult.ok && [notIpResult.error.code, notIpResult.error.offset], ['bad-value', 8]);
+
+  const empty = encodePim({ kind: 'pim.register', inner: new Uint8Array(0) }, DR_TO_RP_V4);
+  const emptyResult = decodePim(empty.bytes, empty.ip);
+  assert.deepEqual(!emptyResult.ok && [emptyResult.error.code, emptyResult.error.offset], ['truncated', 8]);
+});
