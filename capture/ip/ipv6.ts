@@ -72,6 +72,9 @@ export function decodeIPv6(bytes: Uint8Array): Decoded<IPv6Packet> {
   const version = bytes[0]! >> 4;
   if (version !== 6) return fail('ipv6', 'bad-version', 0, `version ${version}, expected 6`);
   const payloadLength = (bytes[OFFSET_PAYLOAD_LENGTH]! << 8) | bytes[OFFSET_PAYLOAD_LENGTH + 1]!;
+  if (payloadLength === 0 && bytes[OFFSET_NEXT_HEADER] === HOP_BY_HOP) {
+    return fail('ipv6', 'unsupported', OFFSET_PAYLOAD_LENGTH, 'payload length 0 with a Hop-by-Hop header: a jumbogram (RFC 2675)');
+  }
   const declaredEnd = FIXED_HEADER_LENGTH + payloadLength;
   const end = Math.min(declaredEnd, bytes.length);
 
