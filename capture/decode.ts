@@ -1,0 +1,132 @@
+/**
+ * Follows one frame down the layers: link → IPv4/IPv6 → IGMP, MLD, PIM or multicast data.
+ *
+ * Classification (the `kind` of every record): IGMP (IPv4 protocol 2), MLD (ICMPv6 types 130,
+ * 131, 132, 143) and PIM (protocol 103) are control, whatever their destination (Register,
+ * Register-Stop and C-RP-Advertisement are unicast). Any other IPv4 packet to 224.0.0.0/4 or
+ * IPv6 packet to ff00::/8 is multicast data. Everything else is `other`.
+ *
+ * Never throws: a frame that cannot be decoded becomes a FrameError naming the layer and reason.
+ */
+import type { DecodeError } from './decode-error.js';
+import type { Frame } from './frame.js';
+import { frameTime } from './frame.js';
+import { decodeLink, ETHERTYPE_IPV4, ETHERTYPE_IPV6 } from './link/link.js';
+import { decodeIPv4, type IPv4Packet } from './ip/ipv4.js';
+import { decodeIPv6, type IPv6Packet } from './ip/ipv6.js';
+import { decodeIgmp, type IgmpMessage } from './protocols/igmp.js';
+import { decodeMld, type MldMessage } from './protocols/mld.js';
+import { decodePim, type PimMessage } from './protocols/pim.js';
+import { decodeMulticastData, type MulticastData } from './protocols/multicast-data.js';
+import { macMatchesGroup } from './addresses.js';
+
+const IP_PROTOCOL_IGMP = 2;
+const IP_PROTOCOL_ICMPV6 = 58;
+const IP_PROTOCOL_PIM = 103;
+
+/** A frame that is not IGMP, MLD, PIM or multicast data: counted, not analyzed. */
+export interface OtherTraffic {
+  kind: 'other';
+  /** What it is, as far as we looked: `ethertype-0x0806`, `ipv4-proto-89`, `igmp-dvmrp`, `icmpv6-135`, `fragment`. */
+  protocol: string;
+}
+
+export type ControlMessage = Exclude<IgmpMessage | MldMessage | PimMessage, { kind: 'other' }>;
+export type PacketMessage = ControlMessage | MulticastData | OtherTraffic;
+
+export interface IpSummary {
+  family: 4 | 6;
+  src: string;
+  dst: string;
+  /** TTL or hop limit. */
+  ttl: number;
+  /** Router Alert option present (RFC 2113 / RFC 2711). */
+  routerAlert: boolean;
+}
+
+export interface Packet {
+  frame: number;
+  time: number;
+  link: string;
+  srcMac: string | null;
+  dstMac: string | null;
+  vlans: number[];
+  ip: IpSummary | null;
+  message: PacketMessage;
+  /** Multicast data whose destination MAC is not the group's mapped MAC (RFC 1112 §6.4, RFC 2464 §7). */
+  macMismatch: boolean;
+}
+
+export interface FrameError {
+  frame: number;
+  time: number;
+  link: string;
+  error: DecodeError;
+}
+
+export type FrameResult = { ok: true; packet: Packet } | { ok: false; error: FrameError };
+
+export function decodeFrame(frame: Frame): FrameResult {
+  const time = frameTime(frame);
+  const failed = (error: DecodeError): FrameResult => ({ ok: false, error: { frame: frame.number, time, link: frame.link, error } });
+
+  const link = decodeLink(frame.linkType, frame.data);
+  if (!link.ok) return failed(link.error);
+  const { srcMac, dstMac, vlans, etherType, payload } = link.value;
+  const packet = (ip: IpSummary | null, message: PacketMessage, macMismatch = false): FrameResult => ({
+    ok: true,
+    packet: { frame: frame.number, time, link: frame.link, srcMac, dstMac, vlans, ip, message, macMismatch },
+  });
+
+  let ip: IPv4Packet | IPv6Packet;
+  if (etherType === ETHERTYPE_IPV4) {
+    const decoded = decodeIPv4(payload);
+    if (!decoded.ok) return failed(decoded.error);
+    ip = decoded.value;
+    if (ip.checksum === 'bad') return failed({ layer: 'ipv4', code: 'bad-checksum', offset: 10, reason: 'IPv4 header checksum is wrong' });
+  } else if (etherType === ETHERTYPE_IPV6) {
+    const decoded = decodeIPv6(payload);
+    if (!decoded.ok) return failed(decoded.error);
+    ip = decoded.value;
+  } else {
+    return packet(null, { kind: 'other', protocol: `ethertype-0x${etherType.toString(16).padStart(4, '0')}` });
+  }
+
+  const summary: IpSummary = {
+    family: ip.version,
+    src: ip.src,
+    dst: ip.dst,
+    ttl: ip.version === 4 ? ip.ttl : ip.hopLimit,
+    routerAlert: ip.routerAlert !== null,
+  };
+  const protocol = ip.version === 4 ? ip.protocol : ip.nextHeader;
+  const multicastDestination = ip.version === 4 ? (ip.dstBytes[0]! & 0xf0) === 0xe0 : ip.dstBytes[0] === 0xff;
+  const dataOrOther = (otherName: string): FrameResult => {
+    if (!multicastDestination) return packet(summary, { kind: 'other', protocol: otherName });
+    const data = decodeMulticastData(ip);
+    return packet(summary, data, dstMac !== null && !macMatchesGroup(dstMac, data.group));
+  };
+
+  // A fragment of a datagram: only the first holds the upper-layer header, and a control
+  // message split in fragments cannot be checked without reassembly.
+  if (ip.fragment !== null) return dataOrOther('fragment');
+
+  const upper = ip.payload;
+  if (ip.version === 4 && protocol === IP_PROTOCOL_IGMP) {
+    const igmp = decodeIgmp(upper);
+    if (!igmp.ok) return failed(igmp.error);
+    return packet(summary, igmp.value.kind === 'other' ? { kind: 'other', protocol: `igmp-${igmp.value.typeName}` } : igmp.value);
+  }
+  if (protocol === IP_PROTOCOL_PIM) {
+    const pim = decodePim(upper, { family: ip.version, srcBytes: ip.srcBytes, dstBytes: ip.dstBytes });
+    if (!pim.ok) return failed(pim.error);
+    return packet(summary, pim.value.kind === 'other' ? { kind: 'other', protocol: `pim-type-${pim.value.pimType}` } : pim.value);
+  }
+  if (ip.version === 6 && protocol === IP_PROTOCOL_ICMPV6) {
+    const icmp = decodeMld(upper, { srcBytes: ip.srcBytes, dstBytes: ip.dstBytes });
+    if (!icmp.ok) return failed(icmp.error);
+    if (icmp.value.kind !== 'other') return packet(summary, icmp.value);
+    return dataOrOther(`icmpv6-${icmp.value.icmpType}`);
+  }
+  return dataOrOther(`ipv${ip.version}-proto-${protocol}`);
+}

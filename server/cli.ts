@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+/**
+ * mcast — watch IP multicast on a network and explain it.
+ *
+ *   mcast stats FILE... [--json]     counts per link, message kind, group record kind; data flows
+ *   mcast demo                       analyze the bundled sample capture
+ */
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { CliError } from './cli-error.js';
+import { statsCommand } from './commands/stats.js';
+
+export const BUNDLED_SAMPLE = fileURLToPath(new URL('../../samples/pim-sm/pim-sm.pcapng', import.meta.url));
+
+const USAGE = `usage:
+  mcast stats FILE... [--json]   per-link counts of every IGMP/MLD/PIM message kind, decode errors, data flows
+  mcast demo                     the same for the bundled sample capture (${BUNDLED_SAMPLE})`;
+
+type Command = (args: string[]) => Promise<void>;
+
+const COMMANDS: Record<string, Command> = {
+  async stats(args) {
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
+    await statsCommand(positionals, { json: values.json === true });
+  },
+  async demo(args) {
+    parseArgs({ args, allowPositionals: false, options: {} });
+    await statsCommand([BUNDLED_SAMPLE], { json: false });
+  },
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    process.stdout.write(`${USAGE}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  try {
+    if (!command) throw new CliError(`unknown command '${name}'\n${USAGE}`);
+    await command(args);
+    return 0;
+  } catch (error) {
+    // parseArgs reports unknown/invalid options with ERR_PARSE_ARGS_* codes: usage errors.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (error instanceof CliError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
+      process.stderr.write(`mcast: ${(error as Error).message}\n`);
+      return error instanceof CliError ? error.exitCode : 2;
+    }
+    throw error;
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === (await import('node:fs')).realpathSync(process.argv[1])) {
+  process.exitCode = await main(process.argv.slice(2));
+}

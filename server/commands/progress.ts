@@ -1,0 +1,23 @@
+/** A one-line progress bar on stderr, drawn only when stderr is a terminal. */
+export class ProgressBar {
+  private readonly enabled = process.stderr.isTTY === true;
+  private lastDrawn = 0;
+
+  constructor(private readonly totalBytes: number) {}
+
+  update(bytesRead: number, frames: number): void {
+    if (!this.enabled) return;
+    const now = Date.now();
+    if (now - this.lastDrawn < 200) return;
+    this.lastDrawn = now;
+    // Compressed input reads more bytes than the file holds: cap the fraction, keep the counts honest.
+    const fraction = Math.min(1, bytesRead / Math.max(1, this.totalBytes));
+    const width = 30;
+    const filled = Math.round(fraction * width);
+    process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}%  ${frames} frames`);
+  }
+
+  done(): void {
+    if (this.enabled && this.lastDrawn > 0) process.stderr.write('\r\x1b[K');
+  }
+}

@@ -1,0 +1,41 @@
+/** `mcast stats FILE... [--json]`: what the capture holds, per link and message kind. */
+import { StatsCounter, type CaptureStats } from '../../capture/stats.js';
+import { decodeCaptureFiles, describeProblem } from './read-captures.js';
+import { formatTable } from './format-table.js';
+import type { CaptureProblem } from '../../capture/sources/capture-file.js';
+
+export interface StatsOutput extends CaptureStats {
+  problems: CaptureProblem[];
+}
+
+export async function collectStats(paths: string[]): Promise<StatsOutput> {
+  const counter = new StatsCounter();
+  const { problems } = await decodeCaptureFiles(paths, (result) => counter.add(result));
+  return { ...counter.result(), problems };
+}
+
+export function formatStats(stats: StatsOutput): string {
+  const out: string[] = [];
+  out.push(`${stats.frames} frames, ${stats.decodeErrors} decode errors, ${Object.keys(stats.links).length} links`);
+  for (const [name, link] of Object.entries(stats.links)) {
+    out.push('', `link ${name}: ${link.frames} frames${link.decodeErrors ? `, ${link.decodeErrors} decode errors` : ''}`);
+    const rows: (string | number)[][] = Object.entries(link.messages).sort().map(([kind, count]) => [kind, count ?? 0]);
+    rows.push(...Object.entries(link.records).sort().map(([kind, count]) => [`  record ${kind}`, count ?? 0]));
+    out.push(formatTable(['message', 'count'], rows));
+  }
+  if (stats.flows.length > 0) {
+    out.push('', 'multicast data flows');
+    out.push(formatTable(['link', 'source', 'group', 'packets', 'bytes'], stats.flows.map((f) => [f.link, f.source, f.group, f.packets, f.bytes])));
+  }
+  if (stats.errors.length > 0) {
+    out.push('', 'decode errors');
+    out.push(formatTable(['reason', 'count', 'first frames'], stats.errors.map((e) => [e.reason, e.count, e.firstFrames.join(' ')])));
+  }
+  for (const problem of stats.problems) out.push('', `warning: ${describeProblem(problem)}`);
+  return out.join('\n');
+}
+
+export async function statsCommand(paths: string[], options: { json: boolean }): Promise<void> {
+  const stats = await collectStats(paths);
+  process.stdout.write(options.json ? `${JSON.stringify(stats, null, 2)}\n` : `${formatStats(stats)}\n`);
+}
