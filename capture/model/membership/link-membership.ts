@@ -291,8 +291,10 @@ export class LinkMembership {
     }
     if (delta !== null) {
       this.logSources(time, address, delta);
-      for (const reporter of emptiedReporters) this.log.add(time, 'reporter-removed', address, { reporter, reason: 'sources-expired' });
-      if (group.mode === 'INCLUDE' && group.sources.size === 0) {
+      const groupGone = group.mode === 'INCLUDE' && group.sources.size === 0;
+      const reason = groupGone ? 'group-removed' : 'sources-expired';
+      for (const reporter of emptiedReporters) this.log.add(time, 'reporter-removed', address, { reporter, reason });
+      if (groupGone) {
         this.removeGroup(group, time, 'source-timers-expired');
         return true;
       }
