@@ -17,7 +17,7 @@
  */
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { constants as zlibConstants, createGunzip } from 'node:zlib';
 import type { Frame } from '../frame.js';
 import {
   captureBaseName, interfaceLinkName,
@@ -90,7 +90,7 @@ export class CaptureFileReader implements AsyncIterable<Frame>, ParseSink {
     }
     const file = handle.createReadStream({ start: 0, highWaterMark: chunkSize });
     if (!this.info.compressed) return file;
-    const gunzip = createGunzip({ chunkSize });
+    const gunzip = createGunzip({ chunkSize: Math.max(chunkSize, zlibConstants.Z_MIN_CHUNK) });
     file.on('error', (error) => gunzip.destroy(error));
     gunzip.on('close', () => file.destroy());
     return file.pipe(gunzip);
