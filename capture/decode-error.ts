@@ -3,7 +3,7 @@
  * or a DecodeError saying which layer stopped, why, and at which byte offset (relative to the
  * start of the bytes that layer was given).
  */
-export type Layer = 'link' | 'ipv4' | 'ipv6' | 'igmp' | 'mld' | 'pim' | 'udp' | 'file';
+export type Layer = 'link' | 'ipv4' | 'ipv6' | 'igmp' | 'mld' | 'pim' | 'udp' | 'ospf' | 'file';
 
 export type DecodeErrorCode =
   | 'truncated'        // fewer bytes than the structure needs

@@ -18,6 +18,7 @@ import { decodeIgmp, type IgmpMessage } from './protocols/igmp.js';
 import { decodeMld, type MldMessage } from './protocols/mld.js';
 import { decodePim, type PimMessage } from './protocols/pim.js';
 import { decodeMulticastData, type MulticastData } from './protocols/multicast-data.js';
+import { decodeOspfHeader, IP_PROTOCOL_OSPF, type OspfHeader } from './protocols/ospf.js';
 import { macMatchesGroup } from './addresses.js';
 
 const IP_PROTOCOL_IGMP = 2;
@@ -53,6 +54,8 @@ export interface Packet {
   vlans: number[];
   ip: IpSummary | null;
   message: PacketMessage;
+  /** The OSPF header of an OSPF packet (its Router ID identifies the sending router), else null. */
+  ospf: OspfHeader | null;
   /** Multicast data whose destination MAC is not the group's mapped MAC (RFC 1112 §6.4, RFC 2464 §7). */
   macMismatch: boolean;
 }
@@ -73,9 +76,9 @@ export function decodeFrame(frame: Frame): FrameResult {
   const link = decodeLink(frame.linkType, frame.data);
   if (!link.ok) return failed(link.error);
   const { srcMac, dstMac, vlans, etherType, payload } = link.value;
-  const packet = (ip: IpSummary | null, message: PacketMessage, macMismatch = false): FrameResult => ({
+  const packet = (ip: IpSummary | null, message: PacketMessage, macMismatch = false, ospf: OspfHeader | null = null): FrameResult => ({
     ok: true,
-    packet: { frame: frame.number, time, link: frame.link, srcMac, dstMac, vlans, ip, message, macMismatch },
+    packet: { frame: frame.number, time, link: frame.link, srcMac, dstMac, vlans, ip, message, ospf, macMismatch },
   });
 
   let ip: IPv4Packet | IPv6Packet;
@@ -101,10 +104,10 @@ export function decodeFrame(frame: Frame): FrameResult {
   };
   const protocol = ip.version === 4 ? ip.protocol : ip.nextHeader;
   const multicastDestination = ip.version === 4 ? (ip.dstBytes[0]! & 0xf0) === 0xe0 : ip.dstBytes[0] === 0xff;
-  const dataOrOther = (otherName: string): FrameResult => {
-    if (!multicastDestination) return packet(summary, { kind: 'other', protocol: otherName });
+  const dataOrOther = (otherName: string, ospf: OspfHeader | null = null): FrameResult => {
+    if (!multicastDestination) return packet(summary, { kind: 'other', protocol: otherName }, false, ospf);
     const data = decodeMulticastData(ip);
-    return packet(summary, data, dstMac !== null && !macMatchesGroup(dstMac, data.group));
+    return packet(summary, data, dstMac !== null && !macMatchesGroup(dstMac, data.group), ospf);
   };
 
   // A fragment of a datagram: only the first holds the upper-layer header, and a control
@@ -127,6 +130,11 @@ export function decodeFrame(frame: Frame): FrameResult {
     if (!icmp.ok) return failed(icmp.error);
     if (icmp.value.kind !== 'other') return packet(summary, icmp.value);
     return dataOrOther(`icmpv6-${icmp.value.icmpType}`);
+  }
+  if (protocol === IP_PROTOCOL_OSPF) {
+    // Only the Router ID is wanted; a malformed OSPF header is not our error to count.
+    const ospf = decodeOspfHeader(upper);
+    return dataOrOther('ospf', ospf.ok ? ospf.value : null);
   }
   return dataOrOther(`ipv${ip.version}-proto-${protocol}`);
 }

@@ -80,3 +80,14 @@ export function parseIPv6(text: string): Uint8Array | null {
   if (tailBytes.length) bytes.set(tailBytes, 12);
   return bytes;
 }
+
+/** Orders address texts numerically: IPv4 before IPv6, unparsable text last (by text). */
+export function compareAddressText(a: string, b: string): number {
+  if (a === b) return 0;
+  const left = a.includes(':') ? parseIPv6(a) : parseIPv4(a);
+  const right = b.includes(':') ? parseIPv6(b) : parseIPv4(b);
+  if (!left || !right) return left ? -1 : right ? 1 : a.localeCompare(b);
+  if (left.length !== right.length) return left.length - right.length;
+  for (let i = 0; i < left.length; i++) if (left[i] !== right[i]) return left[i]! - right[i]!;
+  return 0;
+}

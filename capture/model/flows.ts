@@ -1,0 +1,176 @@
+/**
+ * Multicast data flows per link: one (S,G) per link, with counters, the rate over a sliding
+ * window, and who put it on the link (the sender's MAC: a router forwarding it, or the source
+ * host itself on its own link). Two forwarders active at once on one link is the duplicate
+ * forwarding PIM Asserts exist to stop (RFC 7761 §4.6).
+ */
+import type { MulticastData } from '../protocols/multicast-data.js';
+
+export interface FlowOptions {
+  /** Width of the rate window, seconds. */
+  rateWindow: number;
+  /** A forwarder counts as active if it sent within this many seconds. */
+  activeWindow: number;
+  /** Most flows tracked; more are counted as dropped (an anomaly, not a crash). */
+  maxFlows: number;
+}
+
+export const DEFAULT_FLOW_OPTIONS: Readonly<FlowOptions> = { rateWindow: 5, activeWindow: 5, maxFlows: 100_000 };
+
+interface ForwarderState {
+  mac: string;
+  packets: number;
+  firstSeen: number;
+  lastSeen: number;
+  ttl: number;
+}
+
+interface FlowState {
+  link: string;
+  source: string;
+  group: string;
+  family: 4 | 6;
+  protocol: number;
+  dstPort: number | null;
+  packets: number;
+  bytes: number;
+  firstSeen: number;
+  lastSeen: number;
+  /** Per-second buckets of the rate window, keyed by whole second. */
+  seconds: Map<number, { packets: number; bytes: number }>;
+  forwarders: Map<string, ForwarderState>;
+  macMismatches: number;
+}
+
+export interface ForwarderSnapshot {
+  mac: string;
+  packets: number;
+  firstSeen: number;
+  lastSeen: number;
+  /** TTL / hop limit of its latest packet: each router hop lowers it by one. */
+  ttl: number;
+  active: boolean;
+}
+
+export interface FlowSnapshot {
+  link: string;
+  source: string;
+  group: string;
+  family: 4 | 6;
+  protocol: number;
+  dstPort: number | null;
+  packets: number;
+  bytes: number;
+  firstSeen: number;
+  lastSeen: number;
+  pps: number;
+  bps: number;
+  forwarders: ForwarderSnapshot[];
+  duplicated: boolean;
+  /** Packets whose destination MAC was not the group's mapped MAC. */
+  macMismatches: number;
+}
+
+export interface FlowChange {
+  time: number;
+  link: string;
+  kind: 'flow-started' | 'forwarder-added' | 'duplicate-forwarding' | 'limit-exceeded';
+  source: string;
+  group: string;
+  detail: Record<string, string | number>;
+}
+
+export class FlowTracker {
+  private readonly flows = new Map<string, FlowState>();
+  private readonly options: FlowOptions;
+  private droppedFlows = 0;
+
+  constructor(options: Partial<FlowOptions> = {}) {
+    this.options = { ...DEFAULT_FLOW_OPTIONS, ...options };
+  }
+
+  onData(time: number, link: string, srcMac: string | null, data: MulticastData, macMismatch: boolean): FlowChange[] {
+    const changes: FlowChange[] = [];
+    const key = `${link}|${data.source}|${data.group}`;
+    let flow = this.flows.get(key);
+    if (!flow) {
+      if (this.flows.size >= this.options.maxFlows) {
+        if (this.droppedFlows++ === 0) {
+          changes.push({ time, link, kind: 'limit-exceeded', source: data.source, group: data.group, detail: { limit: 'maxFlows', max: this.options.maxFlows } });
+        }
+        return changes;
+      }
+      flow = {
+        link, source: data.source, group: data.group, family: data.kind === 'data.ipv4' ? 4 : 6, protocol: data.protocol, dstPort: data.dstPort,
+        packets: 0, bytes: 0, firstSeen: time, lastSeen: time, seconds: new Map(), forwarders: new Map(), macMismatches: 0,
+      };
+      this.flows.set(key, flow);
+      changes.push({ time, link, kind: 'flow-started', source: data.source, group: data.group, detail: { protocol: data.protocol } });
+    }
+    flow.packets++;
+    flow.bytes += data.length;
+    flow.lastSeen = time;
+    if (macMismatch) flow.macMismatches++;
+    const second = Math.floor(time);
+    const bucket = flow.seconds.get(second);
+    if (bucket) {
+      bucket.packets++;
+      bucket.bytes += data.length;
+    } else {
+      flow.seconds.set(second, { packets: 1, bytes: data.length });
+      for (const old of flow.seconds.keys()) if (old < second - this.options.rateWindow) flow.seconds.delete(old);
+    }
+    if (srcMac !== null) this.countForwarder(flow, srcMac, time, data.ttl, changes);
+    return changes;
+  }
+
+  private countForwarder(flow: FlowState, mac: string, time: number, ttl: number, changes: FlowChange[]): void {
+    let forwarder = flow.forwarders.get(mac);
+    if (!forwarder) {
+      forwarder = { mac, packets: 0, firstSeen: time, lastSeen: time, ttl };
+      flow.forwarders.set(mac, forwarder);
+      changes.push({ time, link: flow.link, kind: 'forwarder-added', source: flow.source, group: flow.group, detail: { mac } });
+      const othersActive = [...flow.forwarders.values()].filter((other) => other !== forwarder && time - other.lastSeen <= this.options.activeWindow);
+      if (othersActive.length > 0) {
+        changes.push({
+          time, link: flow.link, kind: 'duplicate-forwarding', source: flow.source, group: flow.group,
+          detail: { macs: [mac, ...othersActive.map((other) => other.mac)].sort().join(' ') },
+        });
+      }
+    }
+    forwarder.packets++;
+    forwarder.lastSeen = time;
+    forwarder.ttl = ttl;
+  }
+
+  snapshot(now: number): FlowSnapshot[] {
+    const { rateWindow, activeWindow } = this.options;
+    const result: FlowSnapshot[] = [];
+    for (const flow of this.flows.values()) {
+      // The rate is over the last `rateWindow` complete seconds before `now`.
+      const current = Math.floor(now);
+      let packets = 0;
+      let bytes = 0;
+      for (const [second, bucket] of flow.seconds) {
+        if (second >= current - rateWindow && second < current) {
+          packets += bucket.packets;
+          bytes += bucket.bytes;
+        }
+      }
+      const forwarders = [...flow.forwarders.values()]
+        .map((f) => ({ mac: f.mac, packets: f.packets, firstSeen: f.firstSeen, lastSeen: f.lastSeen, ttl: f.ttl, active: now - f.lastSeen <= activeWindow }))
+        .sort((a, b) => a.mac.localeCompare(b.mac));
+      result.push({
+        link: flow.link, source: flow.source, group: flow.group, family: flow.family, protocol: flow.protocol, dstPort: flow.dstPort,
+        packets: flow.packets, bytes: flow.bytes, firstSeen: flow.firstSeen, lastSeen: flow.lastSeen,
+        pps: round(packets / rateWindow), bps: round((bytes * 8) / rateWindow),
+        forwarders, duplicated: forwarders.filter((f) => f.active).length > 1, macMismatches: flow.macMismatches,
+      });
+    }
+    return result.sort((a, b) => a.link.localeCompare(b.link) || a.group.localeCompare(b.group) || a.source.localeCompare(b.source));
+  }
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}

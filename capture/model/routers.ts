@@ -1,0 +1,155 @@
+/**
+ * Which interfaces belong to one router. A passive observer sees interfaces (an address and a MAC
+ * on a link, from PIM Hellos, OSPF packets, IGMP/MLD queries) and joins them into routers by
+ * evidence the wire gives:
+ *   - the same OSPF Router ID (RFC 2328 §A.3.1, RFC 5340 §A.3.1) on several links;
+ *   - an address a PIM Hello lists (Address List option, RFC 7761 §4.9.2) that is another
+ *     link's interface address;
+ *   - the same unicast MAC on several links (many routers use one MAC for all interfaces;
+ *     VRRP/HSRP virtual MACs excepted);
+ *   - the optional topology file, which also names them.
+ */
+import { interfaceAddresses, type Topology } from './topology.js';
+import { compareAddressText as compareAddresses } from '../ip/address-format.js';
+
+export type RouterEvidence = 'pim-hello' | 'ospf' | 'query' | 'pim';
+
+export interface RouterInterfaceSnapshot {
+  link: string;
+  addresses: string[];
+  mac: string | null;
+}
+
+export interface RouterSnapshot {
+  id: string;
+  name: string | null;
+  ospfRouterId: string | null;
+  interfaces: RouterInterfaceSnapshot[];
+}
+
+interface InterfaceState {
+  link: string;
+  addresses: Set<string>;
+  mac: string | null;
+  ospfRouterId: string | null;
+  /** Addresses listed in its PIM Hello Address List option. */
+  listed: Set<string>;
+}
+
+/** VRRP (RFC 5798 §7.3) and HSRP virtual MACs are shared by routers: never evidence of identity. */
+function isVirtualMac(mac: string): boolean {
+  return mac.startsWith('00:00:5e:00:01:') || mac.startsWith('00:00:5e:00:02:') || mac.startsWith('00:00:0c:07:ac:') || mac.startsWith('00:00:0c:9f:f');
+}
+
+export class RouterRegistry {
+  /** Keyed by `link|address` of the interface's first-seen address. */
+  private readonly interfaces = new Map<string, InterfaceState>();
+  private readonly byAddress = new Map<string, InterfaceState>();
+  private cache: { routers: RouterSnapshot[]; byInterface: Map<InterfaceState, RouterSnapshot> } | null = null;
+
+  constructor(private readonly topology: Topology | null = null) {}
+
+  /** Records that `address` (with `mac`) on `link` is a router interface. */
+  observe(link: string, address: string, mac: string | null, evidence: RouterEvidence, extra: { ospfRouterId?: string; listedAddresses?: readonly string[] } = {}): void {
+    let entry = this.byAddress.get(`${link}|${address}`);
+    if (!entry) {
+      entry = { link, addresses: new Set([address]), mac, ospfRouterId: null, listed: new Set() };
+      this.interfaces.set(`${link}|${address}`, entry);
+      this.byAddress.set(`${link}|${address}`, entry);
+      this.cache = null;
+    }
+    if (mac !== null && entry.mac !== mac) {
+      entry.mac = mac;
+      this.cache = null;
+    }
+    if (extra.ospfRouterId && entry.ospfRouterId !== extra.ospfRouterId) {
+      entry.ospfRouterId = extra.ospfRouterId;
+      this.cache = null;
+    }
+    for (const listed of extra.listedAddresses ?? []) {
+      if (!entry.listed.has(listed)) {
+        entry.listed.add(listed);
+        this.cache = null;
+      }
+    }
+    void evidence;
+  }
+
+  routers(): RouterSnapshot[] {
+    return this.build().routers;
+  }
+
+  /** The router owning the interface with this address or MAC on this link, if known. */
+  routerOn(link: string, key: { address?: string | null; mac?: string | null }): RouterSnapshot | null {
+    const { byInterface } = this.build();
+    for (const [entry, router] of byInterface) {
+      if (entry.link !== link) continue;
+      if ((key.address && entry.addresses.has(key.address)) || (key.mac && entry.mac === key.mac)) return router;
+    }
+    return null;
+  }
+
+  /** The router owning this address on any link. */
+  routerWithAddress(address: string): RouterSnapshot | null {
+    const { byInterface } = this.build();
+    for (const [entry, router] of byInterface) if (entry.addresses.has(address) || entry.listed.has(address)) return router;
+    return null;
+  }
+
+  private build(): { routers: RouterSnapshot[]; byInterface: Map<InterfaceState, RouterSnapshot> } {
+    if (this.cache) return this.cache;
+    const entries = [...this.interfaces.values()];
+    const parent = new Map<InterfaceState, InterfaceState>(entries.map((entry) => [entry, entry]));
+    const find = (entry: InterfaceState): InterfaceState => {
+      let root = entry;
+      while (parent.get(root) !== root) root = parent.get(root)!;
+      parent.set(entry, root);
+      return root;
+    };
+    const union = (a: InterfaceState, b: InterfaceState) => parent.set(find(a), find(b));
+    const joinBy = (keyOf: (entry: InterfaceState) => string[]) => {
+      const first = new Map<string, InterfaceState>();
+      for (const entry of entries) {
+        for (const key of keyOf(entry)) {
+          const seen = first.get(key);
+          if (seen) union(seen, entry);
+          else first.set(key, entry);
+        }
+      }
+    };
+    joinBy((entry) => (entry.ospfRouterId ? [entry.ospfRouterId] : []));
+    joinBy((entry) => (entry.mac && !isVirtualMac(entry.mac) ? [entry.mac] : []));
+    joinBy((entry) => [...entry.addresses, ...[...entry.listed].filter((address) => !entry.addresses.has(address))]);
+    const names = new Map<InterfaceState, { name: string; routerId: string | null }>();
+    for (const node of this.topology?.nodes ?? []) {
+      const members = entries.filter((entry) => node.interfaces.some((declared) =>
+        (declared.mac !== undefined && declared.mac === entry.mac) || interfaceAddresses(declared).some((address) => entry.addresses.has(address))));
+      for (const member of members) {
+        union(member, members[0]!);
+        names.set(member, { name: node.name, routerId: node.routerId ?? null });
+      }
+    }
+
+    const groups = new Map<InterfaceState, InterfaceState[]>();
+    for (const entry of entries) {
+      const root = find(entry);
+      groups.set(root, [...(groups.get(root) ?? []), entry]);
+    }
+    const byInterface = new Map<InterfaceState, RouterSnapshot>();
+    const routers: RouterSnapshot[] = [];
+    for (const members of groups.values()) {
+      const named = members.map((member) => names.get(member)).find((value) => value !== undefined) ?? null;
+      const ospfRouterId = members.map((member) => member.ospfRouterId).find((value) => value !== null) ?? null;
+      const addresses = members.flatMap((member) => [...member.addresses]).sort(compareAddresses);
+      const interfaces = members
+        .map((member) => ({ link: member.link, addresses: [...member.addresses].sort(compareAddresses), mac: member.mac }))
+        .sort((a, b) => a.link.localeCompare(b.link) || compareAddresses(a.addresses[0]!, b.addresses[0]!));
+      const router: RouterSnapshot = { id: ospfRouterId ?? named?.routerId ?? addresses[0]!, name: named?.name ?? null, ospfRouterId, interfaces };
+      routers.push(router);
+      for (const member of members) byInterface.set(member, router);
+    }
+    routers.sort((a, b) => (a.name ?? '').localeCompare(b.name ?? '') || compareAddresses(a.id, b.id));
+    this.cache = { routers, byInterface };
+    return this.cache;
+  }
+}
