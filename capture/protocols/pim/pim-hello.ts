@@ -65,6 +65,9 @@ const OPTION_ADDRESS_LIST = 24;
 
 const LAN_PRUNE_DELAY_T_BIT = 0x8000;
 
+/** The one success value of the option fillers (shared: nothing to allocate per option). */
+const FILLED: Decoded<true> = ok(true);
+
 const OPTION_NAMES: ReadonlyMap<number, string> = new Map([
   [1, 'holdtime'],
   [2, 'lan-prune-delay'],
@@ -93,7 +96,7 @@ const FIXED_OPTION_LENGTHS: ReadonlyMap<number, number> = new Map([
   [OPTION_STATE_REFRESH, 4],
 ]);
 
-export function helloOptionName(type: number): string {
+function helloOptionName(type: number): string {
   return OPTION_NAMES.get(type) ?? `unknown-${type}`;
 }
 
@@ -159,7 +162,7 @@ function fillTypedField(hello: PimHello, bytes: Uint8Array, type: number, start:
     case OPTION_ADDRESS_LIST:
       return decodeAddressList(hello.secondaryAddresses, bytes, start, start + length);
   }
-  return ok(true);
+  return FILLED;
 }
 
 /** Option 24's value is Encoded-Unicast addresses that must fill it exactly. */
@@ -171,5 +174,5 @@ function decodeAddressList(into: EncodedUnicast[], bytes: Uint8Array, start: num
     into.push(address.value);
     offset += encodedUnicastLength(address.value.family);
   }
-  return ok(true);
+  return FILLED;
 }

@@ -8,7 +8,7 @@
  *
  * Each source entry's W (wildcard) and R (RPT) bits say what it names (§4.9.5.1):
  *   W=1 R=1 → (*,G)    W=0 R=1 → (S,G,rpt)    W=0 R=0 → (S,G)
- * W=1 with R=0 names nothing and is a decode error.
+ * W=1 with R=0 is forbidden ("If the WC bit is 1, the RPT bit MUST be 1", §4.9.1): a decode error.
  */
 import { fail, ok, truncated, type ChecksumStatus, type Decoded } from '../../decode-error.js';
 import { readUint16 } from './pim-bytes.js';
@@ -92,7 +92,7 @@ function decodeSources(bytes: Uint8Array, offset: number, count: number, into: J
     if (!source.ok) return source;
     const { wildcard, rpt, address, family } = source.value;
     if (wildcard && !rpt) {
-      return fail('pim', 'bad-value', offset + 2, `${what} ${address}: W bit set without R (RFC 7761 §4.9.5.1)`);
+      return fail('pim', 'bad-value', offset + 2, `${what} ${address}: W bit set without R (RFC 7761 §4.9.1)`);
     }
     into.push({ ...source.value, entryType: wildcard ? '*,G' : rpt ? 'S,G,rpt' : 'S,G' });
     offset += encodedGroupOrSourceLength(family);

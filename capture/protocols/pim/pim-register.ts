@@ -52,6 +52,26 @@ const REGISTER_FLAG_BORDER = 0x80000000;
 const REGISTER_FLAG_NULL = 0x40000000;
 const IPV6_HEADER_LENGTH = 40;
 
+/** How a Register's checksum was verified; shared constants, as there are only three outcomes. */
+interface RegisterChecksumResult {
+  status: ChecksumStatus;
+  coverage: RegisterChecksumCoverage;
+}
+const HEADER_SUM: RegisterChecksumResult = { status: 'good', coverage: 'header' };
+const MESSAGE_SUM: RegisterChecksumResult = { status: 'good', coverage: 'message' };
+const UNVERIFIED_SUM: RegisterChecksumResult = { status: 'unverified', coverage: 'unknown' };
+
+/** The inner packet's header fields a Register record keeps. */
+interface InnerPacket {
+  family: AddressFamily;
+  source: string;
+  group: string;
+  protocol: number;
+  length: number;
+  /** Fewer bytes present than the inner header's length field says. */
+  truncated: boolean;
+}
+
 /**
  * `capturedWhole` is false when the capture cut the message short (snaplen): the checksum then can
  * only be checked under the header rule, and the inner packet only needs its header present.
@@ -60,64 +80,56 @@ export function decodeRegister(bytes: Uint8Array, ip: PimIpContext, capturedWhol
   if (bytes.length < REGISTER_HEADER_LENGTH) {
     return truncated('pim', 0, REGISTER_HEADER_LENGTH, bytes.length, 'Register header');
   }
-  let checksum: ChecksumStatus = 'good';
-  let checksumCoverage: RegisterChecksumCoverage = 'header';
-  if (!pimChecksumIsValid(bytes, ip, REGISTER_HEADER_LENGTH)) {
-    if (!capturedWhole) {
-      checksum = 'unverified';
-      checksumCoverage = 'unknown';
-    } else if (pimChecksumIsValid(bytes, ip, bytes.length)) {
-      checksumCoverage = 'message';
-    } else {
-      return badPimChecksum(bytes, ip, REGISTER_HEADER_LENGTH);
-    }
-  }
-
+  const sum = verifyRegisterChecksum(bytes, ip, capturedWhole);
+  if (!sum.ok) return sum;
   const flags = readUint32(bytes, REGISTER_FLAGS_OFFSET);
   const nullRegister = (flags & REGISTER_FLAG_NULL) !== 0;
   const innerBytes = bytes.subarray(REGISTER_HEADER_LENGTH);
-  if (innerBytes.length === 0) return truncated('pim', REGISTER_HEADER_LENGTH, 1, 0, 'Register inner packet');
-  const innerVersion = innerBytes[0]! >> 4;
-  let inner: InnerPacket;
-  if (innerVersion === 4) {
-    const packet = decodeIPv4(innerBytes);
-    if (!packet.ok) return innerFailure(packet.error);
-    inner = { family: 4, source: packet.value.src, group: packet.value.dst, protocol: packet.value.protocol,
-      length: packet.value.totalLength, truncated: packet.value.truncated };
-  } else if (innerVersion === 6) {
-    const packet = decodeIPv6(innerBytes);
-    if (!packet.ok) return innerFailure(packet.error);
-    inner = { family: 6, source: packet.value.src, group: packet.value.dst, protocol: packet.value.nextHeader,
-      length: IPV6_HEADER_LENGTH + packet.value.payloadLength, truncated: packet.value.truncated };
-  } else {
-    return fail('pim', 'bad-value', REGISTER_HEADER_LENGTH, `Register inner packet: IP version ${innerVersion}`);
+  const inner = decodeInnerPacket(innerBytes);
+  if (!inner.ok) return inner;
+  // A Null-Register's dummy header may declare any length (§4.4.1); a data Register carries its packet.
+  if (!nullRegister && capturedWhole && inner.value.truncated) {
+    return truncated('pim', REGISTER_HEADER_LENGTH, inner.value.length, innerBytes.length, 'Register inner packet');
   }
-  // A Null-Register's dummy header may declare any length; a data Register must carry its packet.
-  if (!nullRegister && capturedWhole && inner.truncated) {
-    return truncated('pim', REGISTER_HEADER_LENGTH, inner.length, innerBytes.length, 'Register inner packet');
-  }
-
   return ok({
     kind: nullRegister ? 'pim.null-register' : 'pim.register',
-    checksum,
-    checksumCoverage,
+    checksum: sum.value.status,
+    checksumCoverage: sum.value.coverage,
     border: (flags & REGISTER_FLAG_BORDER) !== 0,
     nullRegister,
-    innerFamily: inner.family,
-    innerSource: inner.source,
-    innerGroup: inner.group,
-    innerProtocol: inner.protocol,
-    innerLength: inner.length,
+    innerFamily: inner.value.family,
+    innerSource: inner.value.source,
+    innerGroup: inner.value.group,
+    innerProtocol: inner.value.protocol,
+    innerLength: inner.value.length,
   });
 }
 
-interface InnerPacket {
-  family: AddressFamily;
-  source: string;
-  group: string;
-  protocol: number;
-  length: number;
-  truncated: boolean;
+/** RFC 7761 §4.9: the 8-byte header first; then the whole message, which some implementations sum. */
+function verifyRegisterChecksum(bytes: Uint8Array, ip: PimIpContext, capturedWhole: boolean): Decoded<RegisterChecksumResult> {
+  if (pimChecksumIsValid(bytes, ip, REGISTER_HEADER_LENGTH)) return ok(HEADER_SUM);
+  if (!capturedWhole) return ok(UNVERIFIED_SUM);
+  if (pimChecksumIsValid(bytes, ip, bytes.length)) return ok(MESSAGE_SUM);
+  return badPimChecksum(bytes, ip, REGISTER_HEADER_LENGTH);
+}
+
+/** The inner IPv4 or IPv6 header, by its version nibble; errors are re-based to PIM offsets. */
+function decodeInnerPacket(innerBytes: Uint8Array): Decoded<InnerPacket> {
+  if (innerBytes.length === 0) return truncated('pim', REGISTER_HEADER_LENGTH, 1, 0, 'Register inner packet');
+  const version = innerBytes[0]! >> 4;
+  if (version === 4) {
+    const packet = decodeIPv4(innerBytes);
+    if (!packet.ok) return innerFailure(packet.error);
+    const { src, dst, protocol, totalLength, truncated: cut } = packet.value;
+    return ok({ family: 4, source: src, group: dst, protocol, length: totalLength, truncated: cut });
+  }
+  if (version === 6) {
+    const packet = decodeIPv6(innerBytes);
+    if (!packet.ok) return innerFailure(packet.error);
+    const { src, dst, nextHeader, payloadLength, truncated: cut } = packet.value;
+    return ok({ family: 6, source: src, group: dst, protocol: nextHeader, length: IPV6_HEADER_LENGTH + payloadLength, truncated: cut });
+  }
+  return fail('pim', 'bad-value', REGISTER_HEADER_LENGTH, `Register inner packet: IP version ${version}`);
 }
 
 /** Re-reports an inner IP decode error as PIM's, with the offset counted from the PIM header. */
