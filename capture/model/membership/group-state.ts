@@ -57,7 +57,10 @@ export class GroupState {
   }
 }
 
-/** The source-list changes one record or one expiry makes, for the `sources-changed` record. */
+/**
+ * The source-list changes one record or one expiry makes, for the `sources-changed` record. One instance
+ * serves every record of a link: `reset()` renews only the lists that were handed over to a change record.
+ */
 export class SourceDelta {
   added: string[] = [];
   removed: string[] = [];
@@ -68,6 +71,16 @@ export class SourceDelta {
 
   get changed(): boolean {
     return this.added.length + this.removed.length + this.excludedAdded.length + this.excludedRemoved.length > 0;
+  }
+
+  reset(): void {
+    if (this.changed) {
+      this.added = [];
+      this.removed = [];
+      this.excludedAdded = [];
+      this.excludedRemoved = [];
+    }
+    if (this.dropped.length > 0) this.dropped = [];
   }
 }
 

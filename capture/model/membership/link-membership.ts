@@ -178,11 +178,11 @@ export class LinkMembership {
     sources: readonly string[], reporter: string, version: number, now: number,
   ): void {
     const context = this.rowContext;
-    const delta = new SourceDelta();
+    const delta = context.delta;
+    delta.reset();
     context.now = now;
     context.groupMembershipInterval = this.parameters.groupMembershipInterval;
     context.lastMemberQueryTime = this.parameters.lastMemberQueryTime;
-    context.delta = delta;
     const modeBefore = group.mode;
     GROUP_RECORD_ACTIONS[group.mode][type](group, sources.length === 0 ? EMPTY_SOURCE_SET : new Set(sources), context);
     const tracking = trackRecord(group, reporter, type, sources, version, now, context.groupMembershipInterval);
