@@ -54,7 +54,6 @@ export interface ParseSink {
  * whole unit before asking to read it.
  */
 export interface CaptureFormatParser {
-  readonly format: CaptureFormat;
   /** Bytes needed at the start of a unit to know its length. */
   readonly headerLength: number;
   /** The unit's total length, or why the bytes cannot be a unit (reading must stop). */
@@ -73,11 +72,17 @@ export interface CaptureFormatParser {
 /** Upper bound on any record or block: a larger length means corrupt framing, not a real frame. */
 export const MAX_UNIT_LENGTH = 64 * 1024 * 1024;
 
-/** Base name without directories and extensions: `pcap/lan1.pcapng.gz` → `lan1`. */
+const COMPRESSION_EXTENSION = /\.gz$/i;
+const CAPTURE_EXTENSION = /\.(pcapng|pcap|cap|ntar|dmp)$/i;
+const ANY_EXTENSION = /(?<=.)\.[^.]*$/;
+
+/**
+ * File name without directories and capture extensions: `pcap/lan1.pcapng.gz` → `lan1`,
+ * `10.0.0.1.pcap` → `10.0.0.1`; an unknown extension is dropped (`lan2.trace` → `lan2`).
+ */
 export function captureBaseName(path: string): string {
-  const file = basename(path);
-  const dot = file.indexOf('.');
-  return dot > 0 ? file.slice(0, dot) : file;
+  const file = basename(path).replace(COMPRESSION_EXTENSION, '');
+  return CAPTURE_EXTENSION.test(file) ? file.replace(CAPTURE_EXTENSION, '') : file.replace(ANY_EXTENSION, '');
 }
 
 /**

@@ -41,7 +41,6 @@ export function readPcapMagic(bytes: Uint8Array): { littleEndian: boolean; nanos
 }
 
 export class PcapParser implements CaptureFormatParser {
-  readonly format = 'pcap';
   /** Smaller than the file header: the reader asks for it before the first unit too, which is fine. */
   readonly headerLength = RECORD_HEADER_LENGTH;
   readonly stopped = false;

@@ -96,7 +96,6 @@ interface PcapngInterface {
 }
 
 export class PcapngParser implements CaptureFormatParser {
-  readonly format = 'pcapng';
   readonly headerLength = BLOCK_PREFIX_LENGTH;
   stopped = false;
   private littleEndian = true;

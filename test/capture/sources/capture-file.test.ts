@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { gzipSync } from 'node:zlib';
+import { captureBaseName } from '../../../capture/sources/capture-format.js';
 import { CaptureFileReader } from '../../../capture/sources/capture-file.js';
 import { encodePcapFileHeader, encodePcapRecord } from '../../../capture/sources/pcap-writer.js';
 import {
@@ -198,5 +199,17 @@ describe('capture file reader', () => {
     assert.ok(reader.info.bytesRead > 80_000_000);
     // The file is ~86 MB; the reader holds a chunk or two of 1 MiB.
     assert.ok(peakBuffers < 16 * 1024 * 1024, `peak live ArrayBuffer memory ${peakBuffers}`);
+  });
+});
+
+describe('captureBaseName', () => {
+  it('drops directories, compression and capture extensions only', () => {
+    assert.equal(captureBaseName('pcap/lan1.pcap'), 'lan1');
+    assert.equal(captureBaseName('x/lan1.pcapng.gz'), 'lan1');
+    assert.equal(captureBaseName('/a/b/10.0.0.1.PCAP'), '10.0.0.1');
+    assert.equal(captureBaseName('r1.eth0.cap.gz'), 'r1.eth0');
+    assert.equal(captureBaseName('lan2.trace'), 'lan2');
+    assert.equal(captureBaseName('.hidden'), '.hidden');
+    assert.equal(captureBaseName('plain'), 'plain');
   });
 });

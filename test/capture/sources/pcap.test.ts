@@ -51,7 +51,7 @@ describe('classic pcap', () => {
   it('names the link after the file, or the override', async () => {
     const format = { littleEndian: true, nanosecond: true };
     const path = await dir.write('core.uplink.pcap', encodePcapFileHeader(113, format), encodePcapRecord({ seconds: 1, nanos: 0, data: payload(20) }, format));
-    assert.equal((await readAll(path)).frames[0]!.link, 'core');
+    assert.equal((await readAll(path)).frames[0]!.link, 'core.uplink');
     assert.equal((await readAll(path, { linkName: 'eth7' })).frames[0]!.link, 'eth7');
   });
 
