@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { CaptureFileReader } from '../../../capture/sources/capture-file.js';
 import {
   decodeLink, LINKTYPE_ETHERNET, LINKTYPE_IPV4, LINKTYPE_IPV6, LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2,
   LINKTYPE_LOOP, LINKTYPE_NULL, LINKTYPE_RAW,
@@ -161,4 +163,34 @@ it('rejects unknown link types as unsupported', () => {
   const result = decodeLink(147, Uint8Array.of(1, 2, 3));
   assert.ok(!result.ok);
   assert.equal(result.error.code, 'unsupported');
+});
+
+describe('real captures', () => {
+  const fixture = (name: string) => join(process.cwd(), 'test/fixtures/reader', name);
+
+  async function decodeFile(name: string) {
+    const decoded = [];
+    for await (const frame of new CaptureFileReader(fixture(name))) {
+      const result = decodeLink(frame.linkType, frame.data);
+      assert.ok(result.ok, `frame ${frame.number}`);
+      decoded.push(result.value);
+    }
+    return decoded;
+  }
+
+  it('decodes the loopback Ethernet capture as tshark does (4 IPv4, 4 IPv6)', async () => {
+    const frames = await decodeFile('lo-dumpcap.pcapng');
+    assert.deepEqual(frames.map((f) => f.etherType).sort(), [0x0800, 0x0800, 0x0800, 0x0800, 0x86dd, 0x86dd, 0x86dd, 0x86dd]);
+    for (const f of frames) assert.equal(f.payload[0]! >> 4, f.etherType === 0x0800 ? 4 : 6);
+  });
+
+  it('decodes the SLL2 capture as tshark does (host packets from 00:00:00:00:00:00)', async () => {
+    const frames = await decodeFile('any-sll2.pcap');
+    assert.equal(frames.length, 10);
+    assert.equal(frames.filter((f) => f.etherType === 0x86dd).length, 5);
+    for (const f of frames) {
+      assert.deepEqual([f.srcMac, f.packetType], ['00:00:00:00:00:00', 'host']);
+      assert.equal(f.payload[0]! >> 4, f.etherType === 0x0800 ? 4 : 6);
+    }
+  });
 });
