@@ -26,7 +26,7 @@ import { decodeRegister, decodeRegisterStop, type PimRegister, type PimRegisterS
 import { decodeStateRefresh, type PimStateRefresh } from './pim/pim-state-refresh.js';
 
 export type { PimIpContext } from './pim/pim-checksum.js';
-export type { AddressFamily, EncodedGroup, EncodedSource, EncodedUnicast } from './pim/pim-encoded-address.js';
+export type { AddressFamily, EncodedGroup, EncodedSource, EncodedUnicast, SourceEntryType } from './pim/pim-encoded-address.js';
 export type { LanPruneDelay, PimHello, PimHelloOption, StateRefreshCapability } from './pim/pim-hello.js';
 export type { PimRegister, PimRegisterStop, RegisterChecksumCoverage } from './pim/pim-register.js';
 export type { JoinPruneEntryType, JoinPruneGroup, JoinPruneKind, JoinPruneSource, PimJoinPrune } from './pim/pim-join-prune.js';

@@ -29,6 +29,9 @@ export interface EncodedGroup {
   adminScopeZone: boolean;
 }
 
+/** What a Join/Prune source entry names, from its W and R bits (RFC 7761 §4.9.5.1). */
+export type SourceEntryType = '*,G' | 'S,G,rpt' | 'S,G';
+
 /** RFC 7761 §4.9.1 Encoded-Source, with the S (sparse), W (wildcard) and R (RPT) bits. */
 export interface EncodedSource {
   family: AddressFamily;
@@ -37,6 +40,8 @@ export interface EncodedSource {
   sparse: boolean;
   wildcard: boolean;
   rpt: boolean;
+  /** W=1 R=1 → (*,G); W=0 R=1 → (S,G,rpt); W=0 R=0 → (S,G). */
+  entryType: SourceEntryType;
 }
 
 const FAMILY_IPV4 = 1;
@@ -68,9 +73,10 @@ export function encodedGroupOrSourceLength(family: AddressFamily): number {
 
 /**
  * Reads the family and encoding bytes at `offset` and checks that the whole encoded address
- * (`prefixLength` bytes, then the address) fits. `what` names the field in error reasons.
+ * (`prefixLength` bytes, then the address) fits: the family, or the error that stops decoding.
+ * (A bare number rather than a Decoded wrapper: this runs for every address of every message.)
  */
-function readFamily(bytes: Uint8Array, offset: number, prefixLength: number, what: string): Decoded<AddressFamily> {
+function readFamily(bytes: Uint8Array, offset: number, prefixLength: number, what: string): AddressFamily | Decoded<never> {
   if (bytes.length < offset + 2) return truncated('pim', offset, 2, Math.max(0, bytes.length - offset), what);
   const familyCode = bytes[offset]!;
   const encoding = bytes[offset + 1]!;
@@ -83,7 +89,7 @@ function readFamily(bytes: Uint8Array, offset: number, prefixLength: number, wha
   const family: AddressFamily = familyCode === FAMILY_IPV4 ? 4 : 6;
   const needed = prefixLength + addressLength(family);
   if (bytes.length < offset + needed) return truncated('pim', offset, needed, bytes.length - offset, what);
-  return ok(family);
+  return family;
 }
 
 function formatAddress(bytes: Uint8Array, offset: number, family: AddressFamily): string {
@@ -91,30 +97,29 @@ function formatAddress(bytes: Uint8Array, offset: number, family: AddressFamily)
 }
 
 /** The mask length must fit the address (RFC 7761 §4.9.1: 32 for IPv4, 128 for IPv6 at most). */
-function checkMaskLength(maskLength: number, family: AddressFamily, offset: number, what: string): Decoded<number> {
+function maskLengthError(maskLength: number, family: AddressFamily, offset: number, what: string): Decoded<never> | null {
   const limit = addressLength(family) * 8;
-  if (maskLength > limit) {
-    return fail('pim', 'bad-value', offset, `${what}: mask length ${maskLength} exceeds ${limit}`);
-  }
-  return ok(maskLength);
+  if (maskLength <= limit) return null;
+  return fail('pim', 'bad-value', offset, `${what}: mask length ${maskLength} exceeds ${limit}`);
 }
 
 export function decodeEncodedUnicast(bytes: Uint8Array, offset: number, what: string): Decoded<EncodedUnicast> {
   const family = readFamily(bytes, offset, UNICAST_PREFIX, what);
-  if (!family.ok) return family;
-  return ok({ family: family.value, address: formatAddress(bytes, offset + UNICAST_PREFIX, family.value) });
+  if (typeof family !== 'number') return family;
+  return ok({ family, address: formatAddress(bytes, offset + UNICAST_PREFIX, family) });
 }
 
 export function decodeEncodedGroup(bytes: Uint8Array, offset: number, what: string): Decoded<EncodedGroup> {
   const family = readFamily(bytes, offset, GROUP_OR_SOURCE_PREFIX, what);
-  if (!family.ok) return family;
+  if (typeof family !== 'number') return family;
   const flags = bytes[offset + 2]!;
-  const maskLength = checkMaskLength(bytes[offset + 3]!, family.value, offset + 3, what);
-  if (!maskLength.ok) return maskLength;
+  const maskLength = bytes[offset + 3]!;
+  const badMask = maskLengthError(maskLength, family, offset + 3, what);
+  if (badMask) return badMask;
   return ok({
-    family: family.value,
-    address: formatAddress(bytes, offset + GROUP_OR_SOURCE_PREFIX, family.value),
-    maskLength: maskLength.value,
+    family,
+    address: formatAddress(bytes, offset + GROUP_OR_SOURCE_PREFIX, family),
+    maskLength,
     bidirectional: (flags & GROUP_FLAG_BIDIRECTIONAL) !== 0,
     adminScopeZone: (flags & GROUP_FLAG_ADMIN_SCOPE_ZONE) !== 0,
   });
@@ -122,16 +127,22 @@ export function decodeEncodedGroup(bytes: Uint8Array, offset: number, what: stri
 
 export function decodeEncodedSource(bytes: Uint8Array, offset: number, what: string): Decoded<EncodedSource> {
   const family = readFamily(bytes, offset, GROUP_OR_SOURCE_PREFIX, what);
-  if (!family.ok) return family;
+  if (typeof family !== 'number') return family;
   const flags = bytes[offset + 2]!;
-  const maskLength = checkMaskLength(bytes[offset + 3]!, family.value, offset + 3, what);
-  if (!maskLength.ok) return maskLength;
+  const maskLength = bytes[offset + 3]!;
+  const badMask = maskLengthError(maskLength, family, offset + 3, what);
+  if (badMask) return badMask;
+  const wildcard = (flags & SOURCE_FLAG_WILDCARD) !== 0;
+  const rpt = (flags & SOURCE_FLAG_RPT) !== 0;
+  // §4.9.1: "If the WC bit is 1, the RPT bit MUST be 1."
+  if (wildcard && !rpt) return fail('pim', 'bad-value', offset + 2, `${what}: W bit set without R (RFC 7761 §4.9.1)`);
   return ok({
-    family: family.value,
-    address: formatAddress(bytes, offset + GROUP_OR_SOURCE_PREFIX, family.value),
-    maskLength: maskLength.value,
+    family,
+    address: formatAddress(bytes, offset + GROUP_OR_SOURCE_PREFIX, family),
+    maskLength,
     sparse: (flags & SOURCE_FLAG_SPARSE) !== 0,
-    wildcard: (flags & SOURCE_FLAG_WILDCARD) !== 0,
-    rpt: (flags & SOURCE_FLAG_RPT) !== 0,
+    wildcard,
+    rpt,
+    entryType: wildcard ? '*,G' : rpt ? 'S,G,rpt' : 'S,G',
   });
 }

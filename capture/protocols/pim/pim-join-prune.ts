@@ -6,26 +6,24 @@
  *   holdtime (2) | per group: Encoded-Group | joined count (2) | pruned count (2) |
  *                             joined Encoded-Sources | pruned Encoded-Sources
  *
- * Each source entry's W (wildcard) and R (RPT) bits say what it names (§4.9.5.1):
- *   W=1 R=1 → (*,G)    W=0 R=1 → (S,G,rpt)    W=0 R=0 → (S,G)
- * W=1 with R=0 is forbidden ("If the WC bit is 1, the RPT bit MUST be 1", §4.9.1): a decode error.
+ * Each source entry's W (wildcard) and R (RPT) bits say what it names (§4.9.5.1), kept as its
+ * `entryType`: W=1 R=1 → (*,G), W=0 R=1 → (S,G,rpt), W=0 R=0 → (S,G); W=1 R=0 is a decode error
+ * (see pim-encoded-address.ts).
  */
-import { fail, ok, truncated, type ChecksumStatus, type Decoded } from '../../decode-error.js';
+import { ok, truncated, type ChecksumStatus, type Decoded } from '../../decode-error.js';
 import { readUint16 } from './pim-bytes.js';
 import {
   decodeEncodedGroup, decodeEncodedSource, decodeEncodedUnicast, encodedGroupOrSourceLength,
-  encodedUnicastLength, type EncodedGroup, type EncodedSource, type EncodedUnicast,
+  encodedUnicastLength, type EncodedGroup, type EncodedSource, type EncodedUnicast, type SourceEntryType,
 } from './pim-encoded-address.js';
 import { PIM_HEADER_LENGTH } from './pim-header.js';
 import { checkConsumedAll } from './pim-length.js';
 
 export type JoinPruneKind = 'pim.join-prune' | 'pim.graft' | 'pim.graft-ack';
 
-export type JoinPruneEntryType = '*,G' | 'S,G,rpt' | 'S,G';
-
-export interface JoinPruneSource extends EncodedSource {
-  entryType: JoinPruneEntryType;
-}
+/** A joined or pruned source entry: the Encoded-Source, whose `entryType` says what it names. */
+export type JoinPruneSource = EncodedSource;
+export type JoinPruneEntryType = SourceEntryType;
 
 export interface JoinPruneGroup {
   group: EncodedGroup;
@@ -90,12 +88,8 @@ function decodeSources(bytes: Uint8Array, offset: number, count: number, into: J
   for (let index = 0; index < count; index++) {
     const source = decodeEncodedSource(bytes, offset, what);
     if (!source.ok) return source;
-    const { wildcard, rpt, address, family } = source.value;
-    if (wildcard && !rpt) {
-      return fail('pim', 'bad-value', offset + 2, `${what} ${address}: W bit set without R (RFC 7761 §4.9.1)`);
-    }
-    into.push({ ...source.value, entryType: wildcard ? '*,G' : rpt ? 'S,G,rpt' : 'S,G' });
-    offset += encodedGroupOrSourceLength(family);
+    into.push(source.value);
+    offset += encodedGroupOrSourceLength(source.value.family);
   }
   return ok(offset);
 }
