@@ -105,6 +105,17 @@ describe('capture file reader', () => {
     });
   }
 
+  it('reads the hand-made big-endian fixtures as tshark does', async () => {
+    // big-endian-2pow10.pcapng: SHB, IDB (if_name be0, if_tsresol 2^-10), EPB, SPB; big-endian-ns.pcap: one record.
+    const pcapng = await readAll(join(FIXTURES, 'big-endian-2pow10.pcapng'));
+    assert.deepEqual(pcapng.reader.problems, []);
+    assert.deepEqual(pcapng.frames.map((f) => [f.link, f.seconds, f.nanos, f.originalLength, f.data.length]),
+      [['be0', 1_700_000_000, 500_000_000, 60, 14], ['be0', 0, 0, 14, 14]]);
+    assert.deepEqual(pcapng.frames[1]!.data, payload(14));
+    const pcap = await readAll(join(FIXTURES, 'big-endian-ns.pcap'));
+    assert.deepEqual(pcap.frames.map((f) => [f.link, f.seconds, f.nanos, f.originalLength]), [['big-endian-ns', 1_700_000_000, 999_999_999, 14]]);
+  });
+
   it('describes real files: if_name, link types, compression', async () => {
     const dumpcap = await readAll(join(FIXTURES, 'lo-dumpcap.pcapng'));
     assert.deepEqual(new Set(dumpcap.frames.map((f) => f.link)), new Set(['lo']));
