@@ -13,7 +13,7 @@ import {
   type EncodedGroup, type EncodedUnicast,
 } from './pim-encoded-address.js';
 import { PIM_HEADER_LENGTH } from './pim-header.js';
-import { checkConsumedAll } from './pim-length.js';
+import { trailingBytesError } from './pim-length.js';
 
 export interface PimAssert {
   kind: 'pim.assert';
@@ -43,8 +43,8 @@ export function decodeAssert(bytes: Uint8Array, checksum: ChecksumStatus): Decod
   if (bytes.length - metricsOffset < METRICS_LENGTH) {
     return truncated('pim', metricsOffset, METRICS_LENGTH, bytes.length - metricsOffset, 'Assert metric preference and metric');
   }
-  const end = checkConsumedAll(bytes, metricsOffset + METRICS_LENGTH, 'Assert');
-  if (!end.ok) return end;
+  const trailing = trailingBytesError(bytes, metricsOffset + METRICS_LENGTH, 'Assert');
+  if (trailing) return trailing;
   const preferenceWord = readUint32(bytes, metricsOffset);
   const metricPreference = preferenceWord & METRIC_PREFERENCE_MASK;
   const metric = readUint32(bytes, metricsOffset + 4);

@@ -17,7 +17,7 @@ import {
   type EncodedGroup, type EncodedUnicast,
 } from './pim-encoded-address.js';
 import { PIM_FLAGS_OFFSET, PIM_HEADER_LENGTH } from './pim-header.js';
-import { checkConsumedAll } from './pim-length.js';
+import { trailingBytesError } from './pim-length.js';
 
 export interface BootstrapRp {
   address: EncodedUnicast;
@@ -79,22 +79,22 @@ export function decodeBootstrap(bytes: Uint8Array, checksum: ChecksumStatus): De
 
   const groups: BootstrapGroup[] = [];
   while (offset < bytes.length) {
-    const group = decodeEncodedGroup(bytes, offset, `Bootstrap group ${groups.length + 1}`);
+    const group = decodeEncodedGroup(bytes, offset, 'Bootstrap group');
     if (!group.ok) return group;
     offset += encodedGroupOrSourceLength(group.value.family);
     if (bytes.length - offset < GROUP_COUNTS_LENGTH) {
-      return truncated('pim', offset, GROUP_COUNTS_LENGTH, bytes.length - offset, `Bootstrap group ${group.value.address} RP counts`);
+      return truncated('pim', offset, GROUP_COUNTS_LENGTH, bytes.length - offset, 'Bootstrap group RP counts');
     }
     const rpCount = bytes[offset]!;
     const fragmentRpCount = bytes[offset + 1]!;
     offset += GROUP_COUNTS_LENGTH;
     const rps: BootstrapRp[] = [];
     for (let index = 0; index < fragmentRpCount; index++) {
-      const address = decodeEncodedUnicast(bytes, offset, `Bootstrap RP ${index + 1} of ${fragmentRpCount}`);
+      const address = decodeEncodedUnicast(bytes, offset, 'Bootstrap RP address');
       if (!address.ok) return address;
       offset += encodedUnicastLength(address.value.family);
       if (bytes.length - offset < RP_FIELDS_LENGTH) {
-        return truncated('pim', offset, RP_FIELDS_LENGTH, bytes.length - offset, `Bootstrap RP ${address.value.address} holdtime and priority`);
+        return truncated('pim', offset, RP_FIELDS_LENGTH, bytes.length - offset, 'Bootstrap RP holdtime and priority');
       }
       rps.push({ address: address.value, holdtime: readUint16(bytes, offset), priority: bytes[offset + 2]! });
       offset += RP_FIELDS_LENGTH;
@@ -127,12 +127,12 @@ export function decodeCandidateRpAdvertisement(bytes: Uint8Array, checksum: Chec
   offset += encodedUnicastLength(rpAddress.value.family);
   const groups: EncodedGroup[] = [];
   for (let index = 0; index < prefixCount; index++) {
-    const group = decodeEncodedGroup(bytes, offset, `C-RP-Adv group prefix ${index + 1} of ${prefixCount}`);
+    const group = decodeEncodedGroup(bytes, offset, 'C-RP-Adv group prefix');
     if (!group.ok) return group;
     groups.push(group.value);
     offset += encodedGroupOrSourceLength(group.value.family);
   }
-  const end = checkConsumedAll(bytes, offset, `C-RP-Adv with ${prefixCount} prefixes`);
-  if (!end.ok) return end;
+  const trailing = trailingBytesError(bytes, offset, 'C-RP-Adv');
+  if (trailing) return trailing;
   return ok({ kind: 'pim.c-rp-adv', checksum, prefixCount, priority, holdtime, rpAddress: rpAddress.value, groups });
 }

@@ -17,7 +17,7 @@ import {
   encodedUnicastLength, type EncodedGroup, type EncodedSource, type EncodedUnicast, type SourceEntryType,
 } from './pim-encoded-address.js';
 import { PIM_HEADER_LENGTH } from './pim-header.js';
-import { checkConsumedAll } from './pim-length.js';
+import { trailingBytesError } from './pim-length.js';
 
 export type JoinPruneKind = 'pim.join-prune' | 'pim.graft' | 'pim.graft-ack';
 
@@ -60,11 +60,11 @@ export function decodeJoinPrune(bytes: Uint8Array, kind: JoinPruneKind, checksum
 
   const groups: JoinPruneGroup[] = [];
   for (let index = 0; index < groupCount; index++) {
-    const group = decodeEncodedGroup(bytes, offset, `group ${index + 1} of ${groupCount}`);
+    const group = decodeEncodedGroup(bytes, offset, 'Join/Prune group');
     if (!group.ok) return group;
     offset += encodedGroupOrSourceLength(group.value.family);
     if (bytes.length - offset < SOURCE_COUNTS_LENGTH) {
-      return truncated('pim', offset, SOURCE_COUNTS_LENGTH, bytes.length - offset, `group ${index + 1} source counts`);
+      return truncated('pim', offset, SOURCE_COUNTS_LENGTH, bytes.length - offset, 'Join/Prune group source counts');
     }
     const joinedCount = readUint16(bytes, offset);
     const prunedCount = readUint16(bytes, offset + 2);
@@ -78,8 +78,8 @@ export function decodeJoinPrune(bytes: Uint8Array, kind: JoinPruneKind, checksum
     offset = afterPruned.value;
     groups.push({ group: group.value, joinedSources, prunedSources });
   }
-  const end = checkConsumedAll(bytes, offset, `${kind} with ${groupCount} groups`);
-  if (!end.ok) return end;
+  const trailing = trailingBytesError(bytes, offset, kind);
+  if (trailing) return trailing;
   return ok({ kind, checksum, upstreamNeighbor: neighbor.value, holdtime, groups });
 }
 

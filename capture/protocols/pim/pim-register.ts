@@ -19,7 +19,7 @@ import {
   type AddressFamily, type EncodedGroup, type EncodedUnicast,
 } from './pim-encoded-address.js';
 import { PIM_HEADER_LENGTH } from './pim-header.js';
-import { checkConsumedAll } from './pim-length.js';
+import { trailingBytesError } from './pim-length.js';
 
 /** Which bytes a Register checksum was found to cover; `unknown` when it could not be verified. */
 export type RegisterChecksumCoverage = 'header' | 'message' | 'unknown';
@@ -143,7 +143,7 @@ export function decodeRegisterStop(bytes: Uint8Array, checksum: ChecksumStatus):
   const sourceOffset = PIM_HEADER_LENGTH + encodedGroupOrSourceLength(group.value.family);
   const source = decodeEncodedUnicast(bytes, sourceOffset, 'Register-Stop source');
   if (!source.ok) return source;
-  const end = checkConsumedAll(bytes, sourceOffset + encodedUnicastLength(source.value.family), 'Register-Stop');
-  if (!end.ok) return end;
+  const trailing = trailingBytesError(bytes, sourceOffset + encodedUnicastLength(source.value.family), 'Register-Stop');
+  if (trailing) return trailing;
   return ok({ kind: 'pim.register-stop', checksum, group: group.value, source: source.value });
 }

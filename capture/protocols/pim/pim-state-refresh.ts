@@ -15,7 +15,7 @@ import {
   type EncodedGroup, type EncodedUnicast,
 } from './pim-encoded-address.js';
 import { PIM_HEADER_LENGTH } from './pim-header.js';
-import { checkConsumedAll } from './pim-length.js';
+import { trailingBytesError } from './pim-length.js';
 
 export interface PimStateRefresh {
   kind: 'pim.state-refresh';
@@ -54,8 +54,8 @@ export function decodeStateRefresh(bytes: Uint8Array, checksum: ChecksumStatus):
   if (bytes.length - offset < TAIL_LENGTH) {
     return truncated('pim', offset, TAIL_LENGTH, bytes.length - offset, 'State Refresh metrics, TTL and interval');
   }
-  const end = checkConsumedAll(bytes, offset + TAIL_LENGTH, 'State Refresh');
-  if (!end.ok) return end;
+  const trailing = trailingBytesError(bytes, offset + TAIL_LENGTH, 'State Refresh');
+  if (trailing) return trailing;
   const preferenceWord = readUint32(bytes, offset);
   const flags = bytes[offset + 10]!;
   return ok({
