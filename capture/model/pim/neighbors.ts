@@ -1,0 +1,160 @@
+/**
+ * PIM neighbors of each link, from Hellos: RFC 7761 §4.3.1 (neighbor discovery) and §4.3.2 (DR).
+ *
+ *   Hello with Holdtime h        the sender is a neighbor until now + h (no option: Default_Hello_Holdtime,
+ *                                105 s; 0xffff: never times out)
+ *   Holdtime 0                   goodbye: the neighbor is removed at once
+ *   new Generation ID            the neighbor restarted (§4.3.1): its state was lost
+ *   Neighbor Liveness expiry     neighbor-down
+ * Every change of the neighbor set, or of a DR Priority, re-runs the DR election of the link.
+ */
+import { electDesignatedRouter } from './dr-election.js';
+import { finiteOrNull, holdtimeExpiry, TimerQueue } from './timer-queue.js';
+import type { Expiring, LanPruneDelay, LinkSnapshot, NeighborSnapshot, ObservedPim, PimChange, PimOptions } from './types.js';
+import { compareAddresses } from './address-order.js';
+import type { PimHello } from '../../protocols/pim.js';
+
+export interface Neighbor {
+  link: string;
+  address: string;
+  mac: string | null;
+  holdtime: number;
+  /** Neighbor Liveness Timer expiry (Infinity: never). */
+  deadline: number;
+  drPriority: number | null;
+  generationId: number | null;
+  secondaryAddresses: string[];
+  lanPruneDelay: LanPruneDelay | null;
+  since: number;
+  lastHelloAt: number;
+}
+
+export class LinkNeighbors {
+  readonly neighbors = new Map<string, Neighbor>();
+  dr: string | null = null;
+
+  constructor(readonly link: string) {}
+}
+
+export class NeighborTable implements Expiring {
+  private readonly links = new Map<string, LinkNeighbors>();
+  private readonly timers = new TimerQueue<Neighbor>();
+
+  constructor(private readonly options: PimOptions) {}
+
+  /** The neighbors of `link`, undefined when no Hello was seen there. */
+  neighborsOf(link: string): ReadonlyMap<string, Neighbor> | undefined {
+    return this.links.get(link)?.neighbors;
+  }
+
+  onHello(event: ObservedPim, hello: PimHello, out: PimChange[]): void {
+    const { time, link, src: address } = event;
+    const holdtime = hello.holdtime ?? this.options.helloHoldtime;
+    let linkState = this.links.get(link);
+    if (!linkState) {
+      linkState = new LinkNeighbors(link);
+      this.links.set(link, linkState);
+    }
+    const neighbors = linkState.neighbors;
+    let neighbor = neighbors.get(address);
+
+    // §4.3.1: a Holdtime of 0 means the sender is going away; forget it immediately.
+    if (holdtime === 0) {
+      if (neighbor) this.remove(linkState, neighbor, time, 'goodbye', out);
+      return;
+    }
+
+    if (!neighbor) {
+      if (neighbors.size >= this.options.maxNeighborsPerLink) {
+        out.push({
+          time, link, kind: 'limit-exceeded',
+          detail: { limit: 'maxNeighborsPerLink', max: this.options.maxNeighborsPerLink, dropped: `neighbor ${address}` },
+        });
+        return;
+      }
+      neighbor = {
+        link, address, mac: event.srcMac, holdtime, deadline: Infinity, drPriority: hello.drPriority,
+        generationId: hello.generationId, secondaryAddresses: [], lanPruneDelay: null, since: time, lastHelloAt: time,
+      };
+      neighbors.set(address, neighbor);
+      out.push({
+        time, link, kind: 'neighbor-up',
+        detail: { address, holdtime, drPriority: hello.drPriority, generationId: hello.generationId },
+      });
+    } else if (
+      // §4.3.1: a Hello with a different Generation ID means the neighbor rebooted.
+      neighbor.generationId !== null && hello.generationId !== null && neighbor.generationId !== hello.generationId
+    ) {
+      out.push({
+        time, link, kind: 'neighbor-restart',
+        detail: { address, previousGenerationId: neighbor.generationId, generationId: hello.generationId },
+      });
+      neighbor.since = time;
+    }
+
+    neighbor.mac = event.srcMac ?? neighbor.mac;
+    neighbor.holdtime = holdtime;
+    neighbor.drPriority = hello.drPriority;
+    neighbor.generationId = hello.generationId;
+    neighbor.lanPruneDelay = hello.lanPruneDelay;
+    neighbor.lastHelloAt = time;
+    if (hello.secondaryAddresses.length > 0 || neighbor.secondaryAddresses.length > 0) {
+      neighbor.secondaryAddresses = hello.secondaryAddresses.map((secondary) => secondary.address);
+    }
+    this.timers.schedule(neighbor, holdtimeExpiry(time, holdtime));
+    this.electDr(linkState, time, out);
+  }
+
+  nextDeadline(): number {
+    return this.timers.nextDeadline();
+  }
+
+  /** §4.3.1: the Neighbor Liveness Timer expired. */
+  expireAt(at: number, out: PimChange[]): void {
+    for (let neighbor = this.timers.takeDue(at); neighbor; neighbor = this.timers.takeDue(at)) {
+      const linkState = this.links.get(neighbor.link)!;
+      this.remove(linkState, neighbor, at, 'holdtime-expired', out);
+    }
+  }
+
+  snapshot(): LinkSnapshot[] {
+    const links = [...this.links.values()].sort((a, b) => (a.link < b.link ? -1 : a.link > b.link ? 1 : 0));
+    return links.map((linkState) => ({
+      link: linkState.link,
+      neighbors: [...linkState.neighbors.values()]
+        .sort((a, b) => compareAddresses(a.address, b.address))
+        .map(neighborSnapshot),
+      dr: linkState.dr,
+    }));
+  }
+
+  private remove(linkState: LinkNeighbors, neighbor: Neighbor, time: number, reason: 'goodbye' | 'holdtime-expired', out: PimChange[]): void {
+    linkState.neighbors.delete(neighbor.address);
+    neighbor.deadline = Infinity;
+    out.push({ time, link: linkState.link, kind: 'neighbor-down', detail: { address: neighbor.address, reason } });
+    this.electDr(linkState, time, out);
+  }
+
+  /** §4.3.2: re-run the election and record a change of DR. */
+  private electDr(linkState: LinkNeighbors, time: number, out: PimChange[]): void {
+    const dr = electDesignatedRouter(linkState.neighbors.values());
+    if (dr === linkState.dr) return;
+    out.push({ time, link: linkState.link, kind: 'dr-changed', detail: { from: linkState.dr, to: dr } });
+    linkState.dr = dr;
+  }
+}
+
+function neighborSnapshot(neighbor: Neighbor): NeighborSnapshot {
+  return {
+    address: neighbor.address,
+    mac: neighbor.mac,
+    holdtime: neighbor.holdtime,
+    expiresAt: finiteOrNull(neighbor.deadline),
+    drPriority: neighbor.drPriority,
+    generationId: neighbor.generationId,
+    secondaryAddresses: [...neighbor.secondaryAddresses],
+    lanPruneDelay: neighbor.lanPruneDelay === null ? null : { ...neighbor.lanPruneDelay },
+    since: neighbor.since,
+    lastHelloAt: neighbor.lastHelloAt,
+  };
+}

@@ -1,0 +1,163 @@
+/**
+ * Register state per (S,G), RFC 7761 §4.4: the DR that registers (the Register's IP source), the RP
+ * (its IP destination), and the DR's register state machine (§4.4.1) as the wire shows it:
+ *
+ *   data Register                  JOIN (registering)
+ *   Register-Stop (RP → DR)        JOIN or JOIN-PENDING → PRUNE (suppressed) for Register_Suppression_Time;
+ *                                  in PRUNE it changes nothing (§4.4.1); a wildcard source (all zeros)
+ *                                  stops every source of G registered by that DR (§4.9.4)
+ *   Null-Register                  JOIN-PENDING (probing) for Register_Probe_Time
+ *   suppression or probe ends      JOIN again
+ *   Keepalive_Period of silence    the (S,G) register state is gone
+ * The DR's Register-Stop Timer is random (0.5-1.5 × Register_Suppression_Time, minus the probe time),
+ * so the default (60 s) is only the mean: once a Null-Register has followed a Register-Stop, that
+ * interval plus Register_Probe_Time is used instead (values seen on the wire win).
+ */
+import { compareAddresses, isUnspecifiedAddress } from './address-order.js';
+import type { RpKnowledge } from './rp.js';
+import { TimerQueue } from './timer-queue.js';
+import type { Expiring, ObservedPim, PimChange, PimOptions, RegisterDetail, RegisterSnapshot, RegisterState } from './types.js';
+import type { PimRegister, PimRegisterStop } from '../../protocols/pim.js';
+
+interface RegisterRow {
+  key: string;
+  source: string;
+  group: string;
+  dr: string;
+  rp: string;
+  state: RegisterState;
+  since: number;
+  lastRegisterAt: number | null;
+  lastNullRegisterAt: number | null;
+  registerStopAt: number | null;
+  suppressedUntil: number | null;
+  observedSuppressionTime: number | null;
+  lastActivityAt: number;
+  /** Suppression or probe end, or Keepalive expiry while registering. */
+  deadline: number;
+}
+
+export class RegisterTracker implements Expiring {
+  private readonly rows = new Map<string, RegisterRow>();
+  private readonly timers = new TimerQueue<RegisterRow>();
+
+  constructor(private readonly options: PimOptions, private readonly rps: RpKnowledge) {}
+
+  onRegister(event: ObservedPim, message: PimRegister, out: PimChange[]): void {
+    const { time } = event;
+    const initialState: RegisterState = message.nullRegister ? 'probing' : 'registering';
+    const row = this.rowFor(message.innerSource, message.innerGroup, event.src, event.dst, initialState, time, out);
+    if (!row) return;
+    row.dr = event.src;
+    row.rp = event.dst;
+    row.lastActivityAt = time;
+    if (message.nullRegister) {
+      // The first Null-Register after a Register-Stop shows how long this DR's Register-Stop Timer ran.
+      const firstProbeAfterStop = row.registerStopAt !== null
+        && (row.lastNullRegisterAt === null || row.lastNullRegisterAt < row.registerStopAt);
+      const noDataSinceStop = row.lastRegisterAt === null || row.lastRegisterAt < row.registerStopAt!;
+      if (firstProbeAfterStop && noDataSinceStop) {
+        row.observedSuppressionTime = time - row.registerStopAt! + this.options.registerProbeTime;
+      }
+      row.lastNullRegisterAt = time;
+      // §4.4.1: the DR sends a Null-Register on entering JOIN-PENDING, for Register_Probe_Time.
+      if (row.state !== 'probing') {
+        row.state = 'probing';
+        row.since = time;
+        out.push({ time, kind: 'register-probe', detail: registerDetail(row) });
+      }
+      this.timers.schedule(row, time + this.options.registerProbeTime);
+    } else {
+      row.lastRegisterAt = time;
+      if (row.state !== 'registering') {
+        row.state = 'registering';
+        row.since = time;
+        out.push({ time, kind: 'register-resumed', detail: { ...registerDetail(row), reason: 'data-register' } });
+      }
+      this.timers.schedule(row, time + this.options.keepalivePeriod);
+    }
+    this.rps.learnFromRegister(event.dst, message.innerGroup, time, out);
+  }
+
+  /** A Register-Stop goes from the RP (IP source) to the DR (IP destination). */
+  onRegisterStop(event: ObservedPim, message: PimRegisterStop, out: PimChange[]): void {
+    const group = message.group.address;
+    const dr = event.dst;
+    if (isUnspecifiedAddress(message.source.address)) {
+      // §4.9.4: a wildcard source stops every source of G that this DR registers.
+      for (const row of this.rows.values()) {
+        if (row.group === group && row.dr === dr) this.registerStopReceived(row, event.time, out);
+      }
+      return;
+    }
+    const row = this.rowFor(message.source.address, group, dr, event.src, 'suppressed', event.time, out);
+    if (row) this.registerStopReceived(row, event.time, out);
+  }
+
+  nextDeadline(): number {
+    return this.timers.nextDeadline();
+  }
+
+  expireAt(at: number, out: PimChange[]): void {
+    for (let row = this.timers.takeDue(at); row; row = this.timers.takeDue(at)) {
+      if (row.state === 'registering') {
+        // No Register, Null-Register or Register-Stop for Keepalive_Period: the (S,G) state is gone.
+        this.rows.delete(row.key);
+        out.push({ time: at, kind: 'register-expired', detail: registerDetail(row) });
+        continue;
+      }
+      // §4.4.1: the Register-Stop Timer expired in JOIN-PENDING (or the suppression ran out): back to JOIN.
+      row.state = 'registering';
+      row.since = at;
+      out.push({ time: at, kind: 'register-resumed', detail: { ...registerDetail(row), reason: 'suppression-ended' } });
+      this.timers.schedule(row, Math.max(at, row.lastActivityAt + this.options.keepalivePeriod));
+    }
+  }
+
+  snapshot(): RegisterSnapshot[] {
+    return [...this.rows.values()]
+      .map((row): RegisterSnapshot => ({
+        ...registerDetail(row), state: row.state, since: row.since, lastRegisterAt: row.lastRegisterAt,
+        lastNullRegisterAt: row.lastNullRegisterAt, registerStopAt: row.registerStopAt, suppressedUntil: row.suppressedUntil,
+        observedSuppressionTime: row.observedSuppressionTime,
+      }))
+      .sort((a, b) => compareAddresses(a.group, b.group) || compareAddresses(a.source, b.source));
+  }
+
+  /** §4.4.1 "Register-Stop received": JOIN or JOIN-PENDING → PRUNE; nothing in PRUNE. */
+  private registerStopReceived(row: RegisterRow, time: number, out: PimChange[]): void {
+    row.registerStopAt = time;
+    row.lastActivityAt = time;
+    if (row.state === 'suppressed' && row.suppressedUntil !== null) return;
+    const suppression = row.observedSuppressionTime ?? this.options.registerSuppressionTime;
+    row.state = 'suppressed';
+    row.since = time;
+    row.suppressedUntil = time + suppression;
+    out.push({ time, kind: 'register-stopped', detail: { ...registerDetail(row), suppressedUntil: row.suppressedUntil } });
+    this.timers.schedule(row, row.suppressedUntil);
+  }
+
+  private rowFor(source: string, group: string, dr: string, rp: string, state: RegisterState, time: number, out: PimChange[]): RegisterRow | null {
+    const key = `${source}\u0000${group}`;
+    const existing = this.rows.get(key);
+    if (existing) return existing;
+    if (this.rows.size >= this.options.maxRegisters) {
+      out.push({
+        time, kind: 'limit-exceeded',
+        detail: { limit: 'maxRegisters', max: this.options.maxRegisters, dropped: `register (${source},${group}) from ${dr}` },
+      });
+      return null;
+    }
+    const row: RegisterRow = {
+      key, source, group, dr, rp, state, since: time, lastRegisterAt: null, lastNullRegisterAt: null, registerStopAt: null,
+      suppressedUntil: null, observedSuppressionTime: null, lastActivityAt: time, deadline: Infinity,
+    };
+    this.rows.set(key, row);
+    out.push({ time, kind: 'register-started', detail: registerDetail(row) });
+    return row;
+  }
+}
+
+function registerDetail(row: RegisterRow): RegisterDetail {
+  return { source: row.source, group: row.group, dr: row.dr, rp: row.rp };
+}
