@@ -57,7 +57,7 @@ export class LinkMembership {
 
   /** A Membership / Listener Report of any version. */
   onReport(report: ObservedReport): MembershipChange[] {
-    if (report.family !== this.family) return [];
+    if (report.family !== this.family || !Number.isFinite(report.time)) return [];
     const now = this.enter(report.time);
     const generation = generationOf(this.protocol, report.version);
     for (const record of report.records) {
@@ -69,7 +69,7 @@ export class LinkMembership {
 
   /** An IGMPv2 Leave Group or MLDv1 Done. */
   onLeave(leave: ObservedLeave): MembershipChange[] {
-    if (leave.family !== this.family) return [];
+    if (leave.family !== this.family || !Number.isFinite(leave.time)) return [];
     const now = this.enter(leave.time);
     const group = this.groups.get(leave.group);
     // RFC 3376 §7.3.2: Leaves are ignored in IGMPv1 mode; otherwise a Leave / Done is TO_IN({}) (RFC 3810 §8.3.2).
@@ -81,7 +81,7 @@ export class LinkMembership {
 
   /** A Query of any version, from any router on the link. */
   onQuery(query: ObservedQuery): MembershipChange[] {
-    if (query.family !== this.family) return [];
+    if (query.family !== this.family || !Number.isFinite(query.time)) return [];
     const now = this.enter(query.time);
     const previous = this.election.current?.address ?? null;
     const outcome = this.election.hear(query.querier, query.version, now);
@@ -111,7 +111,7 @@ export class LinkMembership {
 
   /** Expires every timer that ran out up to `now`, in time order; each change carries its expiry time. */
   advance(now: number): MembershipChange[] {
-    if (now > this.clock) {
+    if (Number.isFinite(now) && now > this.clock) {
       this.expire(now);
       this.clock = now;
     }
@@ -251,7 +251,7 @@ export class LinkMembership {
   private expireGroup(group: GroupState, now: number): boolean {
     for (;;) {
       const time = group.earliestTimer();
-      if (time > now) {
+      if (!(time <= now)) {
         group.nextDueAt = time;
         return false;
       }

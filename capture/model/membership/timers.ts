@@ -62,25 +62,27 @@ export class LinkParameters {
     return this.robustness * this.queryInterval + this.queryResponseInterval;
   }
 
-  /** Takes the values a query from the querier shows. */
+  /** Takes the values a query from the querier shows; values that are no positive number count as absent. */
   adoptQuery(query: ObservedQuery): void {
     // RFC 3376 §4.1.6 / RFC 3810 §5.1.8: adopt the QRV of the most recent query; 0 → the configured value.
     if (query.qrv !== null) {
-      this.robustness = query.qrv > 0 ? query.qrv : this.configured.robustness;
-      this.fromWire.robustness = query.qrv > 0;
+      const shown = isPositive(query.qrv);
+      this.robustness = shown ? query.qrv : this.configured.robustness;
+      this.fromWire.robustness = shown;
     }
     // RFC 3376 §4.1.7 / RFC 3810 §5.1.9: non-queriers adopt the QQI of the most recent query; 0 → configured.
     if (query.qqiSeconds !== null) {
-      this.queryInterval = query.qqiSeconds > 0 ? query.qqiSeconds : this.configured.queryInterval;
-      this.fromWire.queryInterval = query.qqiSeconds > 0;
+      const shown = isPositive(query.qqiSeconds);
+      this.queryInterval = shown ? query.qqiSeconds : this.configured.queryInterval;
+      this.fromWire.queryInterval = shown;
     }
     if (query.group === null) {
       const responseSeconds = query.protocol === 'igmp' && query.version === 1 ? IGMPV1_RESPONSE_SECONDS : query.maxRespSeconds;
-      if (responseSeconds > 0) {
+      if (isPositive(responseSeconds)) {
         this.queryResponseInterval = responseSeconds;
         this.fromWire.queryResponseInterval = true;
       }
-    } else if (query.maxRespSeconds > 0) {
+    } else if (isPositive(query.maxRespSeconds)) {
       // RFC 3376 §8.8: the Max Resp Code of group-specific queries is the Last Member Query Interval.
       this.lastMemberQueryInterval = query.maxRespSeconds;
       this.fromWire.lastMemberQueryInterval = true;
@@ -101,4 +103,8 @@ export class LinkParameters {
       fromWire: { ...this.fromWire },
     };
   }
+}
+
+function isPositive(value: number): boolean {
+  return Number.isFinite(value) && value > 0;
 }
