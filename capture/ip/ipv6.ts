@@ -34,8 +34,12 @@ const AH = 51;
 const DESTINATION_OPTIONS = 60;
 const FRAGMENT_HEADER_LENGTH = 8;
 
-/** Extension headers that use the generic "next header, length in 8-octet units" form (RFC 8200 §4, RFC 7045). */
-const GENERIC_EXTENSION_HEADERS = new Set([HOP_BY_HOP, ROUTING, DESTINATION_OPTIONS, 135, 139, 140]);
+const MOBILITY = 135;
+const HIP = 139;
+const SHIM6 = 140;
+
+/** Headers the walk steps over (RFC 8200 §4, RFC 7045); anything else is the upper layer (or ESP). */
+const EXTENSION_HEADERS: ReadonlySet<number> = new Set([HOP_BY_HOP, ROUTING, FRAGMENT, AH, DESTINATION_OPTIONS, MOBILITY, HIP, SHIM6]);
 
 const OPTION_PAD1 = 0;
 const OPTION_ROUTER_ALERT = 5;
@@ -83,17 +87,13 @@ export function decodeIPv6(bytes: Uint8Array): Decoded<IPv6Packet> {
   let extensionHeaders: number[] | null = null;
   let routerAlert: number | null = null;
   let fragment: FragmentInfo | null = null;
-  while (true) {
-    const isGeneric = GENERIC_EXTENSION_HEADERS.has(nextHeader);
-    if (!isGeneric && nextHeader !== FRAGMENT && nextHeader !== AH) break;
+  while (EXTENSION_HEADERS.has(nextHeader)) {
     if (nextHeader === HOP_BY_HOP && at !== FIXED_HEADER_LENGTH) {
       return fail('ipv6', 'bad-value', at, 'Hop-by-Hop Options header not immediately after the IPv6 header (RFC 8200 §4.3)');
     }
     const chainError = checkRoom(at, 2, declaredEnd, bytes.length, nextHeader);
     if (chainError) return chainError;
-    const headerLength = nextHeader === FRAGMENT ? FRAGMENT_HEADER_LENGTH
-      : nextHeader === AH ? (bytes[at + 1]! + 2) * 4
-      : (bytes[at + 1]! + 1) * 8;
+    const headerLength = extensionHeaderLength(nextHeader, bytes[at + 1]!);
     const bodyError = checkRoom(at, headerLength, declaredEnd, bytes.length, nextHeader);
     if (bodyError) return bodyError;
 
@@ -130,6 +130,13 @@ export function decodeIPv6(bytes: Uint8Array): Decoded<IPv6Packet> {
     payload: bytes.subarray(at, end),
     truncated: bytes.length < declaredEnd,
   });
+}
+
+/** Bytes in an extension header: Fragment is fixed, AH counts 4-octet units minus 2, the rest 8-octet units minus 1. */
+function extensionHeaderLength(type: number, lengthField: number): number {
+  if (type === FRAGMENT) return FRAGMENT_HEADER_LENGTH;
+  if (type === AH) return (lengthField + 2) * 4;
+  return (lengthField + 1) * 8;
 }
 
 /** An error when `length` bytes at `at` overrun the declared payload (bad-length) or the capture (truncated). */

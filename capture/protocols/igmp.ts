@@ -18,8 +18,8 @@
  * length ≥ 12 → v3; lengths 9–11 are not a valid query (decode error 'bad-length').
  *
  * The checksum covers the whole IGMP message (RFC 3376 §4.1.2); a wrong one is a decode error.
- * Decode only a complete, unfragmented IP payload: a capture cut short of the IP total length
- * makes the checksum unverifiable.
+ * Decode only an unfragmented IP payload; one cut short by the capture is decoded as far as it
+ * goes with its checksum 'unverified'.
  */
 import { type ChecksumStatus, type Decoded, fail, ok, truncated } from '../decode-error.js';
 import { formatIPv4 } from '../ip/address-format.js';
@@ -127,14 +127,19 @@ const DECODERS: Readonly<Record<number, MessageDecoder>> = {
   [TYPE_V3_REPORT]: decodeV3Report,
 };
 
-/** Decodes one IGMP message: the whole IP payload. */
-export function decodeIgmp(bytes: Uint8Array): Decoded<IgmpMessage> {
+/**
+ * Decodes one IGMP message: the whole IP payload. When the capture holds less than the IP total
+ * length (`captureTruncated`, the IPv4 packet's `truncated`), what is there is decoded and the
+ * checksum is 'unverified'.
+ */
+export function decodeIgmp(bytes: Uint8Array, captureTruncated = false): Decoded<IgmpMessage> {
   if (bytes.length < HEADER_LENGTH) return truncated('igmp', 0, HEADER_LENGTH, bytes.length, 'IGMP message');
   const type = bytes[0]!;
   const decoder = DECODERS[type];
   const decoded = decoder ? decoder(bytes) : ok(otherMessage(type));
   if (!decoded.ok) return decoded;
-  if (!checksumIsValid(bytes, 0, bytes.length)) return fail('igmp', 'bad-checksum', OFFSET_CHECKSUM, badChecksumReason(bytes));
+  if (captureTruncated) decoded.value.checksum = 'unverified';
+  else if (!checksumIsValid(bytes, 0, bytes.length)) return fail('igmp', 'bad-checksum', OFFSET_CHECKSUM, badChecksumReason(bytes));
   return decoded;
 }
 

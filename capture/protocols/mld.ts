@@ -14,7 +14,8 @@
  * query (decode error 'bad-length').
  *
  * The checksum covers the IPv6 pseudo-header (RFC 8200 §8.1, next header 58) and the whole ICMPv6
- * message; a wrong one is a decode error. Decode only a complete, unfragmented IPv6 payload.
+ * message; a wrong one is a decode error. Decode only an unfragmented IPv6 payload; one cut short
+ * by the capture is decoded as far as it goes with its checksum 'unverified'.
  */
 import { type ChecksumStatus, type Decoded, fail, ok, truncated } from '../decode-error.js';
 import { formatIPv6 } from '../ip/address-format.js';
@@ -100,10 +101,12 @@ export interface OtherIcmpv6 extends Icmpv6Common {
 
 export type MldMessage = MldV1Query | MldV1Message | MldV2Query | MldV2Report;
 
-/** The IPv6 addresses the checksum's pseudo-header needs (an IPv6Packet fits). */
-export interface PseudoHeaderAddresses {
+/** What the checksum needs from the IPv6 packet (an IPv6Packet fits). */
+export interface MldIpContext {
   srcBytes: Uint8Array;
   dstBytes: Uint8Array;
+  /** The capture holds less than the IPv6 payload length: decode what is there, checksum 'unverified'. */
+  truncated?: boolean;
 }
 
 type MessageDecoder = (bytes: Uint8Array) => Decoded<MldMessage>;
@@ -116,7 +119,7 @@ const DECODERS: Readonly<Record<number, MessageDecoder>> = {
 };
 
 /** Decodes one ICMPv6 message (the whole upper-layer payload of an IPv6 packet). */
-export function decodeMld(icmpv6: Uint8Array, ip: PseudoHeaderAddresses): Decoded<MldMessage | OtherIcmpv6> {
+export function decodeMld(icmpv6: Uint8Array, ip: MldIpContext): Decoded<MldMessage | OtherIcmpv6> {
   if (icmpv6.length < ICMPV6_HEADER_LENGTH) return truncated('mld', 0, ICMPV6_HEADER_LENGTH, icmpv6.length, 'ICMPv6 header');
   const type = icmpv6[0]!;
   const decoder = DECODERS[type];
@@ -124,6 +127,10 @@ export function decodeMld(icmpv6: Uint8Array, ip: PseudoHeaderAddresses): Decode
     ? decoder(icmpv6)
     : ok({ kind: 'other', protocol: 'icmpv6', icmpType: type, checksum: 'good' });
   if (!decoded.ok) return decoded;
+  if (ip.truncated) {
+    decoded.value.checksum = 'unverified';
+    return decoded;
+  }
   const pseudoHeader = ipv6PseudoHeaderSum(ip.srcBytes, ip.dstBytes, icmpv6.length, ICMPV6_PROTOCOL);
   if (!checksumIsValid(icmpv6, 0, icmpv6.length, pseudoHeader)) {
     return fail('mld', 'bad-checksum', OFFSET_CHECKSUM, badChecksumReason(icmpv6, pseudoHeader));

@@ -60,7 +60,7 @@ function decodeAll(bytes: Uint8Array): void {
   const v4 = decodeIPv4(bytes);
   assertWellFormed(v4);
   if (v4.ok) {
-    assertWellFormed(decodeIgmp(v4.value.payload));
+    assertWellFormed(decodeIgmp(v4.value.payload, v4.value.truncated));
     decodeMulticastData(v4.value);
   }
   const v6 = decodeIPv6(bytes);

@@ -206,6 +206,14 @@ describe('decodeIgmp: checksum and malformed input', () => {
     assert.equal(decodeError(bad).code, 'bad-checksum');
   });
 
+  it('leaves the checksum unverified when the capture cut the IP payload short', () => {
+    const report = SAMPLE_IGMP['v2 report']!.slice();
+    report[2] ^= 0xff; // a checksum over bytes we do not have all of cannot be judged
+    assert.deepEqual(decodeIgmp(report, true), { ok: true, value: { ...decodeOk(SAMPLE_IGMP['v2 report']!), checksum: 'unverified' } });
+    const cutReport = SAMPLE_IGMP['v3 report']!.subarray(0, 20);
+    assert.equal(decodeIgmp(cutReport, true).ok, false, 'records still need their bytes');
+  });
+
   it('fails without throwing at every truncation of every message', () => {
     for (const [name, message] of Object.entries(SAMPLE_IGMP)) {
       for (let length = 0; length < message.length; length++) {

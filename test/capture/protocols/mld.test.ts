@@ -178,6 +178,14 @@ describe('decodeMld: other ICMPv6, checksum, malformed input', () => {
     }
   });
 
+  it('leaves the checksum unverified when the capture cut the IPv6 payload short', () => {
+    const echo = Uint8Array.of(128, 0, 0x12, 0x34, 0, 1, 0, 1); // first bytes of a longer echo request
+    assert.deepEqual(decodeMld(echo, { ...IP(HOST), truncated: true }), {
+      ok: true, value: { kind: 'other', protocol: 'icmpv6', icmpType: 128, checksum: 'unverified' },
+    });
+    assert.equal(decodeMld(SAMPLE_MLD[7]![1].subarray(0, 30), { ...IP(HOST), truncated: true }).ok, false);
+  });
+
   it('fails without throwing at every truncation of every message', () => {
     for (const [name, message, addresses] of SAMPLE_MLD) {
       for (let length = 0; length < message.length; length++) {
