@@ -3,18 +3,24 @@
  * mcast — watch IP multicast on a network and explain it.
  *
  *   mcast stats FILE... [--json]     counts per link, message kind, group record kind; data flows
+ *   mcast analyze FILE... [...]      membership, PIM state, flows and trees at a moment, or the timeline
  *   mcast demo                       analyze the bundled sample capture
  */
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { CliError } from './cli-error.js';
 import { statsCommand } from './commands/stats.js';
+import { analyzeCommand } from './commands/analyze.js';
 
 export const BUNDLED_SAMPLE = fileURLToPath(new URL('../../samples/pim-sm/pim-sm.pcapng', import.meta.url));
 
 const USAGE = `usage:
   mcast stats FILE... [--json]   per-link counts of every IGMP/MLD/PIM message kind, decode errors, data flows
-  mcast demo                     the same for the bundled sample capture (${BUNDLED_SAMPLE})`;
+  mcast analyze FILE... [--at T] [--topology topo.json] [--json] [--timeline]
+                                 the network's state at T (epoch seconds; default: end of capture): routers,
+                                 links, group membership, PIM joins and asserts, flows, inferred trees; or,
+                                 with --timeline, every state change with its time
+  mcast demo                     analyze the bundled sample capture (${BUNDLED_SAMPLE})`;
 
 type Command = (args: string[]) => Promise<void>;
 
@@ -23,9 +29,18 @@ const COMMANDS: Record<string, Command> = {
     const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
     await statsCommand(positionals, { json: values.json === true });
   },
+  async analyze(args) {
+    const { values, positionals } = parseArgs({
+      args, allowPositionals: true,
+      options: { at: { type: 'string' }, topology: { type: 'string' }, json: { type: 'boolean', default: false }, timeline: { type: 'boolean', default: false } },
+    });
+    await analyzeCommand(positionals, {
+      at: values.at === undefined ? null : Number(values.at), topology: values.topology ?? null, json: values.json === true, timeline: values.timeline === true,
+    });
+  },
   async demo(args) {
     parseArgs({ args, allowPositionals: false, options: {} });
-    await statsCommand([BUNDLED_SAMPLE], { json: false });
+    await analyzeCommand([BUNDLED_SAMPLE], { at: null, topology: null, json: false, timeline: false });
   },
 };
 

@@ -10,9 +10,7 @@
  *   - the optional topology file, which also names them.
  */
 import { interfaceAddresses, type Topology } from './topology.js';
-import { compareAddressText as compareAddresses } from '../ip/address-format.js';
-
-export type RouterEvidence = 'pim-hello' | 'ospf' | 'query' | 'pim';
+import { compareAddressText } from '../ip/address-format.js';
 
 export interface RouterInterfaceSnapshot {
   link: string;
@@ -42,24 +40,31 @@ function isVirtualMac(mac: string): boolean {
 }
 
 export class RouterRegistry {
-  /** Keyed by `link|address` of the interface's first-seen address. */
-  private readonly interfaces = new Map<string, InterfaceState>();
+  private readonly interfaces: InterfaceState[] = [];
   private readonly byAddress = new Map<string, InterfaceState>();
+  private readonly byMac = new Map<string, InterfaceState>();
   private cache: { routers: RouterSnapshot[]; byInterface: Map<InterfaceState, RouterSnapshot> } | null = null;
 
   constructor(private readonly topology: Topology | null = null) {}
 
-  /** Records that `address` (with `mac`) on `link` is a router interface. */
-  observe(link: string, address: string, mac: string | null, evidence: RouterEvidence, extra: { ospfRouterId?: string; listedAddresses?: readonly string[] } = {}): void {
-    let entry = this.byAddress.get(`${link}|${address}`);
+  /**
+   * Records that `address` (with `mac`) on `link` is a router interface. One interface per MAC
+   * per link: an IPv4 address, its IPv6 link-local and global addresses are one interface.
+   */
+  observe(link: string, address: string, mac: string | null, extra: { ospfRouterId?: string; listedAddresses?: readonly string[] } = {}): void {
+    let entry = this.byAddress.get(`${link}|${address}`) ?? (mac === null ? undefined : this.byMac.get(`${link}|${mac}`));
     if (!entry) {
-      entry = { link, addresses: new Set([address]), mac, ospfRouterId: null, listed: new Set() };
-      this.interfaces.set(`${link}|${address}`, entry);
+      entry = { link, addresses: new Set(), mac: null, ospfRouterId: null, listed: new Set() };
+      this.interfaces.push(entry);
+    }
+    if (!entry.addresses.has(address)) {
+      entry.addresses.add(address);
       this.byAddress.set(`${link}|${address}`, entry);
       this.cache = null;
     }
     if (mac !== null && entry.mac !== mac) {
       entry.mac = mac;
+      this.byMac.set(`${link}|${mac}`, entry);
       this.cache = null;
     }
     if (extra.ospfRouterId && entry.ospfRouterId !== extra.ospfRouterId) {
@@ -72,7 +77,6 @@ export class RouterRegistry {
         this.cache = null;
       }
     }
-    void evidence;
   }
 
   routers(): RouterSnapshot[] {
@@ -98,7 +102,7 @@ export class RouterRegistry {
 
   private build(): { routers: RouterSnapshot[]; byInterface: Map<InterfaceState, RouterSnapshot> } {
     if (this.cache) return this.cache;
-    const entries = [...this.interfaces.values()];
+    const entries = this.interfaces;
     const parent = new Map<InterfaceState, InterfaceState>(entries.map((entry) => [entry, entry]));
     const find = (entry: InterfaceState): InterfaceState => {
       let root = entry;
@@ -140,15 +144,15 @@ export class RouterRegistry {
     for (const members of groups.values()) {
       const named = members.map((member) => names.get(member)).find((value) => value !== undefined) ?? null;
       const ospfRouterId = members.map((member) => member.ospfRouterId).find((value) => value !== null) ?? null;
-      const addresses = members.flatMap((member) => [...member.addresses]).sort(compareAddresses);
+      const addresses = members.flatMap((member) => [...member.addresses]).sort(compareAddressText);
       const interfaces = members
-        .map((member) => ({ link: member.link, addresses: [...member.addresses].sort(compareAddresses), mac: member.mac }))
-        .sort((a, b) => a.link.localeCompare(b.link) || compareAddresses(a.addresses[0]!, b.addresses[0]!));
+        .map((member) => ({ link: member.link, addresses: [...member.addresses].sort(compareAddressText), mac: member.mac }))
+        .sort((a, b) => a.link.localeCompare(b.link) || compareAddressText(a.addresses[0]!, b.addresses[0]!));
       const router: RouterSnapshot = { id: ospfRouterId ?? named?.routerId ?? addresses[0]!, name: named?.name ?? null, ospfRouterId, interfaces };
       routers.push(router);
       for (const member of members) byInterface.set(member, router);
     }
-    routers.sort((a, b) => (a.name ?? '').localeCompare(b.name ?? '') || compareAddresses(a.id, b.id));
+    routers.sort((a, b) => (a.name ?? '').localeCompare(b.name ?? '') || compareAddressText(a.id, b.id));
     this.cache = { routers, byInterface };
     return this.cache;
   }

@@ -4,6 +4,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { decodeFrame, type FrameResult } from '../../capture/decode.js';
+import { frameTime } from '../../capture/frame.js';
 import { openCaptureFiles, type CaptureFileReader, type CaptureProblem } from '../../capture/sources/capture-file.js';
 import { CliError } from '../cli-error.js';
 import { ProgressBar } from './progress.js';
@@ -13,8 +14,11 @@ export interface CaptureRun {
   problems: CaptureProblem[];
 }
 
-/** Decodes every frame of the files, in time order, handing each result to `onFrame`. */
-export async function decodeCaptureFiles(paths: string[], onFrame: (result: FrameResult) => void): Promise<CaptureRun> {
+/**
+ * Decodes every frame of the files, in time order, handing each result to `onFrame`; with
+ * `until`, stops before the first frame later than that (epoch seconds).
+ */
+export async function decodeCaptureFiles(paths: string[], onFrame: (result: FrameResult) => void, until = Infinity): Promise<CaptureRun> {
   if (paths.length === 0) throw new CliError('no capture file given');
   let totalBytes = 0;
   for (const path of paths) {
@@ -26,6 +30,7 @@ export async function decodeCaptureFiles(paths: string[], onFrame: (result: Fram
   const progress = new ProgressBar(totalBytes);
   let count = 0;
   for await (const frame of frames) {
+    if (frameTime(frame) > until) break;
     onFrame(decodeFrame(frame));
     if ((++count & 0x3fff) === 0) progress.update(readers.reduce((sum, reader) => sum + reader.info.bytesRead, 0), count);
   }

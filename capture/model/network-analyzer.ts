@@ -1,0 +1,169 @@
+/**
+ * The whole network as a passive observer reconstructs it: every decoded frame goes in, in time
+ * order; what comes out is a snapshot at any moment (membership per link, PIM state, flows,
+ * routers, inferred trees) and a timeline of changes. Packet time drives every timer, so a file
+ * and a live capture of the same traffic give the same answers.
+ */
+import type { FrameResult, Packet } from '../decode.js';
+import { FlowTracker, type FlowOptions } from './flows.js';
+import { LinkMembership, type MembershipOptions } from './membership/index.js';
+import { membershipObservation } from './membership-observations.js';
+import { PimState, type PimOptions } from './pim/index.js';
+import { RouterRegistry } from './routers.js';
+import type { Topology } from './topology.js';
+import type { TimelineEntry, TimelineListener } from './timeline.js';
+import { buildSnapshot, type NetworkSnapshot } from './snapshot.js';
+
+export interface AnalyzerOptions {
+  topology: Topology | null;
+  membership: Partial<MembershipOptions>;
+  pim: Partial<PimOptions>;
+  flows: Partial<FlowOptions>;
+  /** Called with every change as it happens (timeline output, database, live push). */
+  onChange: TimelineListener | null;
+}
+
+export interface LinkActivity {
+  frames: number;
+  decodeErrors: number;
+  firstSeen: number;
+  lastSeen: number;
+}
+
+export class NetworkAnalyzer {
+  readonly routers: RouterRegistry;
+  readonly pim: PimState;
+  readonly flows: FlowTracker;
+  readonly memberships = new Map<string, LinkMembership>();
+  readonly links = new Map<string, LinkActivity>();
+  /** When the last-hop routers first joined (S,G) towards the source while a (*,G) tree existed: the SPT switchover. */
+  readonly switchovers = new Map<string, { time: number; router: string | null }>();
+  private readonly starGroups = new Set<string>();
+  private readonly options: AnalyzerOptions;
+  private now = -Infinity;
+
+  constructor(options: Partial<AnalyzerOptions> = {}) {
+    this.options = { topology: null, membership: {}, pim: {}, flows: {}, onChange: null, ...options };
+    this.routers = new RouterRegistry(this.options.topology);
+    this.pim = new PimState(this.options.pim);
+    this.flows = new FlowTracker(this.options.flows);
+  }
+
+  /** Packet time of the latest frame or advance. */
+  get time(): number {
+    return this.now;
+  }
+
+  onFrame(result: FrameResult): void {
+    const time = result.ok ? result.packet.time : result.error.time;
+    this.advance(time);
+    const link = result.ok ? result.packet.link : result.error.link;
+    let activity = this.links.get(link);
+    if (!activity) {
+      activity = { frames: 0, decodeErrors: 0, firstSeen: time, lastSeen: time };
+      this.links.set(link, activity);
+    }
+    activity.frames++;
+    activity.lastSeen = time;
+    if (!result.ok) {
+      activity.decodeErrors++;
+      return;
+    }
+    this.onPacket(result.packet);
+  }
+
+  /** Runs every timer due up to `now` (also when no packet arrives, as in a silent live capture). */
+  advance(now: number): void {
+    if (now <= this.now) return;
+    this.now = now;
+    for (const membership of this.memberships.values()) this.emitAll('membership', membership.advance(now));
+    this.emitAll('pim', this.pim.advance(now));
+  }
+
+  snapshot(at = this.now): NetworkSnapshot {
+    this.advance(at);
+    return buildSnapshot(this, at);
+  }
+
+  private onPacket(packet: Packet): void {
+    const { message, ip } = packet;
+    if (ip === null) return;
+    if (packet.ospf !== null) this.routers.observe(packet.link, ip.src, packet.srcMac, { ospfRouterId: packet.ospf.routerId });
+    if (message.kind === 'data.ipv4' || message.kind === 'data.ipv6') {
+      this.emitAll('flow', this.flows.onData(packet.time, packet.link, packet.srcMac, message, packet.macMismatch));
+      return;
+    }
+    if (message.kind.startsWith('pim.')) {
+      this.onPim(packet);
+      return;
+    }
+    const observation = membershipObservation(packet);
+    if (observation === null) return;
+    const membership = this.membershipFor(packet.link, ip.family);
+    switch (observation.type) {
+      case 'report':
+        this.emitAll('membership', membership.onReport(observation.report));
+        break;
+      case 'leave':
+        this.emitAll('membership', membership.onLeave(observation.leave));
+        break;
+      case 'query':
+        this.routers.observe(packet.link, ip.src, packet.srcMac);
+        this.emitAll('membership', membership.onQuery(observation.query));
+        break;
+    }
+  }
+
+  private onPim(packet: Packet): void {
+    const { message, ip } = packet;
+    if (ip === null || message.kind === 'other' || !message.kind.startsWith('pim.')) return;
+    const pimMessage = message as Parameters<PimState['onMessage']>[0]['message'];
+    if (pimMessage.kind === 'pim.hello') {
+      this.routers.observe(packet.link, ip.src, packet.srcMac, { listedAddresses: pimMessage.secondaryAddresses.map((entry) => entry.address) });
+    } else if (ip.dst === '224.0.0.13' || ip.dst === 'ff02::d') {
+      this.routers.observe(packet.link, ip.src, packet.srcMac);
+    }
+    const changes = this.pim.onMessage({ time: packet.time, link: packet.link, src: ip.src, dst: ip.dst, srcMac: packet.srcMac, message: pimMessage });
+    this.emitAll('pim', changes);
+    if (pimMessage.kind === 'pim.join-prune') this.noteSwitchover(packet, changes);
+  }
+
+  /**
+   * RFC 7761 §4.5.7: a last-hop router moves from the RP tree to the shortest-path tree by joining
+   * (S,G) towards the source and pruning S from the RP tree with an (S,G,rpt) Prune. The moment
+   * is the first (S,G) Join for a group that already had (*,G) Join state.
+   */
+  private noteSwitchover(packet: Packet, changes: ReturnType<PimState['onMessage']>): void {
+    for (const change of changes) {
+      if (change.kind !== 'join') continue;
+      const { type, source, group, from } = change.detail;
+      if (type === '*,G') this.starGroups.add(group);
+      if (type !== 'S,G' || source === null || !this.starGroups.has(group)) continue;
+      const key = `${source}|${group}`;
+      if (this.switchovers.has(key)) continue;
+      if (this.pim.isRpAddress(from, group, packet.time)) continue; // the RP joining the source is not a switchover
+      const router = this.routers.routerWithAddress(from);
+      this.switchovers.set(key, { time: packet.time, router: router?.id ?? from });
+      this.emit({ area: 'tree', time: packet.time, kind: 'spt-switchover', source, group, detail: { router: router?.id ?? from } });
+    }
+  }
+
+  private membershipFor(link: string, family: 4 | 6): LinkMembership {
+    const key = `${link}|${family}`;
+    let membership = this.memberships.get(key);
+    if (!membership) {
+      membership = new LinkMembership(link, family, this.options.membership);
+      this.memberships.set(key, membership);
+    }
+    return membership;
+  }
+
+  private emitAll<A extends 'membership' | 'pim' | 'flow'>(area: A, changes: readonly object[]): void {
+    if (this.options.onChange === null) return;
+    for (const change of changes) this.emit({ area, ...change } as TimelineEntry);
+  }
+
+  private emit(entry: TimelineEntry): void {
+    this.options.onChange?.(entry);
+  }
+}

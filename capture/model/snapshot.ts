@@ -1,0 +1,157 @@
+/**
+ * The network's state at one moment, in the stable JSON shape of `mcast analyze --json`
+ * (the issue's schema, with a few additions: per-link MLD querier, RPs, BSRs, registers, anomalies).
+ */
+import type { NetworkAnalyzer } from './network-analyzer.js';
+import type { RouterSnapshot } from './routers.js';
+import type { BsrSnapshot, RegisterSnapshot, RpSnapshot } from './pim/index.js';
+import { inferTrees, type Anomaly, type LinkGroupMembership, type Tree } from './trees.js';
+
+export interface LinkState {
+  name: string;
+  querier: string | null;
+  igmpVersion: number | null;
+  mldQuerier: string | null;
+  mldVersion: number | null;
+  dr: string | null;
+  pimNeighbors: string[];
+  frames: number;
+  decodeErrors: number;
+}
+
+export interface MembershipState {
+  link: string;
+  group: string;
+  family: 4 | 6;
+  mode: 'INCLUDE' | 'EXCLUDE';
+  sources: string[];
+  excluded: string[];
+  reporters: string[];
+  version: number;
+  expiresAt: number | null;
+}
+
+export interface JoinState {
+  link: string;
+  from: string;
+  upstream: string;
+  type: '*,G' | 'S,G' | 'S,G,rpt';
+  source: string | null;
+  group: string;
+  rp: string | null;
+  state: 'join' | 'prune-pending' | 'pruned';
+  expiresAt: number | null;
+}
+
+export interface AssertState {
+  link: string;
+  source: string | null;
+  group: string;
+  winner: string;
+  rpt: boolean;
+  metricPreference: number;
+  metric: number;
+  expiresAt: number;
+}
+
+export interface FlowState {
+  link: string;
+  source: string;
+  group: string;
+  pps: number;
+  bps: number;
+  packets: number;
+  bytes: number;
+  forwarders: string[];
+  duplicated: boolean;
+}
+
+export interface NetworkSnapshot {
+  at: number;
+  routers: RouterSnapshot[];
+  links: LinkState[];
+  memberships: MembershipState[];
+  joins: JoinState[];
+  asserts: AssertState[];
+  flows: FlowState[];
+  trees: Tree[];
+  rps: RpSnapshot[];
+  bsrs: BsrSnapshot[];
+  registers: RegisterSnapshot[];
+  anomalies: Anomaly[];
+}
+
+export function buildSnapshot(analyzer: NetworkAnalyzer, at: number): NetworkSnapshot {
+  const pim = analyzer.pim.snapshot(at);
+  const flows = analyzer.flows.snapshot(at);
+  const routers = analyzer.routers;
+
+  const memberships: MembershipState[] = [];
+  const groupMemberships: LinkGroupMembership[] = [];
+  const queriers = new Map<string, { igmp?: { address: string; version: number }; mld?: { address: string; version: number } }>();
+  for (const membership of analyzer.memberships.values()) {
+    const snapshot = membership.snapshot(at);
+    const entry = queriers.get(snapshot.link) ?? {};
+    const querier = snapshot.querier ? { address: snapshot.querier.address, version: snapshot.querier.version } : undefined;
+    if (snapshot.protocol === 'igmp') entry.igmp = querier;
+    else entry.mld = querier;
+    queriers.set(snapshot.link, entry);
+    for (const group of snapshot.groups) {
+      groupMemberships.push({ link: snapshot.link, family: snapshot.family, group });
+      memberships.push({
+        link: snapshot.link, group: group.group, family: snapshot.family, mode: group.mode,
+        sources: group.sources.map((source) => source.address), excluded: group.excluded,
+        reporters: group.reporters.map((reporter) => reporter.address), version: group.compatibilityVersion,
+        // INCLUDE mode has no group timer (RFC 3376 §6.2.1): the state lasts as long as its last source.
+        expiresAt: group.expiresAt ?? Math.max(...group.sources.map((source) => source.expiresAt)),
+      });
+    }
+  }
+
+  const linkNames = new Set([...analyzer.links.keys()]);
+  const links: LinkState[] = [...linkNames].sort().map((name) => {
+    const pimLink = pim.links.find((entry) => entry.link === name);
+    const querier = queriers.get(name);
+    const activity = analyzer.links.get(name)!;
+    return {
+      name,
+      querier: querier?.igmp?.address ?? null, igmpVersion: querier?.igmp?.version ?? null,
+      mldQuerier: querier?.mld?.address ?? null, mldVersion: querier?.mld?.version ?? null,
+      dr: pimLink?.dr ?? null, pimNeighbors: pimLink?.neighbors.map((neighbor) => neighbor.address) ?? [],
+      frames: activity.frames, decodeErrors: activity.decodeErrors,
+    };
+  });
+
+  const { trees, anomalies } = inferTrees({
+    routers, flows, pim, memberships: groupMemberships, switchovers: analyzer.switchovers,
+    rpFor: (group) => analyzer.pim.rpForGroup(group)?.rp ?? null,
+  });
+
+  return {
+    at,
+    routers: routers.routers(),
+    links,
+    memberships: memberships.sort((a, b) => a.link.localeCompare(b.link) || a.group.localeCompare(b.group)),
+    joins: pim.joins.map((join) => ({
+      link: join.link, from: join.from, upstream: join.upstream, type: join.type, source: join.source, group: join.group,
+      rp: join.rp, state: join.state, expiresAt: join.expiresAt,
+    })),
+    asserts: pim.asserts.map((entry) => ({
+      link: entry.link, source: entry.source, group: entry.group, winner: entry.winner, rpt: entry.rpt,
+      metricPreference: entry.metricPreference, metric: entry.metric, expiresAt: entry.expiresAt,
+    })),
+    flows: flows.map((flow) => ({
+      link: flow.link, source: flow.source, group: flow.group, pps: flow.pps, bps: flow.bps, packets: flow.packets, bytes: flow.bytes,
+      forwarders: flow.forwarders.filter((forwarder) => forwarder.active).map((forwarder) => {
+        const router = routers.routerOn(flow.link, { mac: forwarder.mac });
+        return router?.interfaces.find((entry) => entry.link === flow.link && entry.mac === forwarder.mac)?.addresses[0] ?? forwarder.mac;
+      }),
+      duplicated: flow.duplicated,
+    })),
+    trees,
+    rps: pim.rps,
+    bsrs: pim.bsrs,
+    registers: pim.registers,
+    anomalies,
+  };
+}
