@@ -130,6 +130,10 @@ const WELL_KNOWN_GROUPS: ReadonlyMap<string, string> = new Map([
 const SOLICITED_NODE_PREFIX = parseIPv6('ff02::1:ff00:0')!;
 const SOLICITED_NODE_PREFIX_BYTES = 13;
 
+const MAC_LENGTH = 6;
+const IPV4_MAC_PREFIX: readonly number[] = [0x01, 0x00, 0x5e];
+const COLON = 0x3a;
+
 /** Parses text into 4 or 16 bytes; bytes pass through. Null for anything else. */
 export function addressBytes(address: Address): Uint8Array | null {
   if (typeof address !== 'string') return address.length === 4 || address.length === 16 ? address : null;
@@ -186,25 +190,47 @@ export function wellKnownGroupName(group: Address): string | null {
 export function groupMac(group: Address): string | null {
   const bytes = addressBytes(group);
   if (!bytes || !isMulticast(bytes)) return null;
-  return formatMac(groupMacBytes(bytes));
+  const mac = new Uint8Array(MAC_LENGTH);
+  for (let i = 0; i < MAC_LENGTH; i++) mac[i] = groupMacByte(bytes, i);
+  return formatMac(mac);
 }
 
-/** Whether an Ethernet destination (6 bytes or text) is the one the group maps to. */
+/**
+ * Whether an Ethernet destination (6 bytes, or text in any case) is the one the group maps to.
+ * Per-packet callers should pass bytes for both (e.g. the IP packet's `dstBytes`): text groups
+ * are parsed on every call.
+ */
 export function macMatchesGroup(mac: Uint8Array | string, group: Address): boolean {
   const bytes = addressBytes(group);
   if (!bytes || !isMulticast(bytes)) return false;
-  if (typeof mac === 'string') return mac.toLowerCase() === formatMac(groupMacBytes(bytes));
-  if (mac.length < 6) return false;
-  return bytes.length === 4
-    ? mac[0] === 0x01 && mac[1] === 0x00 && mac[2] === 0x5e && mac[3] === (bytes[1]! & 0x7f) && mac[4] === bytes[2] && mac[5] === bytes[3]
-    : mac[0] === 0x33 && mac[1] === 0x33 && mac[2] === bytes[12] && mac[3] === bytes[13] && mac[4] === bytes[14] && mac[5] === bytes[15];
+  if (typeof mac === 'string') return macTextMatches(mac, bytes);
+  if (mac.length < MAC_LENGTH) return false;
+  for (let i = 0; i < MAC_LENGTH; i++) if (mac[i] !== groupMacByte(bytes, i)) return false;
+  return true;
 }
 
-/** RFC 1112 §6.4: 01:00:5e + low 23 bits; RFC 2464 §7: 33:33 + low 32 bits. */
-function groupMacBytes(bytes: Uint8Array): Uint8Array {
-  return bytes.length === 4
-    ? Uint8Array.of(0x01, 0x00, 0x5e, bytes[1]! & 0x7f, bytes[2]!, bytes[3]!)
-    : Uint8Array.of(0x33, 0x33, bytes[12]!, bytes[13]!, bytes[14]!, bytes[15]!);
+/** Byte `index` of the group's MAC: RFC 1112 §6.4 01:00:5e + low 23 bits; RFC 2464 §7 33:33 + low 32 bits. */
+function groupMacByte(group: Uint8Array, index: number): number {
+  if (group.length === 16) return index < 2 ? 0x33 : group[index + 10]!;
+  if (index < 3) return IPV4_MAC_PREFIX[index]!;
+  return index === 3 ? group[1]! & 0x7f : group[index - 2]!;
+}
+
+/** Compares `xx:xx:xx:xx:xx:xx` text (any case) with the group's MAC, without building strings. */
+function macTextMatches(text: string, group: Uint8Array): boolean {
+  if (text.length !== 17) return false;
+  for (let i = 0; i < MAC_LENGTH; i++) {
+    const expected = groupMacByte(group, i);
+    if (hexDigit(text.charCodeAt(3 * i)) !== expected >> 4 || hexDigit(text.charCodeAt(3 * i + 1)) !== (expected & 0x0f)) return false;
+    if (i < MAC_LENGTH - 1 && text.charCodeAt(3 * i + 2) !== COLON) return false;
+  }
+  return true;
+}
+
+function hexDigit(code: number): number {
+  if (code >= 0x30 && code <= 0x39) return code - 0x30;
+  const lower = code | 0x20;
+  return lower >= 0x61 && lower <= 0x66 ? lower - 0x61 + 10 : -1;
 }
 
 function startsWith(bytes: Uint8Array, prefix: Uint8Array, length: number): boolean {
