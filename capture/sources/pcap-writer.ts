@@ -4,7 +4,11 @@
  * byte order for the encoders (PcapWriter writes little-endian).
  */
 import type { Writable } from 'node:stream';
-import { PCAP_MAGIC_MICROSECONDS, PCAP_MAGIC_NANOSECONDS } from './pcap.js';
+import {
+  PCAP_CAPTURED_LENGTH_OFFSET, PCAP_FILE_HEADER_LENGTH, PCAP_FRACTION_OFFSET, PCAP_LINK_TYPE_OFFSET,
+  PCAP_MAGIC_MICROSECONDS, PCAP_MAGIC_NANOSECONDS, PCAP_ORIGINAL_LENGTH_OFFSET, PCAP_RECORD_HEADER_LENGTH,
+  PCAP_SECONDS_OFFSET, PCAP_SNAPLEN_OFFSET, PCAP_VERSION_OFFSET,
+} from './pcap.js';
 import type { WriterFrame } from './pcapng-writer.js';
 
 export interface PcapFormat {
@@ -12,33 +16,31 @@ export interface PcapFormat {
   littleEndian: boolean;
 }
 
-const FILE_HEADER_LENGTH = 24;
-const RECORD_HEADER_LENGTH = 16;
 const VERSION_MAJOR = 2;
 const VERSION_MINOR = 4;
 const MAX_SNAPLEN = 262144;
 
 /** `linkTypeField` is written as is: LINKTYPE_* in the low 16 bits, FCS information above. */
 export function encodePcapFileHeader(linkTypeField: number, format: PcapFormat, snaplen = MAX_SNAPLEN): Uint8Array {
-  const bytes = new Uint8Array(FILE_HEADER_LENGTH);
+  const bytes = new Uint8Array(PCAP_FILE_HEADER_LENGTH);
   const view = new DataView(bytes.buffer);
   view.setUint32(0, format.nanosecond ? PCAP_MAGIC_NANOSECONDS : PCAP_MAGIC_MICROSECONDS, format.littleEndian);
-  view.setUint16(4, VERSION_MAJOR, format.littleEndian);
-  view.setUint16(6, VERSION_MINOR, format.littleEndian);
-  view.setUint32(16, snaplen, format.littleEndian);
-  view.setUint32(20, linkTypeField >>> 0, format.littleEndian);
+  view.setUint16(PCAP_VERSION_OFFSET, VERSION_MAJOR, format.littleEndian);
+  view.setUint16(PCAP_VERSION_OFFSET + 2, VERSION_MINOR, format.littleEndian);
+  view.setUint32(PCAP_SNAPLEN_OFFSET, snaplen, format.littleEndian);
+  view.setUint32(PCAP_LINK_TYPE_OFFSET, linkTypeField >>> 0, format.littleEndian);
   return bytes;
 }
 
 /** A record; in microsecond files the nanoseconds are truncated to microseconds. */
 export function encodePcapRecord(frame: WriterFrame, format: PcapFormat): Uint8Array {
-  const bytes = new Uint8Array(RECORD_HEADER_LENGTH + frame.data.length);
+  const bytes = new Uint8Array(PCAP_RECORD_HEADER_LENGTH + frame.data.length);
   const view = new DataView(bytes.buffer);
-  view.setUint32(0, frame.seconds, format.littleEndian);
-  view.setUint32(4, format.nanosecond ? frame.nanos : Math.floor(frame.nanos / 1000), format.littleEndian);
-  view.setUint32(8, frame.data.length, format.littleEndian);
-  view.setUint32(12, frame.originalLength ?? frame.data.length, format.littleEndian);
-  bytes.set(frame.data, RECORD_HEADER_LENGTH);
+  view.setUint32(PCAP_SECONDS_OFFSET, frame.seconds, format.littleEndian);
+  view.setUint32(PCAP_FRACTION_OFFSET, format.nanosecond ? frame.nanos : Math.floor(frame.nanos / 1000), format.littleEndian);
+  view.setUint32(PCAP_CAPTURED_LENGTH_OFFSET, frame.data.length, format.littleEndian);
+  view.setUint32(PCAP_ORIGINAL_LENGTH_OFFSET, frame.originalLength ?? frame.data.length, format.littleEndian);
+  bytes.set(frame.data, PCAP_RECORD_HEADER_LENGTH);
   return bytes;
 }
 

@@ -15,12 +15,15 @@ import { MAX_UNIT_LENGTH, type CaptureFormatParser, type ParseSink } from './cap
 export const PCAP_MAGIC_MICROSECONDS = 0xa1b2c3d4;
 export const PCAP_MAGIC_NANOSECONDS = 0xa1b23c4d;
 
-const FILE_HEADER_LENGTH = 24;
-const RECORD_HEADER_LENGTH = 16;
-const SNAPLEN_OFFSET = 16;
-const LINK_TYPE_OFFSET = 20;
-const CAPTURED_LENGTH_OFFSET = 8;
-const ORIGINAL_LENGTH_OFFSET = 12;
+export const PCAP_FILE_HEADER_LENGTH = 24;
+export const PCAP_RECORD_HEADER_LENGTH = 16;
+export const PCAP_VERSION_OFFSET = 4;
+export const PCAP_SNAPLEN_OFFSET = 16;
+export const PCAP_LINK_TYPE_OFFSET = 20;
+export const PCAP_SECONDS_OFFSET = 0;
+export const PCAP_FRACTION_OFFSET = 4;
+export const PCAP_CAPTURED_LENGTH_OFFSET = 8;
+export const PCAP_ORIGINAL_LENGTH_OFFSET = 12;
 
 const LINK_TYPE_MASK = 0x0000ffff;
 const FCS_LENGTH_PRESENT = 0x04000000;
@@ -42,7 +45,7 @@ export function readPcapMagic(bytes: Uint8Array): { littleEndian: boolean; nanos
 
 export class PcapParser implements CaptureFormatParser {
   /** Smaller than the file header: the reader asks for it before the first unit too, which is fine. */
-  readonly headerLength = RECORD_HEADER_LENGTH;
+  readonly headerLength = PCAP_RECORD_HEADER_LENGTH;
   readonly stopped = false;
   private readonly littleEndian: boolean;
   /** Multiplier from the file's fraction unit to nanoseconds. */
@@ -61,10 +64,10 @@ export class PcapParser implements CaptureFormatParser {
   }
 
   unitLength(bytes: Buffer, at: number): number | string {
-    if (!this.fileHeaderRead) return FILE_HEADER_LENGTH;
-    const captured = this.u32(bytes, at + CAPTURED_LENGTH_OFFSET);
+    if (!this.fileHeaderRead) return PCAP_FILE_HEADER_LENGTH;
+    const captured = this.u32(bytes, at + PCAP_CAPTURED_LENGTH_OFFSET);
     if (captured > MAX_UNIT_LENGTH) return `pcap record with impossible captured length ${captured}`;
-    return RECORD_HEADER_LENGTH + captured;
+    return PCAP_RECORD_HEADER_LENGTH + captured;
   }
 
   unitName(): string {
@@ -76,23 +79,23 @@ export class PcapParser implements CaptureFormatParser {
       this.readFileHeader(bytes, at);
       return null;
     }
-    const captured = this.u32(bytes, at + CAPTURED_LENGTH_OFFSET);
-    const nanos = this.u32(bytes, at + 4) * this.nanosPerTick;
+    const captured = this.u32(bytes, at + PCAP_CAPTURED_LENGTH_OFFSET);
+    const nanos = this.u32(bytes, at + PCAP_FRACTION_OFFSET) * this.nanosPerTick;
     // A fraction of a second ≥ 1 s is malformed; carry it rather than emit nanos ≥ 1e9.
     const carry = nanos >= NANOS_PER_SECOND ? Math.floor(nanos / NANOS_PER_SECOND) : 0;
     return {
       number: 0,
       link: this.linkName,
       linkType: this.linkType,
-      seconds: this.u32(bytes, at) + carry,
+      seconds: this.u32(bytes, at + PCAP_SECONDS_OFFSET) + carry,
       nanos: nanos - carry * NANOS_PER_SECOND,
-      originalLength: this.u32(bytes, at + ORIGINAL_LENGTH_OFFSET),
-      data: bytes.subarray(at + RECORD_HEADER_LENGTH, at + RECORD_HEADER_LENGTH + captured),
+      originalLength: this.u32(bytes, at + PCAP_ORIGINAL_LENGTH_OFFSET),
+      data: bytes.subarray(at + PCAP_RECORD_HEADER_LENGTH, at + PCAP_RECORD_HEADER_LENGTH + captured),
     };
   }
 
   private readFileHeader(bytes: Buffer, at: number): void {
-    const linkField = this.u32(bytes, at + LINK_TYPE_OFFSET);
+    const linkField = this.u32(bytes, at + PCAP_LINK_TYPE_OFFSET);
     this.linkType = linkField & LINK_TYPE_MASK;
     this.fileHeaderRead = true;
     this.sink.interfaceFound({
@@ -100,7 +103,7 @@ export class PcapParser implements CaptureFormatParser {
       id: 0,
       name: this.linkName,
       linkType: this.linkType,
-      snaplen: this.u32(bytes, at + SNAPLEN_OFFSET),
+      snaplen: this.u32(bytes, at + PCAP_SNAPLEN_OFFSET),
       tsResolution: this.nanosPerTick === 1 ? '1e-9' : '1e-6',
       fcsLength: linkField & FCS_LENGTH_PRESENT ? (linkField >>> FCS_LENGTH_SHIFT) * FCS_WORD_BYTES : 0,
     });

@@ -6,8 +6,11 @@
  */
 import type { Writable } from 'node:stream';
 import {
-  BLOCK_EPB, BLOCK_IDB, BLOCK_SHB, BYTE_ORDER_MAGIC,
-  OPTION_END, OPTION_IF_NAME, OPTION_IF_TSRESOL,
+  BLOCK_EPB, BLOCK_HEADER_LENGTH, BLOCK_IDB, BLOCK_LENGTH_OFFSET, BLOCK_SHB, BLOCK_TRAILER_LENGTH, BYTE_ORDER_MAGIC,
+  EPB_CAPTURED_OFFSET, EPB_DATA_OFFSET, EPB_INTERFACE_OFFSET, EPB_ORIGINAL_OFFSET, EPB_TIMESTAMP_HIGH_OFFSET,
+  EPB_TIMESTAMP_LOW_OFFSET, IDB_LINK_TYPE_OFFSET, IDB_OPTIONS_OFFSET, IDB_SNAPLEN_OFFSET,
+  OPTION_END, OPTION_HEADER_LENGTH, OPTION_IF_NAME, OPTION_IF_TSRESOL,
+  SHB_MAJOR_OFFSET, SHB_MINOR_OFFSET, SHB_OPTIONS_OFFSET, SHB_SECTION_LENGTH_OFFSET,
 } from './pcapng.js';
 
 export interface WriterInterface {
@@ -33,26 +36,27 @@ export interface PcapngOption {
 }
 
 const NANOSECOND_TSRESOL = 9;
+const PCAPNG_VERSION = [1, 0] as const;
 const NANOS_PER_SECOND = 1_000_000_000n;
 const SECTION_LENGTH_UNSPECIFIED = -1n;
 
 const pad4 = (length: number) => (length + 3) & ~3;
 
-/** Lays out type | length | body | length. `fill` writes the body at offset 8. */
+/** Lays out type | length | body | length; `fill` writes the body, which starts at BLOCK_HEADER_LENGTH. */
 function block(type: number, bodyLength: number, littleEndian: boolean, fill: (view: DataView, bytes: Uint8Array) => void): Uint8Array {
-  const length = 12 + pad4(bodyLength);
+  const length = BLOCK_HEADER_LENGTH + pad4(bodyLength) + BLOCK_TRAILER_LENGTH;
   const bytes = new Uint8Array(length);
   const view = new DataView(bytes.buffer);
   view.setUint32(0, type, littleEndian);
-  view.setUint32(4, length, littleEndian);
+  view.setUint32(BLOCK_LENGTH_OFFSET, length, littleEndian);
   fill(view, bytes);
-  view.setUint32(length - 4, length, littleEndian);
+  view.setUint32(length - BLOCK_TRAILER_LENGTH, length, littleEndian);
   return bytes;
 }
 
 function optionsLength(options: readonly PcapngOption[]): number {
   if (options.length === 0) return 0;
-  return options.reduce((sum, option) => sum + 4 + pad4(option.value.length), 0) + 4;
+  return options.reduce((sum, option) => sum + OPTION_HEADER_LENGTH + pad4(option.value.length), 0) + OPTION_HEADER_LENGTH;
 }
 
 function writeOptions(view: DataView, bytes: Uint8Array, at: number, options: readonly PcapngOption[], littleEndian: boolean): void {
@@ -60,18 +64,18 @@ function writeOptions(view: DataView, bytes: Uint8Array, at: number, options: re
   for (const option of options) {
     view.setUint16(at, option.code, littleEndian);
     view.setUint16(at + 2, option.value.length, littleEndian);
-    bytes.set(option.value, at + 4);
-    at += 4 + pad4(option.value.length);
+    bytes.set(option.value, at + OPTION_HEADER_LENGTH);
+    at += OPTION_HEADER_LENGTH + pad4(option.value.length);
   }
   view.setUint16(at, OPTION_END, littleEndian);
 }
 
 export function encodeSectionHeaderBlock(littleEndian = true): Uint8Array {
-  return block(BLOCK_SHB, 16, littleEndian, (view) => {
-    view.setUint32(8, BYTE_ORDER_MAGIC, littleEndian);
-    view.setUint16(12, 1, littleEndian);
-    view.setUint16(14, 0, littleEndian);
-    view.setBigInt64(16, SECTION_LENGTH_UNSPECIFIED, littleEndian);
+  return block(BLOCK_SHB, SHB_OPTIONS_OFFSET - BLOCK_HEADER_LENGTH, littleEndian, (view) => {
+    view.setUint32(BLOCK_HEADER_LENGTH, BYTE_ORDER_MAGIC, littleEndian);
+    view.setUint16(SHB_MAJOR_OFFSET, PCAPNG_VERSION[0], littleEndian);
+    view.setUint16(SHB_MINOR_OFFSET, PCAPNG_VERSION[1], littleEndian);
+    view.setBigInt64(SHB_SECTION_LENGTH_OFFSET, SECTION_LENGTH_UNSPECIFIED, littleEndian);
   });
 }
 
@@ -84,22 +88,22 @@ export function interfaceOptions(name: string): PcapngOption[] {
 }
 
 export function encodeInterfaceDescriptionBlock(linkType: number, snaplen: number, options: readonly PcapngOption[], littleEndian = true): Uint8Array {
-  return block(BLOCK_IDB, 8 + optionsLength(options), littleEndian, (view, bytes) => {
-    view.setUint16(8, linkType, littleEndian);
-    view.setUint32(12, snaplen, littleEndian);
-    writeOptions(view, bytes, 16, options, littleEndian);
+  return block(BLOCK_IDB, IDB_OPTIONS_OFFSET - BLOCK_HEADER_LENGTH + optionsLength(options), littleEndian, (view, bytes) => {
+    view.setUint16(IDB_LINK_TYPE_OFFSET, linkType, littleEndian);
+    view.setUint32(IDB_SNAPLEN_OFFSET, snaplen, littleEndian);
+    writeOptions(view, bytes, IDB_OPTIONS_OFFSET, options, littleEndian);
   });
 }
 
 /** An EPB whose timestamp is `timestamp` units of the interface's if_tsresol. */
 export function encodeEnhancedPacketBlock(interfaceId: number, timestamp: bigint, data: Uint8Array, originalLength = data.length, littleEndian = true): Uint8Array {
-  return block(BLOCK_EPB, 20 + data.length, littleEndian, (view, bytes) => {
-    view.setUint32(8, interfaceId, littleEndian);
-    view.setUint32(12, Number(timestamp >> 32n), littleEndian);
-    view.setUint32(16, Number(timestamp & 0xffffffffn), littleEndian);
-    view.setUint32(20, data.length, littleEndian);
-    view.setUint32(24, originalLength, littleEndian);
-    bytes.set(data, 28);
+  return block(BLOCK_EPB, EPB_DATA_OFFSET - BLOCK_HEADER_LENGTH + data.length, littleEndian, (view, bytes) => {
+    view.setUint32(EPB_INTERFACE_OFFSET, interfaceId, littleEndian);
+    view.setUint32(EPB_TIMESTAMP_HIGH_OFFSET, Number(timestamp >> 32n), littleEndian);
+    view.setUint32(EPB_TIMESTAMP_LOW_OFFSET, Number(timestamp & 0xffffffffn), littleEndian);
+    view.setUint32(EPB_CAPTURED_OFFSET, data.length, littleEndian);
+    view.setUint32(EPB_ORIGINAL_OFFSET, originalLength, littleEndian);
+    bytes.set(data, EPB_DATA_OFFSET);
   });
 }
 

@@ -50,29 +50,33 @@ const BLOCK_NAMES = new Map<number, string>([
 ]);
 
 /** Block header: type + total length; the trailing total length follows the body. */
-const BLOCK_HEADER_LENGTH = 8;
-const BLOCK_TRAILER_LENGTH = 4;
+export const BLOCK_LENGTH_OFFSET = 4;
+export const BLOCK_HEADER_LENGTH = 8;
+export const BLOCK_TRAILER_LENGTH = 4;
 /** Type, length and the SHB's byte-order magic: enough to know any block's length. */
 const BLOCK_PREFIX_LENGTH = 12;
 const MIN_BLOCK_LENGTH = 12;
-const OPTION_HEADER_LENGTH = 4;
+export const OPTION_HEADER_LENGTH = 4;
 
-const SHB_MAJOR_OFFSET = 12;
+export const SHB_MAJOR_OFFSET = 12;
+export const SHB_MINOR_OFFSET = 14;
+export const SHB_SECTION_LENGTH_OFFSET = 16;
+export const SHB_OPTIONS_OFFSET = 24;
 const SHB_MIN_LENGTH = 28;
 const SUPPORTED_MAJOR_VERSION = 1;
 
-const IDB_LINK_TYPE_OFFSET = 8;
-const IDB_SNAPLEN_OFFSET = 12;
-const IDB_OPTIONS_OFFSET = 16;
+export const IDB_LINK_TYPE_OFFSET = 8;
+export const IDB_SNAPLEN_OFFSET = 12;
+export const IDB_OPTIONS_OFFSET = 16;
 const IDB_MIN_LENGTH = 20;
 
 /** EPB and the obsolete PB share their layout after the interface id. */
-const EPB_INTERFACE_OFFSET = 8;
-const EPB_TIMESTAMP_HIGH_OFFSET = 12;
-const EPB_TIMESTAMP_LOW_OFFSET = 16;
-const EPB_CAPTURED_OFFSET = 20;
-const EPB_ORIGINAL_OFFSET = 24;
-const EPB_DATA_OFFSET = 28;
+export const EPB_INTERFACE_OFFSET = 8;
+export const EPB_TIMESTAMP_HIGH_OFFSET = 12;
+export const EPB_TIMESTAMP_LOW_OFFSET = 16;
+export const EPB_CAPTURED_OFFSET = 20;
+export const EPB_ORIGINAL_OFFSET = 24;
+export const EPB_DATA_OFFSET = 28;
 const EPB_MIN_LENGTH = 32;
 
 const SPB_ORIGINAL_OFFSET = 8;
@@ -127,7 +131,7 @@ export class PcapngParser implements CaptureFormatParser {
       if (order === null) return `Section Header Block with bad byte-order magic ${hex(bytes.readUInt32BE(at + BLOCK_HEADER_LENGTH))}`;
       littleEndian = order;
     }
-    const length = littleEndian ? bytes.readUInt32LE(at + 4) : bytes.readUInt32BE(at + 4);
+    const length = littleEndian ? bytes.readUInt32LE(at + BLOCK_LENGTH_OFFSET) : bytes.readUInt32BE(at + BLOCK_LENGTH_OFFSET);
     if (length < MIN_BLOCK_LENGTH || length % 4 !== 0 || length > MAX_UNIT_LENGTH) {
       return `${this.blockName(type)} with impossible length ${length}`;
     }
@@ -179,7 +183,7 @@ export class PcapngParser implements CaptureFormatParser {
     }
     const major = this.u16(bytes, at + SHB_MAJOR_OFFSET);
     if (major !== SUPPORTED_MAJOR_VERSION) {
-      this.stop(fileOffset, `unsupported pcapng version ${major}.${this.u16(bytes, at + SHB_MAJOR_OFFSET + 2)}`);
+      this.stop(fileOffset, `unsupported pcapng version ${major}.${this.u16(bytes, at + SHB_MINOR_OFFSET)}`);
       return;
     }
     this.section += 1;
