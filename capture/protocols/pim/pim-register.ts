@@ -6,13 +6,19 @@
  *
  * B (Border) is from PMBR use (RFC 4601, kept as 0 by 7761); N marks a Null-Register, whose inner
  * packet is only a dummy IP header naming (S,G) (§4.4.1). The Register checksum covers the 8-byte
- * Register header only (§4.9), but some implementations sum the whole message: the header rule is
- * tried first, then the whole message, and `checksumCoverage` tells which one matched.
+ * Register header only, with an IPv6 pseudo-header length of 8 (§4.9); a checksum over the whole
+ * message "should also be accepted" (§4.9.3). The header rule is tried first, then the whole
+ * message, and `checksumCoverage` tells which one matched.
+ *
+ * The inner packet is read for its (S,G), protocol and length only. Its IPv4 header checksum is not
+ * PIM's to judge and is not verified: FRR sends Null-Registers whose dummy header checksum is 0
+ * (test/fixtures/pim/frr-pim.pcap). IPv6 inner headers go through the IPv6 decoder, which walks
+ * extension headers to the upper-layer protocol.
  */
 import { fail, ok, truncated, type ChecksumStatus, type Decoded, type DecodeError } from '../../decode-error.js';
-import { decodeIPv4 } from '../../ip/ipv4.js';
+import { formatIPv4 } from '../../ip/address-format.js';
 import { decodeIPv6 } from '../../ip/ipv6.js';
-import { readUint32 } from './pim-bytes.js';
+import { readUint16, readUint32 } from './pim-bytes.js';
 import { badPimChecksum, pimChecksumIsValid, type PimIpContext } from './pim-checksum.js';
 import {
   decodeEncodedGroup, decodeEncodedUnicast, encodedGroupOrSourceLength, encodedUnicastLength,
@@ -51,6 +57,12 @@ const REGISTER_FLAGS_OFFSET = 4;
 const REGISTER_FLAG_BORDER = 0x80000000;
 const REGISTER_FLAG_NULL = 0x40000000;
 const IPV6_HEADER_LENGTH = 40;
+/** RFC 791 §3.1: IHL in the low nibble of byte 0, total length at 2, protocol at 9, addresses at 12 and 16. */
+const IPV4_MIN_HEADER_LENGTH = 20;
+const IPV4_TOTAL_LENGTH_OFFSET = 2;
+const IPV4_PROTOCOL_OFFSET = 9;
+const IPV4_SOURCE_OFFSET = 12;
+const IPV4_DESTINATION_OFFSET = 16;
 
 /** How a Register's checksum was verified; shared constants, as there are only three outcomes. */
 interface RegisterChecksumResult {
@@ -117,12 +129,7 @@ function verifyRegisterChecksum(bytes: Uint8Array, ip: PimIpContext, capturedWho
 function decodeInnerPacket(innerBytes: Uint8Array): Decoded<InnerPacket> {
   if (innerBytes.length === 0) return truncated('pim', REGISTER_HEADER_LENGTH, 1, 0, 'Register inner packet');
   const version = innerBytes[0]! >> 4;
-  if (version === 4) {
-    const packet = decodeIPv4(innerBytes);
-    if (!packet.ok) return innerFailure(packet.error);
-    const { src, dst, protocol, totalLength, truncated: cut } = packet.value;
-    return ok({ family: 4, source: src, group: dst, protocol, length: totalLength, truncated: cut });
-  }
+  if (version === 4) return readInnerIPv4(innerBytes);
   if (version === 6) {
     const packet = decodeIPv6(innerBytes);
     if (!packet.ok) return innerFailure(packet.error);
@@ -130,6 +137,25 @@ function decodeInnerPacket(innerBytes: Uint8Array): Decoded<InnerPacket> {
     return ok({ family: 6, source: src, group: dst, protocol: nextHeader, length: IPV6_HEADER_LENGTH + payloadLength, truncated: cut });
   }
   return fail('pim', 'bad-value', REGISTER_HEADER_LENGTH, `Register inner packet: IP version ${version}`);
+}
+
+function readInnerIPv4(innerBytes: Uint8Array): Decoded<InnerPacket> {
+  if (innerBytes.length < IPV4_MIN_HEADER_LENGTH) {
+    return truncated('pim', REGISTER_HEADER_LENGTH, IPV4_MIN_HEADER_LENGTH, innerBytes.length, 'Register inner IPv4 header');
+  }
+  const headerLength = (innerBytes[0]! & 0x0f) * 4;
+  if (headerLength < IPV4_MIN_HEADER_LENGTH) {
+    return fail('pim', 'bad-length', REGISTER_HEADER_LENGTH, `Register inner IPv4 header: IHL ${headerLength / 4}, below 5`);
+  }
+  const totalLength = readUint16(innerBytes, IPV4_TOTAL_LENGTH_OFFSET);
+  return ok({
+    family: 4,
+    source: formatIPv4(innerBytes, IPV4_SOURCE_OFFSET),
+    group: formatIPv4(innerBytes, IPV4_DESTINATION_OFFSET),
+    protocol: innerBytes[IPV4_PROTOCOL_OFFSET]!,
+    length: totalLength,
+    truncated: innerBytes.length < totalLength,
+  });
 }
 
 /** Re-reports an inner IP decode error as PIM's, with the offset counted from the PIM header. */

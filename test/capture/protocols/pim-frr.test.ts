@@ -54,7 +54,7 @@ function sourceFields(source: ExpectedSource): ExpectedSource {
   return { address: source.address, maskLength: source.maskLength, sparse: source.sparse, wildcard: source.wildcard, rpt: source.rpt };
 }
 
-test('FRR hellos, join/prunes, register and register-stop decode exactly as tshark dissects them', () => {
+test('FRR hellos, join/prunes, register, null-register and register-stop decode exactly as tshark dissects them', () => {
   const frames = readPcapFrames(join(FIXTURES, 'frr-pim.pcap'));
   const expected = JSON.parse(readFileSync(join(FIXTURES, 'frr-pim.expected.json'), 'utf8')) as Expected[];
   assert.equal(expected.length, frames.length);
@@ -95,7 +95,7 @@ test('FRR hellos, join/prunes, register and register-stop decode exactly as tsha
         assert.fail(`${where}: unexpected ${got.kind}`);
     }
   }
-  assert.deepEqual([...kindsSeen].sort(), ['pim.hello', 'pim.join-prune', 'pim.register', 'pim.register-stop']);
+  assert.deepEqual([...kindsSeen].sort(), ['pim.hello', 'pim.join-prune', 'pim.null-register', 'pim.register', 'pim.register-stop']);
 });
 
 test('FRR join/prune entries classify as (S,G) for the SSM join and (*,G) for the any-source join', () => {

@@ -87,16 +87,30 @@ test('a register cut by the capture decodes from its inner header when the heade
   assert.deepEqual([unverified.value.checksum, (unverified.value as PimRegister).checksumCoverage], ['unverified', 'unknown']);
 });
 
+test('a null-register whose dummy IPv4 header checksum is 0 (as FRR sends it) decodes: the inner checksum is not PIM\'s', () => {
+  const dummy = ipv4Packet('10.2.0.10', '239.2.2.2', 103, []);
+  dummy[10] = 0;
+  dummy[11] = 0;
+  const register = decodeRegister(encodePim({ kind: 'pim.register', nullRegister: true, inner: dummy }, DR_TO_RP_V4));
+  assert.deepEqual([register.kind, register.innerSource, register.innerGroup, register.innerProtocol], ['pim.null-register', '10.2.0.10', '239.2.2.2', 103]);
+});
+
 test('a data register shorter than its inner packet says is truncated; inner errors are reported at PIM offsets', () => {
   const short = encodePim({ kind: 'pim.register', inner: ipv4Packet('192.168.1.10', '239.1.2.3', 17, UDP_DATAGRAM, 100) }, DR_TO_RP_V4);
   const truncatedResult = decodePim(short.bytes, short.ip);
   assert.deepEqual(!truncatedResult.ok && [truncatedResult.error.code, truncatedResult.error.offset], ['truncated', 8]);
 
-  const badInnerChecksum = ipv4Packet('192.168.1.10', '239.1.2.3', 17, UDP_DATAGRAM);
-  badInnerChecksum[10] ^= 0xff;
-  const inner = encodePim({ kind: 'pim.register', inner: badInnerChecksum }, DR_TO_RP_V4);
-  const innerResult = decodePim(inner.bytes, inner.ip);
-  assert.deepEqual(!innerResult.ok && [innerResult.error.code, innerResult.error.offset], ['bad-checksum', 18]);
+  // IPv6 inner packet whose Hop-by-Hop header claims 48 bytes of a 2-byte payload: the IPv6 decoder's
+  // bad-length at its offset 40 is reported at PIM offset 48.
+  const badInner = encodePim({ kind: 'pim.register', inner: ipv6Packet('2001:db8::5', 'ff3e::1', 0, [59, 5]) }, DR_TO_RP_V6);
+  const innerResult = decodePim(badInner.bytes, badInner.ip);
+  assert.deepEqual(!innerResult.ok && [innerResult.error.code, innerResult.error.offset], ['bad-length', 48]);
+
+  const badIhl = ipv4Packet('192.168.1.10', '239.1.2.3', 17, UDP_DATAGRAM);
+  badIhl[0] = 0x44;
+  const ihl = encodePim({ kind: 'pim.register', inner: badIhl }, DR_TO_RP_V4);
+  const ihlResult = decodePim(ihl.bytes, ihl.ip);
+  assert.deepEqual(!ihlResult.ok && [ihlResult.error.code, ihlResult.error.offset], ['bad-length', 8]);
 
   const notIp = encodePim({ kind: 'pim.register', inner: Uint8Array.of(0x50, 0, 0, 0) }, DR_TO_RP_V4);
   const notIpResult = decodePim(notIp.bytes, notIp.ip);
