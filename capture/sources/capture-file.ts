@@ -57,7 +57,7 @@ export class CaptureFileReader implements AsyncIterable<Frame>, ParseSink {
 
   constructor(readonly path: string, private readonly options: CaptureFileOptions = {}) {
     this.baseName = captureBaseName(path);
-    this.info = { file: path, format: null, compressed: false, interfaces: [], bytesRead: 0 };
+    this.info = { file: path, format: null, compressed: false, interfaces: [], bytesRead: 0, fileBytesRead: 0 };
   }
 
   problem(offset: number, reason: string, fatal: boolean): void {
@@ -91,6 +91,7 @@ export class CaptureFileReader implements AsyncIterable<Frame>, ParseSink {
     const file = handle.createReadStream({ start: 0, highWaterMark: chunkSize });
     if (!this.info.compressed) return file;
     const gunzip = createGunzip({ chunkSize: Math.max(chunkSize, zlibConstants.Z_MIN_CHUNK) });
+    file.on('data', (chunk: string | Buffer) => { this.info.fileBytesRead += chunk.length; });
     file.on('error', (error) => gunzip.destroy(error));
     gunzip.on('close', () => file.destroy());
     return file.pipe(gunzip);
@@ -121,6 +122,7 @@ export class CaptureFileReader implements AsyncIterable<Frame>, ParseSink {
     try {
       for await (const chunk of stream as AsyncIterable<Buffer>) {
         this.info.bytesRead += chunk.length;
+        if (!this.info.compressed) this.info.fileBytesRead += chunk.length;
         let bytes = chunk;
         let at = 0;
         if (parser === null) {

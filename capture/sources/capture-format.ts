@@ -40,6 +40,8 @@ export interface CaptureFileInfo {
   interfaces: CaptureInterfaceInfo[];
   /** Decompressed bytes read so far. */
   bytesRead: number;
+  /** Bytes read from the file on disk so far (compressed bytes for a gzip file): progress against its size. */
+  fileBytesRead: number;
 }
 
 /** Where a format parser reports problems and interfaces. */

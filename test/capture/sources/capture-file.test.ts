@@ -137,6 +137,8 @@ describe('capture file reader', () => {
     assert.deepEqual(gz.frames, plain.frames);
     assert.equal(gz.reader.info.compressed, true);
     assert.equal(gz.reader.info.bytesRead, bytes.length);
+    assert.equal(gz.reader.info.fileBytesRead, compressed.length);
+    assert.equal(plain.reader.info.fileBytesRead, bytes.length);
 
     const lastBlock = blocks.at(-1)!;
     const cutInside = await readAll(await dir.write('cut.pcapng.gz', gzipSync(bytes.subarray(0, lastBlock.start + 10))));
