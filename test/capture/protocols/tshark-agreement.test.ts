@@ -2,7 +2,8 @@
  * Real IGMP/MLD packets sent by the Linux kernel (a host joining and leaving ASM and SSM groups,
  * a bridge acting as IGMPv2/v3 and MLDv1/v2 querier, in network namespaces) must decode to what
  * tshark says, field by field. The expected values were produced by tshark (see each JSON's
- * `source`) and renamed to our schema.
+ * `source`) and renamed to our schema; test/fixtures/decoders/capture-kernel.sh rebuilds the
+ * captures and tshark-expected.py the JSON.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
