@@ -7,6 +7,8 @@
  *
  * Address families are IANA "Address Family Numbers": 1 IPv4, 2 IPv6. The only encoding type
  * decoded is 0 (native); type 1 (RFC 5384 join attributes) and any other are `unsupported`.
+ * A mask length beyond the address size, or an Encoded-Source with W set and R clear ("If the WC
+ * bit is 1, the RPT bit MUST be 1"), is `bad-value`.
  */
 import { fail, ok, truncated, type Decoded } from '../../decode-error.js';
 import { formatIPv4, formatIPv6 } from '../../ip/address-format.js';
@@ -58,7 +60,7 @@ const SOURCE_FLAG_SPARSE = 0x04;
 const SOURCE_FLAG_WILDCARD = 0x02;
 const SOURCE_FLAG_RPT = 0x01;
 
-export function addressLength(family: AddressFamily): number {
+function addressLength(family: AddressFamily): number {
   return family === 4 ? 4 : 16;
 }
 
