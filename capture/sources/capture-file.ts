@@ -21,7 +21,7 @@ import { constants as zlibConstants, createGunzip } from 'node:zlib';
 import type { Frame } from '../frame.js';
 import {
   captureBaseName, interfaceLinkName,
-  type CaptureFileInfo, type CaptureFormatParser, type CaptureInterfaceInfo, type CaptureProblem, type ParseSink,
+  type CaptureFileInfo, type CaptureFormatParser, type CaptureProblem, type ParseSink,
 } from './capture-format.js';
 import { mergeFrameStreams } from './merge.js';
 import { PcapParser, readPcapMagic } from './pcap.js';
@@ -49,7 +49,7 @@ function joinChunks(parts: Buffer[], length: number): Buffer {
   return parts.length === 1 ? parts[0]! : Buffer.concat(parts, length);
 }
 
-export class CaptureFileReader implements AsyncIterable<Frame>, ParseSink {
+export class CaptureFileReader implements AsyncIterable<Frame> {
   readonly problems: CaptureProblem[] = [];
   readonly info: CaptureFileInfo;
   private readonly baseName: string;
@@ -60,13 +60,11 @@ export class CaptureFileReader implements AsyncIterable<Frame>, ParseSink {
     this.info = { file: path, format: null, compressed: false, interfaces: [], bytesRead: 0, fileBytesRead: 0 };
   }
 
-  problem(offset: number, reason: string, fatal: boolean): void {
-    this.problems.push({ file: this.path, offset, reason, fatal });
-  }
-
-  interfaceFound(info: CaptureInterfaceInfo): void {
-    this.info.interfaces.push(info);
-  }
+  /** Where the format parsers report; kept off the public surface. */
+  private readonly sink: ParseSink = {
+    problem: (offset, reason, fatal) => { this.problems.push({ file: this.path, offset, reason, fatal }); },
+    interfaceFound: (info) => { this.info.interfaces.push(info); },
+  };
 
   /** Frames in file order, numbered 1.. within this file. Iterable once. */
   [Symbol.asyncIterator](): AsyncIterator<Frame> {
@@ -100,13 +98,13 @@ export class CaptureFileReader implements AsyncIterable<Frame>, ParseSink {
   private selectParser(magic: Buffer): CaptureFormatParser | null {
     if (readPcapMagic(magic) !== null) {
       this.info.format = 'pcap';
-      return new PcapParser(magic, this, interfaceLinkName(this.baseName, this.options.linkName, null, 0, 1));
+      return new PcapParser(magic, this.sink, interfaceLinkName(this.baseName, this.options.linkName, null, 0, 1));
     }
     if (isPcapngMagic(magic)) {
       this.info.format = 'pcapng';
-      return new PcapngParser(this, this.baseName, this.options.linkName);
+      return new PcapngParser(this.sink, this.baseName, this.options.linkName);
     }
-    this.problem(0, `not a pcap or pcapng file (starts with ${magic.subarray(0, MAGIC_LENGTH).toString('hex')})`, true);
+    this.sink.problem(0, `not a pcap or pcapng file (starts with ${magic.subarray(0, MAGIC_LENGTH).toString('hex')})`, true);
     return null;
   }
 
@@ -145,7 +143,7 @@ export class CaptureFileReader implements AsyncIterable<Frame>, ParseSink {
             if (carryLength < parser.headerLength) continue;
           }
           const length = parser.unitLength(carry[0]!, 0);
-          if (typeof length === 'string') { this.problem(offset, length, true); return; }
+          if (typeof length === 'string') { this.sink.problem(offset, length, true); return; }
           const bodyNeeded = length - carryLength;
           if (chunk.length - at < bodyNeeded) {
             carry.push(chunk.subarray(at));
@@ -163,7 +161,7 @@ export class CaptureFileReader implements AsyncIterable<Frame>, ParseSink {
         }
         while (bytes.length - at >= parser.headerLength) {
           const length = parser.unitLength(bytes, at);
-          if (typeof length === 'string') { this.problem(offset, length, true); return; }
+          if (typeof length === 'string') { this.sink.problem(offset, length, true); return; }
           if (bytes.length - at < length) break;
           const frame = parser.readUnit(bytes, at, length, offset);
           offset += length;
@@ -178,15 +176,15 @@ export class CaptureFileReader implements AsyncIterable<Frame>, ParseSink {
       }
     } catch (error) {
       if (!isZlibError(error)) throw error;
-      this.problem(offset, `decompression failed: ${error.message}`, true);
+      this.sink.problem(offset, `decompression failed: ${error.message}`, true);
       return;
     } finally {
       stream.destroy();
     }
     if (parser === null) {
-      this.problem(0, carryLength === 0 ? 'empty file' : `file of ${carryLength} bytes is too short to be a capture file`, true);
+      this.sink.problem(0, carryLength === 0 ? 'empty file' : `file of ${carryLength} bytes is too short to be a capture file`, true);
     } else if (carryLength > 0) {
-      this.problem(offset, this.truncationReason(parser, carry, carryLength), true);
+      this.sink.problem(offset, this.truncationReason(parser, carry, carryLength), true);
     }
   }
 
