@@ -148,7 +148,6 @@ function decodeQuery(bytes: Uint8Array): Decoded<IgmpMessage> {
   const maxResp = bytes[OFFSET_MAX_RESP]!;
   if (bytes.length === HEADER_LENGTH) {
     if (maxResp === 0) return ok({ kind: 'igmp.v1.query', protocol: 'igmp', igmpType: TYPE_QUERY, checksum: 'good' });
-    const group = formatIPv4(bytes, OFFSET_GROUP);
     return ok({
       kind: isZeroAddress(bytes, OFFSET_GROUP) ? 'igmp.v2.query.general' : 'igmp.v2.query.group',
       protocol: 'igmp',
@@ -156,7 +155,7 @@ function decodeQuery(bytes: Uint8Array): Decoded<IgmpMessage> {
       checksum: 'good',
       maxRespTime: maxResp,
       maxRespSeconds: maxResp / 10,
-      group,
+      group: formatIPv4(bytes, OFFSET_GROUP),
     });
   }
   if (bytes.length < V3_QUERY_MIN_LENGTH) {
