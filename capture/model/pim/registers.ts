@@ -126,9 +126,9 @@ export class RegisterTracker implements Expiring {
 
   /** §4.4.1 "Register-Stop received": JOIN or JOIN-PENDING → PRUNE; nothing in PRUNE. */
   private registerStopReceived(row: RegisterRow, time: number, out: PimChange[]): void {
-    row.registerStopAt = time;
     row.lastActivityAt = time;
     if (row.state === 'suppressed' && row.suppressedUntil !== null) return;
+    row.registerStopAt = time;
     const suppression = row.observedSuppressionTime ?? this.options.registerSuppressionTime;
     row.state = 'suppressed';
     row.since = time;
