@@ -19,7 +19,7 @@
  * The (*,G) entry's source address is the RP (§4.9.5.1); it is kept as `rp` and reported to RP
  * knowledge.
  */
-import { groupText } from './address-order.js';
+import { compareAddresses, groupText } from './address-order.js';
 import { prunePendingTime } from './lan-prune-delay.js';
 import type { NeighborTable } from './neighbors.js';
 import type { RpKnowledge } from './rp.js';
@@ -28,7 +28,6 @@ import type {
   Expiring, JoinEntryDetail, JoinEntryType, JoinSnapshot, JoinState, ObservedPim, PimChange, PimOptions,
 } from './types.js';
 import type { JoinPruneSource, PimJoinPrune } from '../../protocols/pim.js';
-import { compareAddresses } from './address-order.js';
 
 interface JoinEntry {
   key: string;
@@ -158,6 +157,7 @@ export class JoinPruneState implements Expiring {
   private receivePrune(where: EntryAddress, source: JoinPruneSource, holdtime: number, time: number, expiresAt: number, out: PimChange[]): void {
     const row = this.rowFor(where, source.entryType, source.entryType === '*,G' ? null : source.address, time, out);
     if (!row) return;
+    if (source.entryType === '*,G') row.entry.rp = source.address;
     row.holdtime = holdtime;
     row.expiresAt = expiresAt;
     if (row.state === 'prune-pending') {

@@ -33,7 +33,10 @@ interface RegisterRow {
   suppressedUntil: number | null;
   observedSuppressionTime: number | null;
   lastActivityAt: number;
-  /** Suppression or probe end, or Keepalive expiry while registering. */
+  /**
+   * Suppression or probe end; while registering, a Keepalive check that is not moved by every data
+   * Register (one per data packet): when it fires before lastActivityAt + Keepalive_Period, it is queued again.
+   */
   deadline: number;
 }
 
@@ -73,8 +76,10 @@ export class RegisterTracker implements Expiring {
         row.state = 'registering';
         row.since = time;
         out.push({ time, kind: 'register-resumed', detail: { ...registerDetail(row), reason: 'data-register' } });
+        this.timers.schedule(row, time + this.options.keepalivePeriod);
+      } else if (row.deadline === Infinity) {
+        this.timers.schedule(row, time + this.options.keepalivePeriod);
       }
-      this.timers.schedule(row, time + this.options.keepalivePeriod);
     }
     this.rps.learnFromRegister(event.dst, message.innerGroup, time, out);
   }
@@ -101,6 +106,11 @@ export class RegisterTracker implements Expiring {
   expireAt(at: number, out: PimChange[]): void {
     for (let row = this.timers.takeDue(at); row; row = this.timers.takeDue(at)) {
       if (row.state === 'registering') {
+        const keepaliveExpiry = row.lastActivityAt + this.options.keepalivePeriod;
+        if (keepaliveExpiry > at) {
+          this.timers.schedule(row, keepaliveExpiry);
+          continue;
+        }
         // No Register, Null-Register or Register-Stop for Keepalive_Period: the (S,G) state is gone.
         this.rows.delete(row.key);
         out.push({ time: at, kind: 'register-expired', detail: registerDetail(row) });

@@ -37,6 +37,11 @@ interface RpRow {
   since: number;
   lastSeenAt: number;
   /** Expiry (Infinity: forever). */
+  expiresAt: number;
+  /**
+   * The queued timer, never later than `expiresAt`. A refresh that only moves the expiry later
+   * (a Register per data packet) leaves it; when it fires early it is queued again.
+   */
   deadline: number;
 }
 
@@ -156,7 +161,7 @@ export class RpKnowledge implements Expiring {
     const groupBytes = addressBytes(group);
     if (!groupBytes) return false;
     for (const row of this.rows.values()) {
-      if (row.rp === address && row.deadline > now && prefixContains(row.prefixBytes, row.maskLength, groupBytes)) return true;
+      if (row.rp === address && row.expiresAt > now && prefixContains(row.prefixBytes, row.maskLength, groupBytes)) return true;
     }
     return false;
   }
@@ -172,6 +177,10 @@ export class RpKnowledge implements Expiring {
       out.push({ time: at, kind: 'bsr-expired', detail: { address: bsr.address } });
     }
     for (let row = this.rowTimers.takeDue(at); row; row = this.rowTimers.takeDue(at)) {
+      if (row.expiresAt > at) {
+        this.rowTimers.schedule(row, row.expiresAt);
+        continue;
+      }
       this.rows.delete(row.key);
       out.push({ time: at, kind: 'rp-expired', detail: { ...rpDetail(row), reason: 'holdtime-expired' } });
     }
@@ -180,7 +189,7 @@ export class RpKnowledge implements Expiring {
   snapshot(): { rps: RpSnapshot[]; bsrs: BsrSnapshot[] } {
     const rps = [...this.rows.values()]
       .map((row): RpSnapshot => ({
-        ...rpDetail(row), holdtime: row.holdtime, since: row.since, expiresAt: finiteOrNull(row.deadline),
+        ...rpDetail(row), holdtime: row.holdtime, since: row.since, expiresAt: finiteOrNull(row.expiresAt),
       }))
       .sort((a, b) => compareAddresses(a.rp, b.rp) || compareAddresses(a.groupPrefix, b.groupPrefix)
         || (a.learnedFrom < b.learnedFrom ? -1 : a.learnedFrom > b.learnedFrom ? 1 : 0));
@@ -218,7 +227,7 @@ export class RpKnowledge implements Expiring {
       }
       row = {
         key, rp, rpBytes, family: familyOf(rp), prefixBytes, maskLength: range.maskLength, groupPrefix, learnedFrom,
-        priority, holdtime, since: time, lastSeenAt: time, deadline: Infinity,
+        priority, holdtime, since: time, lastSeenAt: time, expiresAt: Infinity, deadline: Infinity,
       };
       this.rows.set(key, row);
       out.push({ time, kind: 'rp-learned', detail: rpDetail(row) });
@@ -226,7 +235,8 @@ export class RpKnowledge implements Expiring {
     row.priority = priority;
     row.holdtime = holdtime;
     row.lastSeenAt = time;
-    this.rowTimers.schedule(row, expiresAt);
+    row.expiresAt = expiresAt;
+    if (expiresAt < row.deadline || row.deadline === Infinity) this.rowTimers.schedule(row, expiresAt);
   }
 
   private withdraw(learnedFrom: RpSource, rp: string, range: GroupRange, time: number, out: PimChange[]): void {
@@ -244,6 +254,7 @@ export class RpKnowledge implements Expiring {
 
   private removeRow(row: RpRow, time: number, out: PimChange[]): void {
     this.rows.delete(row.key);
+    row.expiresAt = Infinity;
     row.deadline = Infinity;
     out.push({ time, kind: 'rp-expired', detail: { ...rpDetail(row), reason: 'withdrawn' } });
   }

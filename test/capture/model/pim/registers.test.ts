@@ -81,6 +81,13 @@ describe('Register state (RFC 7761 §4.4)', () => {
     assert.deepEqual(resumed.map((change) => change.detail.reason), ['data-register']);
   });
 
+  it('keeps the state for Keepalive_Period after the last of many data Registers', () => {
+    const state = new PimState();
+    for (let time = 1; time <= 100; time++) state.onMessage(fromDr(time, register()));
+    assert.deepEqual(state.advance(309), []);
+    assert.deepEqual(state.advance(1000).map((change) => [change.time, change.kind]), [[310, 'rp-expired'], [310, 'register-expired']]);
+  });
+
   it('records registers beyond maxRegisters as limit-exceeded', () => {
     const state = new PimState({ maxRegisters: 1 });
     state.onMessage(fromDr(1, register(SOURCE)));
