@@ -86,7 +86,6 @@ export function decodeFrame(frame: Frame): FrameResult {
     const decoded = decodeIPv4(payload);
     if (!decoded.ok) return failed(decoded.error);
     ip = decoded.value;
-    if (ip.checksum === 'bad') return failed({ layer: 'ipv4', code: 'bad-checksum', offset: 10, reason: 'IPv4 header checksum is wrong' });
   } else if (etherType === ETHERTYPE_IPV6) {
     const decoded = decodeIPv6(payload);
     if (!decoded.ok) return failed(decoded.error);
@@ -107,7 +106,7 @@ export function decodeFrame(frame: Frame): FrameResult {
   const dataOrOther = (otherName: string, ospf: OspfHeader | null = null): FrameResult => {
     if (!multicastDestination) return packet(summary, { kind: 'other', protocol: otherName }, false, ospf);
     const data = decodeMulticastData(ip);
-    return packet(summary, data, dstMac !== null && !macMatchesGroup(dstMac, data.group), ospf);
+    return packet(summary, data, dstMac !== null && !macMatchesGroup(dstMac, ip.dstBytes), ospf);
   };
 
   // A fragment of a datagram: only the first holds the upper-layer header, and a control
@@ -116,7 +115,7 @@ export function decodeFrame(frame: Frame): FrameResult {
 
   const upper = ip.payload;
   if (ip.version === 4 && protocol === IP_PROTOCOL_IGMP) {
-    const igmp = decodeIgmp(upper);
+    const igmp = decodeIgmp(upper, ip.truncated);
     if (!igmp.ok) return failed(igmp.error);
     return packet(summary, igmp.value.kind === 'other' ? { kind: 'other', protocol: `igmp-${igmp.value.typeName}` } : igmp.value);
   }
@@ -126,7 +125,7 @@ export function decodeFrame(frame: Frame): FrameResult {
     return packet(summary, pim.value.kind === 'other' ? { kind: 'other', protocol: `pim-type-${pim.value.pimType}` } : pim.value);
   }
   if (ip.version === 6 && protocol === IP_PROTOCOL_ICMPV6) {
-    const icmp = decodeMld(upper, { srcBytes: ip.srcBytes, dstBytes: ip.dstBytes });
+    const icmp = decodeMld(upper, ip);
     if (!icmp.ok) return failed(icmp.error);
     if (icmp.value.kind !== 'other') return packet(summary, icmp.value);
     return dataOrOther(`icmpv6-${icmp.value.icmpType}`);

@@ -38,6 +38,8 @@ export class NetworkAnalyzer {
   readonly links = new Map<string, LinkActivity>();
   /** When the last-hop routers first joined (S,G) towards the source while a (*,G) tree existed: the SPT switchover. */
   readonly switchovers = new Map<string, { time: number; router: string | null }>();
+  /** Every address that sent an IGMP/MLD query on a link (`link|family`): the routers running IGMP/MLD there. */
+  readonly queryingRouters = new Map<string, Set<string>>();
   private readonly starGroups = new Set<string>();
   private readonly options: AnalyzerOptions;
   private now = -Infinity;
@@ -107,10 +109,14 @@ export class NetworkAnalyzer {
       case 'leave':
         this.emitAll('membership', membership.onLeave(observation.leave));
         break;
-      case 'query':
+      case 'query': {
         this.routers.observe(packet.link, ip.src, packet.srcMac);
+        const key = `${packet.link}|${ip.family}`;
+        const seen = this.queryingRouters.get(key) ?? new Set<string>();
+        this.queryingRouters.set(key, seen.add(ip.src));
         this.emitAll('membership', membership.onQuery(observation.query));
         break;
+      }
     }
   }
 

@@ -3,6 +3,7 @@
  * (the issue's schema, with a few additions: per-link MLD querier, RPs, BSRs, registers, anomalies).
  */
 import type { NetworkAnalyzer } from './network-analyzer.js';
+import { compareAddressText } from '../ip/address-format.js';
 import type { RouterSnapshot } from './routers.js';
 import type { BsrSnapshot, RegisterSnapshot, RpSnapshot } from './pim/index.js';
 import { inferTrees, type Anomaly, type LinkGroupMembership, type Tree } from './trees.js';
@@ -13,6 +14,9 @@ export interface LinkState {
   igmpVersion: number | null;
   mldQuerier: string | null;
   mldVersion: number | null;
+  /** Every router seen sending IGMP / MLD queries on the link (the querier and the routers that lost the election). */
+  igmpRouters: string[];
+  mldRouters: string[];
   dr: string | null;
   pimNeighbors: string[];
   frames: number;
@@ -117,6 +121,8 @@ export function buildSnapshot(analyzer: NetworkAnalyzer, at: number): NetworkSna
       name,
       querier: querier?.igmp?.address ?? null, igmpVersion: querier?.igmp?.version ?? null,
       mldQuerier: querier?.mld?.address ?? null, mldVersion: querier?.mld?.version ?? null,
+      igmpRouters: [...(analyzer.queryingRouters.get(`${name}|4`) ?? [])].sort(compareAddressText),
+      mldRouters: [...(analyzer.queryingRouters.get(`${name}|6`) ?? [])].sort(compareAddressText),
       dr: pimLink?.dr ?? null, pimNeighbors: pimLink?.neighbors.map((neighbor) => neighbor.address) ?? [],
       frames: activity.frames, decodeErrors: activity.decodeErrors,
     };

@@ -3,17 +3,19 @@
  *   - a router forwards a flow onto a link when the flow's frames there carry its MAC;
  *   - a router should forward onto a link when a downstream router joined towards it there
  *     (RFC 7761 §4.5 downstream state), or when it is the DR (or the assert winner, §4.6) of a
- *     link whose members want the flow (RFC 7761 §4.1.6 local receiver state);
- *   - a router's incoming link is where it sends its own (S,G) Join (the shortest-path tree), else
- *     its (*,G) Join (the RP tree), else the source's own link (the first-hop router).
- * Edges that carry data nobody on the link wants, and links whose members wait for data that
- * flows elsewhere, are reported as anomalies.
+ *     link whose members want the flow (§4.1.6 local receiver state) and it is itself on the
+ *     tree: it joined upstream, it is the RP, or the source is on one of its links. A router that
+ *     never joined cannot forward, whatever its members want: that is a link waiting for data;
+ *   - a router's incoming link (RPF interface) is where it sends its own (S,G) Join (shortest-path
+ *     tree), else its (*,G) Join (RP tree), else the source's own link (first-hop router).
+ * Edges that carry data nobody on the link wants, and links whose members wait for data that flows
+ * elsewhere, are reported as anomalies.
  */
 import { isSsmGroup, multicastScope } from '../addresses.js';
 import type { FlowSnapshot } from './flows.js';
 import type { GroupSnapshot } from './membership/index.js';
 import type { JoinSnapshot, PimSnapshot } from './pim/index.js';
-import type { RouterRegistry, RouterSnapshot } from './routers.js';
+import type { RouterRegistry } from './routers.js';
 
 export interface TreeEdge {
   router: string;
@@ -23,6 +25,14 @@ export interface TreeEdge {
   wanted: boolean;
 }
 
+/** A router holding state for the tree, with its incoming link: also those with nothing to forward. */
+export interface TreeNode {
+  router: string;
+  in: string | null;
+  isRp: boolean;
+  isFirstHop: boolean;
+}
+
 export interface Tree {
   source: string;
   group: string;
@@ -30,6 +40,7 @@ export interface Tree {
   kind: 'SPT' | 'RPT' | 'SSM';
   switchoverAt: number | null;
   edges: TreeEdge[];
+  nodes: TreeNode[];
 }
 
 export type Anomaly =
@@ -54,13 +65,13 @@ export interface TreeInput {
 }
 
 /** Link-local and narrower groups are never routed (RFC 5771 §4, RFC 4291 §2.7). */
-function isRoutable(group: string): boolean {
+export function isRoutable(group: string): boolean {
   const scope = multicastScope(group);
   if (scope === null) return false;
   return scope.family === 4 ? scope.block !== 'link-local' : scope.scopeValue > 2;
 }
 
-/** Whether a group's membership on a link asks for traffic from `source` (RFC 3376 §6.2.2 forwarding rules). */
+/** Whether a group's membership on a link asks for traffic from `source` (RFC 3376 §6.2.2); null source: any. */
 function membershipWants(membership: GroupSnapshot, source: string | null): boolean {
   if (source === null) return membership.mode === 'EXCLUDE';
   return membership.mode === 'INCLUDE'
@@ -68,112 +79,198 @@ function membershipWants(membership: GroupSnapshot, source: string | null): bool
     : !membership.excluded.includes(source);
 }
 
-export function inferTrees(input: TreeInput): { trees: Tree[]; anomalies: Anomaly[] } {
-  const { routers, flows, pim, memberships } = input;
-  const activeFlows = flows.filter((flow) => flow.forwarders.some((forwarder) => forwarder.active));
-  const liveJoins = pim.joins.filter((join) => join.state !== 'pruned');
-  const groups = new Set<string>();
-  for (const flow of activeFlows) if (isRoutable(flow.group)) groups.add(flow.group);
-  for (const join of liveJoins) groups.add(join.group);
+/** What the tree inference looks up, built once per snapshot. */
+class TreeContext {
+  readonly activeFlows: FlowSnapshot[];
+  readonly liveJoins: JoinSnapshot[];
 
-  const routerId = (router: RouterSnapshot | null) => (router ? router.id : null);
-  const upstreamRouter = (join: JoinSnapshot) => routerId(routers.routerOn(join.link, { address: join.upstream }));
-  const joinsFrom = (router: string, match: (join: JoinSnapshot) => boolean) =>
-    liveJoins.filter((join) => match(join) && join.state === 'join' && routerId(routers.routerOn(join.link, { address: join.from })) === router);
-  const drOf = (link: string) => pim.links.find((entry) => entry.link === link)?.dr ?? null;
-  const assertWinner = (link: string, source: string | null, group: string) =>
-    pim.asserts.find((entry) => entry.link === link && entry.group === group && entry.source === source)?.winner ?? null;
+  constructor(readonly input: TreeInput) {
+    this.activeFlows = input.flows.filter((flow) => flow.forwarders.some((forwarder) => forwarder.active));
+    this.liveJoins = input.pim.joins.filter((join) => join.state !== 'pruned');
+  }
 
-  /** Downstream routers on `link` that want (S,G) (or (*,G) when source is null) from anyone. */
-  const joinedOn = (link: string, source: string | null, group: string): JoinSnapshot[] =>
-    liveJoins.filter((join) => {
+  routerAt(link: string, key: { address?: string; mac?: string }): string | null {
+    return this.input.routers.routerOn(link, key)?.id ?? null;
+  }
+
+  routerLinks(router: string): string[] {
+    return this.input.routers.routers().find((entry) => entry.id === router)?.interfaces.map((entry) => entry.link) ?? [];
+  }
+
+  /** Join/Prune rows `router` sent upstream for the entry (any state while the row lives). */
+  sentBy(router: string, type: JoinSnapshot['type'], source: string | null, group: string): JoinSnapshot[] {
+    return this.input.pim.joins.filter((join) => join.type === type && join.group === group && join.source === source
+      && this.routerAt(join.link, { address: join.from }) === router);
+  }
+
+  /** Join rows on `link` asking for (S,G) (or (*,G) when source is null), from any downstream router. */
+  joinedOn(link: string, source: string | null, group: string): JoinSnapshot[] {
+    return this.liveJoins.filter((join) => {
       if (join.link !== link || join.group !== group || join.state !== 'join') return false;
       if (join.type === 'S,G') return source !== null && join.source === source;
       if (join.type !== '*,G') return false;
       if (source === null) return true;
-      // RFC 7761 §4.5.4: an (S,G,rpt) Prune from the same downstream router takes S off its (*,G) join.
-      return !pim.joins.some((prune) => prune.type === 'S,G,rpt' && prune.state === 'pruned' && prune.link === link
+      // RFC 7761 §4.5.4: an (S,G,rpt) Prune from the same downstream router takes S off its (*,G) Join.
+      return !this.input.pim.joins.some((prune) => prune.type === 'S,G,rpt' && prune.state === 'pruned' && prune.link === link
         && prune.from === join.from && prune.group === group && prune.source === source);
     });
-  const membersOn = (link: string, source: string | null, group: string) =>
-    memberships.some((entry) => entry.link === link && entry.group.group === group && membershipWants(entry.group, source));
+  }
+
+  membersOn(link: string, source: string | null, group: string): boolean {
+    return this.input.memberships.some((entry) => entry.link === link && entry.group.group === group && membershipWants(entry.group, source));
+  }
+
+  /**
+   * The router that is the RP: the owner of the RP address when an interface has it, else the
+   * router where the (*,G) Joins towards the RP end (it receives them and sends none upstream;
+   * RFC 7761 §4.5.6) — the RP address is often a loopback no Hello announces.
+   */
+  rpRouter(rp: string, group: string): string | null {
+    const owner = this.input.routers.routerWithAddress(rp)?.id;
+    if (owner) return owner;
+    const starJoins = this.liveJoins.filter((join) => join.type === '*,G' && join.group === group && join.rp === rp);
+    const upstreams = new Set(starJoins.map((join) => this.routerAt(join.link, { address: join.upstream })));
+    const senders = new Set(starJoins.map((join) => this.routerAt(join.link, { address: join.from })));
+    const ends = [...upstreams].filter((router): router is string => router !== null && !senders.has(router));
+    return ends.length === 1 ? ends[0]! : null;
+  }
+
+  /** The router that forwards onto a member link: the assert winner, else the DR (RFC 7761 §4.2, §4.6). */
+  localForwarder(link: string, source: string | null, group: string): string | null {
+    const { pim } = this.input;
+    const address = pim.asserts.find((entry) => entry.link === link && entry.group === group && entry.source === source)?.winner
+      ?? pim.links.find((entry) => entry.link === link)?.dr ?? null;
+    return address === null ? null : this.routerAt(link, { address });
+  }
+}
+
+function inferTree(context: TreeContext, source: string | null, group: string, rp: string | null): Tree | null {
+  const { input, liveJoins } = context;
+  const edges = new Map<string, TreeEdge>();
+  const edge = (router: string, out: string): TreeEdge => {
+    const key = `${router}|${out}`;
+    let found = edges.get(key);
+    if (!found) {
+      found = { router, in: null, out, carriesData: false, wanted: false };
+      edges.set(key, found);
+    }
+    return found;
+  };
+  const rpRouter = rp === null ? null : context.rpRouter(rp, group);
+
+  // Data: who puts the flow on each link. A sender that is no router is the source on its own link
+  // (inactive flows too: the first-hop router keeps (S,G) state while its register state lives).
+  const sourceLinks = new Set<string>();
+  let sourceActive = false;
+  if (source !== null) {
+    for (const flow of input.flows) {
+      if (flow.group !== group || flow.source !== source) continue;
+      for (const forwarder of flow.forwarders) {
+        const router = context.routerAt(flow.link, { mac: forwarder.mac });
+        if (router === null) {
+          sourceLinks.add(flow.link);
+          sourceActive ||= forwarder.active;
+        } else if (forwarder.active) {
+          edge(router, flow.link).carriesData = true;
+        }
+      }
+    }
+  }
+  // RFC 7761 §4.4: the DR registering the source, and the RP receiving its Registers, hold (S,G)
+  // state while the Keepalive Timer runs, even with nothing to forward.
+  const registering = source === null ? undefined : input.pim.registers.find((entry) => entry.source === source && entry.group === group);
+  const firstHops = new Set<string>();
+  if (sourceActive || registering !== undefined) {
+    for (const link of sourceLinks) {
+      const dr = context.localForwarder(link, null, group);
+      if (dr !== null) firstHops.add(dr);
+    }
+  }
+
+  // Downstream state: every live Join for this entry makes its upstream router forward there.
+  for (const join of liveJoins) {
+    if (join.group !== group || !context.joinedOn(join.link, source, group).includes(join)) continue;
+    const router = context.routerAt(join.link, { address: join.upstream });
+    if (router !== null) edge(router, join.link).wanted = true;
+  }
+
+  const incoming = (router: string): string | null => {
+    const spt = source === null ? [] : context.sentBy(router, 'S,G', source, group);
+    const rpt = context.sentBy(router, '*,G', null, group);
+    const live = (rows: JoinSnapshot[]) => rows.find((row) => row.state !== 'pruned')?.link;
+    return live(spt) ?? live(rpt) ?? spt[0]?.link ?? (firstHops.has(router) ? context.routerLinks(router).find((link) => sourceLinks.has(link)) ?? null : null);
+  };
+  const onTree = (router: string) => edges.has(router) || router === rpRouter || firstHops.has(router) || incoming(router) !== null;
+
+  // Local receivers: the DR of a member link forwards there if it is on the tree itself.
+  for (const entry of input.memberships) {
+    if (entry.group.group !== group || !membershipWants(entry.group, source)) continue;
+    const router = context.localForwarder(entry.link, source, group);
+    if (router !== null && onTree(router)) edge(router, entry.link).wanted = true;
+  }
+
+  const nodes = new Map<string, TreeNode>();
+  for (const found of edges.values()) {
+    found.wanted ||= context.membersOn(found.out, source, group) || context.joinedOn(found.out, source, group).length > 0;
+    found.in = incoming(found.router);
+  }
+  const holders = new Set([...[...edges.values()].map((found) => found.router), ...firstHops]);
+  if (registering !== undefined && rpRouter !== null) holders.add(rpRouter);
+  for (const join of liveJoins) {
+    if (join.group !== group || join.source !== source || (join.type !== 'S,G' && join.type !== '*,G')) continue;
+    const router = context.routerAt(join.link, { address: join.from });
+    if (router !== null) holders.add(router);
+  }
+  for (const router of holders) nodes.set(router, { router, in: incoming(router), isRp: router === rpRouter, isFirstHop: firstHops.has(router) });
+  if (edges.size === 0 && nodes.size === 0) return null;
+
+  const switchover = source === null ? undefined : input.switchovers.get(`${source}|${group}`);
+  const rpTree = liveJoins.some((join) => join.group === group && join.type === '*,G');
+  const kind = isSsmGroup(group) ? 'SSM' : source !== null && (switchover !== undefined || !rpTree) ? 'SPT' : 'RPT';
+  return {
+    source: source ?? '*', group, rp, kind, switchoverAt: switchover?.time ?? null,
+    edges: [...edges.values()].sort((a, b) => a.router.localeCompare(b.router) || a.out.localeCompare(b.out)),
+    nodes: [...nodes.values()].sort((a, b) => a.router.localeCompare(b.router)),
+  };
+}
+
+export function inferTrees(input: TreeInput): { trees: Tree[]; anomalies: Anomaly[] } {
+  const context = new TreeContext(input);
+  const { activeFlows, liveJoins } = context;
+  const groups = new Set<string>();
+  for (const flow of activeFlows) if (isRoutable(flow.group)) groups.add(flow.group);
+  for (const join of input.pim.joins) groups.add(join.group);
 
   const trees: Tree[] = [];
   const anomalies: Anomaly[] = [];
   for (const group of [...groups].sort()) {
     const rp = isSsmGroup(group) ? null : input.rpFor(group) ?? liveJoins.find((join) => join.group === group && join.rp !== null)?.rp ?? null;
-    const sources = new Set<string | null>();
+    const sources = new Set<string>();
     for (const flow of activeFlows) if (flow.group === group) sources.add(flow.source);
-    for (const join of liveJoins) if (join.group === group && join.type === 'S,G' && join.source !== null) sources.add(join.source);
-    if (liveJoins.some((join) => join.group === group && join.type === '*,G')) sources.add(null);
-
-    for (const source of [...sources].sort((a, b) => (a ?? '').localeCompare(b ?? ''))) {
-      const edges = new Map<string, TreeEdge>();
-      const edge = (router: string, out: string): TreeEdge => {
-        const key = `${router}|${out}`;
-        let found = edges.get(key);
-        if (!found) {
-          found = { router, in: null, out, carriesData: false, wanted: false };
-          edges.set(key, found);
-        }
-        return found;
-      };
-      const treeFlows = activeFlows.filter((flow) => flow.group === group && (source === null || flow.source === source));
-      const sourceLinks = new Set<string>();
-      for (const flow of treeFlows) {
-        for (const forwarder of flow.forwarders.filter((entry) => entry.active)) {
-          const router = routerId(routers.routerOn(flow.link, { mac: forwarder.mac }));
-          if (router === null) {
-            if (source !== null) sourceLinks.add(flow.link);
-          } else {
-            edge(router, flow.link).carriesData = true;
-          }
-        }
+    for (const join of input.pim.joins) if (join.group === group && join.type === 'S,G' && join.source !== null) sources.add(join.source);
+    const starTree = input.pim.joins.some((join) => join.group === group && join.type === '*,G') ? inferTree(context, null, group, rp) : null;
+    if (starTree) trees.push(starTree);
+    for (const source of [...sources].sort()) {
+      const tree = inferTree(context, source, group, rp);
+      if (tree === null) continue;
+      trees.push(tree);
+      for (const found of tree.edges) {
+        if (found.carriesData && !found.wanted) anomalies.push({ kind: 'unwanted-data', link: found.out, source, group, router: found.router });
       }
-      for (const join of liveJoins) {
-        if (join.group !== group) continue;
-        if (!joinedOn(join.link, source, group).includes(join)) continue;
-        const router = upstreamRouter(join);
-        if (router !== null) edge(router, join.link).wanted = true;
-      }
-      for (const entry of memberships) {
-        if (entry.group.group !== group || !membershipWants(entry.group, source)) continue;
-        const forwarderAddress = assertWinner(entry.link, source, group) ?? drOf(entry.link);
-        const router = forwarderAddress === null ? null : routerId(routers.routerOn(entry.link, { address: forwarderAddress }));
-        if (router !== null) edge(router, entry.link).wanted = true;
-      }
-      for (const found of edges.values()) {
-        found.wanted ||= membersOn(found.out, source, group) || joinedOn(found.out, source, group).length > 0;
-        const spt = source === null ? [] : joinsFrom(found.router, (join) => join.type === 'S,G' && join.group === group && join.source === source);
-        const rpt = joinsFrom(found.router, (join) => join.type === '*,G' && join.group === group);
-        const interfaces = routers.routers().find((router) => router.id === found.router)?.interfaces ?? [];
-        const viaSourceLink = [...sourceLinks].find((link) => interfaces.some((entry) => entry.link === link));
-        found.in = spt[0]?.link ?? rpt[0]?.link ?? viaSourceLink ?? null;
-        if (found.carriesData && !found.wanted && source !== null) {
-          anomalies.push({ kind: 'unwanted-data', link: found.out, source, group, router: found.router });
-        }
-      }
-      if (edges.size === 0) continue;
-      const switchover = source === null ? undefined : input.switchovers.get(`${source}|${group}`);
-      const kind = isSsmGroup(group) ? 'SSM' : source !== null && (switchover !== undefined || !liveJoins.some((join) => join.group === group && join.type === '*,G')) ? 'SPT' : 'RPT';
-      trees.push({
-        source: source ?? '*', group, rp, kind, switchoverAt: switchover?.time ?? null,
-        edges: [...edges.values()].sort((a, b) => a.router.localeCompare(b.router) || a.out.localeCompare(b.out)),
-      });
     }
   }
 
-  for (const entry of memberships) {
+  for (const entry of input.memberships) {
     const group = entry.group.group;
     if (!isRoutable(group)) continue;
-    const here = activeFlows.filter((flow) => flow.link === entry.link && flow.group === group);
+    const here = activeFlows.some((flow) => flow.link === entry.link && flow.group === group);
     const elsewhere = activeFlows.filter((flow) => flow.link !== entry.link && flow.group === group && membershipWants(entry.group, flow.source));
-    if (here.length === 0 && elsewhere.length > 0) {
-      for (const source of new Set(elsewhere.map((flow) => flow.source))) anomalies.push({ kind: 'members-without-data', link: entry.link, group, source });
-    }
+    if (here) continue;
+    for (const source of new Set(elsewhere.map((flow) => flow.source))) anomalies.push({ kind: 'members-without-data', link: entry.link, group, source });
   }
-  for (const flow of flows) {
-    if (flow.duplicated) anomalies.push({ kind: 'duplicate-forwarding', link: flow.link, source: flow.source, group: flow.group, forwarders: flow.forwarders.filter((f) => f.active).map((f) => f.mac) });
+  for (const flow of input.flows) {
+    const active = flow.forwarders.filter((forwarder) => forwarder.active);
+    if (flow.duplicated) anomalies.push({ kind: 'duplicate-forwarding', link: flow.link, source: flow.source, group: flow.group, forwarders: active.map((f) => f.mac) });
     if (flow.macMismatches > 0) anomalies.push({ kind: 'mac-mismatch', link: flow.link, source: flow.source, group: flow.group, packets: flow.macMismatches });
   }
   return { trees, anomalies };

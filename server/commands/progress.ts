@@ -10,7 +10,6 @@ export class ProgressBar {
     const now = Date.now();
     if (now - this.lastDrawn < 200) return;
     this.lastDrawn = now;
-    // Compressed input reads more bytes than the file holds: cap the fraction, keep the counts honest.
     const fraction = Math.min(1, bytesRead / Math.max(1, this.totalBytes));
     const width = 30;
     const filled = Math.round(fraction * width);

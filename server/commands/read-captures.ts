@@ -32,7 +32,7 @@ export async function decodeCaptureFiles(paths: string[], onFrame: (result: Fram
   for await (const frame of frames) {
     if (frameTime(frame) > until) break;
     onFrame(decodeFrame(frame));
-    if ((++count & 0x3fff) === 0) progress.update(readers.reduce((sum, reader) => sum + reader.info.bytesRead, 0), count);
+    if ((++count & 0x3fff) === 0) progress.update(readers.reduce((sum, reader) => sum + reader.info.fileBytesRead, 0), count);
   }
   progress.done();
   const problems = readers.flatMap((reader) => reader.problems);
