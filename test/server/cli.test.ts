@@ -1,14 +1,21 @@
-import { test } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { mkdtemp, writeFile, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { PcapWriter } from '../../capture/sources/pcap-writer.js';
+import { encodeIgmpMessage, encodeIgmpV3Report, igmpPacket, IGMP_V2_LEAVE, IGMP_V2_REPORT } from '../helpers/encode-igmp.js';
+import { encodeIPv4, encodeUdp, PROTOCOL_UDP } from '../helpers/encode-ip.js';
+import { ethernetFrame } from '../helpers/encode-frame.js';
 
 const run = promisify(execFile);
 const CLI = 'dist/server/cli.js';
-const PIM_FIXTURE = 'test/fixtures/pim/frr-pim.pcap';
+const HOST = '02:00:00:00:00:05';
+let dir = '';
+let capture = '';
 
 async function mcast(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
@@ -20,31 +27,72 @@ async function mcast(...args: string[]): Promise<{ code: number; stdout: string;
   }
 }
 
-test('stats --json prints the stable schema for a real FRR capture', async () => {
-  const { code, stdout } = await mcast('stats', PIM_FIXTURE, '--json');
+/** lan1.pcap: a v2 report, a v3 report with two records, 3 data packets, a leave, and one bad-checksum report. */
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mcast-cli-'));
+  capture = join(dir, 'lan1.pcap');
+  const frames: Uint8Array[] = [
+    ethernetFrame('01:00:5e:01:01:01', HOST, 0x0800, igmpPacket('10.0.0.5', '239.1.1.1', encodeIgmpMessage(IGMP_V2_REPORT, 0, '239.1.1.1'))),
+    ethernetFrame('01:00:5e:00:00:16', HOST, 0x0800, igmpPacket('10.0.0.6', '224.0.0.22', encodeIgmpV3Report([{ type: 4, group: '239.1.1.1' }, { type: 5, group: '232.1.1.1', sources: ['10.9.9.9'] }]))),
+    ...[0, 1, 2].map(() => ethernetFrame('01:00:5e:01:01:01', HOST, 0x0800,
+      encodeIPv4({ src: '10.9.9.9', dst: '239.1.1.1', protocol: PROTOCOL_UDP, ttl: 8, payload: encodeUdp('10.9.9.9', '239.1.1.1', 1000, 5000, new Uint8Array(72)) }))),
+    ethernetFrame('01:00:5e:00:00:02', HOST, 0x0800, igmpPacket('10.0.0.5', '224.0.0.2', encodeIgmpMessage(IGMP_V2_LEAVE, 0, '239.1.1.1'))),
+  ];
+  const corrupt = encodeIgmpMessage(IGMP_V2_REPORT, 0, '239.2.2.2');
+  corrupt[3] ^= 0x55;
+  frames.push(ethernetFrame('01:00:5e:02:02:02', HOST, 0x0800, igmpPacket('10.0.0.7', '239.2.2.2', corrupt)));
+  const writer = new PcapWriter(createWriteStream(capture), 1);
+  frames.forEach((data, index) => writer.write({ seconds: 1_700_000_000 + index, nanos: 0, originalLength: data.length, data }));
+  await writer.end();
+});
+
+test('stats --json prints the stable schema: kinds, records, flows, decode errors', async () => {
+  const { code, stdout } = await mcast('stats', capture, '--json');
   assert.equal(code, 0);
   const stats = JSON.parse(stdout);
   assert.deepEqual(Object.keys(stats).slice(0, 4), ['frames', 'decodeErrors', 'links', 'flows']);
-  assert.equal(stats.frames, 16);
-  assert.deepEqual(stats.links['frr-pim'].messages, { 'pim.hello': 14, 'pim.register': 1, 'pim.register-stop': 1 });
+  assert.equal(stats.frames, 7);
+  assert.equal(stats.decodeErrors, 1);
+  assert.deepEqual(stats.links.lan1.messages, { 'igmp.v2.report': 1, 'igmp.v3.report': 1, 'data.ipv4': 3, 'igmp.v2.leave': 1 });
+  assert.deepEqual(stats.links.lan1.records, { 'igmp.v3.TO_EX': 1, 'igmp.v3.ALLOW': 1 });
+  assert.deepEqual(stats.flows, [{ link: 'lan1', source: '10.9.9.9', group: '239.1.1.1', packets: 3, bytes: 3 * 100 }]);
+  assert.deepEqual(stats.errors, [{ reason: 'igmp.bad-checksum', count: 1, firstFrames: [7] }]);
+});
+
+test('stats without --json prints tables', async () => {
+  const { code, stdout } = await mcast('stats', capture);
+  assert.equal(code, 0);
+  assert.match(stdout, /^7 frames, 1 decode errors, 1 links/);
+  assert.match(stdout, /igmp\.v3\.report\s+1/);
+  assert.match(stdout, /lan1\s+10\.9\.9\.9\s+239\.1\.1\.1\s+3\s+300/);
 });
 
 test('a truncated file reports where it stopped and keeps the frames before', async () => {
-  const whole = await readFile(PIM_FIXTURE);
-  const dir = await mkdtemp(join(tmpdir(), 'mcast-cli-'));
+  const whole = await readFile(capture);
   const cut = join(dir, 'cut.pcap');
   await writeFile(cut, whole.subarray(0, whole.length - 10));
   const { code, stdout } = await mcast('stats', cut, '--json');
   assert.equal(code, 0);
   const stats = JSON.parse(stdout);
-  assert.equal(stats.frames, 15);
+  assert.equal(stats.frames, 6);
   assert.equal(stats.problems.length, 1);
   assert.equal(stats.problems[0].fatal, true);
-  assert.ok(stats.problems[0].offset > 24 && stats.problems[0].offset < whole.length - 10);
+  // Classic pcap: a 24-byte file header, then records of a 16-byte header (captured length at +8) and the frame.
+  let lastRecordStart = 24;
+  for (let record = 0; record < 6; record++) lastRecordStart += 16 + whole.readUInt32LE(lastRecordStart + 8);
+  assert.equal(stats.problems[0].offset, lastRecordStart);
 });
 
-test('a file that is not a capture and a missing file are one-line errors, not stack traces', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'mcast-cli-'));
+test('analyze --json gives the membership the capture leaves', async () => {
+  const { code, stdout } = await mcast('analyze', capture, '--json');
+  assert.equal(code, 0);
+  const snapshot = JSON.parse(stdout);
+  assert.deepEqual(Object.keys(snapshot).slice(0, 8), ['at', 'routers', 'links', 'memberships', 'joins', 'asserts', 'flows', 'trees']);
+  const groups = snapshot.memberships.map((m: { group: string; mode: string; reporters: string[] }) => [m.group, m.mode, m.reporters]);
+  assert.deepEqual(groups, [['232.1.1.1', 'INCLUDE', ['10.0.0.6']], ['239.1.1.1', 'EXCLUDE', ['10.0.0.6']]]);
+});
+
+test('bad input is a one-line error, not a stack trace', async () => {
   const text = join(dir, 'notes.txt');
   await writeFile(text, 'hello, this is not a capture\n');
   const bad = await mcast('stats', text);
@@ -54,7 +102,7 @@ test('a file that is not a capture and a missing file are one-line errors, not s
   const missing = await mcast('stats', join(dir, 'nope.pcap'));
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /no such file/);
-  const unknown = await mcast('frobnicate');
-  assert.equal(unknown.code, 2);
-  assert.match(unknown.stderr, /unknown command/);
+  assert.match((await mcast('frobnicate')).stderr, /unknown command/);
+  assert.match((await mcast('analyze', capture, '--at', 'yesterday')).stderr, /--at takes epoch seconds/);
+  assert.match((await mcast('stats', capture, '--bogus')).stderr, /^mcast: Unknown option '--bogus'/);
 });
