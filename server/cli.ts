@@ -12,7 +12,7 @@ import { CliError } from './cli-error.js';
 import { statsCommand } from './commands/stats.js';
 import { analyzeCommand } from './commands/analyze.js';
 
-export const BUNDLED_SAMPLE = fileURLToPath(new URL('../../samples/pim-sm/pim-sm.pcapng', import.meta.url));
+export const BUNDLED_SAMPLE = fileURLToPath(new URL('../../samples/pim-sm/pim-sm.pcapng.gz', import.meta.url));
 
 const USAGE = `usage:
   mcast stats FILE... [--json]   per-link counts of every IGMP/MLD/PIM message kind, decode errors, data flows

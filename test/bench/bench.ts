@@ -1,0 +1,88 @@
+/**
+ * `npm run bench`: how fast and how lean mcast reads a capture, next to tcpdump and tshark on the
+ * same file in the same run. The file is the bundled sample replicated (shifted in time) to about
+ * BENCH_FRAMES frames (default 1,000,000), so the figures are about throughput, not start-up.
+ * Wall time and peak RSS come from /usr/bin/time for every tool alike.
+ */
+import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { frameTime } from '../../capture/frame.js';
+import { openCaptureFiles } from '../../capture/sources/capture-file.js';
+import { PcapngWriter } from '../../capture/sources/pcapng-writer.js';
+
+const SAMPLE = process.env.BENCH_SAMPLE ?? 'samples/pim-sm/pim-sm.pcapng.gz';
+const TARGET_FRAMES = Number(process.env.BENCH_FRAMES ?? 1_000_000);
+
+interface Measure {
+  name: string;
+  seconds: number;
+  maxRssMiB: number;
+}
+
+/** Runs a command under /usr/bin/time, output discarded, and returns its wall time and peak RSS. */
+function measure(name: string, command: string, args: string[]): Promise<Measure> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('/usr/bin/time', ['-f', '%e %M', command, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const last = stderr.trim().split('\n').at(-1) ?? '';
+      const [seconds, kib] = last.split(' ').map(Number);
+      if (code !== 0 || !Number.isFinite(seconds) || !Number.isFinite(kib)) reject(new Error(`${name} failed (${code}): ${stderr.slice(-500)}`));
+      else resolve({ name, seconds: seconds!, maxRssMiB: kib! / 1024 });
+    });
+  });
+}
+
+/** Writes the sample again and again, each copy shifted past the previous one, up to the target frame count. */
+async function buildBigCapture(path: string): Promise<number> {
+  const first = openCaptureFiles([SAMPLE]);
+  const frames: { link: string; linkType: number; seconds: number; nanos: number; data: Uint8Array; originalLength: number }[] = [];
+  for await (const frame of first.frames) frames.push({ ...frame, data: frame.data.slice() });
+  if (frames.length === 0) throw new Error(`${SAMPLE}: no frames`);
+  const links = [...new Map(frames.map((frame) => [frame.link, frame.linkType])).entries()];
+  const writer = new PcapngWriter(createWriteStream(path), links.map(([name, linkType]) => ({ name, linkType })));
+  const span = Math.ceil(frameTime(frames.at(-1)!) - frameTime(frames[0]!)) + 1;
+  let written = 0;
+  for (let copy = 0; written < TARGET_FRAMES; copy++) {
+    for (const frame of frames) {
+      const interfaceId = links.findIndex(([name]) => name === frame.link);
+      if (!writer.write({ interfaceId, seconds: frame.seconds + copy * span, nanos: frame.nanos, data: frame.data, originalLength: frame.originalLength })) {
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      if (++written >= TARGET_FRAMES) break;
+    }
+  }
+  await writer.end();
+  return written;
+}
+
+const dir = await mkdtemp(join(tmpdir(), 'mcast-bench-'));
+try {
+  const file = join(dir, 'big.pcapng');
+  const frames = await buildBigCapture(file);
+  const size = (await stat(file)).size;
+  console.log(`capture: ${frames} frames, ${(size / 2 ** 20).toFixed(1)} MiB (${SAMPLE} replicated)\n`);
+  const cli = 'dist/server/cli.js';
+  const results = [
+    await measure('mcast stats', process.execPath, [cli, 'stats', file, '--json']),
+    await measure('mcast analyze', process.execPath, [cli, 'analyze', file, '--json']),
+    await measure('tcpdump -nr (decode + print)', 'tcpdump', ['-nr', file]),
+    await measure('tshark -z io,phs (dissect all)', 'tshark', ['-r', file, '-q', '-z', 'io,phs']),
+  ];
+  const base = results[0]!;
+  console.log(`${'tool'.padEnd(32)} ${'seconds'.padStart(8)} ${'frames/s'.padStart(10)} ${'max RSS MiB'.padStart(12)} ${'time vs mcast stats'.padStart(20)}`);
+  for (const result of results) {
+    console.log(`${result.name.padEnd(32)} ${result.seconds.toFixed(2).padStart(8)} ${Math.round(frames / result.seconds).toLocaleString('en').padStart(10)} ${result.maxRssMiB.toFixed(0).padStart(12)} ${(result.seconds / base.seconds).toFixed(2).padStart(19)}x`);
+  }
+  const tcpdump = results[2]!;
+  const tshark = results[3]!;
+  console.log(`\nratios: mcast stats / tcpdump = ${(base.seconds / tcpdump.seconds).toFixed(2)}, mcast stats / tshark = ${(base.seconds / tshark.seconds).toFixed(2)}, `
+    + `mcast analyze / tshark = ${(results[1]!.seconds / tshark.seconds).toFixed(2)}`);
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}
