@@ -3,15 +3,18 @@
  * (its IP destination), and the DR's register state machine (§4.4.1) as the wire shows it:
  *
  *   data Register                  JOIN (registering)
- *   Register-Stop (RP → DR)        JOIN or JOIN-PENDING → PRUNE (suppressed) for Register_Suppression_Time;
- *                                  in PRUNE it changes nothing (§4.4.1); a wildcard source (all zeros)
+ *   Register-Stop (RP → DR)        JOIN or JOIN-PENDING → PRUNE (suppressed), see below; in PRUNE it
+ *                                  changes nothing (§4.4.1); a wildcard source (all zeros)
  *                                  stops every source of G registered by that DR (§4.9.4)
  *   Null-Register                  JOIN-PENDING (probing) for Register_Probe_Time
  *   suppression or probe ends      JOIN again
  *   Keepalive_Period of silence    the (S,G) register state is gone
- * The DR's Register-Stop Timer is random (0.5-1.5 × Register_Suppression_Time, minus the probe time),
- * so the default (60 s) is only the mean: once a Null-Register has followed a Register-Stop, that
- * interval plus Register_Probe_Time is used instead (values seen on the wire win).
+ * §4.4.1: the DR's Register-Stop Timer is rand(0.5, 1.5) × Register_Suppression_Time − Register_Probe_Time,
+ * then it probes for Register_Probe_Time: it resumes at most 1.5 × Register_Suppression_Time after the
+ * Register-Stop, and that bound is when the observer lets a silent suppression end. Register_Suppression_Time
+ * is the default (60 s) until the wire shows it: each first Null-Register after a Register-Stop gives one
+ * draw of the random interval (the time between them plus Register_Probe_Time); their mean estimates the
+ * DR's Register_Suppression_Time and the bound becomes max(1.5 × mean, longest draw).
  */
 import { compareAddresses, isUnspecifiedAddress } from './address-order.js';
 import type { RpKnowledge } from './rp.js';
@@ -31,7 +34,6 @@ interface RegisterRow {
   lastNullRegisterAt: number | null;
   registerStopAt: number | null;
   suppressedUntil: number | null;
-  observedSuppressionTime: number | null;
   lastActivityAt: number;
   /**
    * Suppression or probe end; while registering, a Keepalive check that is not moved by every data
@@ -40,9 +42,20 @@ interface RegisterRow {
   deadline: number;
 }
 
+/** The random suppression intervals one DR has shown, Register-Stop to Null-Register plus the probe time. */
+interface SuppressionDraws {
+  total: number;
+  count: number;
+  longest: number;
+}
+
+/** §4.4.1: the Register-Stop Timer is drawn from (0.5, 1.5) × Register_Suppression_Time. */
+const SUPPRESSION_RANDOM_MAX = 1.5;
+
 export class RegisterTracker implements Expiring {
   private readonly rows = new Map<string, RegisterRow>();
   private readonly timers = new TimerQueue<RegisterRow>();
+  private readonly drawsByDr = new Map<string, SuppressionDraws>();
 
   constructor(private readonly options: PimOptions, private readonly rps: RpKnowledge) {}
 
@@ -59,9 +72,7 @@ export class RegisterTracker implements Expiring {
       const firstProbeAfterStop = row.registerStopAt !== null
         && (row.lastNullRegisterAt === null || row.lastNullRegisterAt < row.registerStopAt);
       const noDataSinceStop = row.lastRegisterAt === null || row.lastRegisterAt < row.registerStopAt!;
-      if (firstProbeAfterStop && noDataSinceStop) {
-        row.observedSuppressionTime = time - row.registerStopAt! + this.options.registerProbeTime;
-      }
+      if (firstProbeAfterStop && noDataSinceStop) this.recordDraw(row.dr, time - row.registerStopAt! + this.options.registerProbeTime);
       row.lastNullRegisterAt = time;
       // §4.4.1: the DR sends a Null-Register on entering JOIN-PENDING, for Register_Probe_Time.
       if (row.state !== 'probing') {
@@ -129,7 +140,7 @@ export class RegisterTracker implements Expiring {
       .map((row): RegisterSnapshot => ({
         ...registerDetail(row), state: row.state, since: row.since, lastRegisterAt: row.lastRegisterAt,
         lastNullRegisterAt: row.lastNullRegisterAt, registerStopAt: row.registerStopAt, suppressedUntil: row.suppressedUntil,
-        observedSuppressionTime: row.observedSuppressionTime,
+        observedSuppressionTime: this.observedSuppressionTime(row.dr),
       }))
       .sort((a, b) => compareAddresses(a.group, b.group) || compareAddresses(a.source, b.source));
   }
@@ -139,12 +150,35 @@ export class RegisterTracker implements Expiring {
     row.lastActivityAt = time;
     if (row.state === 'suppressed' && row.suppressedUntil !== null) return;
     row.registerStopAt = time;
-    const suppression = row.observedSuppressionTime ?? this.options.registerSuppressionTime;
     row.state = 'suppressed';
     row.since = time;
-    row.suppressedUntil = time + suppression;
+    row.suppressedUntil = time + this.longestSuppression(row.dr);
     out.push({ time, kind: 'register-stopped', detail: { ...registerDetail(row), suppressedUntil: row.suppressedUntil } });
     this.timers.schedule(row, row.suppressedUntil);
+  }
+
+  private recordDraw(dr: string, seconds: number): void {
+    const draws = this.drawsByDr.get(dr);
+    if (!draws) {
+      this.drawsByDr.set(dr, { total: seconds, count: 1, longest: seconds });
+      return;
+    }
+    draws.total += seconds;
+    draws.count++;
+    draws.longest = Math.max(draws.longest, seconds);
+  }
+
+  /** The DR's Register_Suppression_Time as the wire shows it (mean draw), null before any draw. */
+  private observedSuppressionTime(dr: string): number | null {
+    const draws = this.drawsByDr.get(dr);
+    return draws ? draws.total / draws.count : null;
+  }
+
+  /** The latest a DR resumes registering after a Register-Stop without being stopped again. */
+  private longestSuppression(dr: string): number {
+    const draws = this.drawsByDr.get(dr);
+    if (!draws) return SUPPRESSION_RANDOM_MAX * this.options.registerSuppressionTime;
+    return Math.max(draws.longest, SUPPRESSION_RANDOM_MAX * (draws.total / draws.count));
   }
 
   private rowFor(source: string, group: string, dr: string, rp: string, state: RegisterState, time: number, out: PimChange[]): RegisterRow | null {
@@ -160,7 +194,7 @@ export class RegisterTracker implements Expiring {
     }
     const row: RegisterRow = {
       key, source, group, dr, rp, state, since: time, lastRegisterAt: null, lastNullRegisterAt: null, registerStopAt: null,
-      suppressedUntil: null, observedSuppressionTime: null, lastActivityAt: time, deadline: Infinity,
+      suppressedUntil: null, lastActivityAt: time, deadline: Infinity,
     };
     this.rows.set(key, row);
     out.push({ time, kind: 'register-started', detail: registerDetail(row) });

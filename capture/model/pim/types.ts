@@ -32,7 +32,7 @@ export interface PimDefaults {
   overrideInterval: number;
   /** Assert_Time, seconds (§4.11): 180. */
   assertTime: number;
-  /** Register_Suppression_Time, seconds (§4.11): 60. */
+  /** Register_Suppression_Time, seconds (§4.11): 60; a silent suppression ends 1.5 × this after the Register-Stop. */
   registerSuppressionTime: number;
   /** Register_Probe_Time, seconds (§4.11): 5. */
   registerProbeTime: number;
@@ -205,7 +205,10 @@ export interface RegisterSnapshot extends RegisterDetail {
   lastNullRegisterAt: number | null;
   registerStopAt: number | null;
   suppressedUntil: number | null;
-  /** Register-Stop to Null-Register time seen on the wire, plus the probe time; used instead of the default. */
+  /**
+   * The DR's Register_Suppression_Time as the wire shows it: the mean of its Register-Stop → first
+   * Null-Register intervals plus Register_Probe_Time (RFC 7761 §4.4.1); null before any.
+   */
   observedSuppressionTime: number | null;
 }
 

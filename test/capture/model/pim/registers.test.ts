@@ -34,17 +34,17 @@ describe('Register state (RFC 7761 §4.4)', () => {
     }]);
   });
 
-  it('suppresses on Register-Stop for Register_Suppression_Time, ignoring repeats, then registers again', () => {
+  it('suppresses on Register-Stop until 1.5 × Register_Suppression_Time at most, ignoring repeats, then registers again', () => {
     const state = new PimState();
     state.onMessage(fromDr(1, register()));
     const stopped = state.onMessage(fromRp(2, registerStop()));
     assert.deepEqual(kinds(stopped), ['register-stopped']);
-    assert.deepEqual(stopped[0]!.detail, { source: SOURCE, group: GROUP, dr: DR, rp: RP, suppressedUntil: 62 });
+    assert.deepEqual(stopped[0]!.detail, { source: SOURCE, group: GROUP, dr: DR, rp: RP, suppressedUntil: 92 });
     assert.deepEqual(state.onMessage(fromRp(2.2, registerStop())), [], '§4.4.1: Register-Stop in PRUNE state changes nothing');
     assert.equal(state.snapshot(10).registers[0]!.state, 'suppressed');
 
     const resumed = state.advance(100);
-    assert.deepEqual(resumed.map((change) => [change.time, change.kind]), [[62, 'register-resumed']]);
+    assert.deepEqual(resumed.map((change) => [change.time, change.kind]), [[92, 'register-resumed']]);
     assert.equal(changesOf(resumed, 'register-resumed')[0]!.detail.reason, 'suppression-ended');
     assert.deepEqual(state.advance(1000).map((change) => [change.time, change.kind]), [[211, 'rp-expired'], [212.2, 'register-expired']]);
   });
@@ -62,7 +62,12 @@ describe('Register state (RFC 7761 §4.4)', () => {
 
     assert.deepEqual(state.advance(50).map((change) => [change.time, change.kind]), [[45, 'register-resumed']]);
     const again = changesOf(state.onMessage(fromRp(50, registerStop())), 'register-stopped');
-    assert.equal(again[0]!.detail.suppressedUntil, 93, 'the observed 43 s, not the default 60 s');
+    assert.equal(again[0]!.detail.suppressedUntil, 50 + 1.5 * 43, '1.5 × the observed 43 s, not 1.5 × the default 60 s');
+
+    state.onMessage(fromDr(56, register(SOURCE, true)));
+    state.onMessage(fromRp(56, registerStop()));
+    assert.equal(state.snapshot(56).registers[0]!.observedSuppressionTime, 27, 'mean of the draws 43 s and 11 s');
+    assert.equal(state.snapshot(56).registers[0]!.suppressedUntil, 56 + 43, 'never less than the longest draw (1.5 × 27 < 43)');
   });
 
   it('stops every source of G from that DR on a wildcard Register-Stop', () => {
