@@ -19,9 +19,10 @@
 #   lab_init pim-sm                       # cleans old outputs and leftovers, installs the exit trap
 #   lab_node R1 router 10.255.0.1         # name kind(router|host|sender) [routerId]
 #   lab_link lan-src lan                  # name kind(lan|p2p)
+#   lab_capture_start                     # before lab_attach: the per-link pcaps and the pcapng then hold the
+#                                         # same frames (interfaces send MLD/ND as soon as they come up)
 #   lab_attach R1 eth0 lan-src 10.1.0.1/24 fd00:1::1/64
 #   lab_route H1 default via 10.1.0.1     # any `ip route add` arguments (ip -6 route: lab_route6)
-#   lab_capture_start
 #   lab_frr_start R1 "$HERE/frr/R1"       # starts zebra + every daemon whose <daemon>.conf is in that directory
 #   lab_member_start H1                   # member.mjs, driven through a FIFO
 #   lab_member H1 join 239.1.1.1          # sends a command and records the event
@@ -65,7 +66,6 @@ if [[ -z "${LAB_VTYSH_CMDS+set}" ]]; then
     'show ip mroute count json'
     'show ip multicast'
     'show ip multicast count json'
-    'show ip route json'
   )
 fi
 if [[ -z "${LAB_HOST_FILES+set}" ]]; then
@@ -126,7 +126,13 @@ lab_init() {
   lab_log "lab $LAB_SCENARIO: runtime $LAB_RUN, outputs $LAB_OUT"
 }
 
-# Kill every process inside the scenario's namespaces (by PID), delete them, remove FRR runtime dirs.
+lab_scenario_pids() {
+  local ns
+  for ns in $(ip netns list | awk '{print $1}' | grep -E "^$1-" || true); do ip netns pids "$ns" 2>/dev/null || true; done
+}
+
+# Kill every process inside the scenario's namespaces (by PID: TERM, up to 3 s, then KILL), delete the namespaces,
+# remove FRR runtime dirs.
 lab_cleanup() {
   local quiet=${1:-} ns pids scenario=${LAB_SCENARIO:?}
   trap - EXIT
@@ -135,7 +141,8 @@ lab_cleanup() {
     # shellcheck disable=SC2086
     [[ -z $pids ]] || kill -TERM $pids 2>/dev/null || true
   done
-  sleep 0.5
+  local tries=0
+  while (( tries++ < 30 )) && [[ -n $(lab_scenario_pids "$scenario") ]]; do sleep 0.1; done
   for ns in $(ip netns list | awk '{print $1}' | grep -E "^${scenario}-" || true); do
     pids=$(ip netns pids "$ns" 2>/dev/null || true)
     # shellcheck disable=SC2086
@@ -331,66 +338,111 @@ lab_sender_stop() {
 # lab_wait SECONDS [WHY] — a scripted pause, logged.
 lab_wait() { lab_log "wait $1 s${2:+ ($2)}"; sleep "$1"; }
 
+# lab_wait_until TIMEOUT WHY COMMAND... — rerun COMMAND every 0.5 s until it succeeds; fail after TIMEOUT seconds.
+lab_wait_until() {
+  local timeout=$1 why=$2 deadline
+  shift 2
+  deadline=$(( $(date +%s) + timeout ))
+  until "$@" >/dev/null 2>&1; do
+    (( $(date +%s) < deadline )) || lab_die "timed out after $timeout s waiting for: $why"
+    sleep 0.5
+  done
+  lab_log "ready: $why"
+}
+
 # lab_checkpoint NN LABEL — dump every router's vtysh state and kernel mroutes and every host's /proc membership
-# files into truth/checkpoint-NN.json, all nodes in parallel so the snapshot spans about a second.
+# files into truth/checkpoint-NN.json. All nodes are read in parallel, and all of a router's JSON commands go through
+# one vtysh call (their outputs are consecutive JSON documents), so the snapshot spans about a second.
 lab_checkpoint() {
-  local nn label dir node i start end jobs=()
+  local nn label start duration
   nn=$(printf '%02d' "$1"); label=$2
-  dir="$LAB_RUN/checkpoint-$nn"
-  rm -rf "$dir"; mkdir -p "$dir"
   start=$(lab_now)
   lab_event lab checkpoint "checkpoint:n=$((10#$nn))" "detail=$label" "--time=$start"
-  for node in $(lab_nodes_of router); do
-    mkdir -p "$dir/router/$node"
-    for i in "${!LAB_VTYSH_CMDS[@]}"; do
-      { printf '%s\n' "${LAB_VTYSH_CMDS[i]}"; lab_vtysh "$node" -c "${LAB_VTYSH_CMDS[i]}" 2>&1; } \
-        >"$dir/router/$node/$i" &
-      jobs+=($!)
-    done
-    { printf 'kernel mroute\n'; lab_exec "$node" ip mroute show 2>&1; } >"$dir/router/$node/k4" &
-    jobs+=($!)
-    { printf 'kernel mroute6\n'; lab_exec "$node" ip -6 mroute show 2>&1; } >"$dir/router/$node/k6" &
-    jobs+=($!)
-  done
-  for node in $(lab_nodes_of host); do
-    mkdir -p "$dir/host/$node"
-    for i in "${!LAB_HOST_FILES[@]}"; do
-      { printf '%s\n' "${LAB_HOST_FILES[i]}"; lab_exec "$node" cat "${LAB_HOST_FILES[i]}" 2>&1; } \
-        >"$dir/host/$node/$i" &
-      jobs+=($!)
-    done
-  done
-  wait "${jobs[@]}"
-  end=$(lab_now)
-  python3 - "$dir" "$((10#$nn))" "$label" "$start" "$end" "$LAB_OUT/truth/checkpoint-$nn.json" <<'PY'
-import json, os, sys
-src, nn, label, start, end, out = sys.argv[1:]
-def section(kind):
-    result = {}
-    base = os.path.join(src, kind)
-    if not os.path.isdir(base):
-        return result
-    for node in sorted(os.listdir(base)):
-        entries = []
-        for name in os.listdir(os.path.join(base, node)):
-            with open(os.path.join(base, node, name)) as f:
-                key, _, body = f.read().partition('\n')
-            order = int(name) if name.isdigit() else 10_000 + (4 if name == 'k4' else 6)
-            if key.endswith(' json'):
-                try:
-                    body = json.loads(body)
-                except ValueError:
-                    pass
-            entries.append((order, key, body))
-        result[node] = {key: body for _, key, body in sorted(entries)}
-    return result
-doc = {"checkpoint": int(nn), "label": label, "timeStart": float(start), "timeEnd": float(end),
-       "routers": section("router"), "hosts": section("host")}
-with open(out, "w") as f:
-    json.dump(doc, f, indent=1, sort_keys=False)
-    f.write("\n")
+  duration=$(python3 - "$LAB_OUT/truth/checkpoint-$nn.json" "$((10#$nn))" "$label" "$start" \
+    "$(lab_nodes_of router | while read -r n; do printf '%s=%s ' "$n" "$(lab_ns "$n")"; done)" \
+    "$(lab_nodes_of host | while read -r n; do printf '%s=%s ' "$n" "$(lab_ns "$n")"; done)" \
+    "$(printf '%s\n' "${LAB_VTYSH_CMDS[@]}")" "$(printf '%s\n' "${LAB_HOST_FILES[@]}")" <<'PY'
+import json, subprocess, sys, time
+out, nn, label, start, routers, hosts, commands, host_files = sys.argv[1:]
+pairs = lambda text: [item.split('=', 1) for item in text.split()]
+commands = [c for c in commands.splitlines() if c]
+host_files = [f for f in host_files.splitlines() if f]
+json_commands = [c for c in commands if c.endswith(' json')]
+text_commands = [c for c in commands if not c.endswith(' json')]
+SEPARATOR = '\x00mcast-lab-file '
+
+def vtysh(ns, *cmds):
+    args = ['ip', 'netns', 'exec', ns, 'vtysh', '-N', ns]
+    for c in cmds:
+        args += ['-c', c]
+    return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+
+def in_ns(ns, *args):
+    return subprocess.Popen(['ip', 'netns', 'exec', ns, *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+
+jobs = {}
+for name, ns in pairs(routers):
+    jobs[(name, 'json')] = vtysh(ns, *json_commands)
+    for c in text_commands:
+        jobs[(name, c)] = vtysh(ns, c)
+    jobs[(name, 'kernel mroute')] = in_ns(ns, 'ip', 'mroute', 'show')
+    jobs[(name, 'kernel mroute6')] = in_ns(ns, 'ip', '-6', 'mroute', 'show')
+for name, ns in pairs(hosts):
+    script = 'for f; do printf "\\000mcast-lab-file %s\\n" "$f"; cat "$f"; done'
+    jobs[(name, 'files')] = in_ns(ns, 'sh', '-c', script, 'sh', *host_files)
+results = {key: job.communicate()[0] for key, job in jobs.items()}
+
+def split_json(text):
+    decoder, values, i = json.JSONDecoder(), [], 0
+    while True:
+        while i < len(text) and text[i].isspace():
+            i += 1
+        if i >= len(text):
+            return values
+        try:
+            value, i = decoder.raw_decode(text, i)
+        except ValueError:
+            return values
+        values.append(value)
+
+doc_routers = {}
+for name, ns in pairs(routers):
+    state = {}
+    values = split_json(results[(name, 'json')])
+    if len(values) != len(json_commands):
+        # A command this FRR does not know stops the batch: fall back to one call per command.
+        for c in json_commands:
+            text = vtysh(ns, c).communicate()[0]
+            parsed = split_json(text)
+            state[c] = parsed[0] if len(parsed) == 1 else text
+    else:
+        state.update(zip(json_commands, values))
+    for c in text_commands + ['kernel mroute', 'kernel mroute6']:
+        state[c] = results[(name, c)]
+    doc_routers[name] = {c: state[c] for c in commands + ['kernel mroute', 'kernel mroute6']}
+doc_hosts = {}
+for name, _ in pairs(hosts):
+    files = {}
+    for chunk in results[(name, 'files')].split(SEPARATOR)[1:]:
+        path, _, body = chunk.partition('\n')
+        files[path] = body
+    doc_hosts[name] = files
+doc = {"checkpoint": int(nn), "label": label, "timeStart": float(start), "timeEnd": round(time.time(), 6),
+       "routers": doc_routers, "hosts": doc_hosts}
+def dumps(value, level=0):
+    """Indented down to one line per router command / host file, compact below that."""
+    if level >= 3 or not isinstance(value, dict) or not value:
+        return json.dumps(value)
+    pad = ' ' * (level + 1)
+    items = [f'{pad}{json.dumps(key)}: {dumps(item, level + 1)}' for key, item in value.items()]
+    return '{\n' + ',\n'.join(items) + '\n' + ' ' * level + '}'
+with open(out, 'w') as f:
+    f.write(dumps(doc) + '\n')
+print(f'{doc["timeEnd"] - doc["timeStart"]:.2f}')
 PY
-  lab_log "checkpoint $nn ($label) in $(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }') s"
+)
+  lab_log "checkpoint $nn ($label) in $duration s"
 }
 
 # lab_topology [RP_JSON] — topology.json from the namespaces as they are (MACs and addresses read with ip -j).
@@ -440,6 +492,9 @@ lab_finish() {
   local pidfile f node
   for pidfile in "$LAB_RUN"/nodes/*/member.pid; do
     [[ -e $pidfile ]] && kill -TERM "$(cat "$pidfile")" 2>/dev/null || true
+  done
+  for pidfile in "$LAB_RUN"/nodes/*/member.pid; do
+    [[ -e $pidfile ]] && { wait "$(cat "$pidfile")" 2>/dev/null || true; rm -f "$pidfile"; }
   done
   for f in "$LAB_RUN"/sender-*; do
     [[ -e $f ]] && lab_sender_stop "${f##*/sender-}"

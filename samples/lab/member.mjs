@@ -106,8 +106,11 @@ function shutdown() {
 process.on('SIGTERM', shutdown);
 process.on('SIGINT', shutdown);
 
-// Opening a FIFO read-write never blocks and never sees end-of-file when a writer closes it.
-const input = fifoPath ? fs.createReadStream(fifoPath, { flags: 'r+' }) : process.stdin;
+// The FIFO is opened read-write (so it never blocks on open and never sees end-of-file when a writer closes it) and
+// non-blocking, and read as a libuv pipe: a blocking fs read would hold a thread-pool thread and stall exit.
+const input = fifoPath
+  ? new net.Socket({ fd: fs.openSync(fifoPath, fs.constants.O_RDWR | fs.constants.O_NONBLOCK), writable: false })
+  : process.stdin;
 const lines = readline.createInterface({ input, crlfDelay: Infinity });
 let queue = Promise.resolve();
 lines.on('line', (line) => {
