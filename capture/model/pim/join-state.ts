@@ -19,7 +19,7 @@
  * The (*,G) entry's source address is the RP (§4.9.5.1); it is kept as `rp` and reported to RP
  * knowledge.
  */
-import { compareAddresses, groupText } from './address-order.js';
+import { compareAddresses, familyOf, groupText } from './address-order.js';
 import { prunePendingTime } from './lan-prune-delay.js';
 import type { NeighborTable } from './neighbors.js';
 import type { RpKnowledge } from './rp.js';
@@ -177,7 +177,8 @@ export class JoinPruneState implements Expiring {
       this.timers.schedule(row, expiresAt);
       return;
     }
-    const wait = prunePendingTime(this.neighbors.neighborsOf(where.link), where.from, where.upstream, this.options);
+    const neighbors = this.neighbors.neighborsOf(where.link, familyOf(where.upstream));
+    const wait = prunePendingTime(neighbors, where.from, where.upstream, this.options);
     row.state = 'prune-pending';
     row.since = time;
     row.pruneEffectiveAt = time + wait;

@@ -6,13 +6,14 @@
  *   Holdtime 0                   goodbye: the neighbor is removed at once
  *   new Generation ID            the neighbor restarted (§4.3.1): its state was lost
  *   Neighbor Liveness expiry     neighbor-down
- * Every change of the neighbor set, or of a DR Priority, re-runs the DR election of the link.
+ * Every change of the neighbor set, or of a DR Priority, re-runs the DR election of the link. IPv4 and
+ * IPv6 PIM run apart (each its own Hellos, neighbors and DR), so a link holds one table per family.
  */
 import { electDesignatedRouter } from './dr-election.js';
 import { finiteOrNull, holdtimeExpiry, TimerQueue } from './timer-queue.js';
 import type { Expiring, LanPruneDelay, LinkSnapshot, NeighborSnapshot, ObservedPim, PimChange, PimOptions } from './types.js';
-import { compareAddresses } from './address-order.js';
-import type { PimHello } from '../../protocols/pim.js';
+import { compareAddresses, familyOf } from './address-order.js';
+import type { AddressFamily, PimHello } from '../../protocols/pim.js';
 
 export interface Neighbor {
   link: string;
@@ -33,7 +34,11 @@ export class LinkNeighbors {
   readonly neighbors = new Map<string, Neighbor>();
   dr: string | null = null;
 
-  constructor(readonly link: string) {}
+  constructor(readonly link: string, readonly family: AddressFamily) {}
+}
+
+function linkKey(link: string, family: AddressFamily): string {
+  return `${link}\u0000${family}`;
 }
 
 export class NeighborTable implements Expiring {
@@ -42,18 +47,20 @@ export class NeighborTable implements Expiring {
 
   constructor(private readonly options: PimOptions) {}
 
-  /** The neighbors of `link`, undefined when no Hello was seen there. */
-  neighborsOf(link: string): ReadonlyMap<string, Neighbor> | undefined {
-    return this.links.get(link)?.neighbors;
+  /** The neighbors of `link` in one address family, undefined when no such Hello was seen there. */
+  neighborsOf(link: string, family: AddressFamily): ReadonlyMap<string, Neighbor> | undefined {
+    return this.links.get(linkKey(link, family))?.neighbors;
   }
 
   onHello(event: ObservedPim, hello: PimHello, out: PimChange[]): void {
     const { time, link, src: address } = event;
     const holdtime = hello.holdtime ?? this.options.helloHoldtime;
-    let linkState = this.links.get(link);
+    const family = familyOf(address);
+    const key = linkKey(link, family);
+    let linkState = this.links.get(key);
     if (!linkState) {
-      linkState = new LinkNeighbors(link);
-      this.links.set(link, linkState);
+      linkState = new LinkNeighbors(link, family);
+      this.links.set(key, linkState);
     }
     const neighbors = linkState.neighbors;
     let neighbor = neighbors.get(address);
@@ -112,15 +119,16 @@ export class NeighborTable implements Expiring {
   /** §4.3.1: the Neighbor Liveness Timer expired. */
   expireAt(at: number, out: PimChange[]): void {
     for (let neighbor = this.timers.takeDue(at); neighbor; neighbor = this.timers.takeDue(at)) {
-      const linkState = this.links.get(neighbor.link)!;
+      const linkState = this.links.get(linkKey(neighbor.link, familyOf(neighbor.address)))!;
       this.remove(linkState, neighbor, at, 'holdtime-expired', out);
     }
   }
 
   snapshot(): LinkSnapshot[] {
-    const links = [...this.links.values()].sort((a, b) => (a.link < b.link ? -1 : a.link > b.link ? 1 : 0));
+    const links = [...this.links.values()].sort((a, b) => (a.link < b.link ? -1 : a.link > b.link ? 1 : a.family - b.family));
     return links.map((linkState) => ({
       link: linkState.link,
+      family: linkState.family,
       neighbors: [...linkState.neighbors.values()]
         .sort((a, b) => compareAddresses(a.address, b.address))
         .map(neighborSnapshot),

@@ -6,9 +6,9 @@
  * absolute packet-time seconds; no wall clock is ever read. In snapshots an `expiresAt` of null
  * means "never" (a holdtime of 0xffff).
  */
-import type { LanPruneDelay, PimMessage } from '../../protocols/pim.js';
+import type { AddressFamily, LanPruneDelay, PimMessage } from '../../protocols/pim.js';
 
-export type { LanPruneDelay } from '../../protocols/pim.js';
+export type { AddressFamily, LanPruneDelay } from '../../protocols/pim.js';
 
 /** One PIM message as seen on a link. */
 export interface ObservedPim {
@@ -160,8 +160,10 @@ export interface NeighborSnapshot {
   lastHelloAt: number;
 }
 
+/** The PIM routers of one address family on one link. */
 export interface LinkSnapshot {
   link: string;
+  family: AddressFamily;
   neighbors: NeighborSnapshot[];
   dr: string | null;
 }

@@ -67,6 +67,13 @@ describe('PIM neighbors (RFC 7761 §4.3.1)', () => {
     assert.equal(snapshot.links[0]!.dr, 'fe80::1');
   });
 
+  it('elects a DR per address family on a dual-stack link', () => {
+    const state = new PimState();
+    state.onMessage(observe(0, LAN, '10.0.0.1', hello({ drPriority: 1 })));
+    state.onMessage(observe(0, LAN, 'fe80::9', hello({ drPriority: 1 })));
+    assert.deepEqual(state.snapshot(0).links.map((link) => [link.link, link.family, link.dr]), [[LAN, 4, '10.0.0.1'], [LAN, 6, 'fe80::9']]);
+  });
+
   it('records a neighbor beyond maxNeighborsPerLink as limit-exceeded', () => {
     const state = new PimState({ maxNeighborsPerLink: 1 });
     state.onMessage(observe(0, LAN, '10.0.0.1', hello()));
