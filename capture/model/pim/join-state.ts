@@ -17,7 +17,7 @@
  *                                message does not prune again ends at the end of the message (§4.5.4,
  *                                Prune-Pending-Tmp / Pruned-Tmp)
  * The (*,G) entry's source address is the RP (§4.9.5.1); it is kept as `rp` and reported to RP
- * knowledge.
+ * knowledge. When the upstream router's neighbor state ends (§4.3.1), the state it held ends with it.
  */
 import { compareAddresses, familyOf, groupText } from './address-order.js';
 import { prunePendingTime } from './lan-prune-delay.js';
@@ -25,7 +25,7 @@ import type { NeighborTable } from './neighbors.js';
 import type { RpKnowledge } from './rp.js';
 import { finiteOrNull, holdtimeExpiry, TimerQueue } from './timer-queue.js';
 import type {
-  Expiring, JoinEntryDetail, JoinEntryType, JoinSnapshot, JoinState, ObservedPim, PimChange, PimOptions,
+  Expiring, JoinEndReason, JoinEntryDetail, JoinEntryType, JoinSnapshot, JoinState, ObservedPim, PimChange, PimOptions,
 } from './types.js';
 import type { JoinPruneSource, PimJoinPrune } from '../../protocols/pim.js';
 
@@ -109,9 +109,15 @@ export class JoinPruneState implements Expiring {
         if (row.expiresAt > at) continue;
       }
       // §4.5: the Expiry Timer expired; the row's state ends.
-      this.deleteRow(row);
-      const kind = row.state === 'join' ? 'join-expired' : 'prune-expired';
-      out.push({ time: at, link: row.entry.link, kind, detail: rowDetail(row) });
+      this.endRow(row, at, 'holdtime-expired', out);
+    }
+  }
+
+  /** The upstream router `upstream` left `link` (goodbye or Neighbor Liveness expiry): its state is gone. */
+  onUpstreamLost(link: string, upstream: string, time: number, out: PimChange[]): void {
+    for (const entry of this.entries.values()) {
+      if (entry.link !== link || entry.upstream !== upstream) continue;
+      for (const row of entry.rows.values()) this.endRow(row, time, 'upstream-down', out);
     }
   }
 
@@ -221,6 +227,12 @@ export class JoinPruneState implements Expiring {
     }
     out.push({ time, link: row.entry.link, kind: 'pruned', detail: { ...rowDetail(row), removedJoins } });
     this.timers.schedule(row, row.expiresAt);
+  }
+
+  private endRow(row: JoinRow, time: number, reason: JoinEndReason, out: PimChange[]): void {
+    this.deleteRow(row);
+    const kind = row.state === 'join' ? 'join-expired' : 'prune-expired';
+    out.push({ time, link: row.entry.link, kind, detail: { ...rowDetail(row), reason } });
   }
 
   private override(row: JoinRow, overriddenBy: string, time: number, out: PimChange[]): void {

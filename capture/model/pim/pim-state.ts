@@ -140,12 +140,16 @@ export class PimState {
     return this.rps.isRpFor(address, group, now);
   }
 
-  /** §4.6.1, §4.6.2: an Assert winner whose neighbor state ended or restarted loses its Assert states. */
+  /**
+   * A router's neighbor state ended: the Join/Prune state it held as upstream ends (§4.3.1), and
+   * as an Assert winner, ended or restarted, it loses its Assert states (§4.6.1, §4.6.2).
+   */
   private followNeighborChanges(out: PimChange[], first: number): void {
     const end = out.length;
     for (let index = first; index < end; index++) {
       const change = out[index]!;
       if (change.kind === 'neighbor-down') {
+        this.joins.onUpstreamLost(change.link!, change.detail.address, change.time, out);
         this.asserts.onWinnerLost(change.link!, change.detail.address, 'winner-neighbor-down', change.time, out);
       } else if (change.kind === 'neighbor-restart') {
         this.asserts.onWinnerLost(change.link!, change.detail.address, 'winner-restarted', change.time, out);

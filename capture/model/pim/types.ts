@@ -71,6 +71,9 @@ export type RegisterState = 'registering' | 'suppressed' | 'probing';
 
 export type LimitName = keyof PimLimits;
 
+/** Why a Join/Prune row ended: its Expiry Timer, or the upstream router's neighbor state ended. */
+export type JoinEndReason = 'holdtime-expired' | 'upstream-down';
+
 /** The entry a Join/Prune row or change is about. */
 export interface JoinEntryDetail {
   from: string;
@@ -117,8 +120,8 @@ export interface PimChangeDetails {
   pruned: JoinEntryDetail & { removedJoins: string[] };
   /** A Join (or a (*,G) Join without the (S,G,rpt) Prune) cancelled a pending or standing Prune. */
   'prune-overridden': JoinEntryDetail & { overriddenBy: string };
-  'join-expired': JoinEntryDetail;
-  'prune-expired': JoinEntryDetail;
+  'join-expired': JoinEntryDetail & { reason: JoinEndReason };
+  'prune-expired': JoinEntryDetail & { reason: JoinEndReason };
   'assert-winner': AssertDetail & { previous: string | null };
   'assert-cancel': AssertDetail;
   'assert-expired': AssertDetail & { reason: 'assert-timer' | 'winner-neighbor-down' | 'winner-restarted' };

@@ -44,6 +44,16 @@ describe('Join/Prune state (RFC 7761 §4.5)', () => {
     assert.deepEqual(state.snapshot(1000).joins, []);
   });
 
+  it('ends the state an upstream router held when it says goodbye (§4.3.1)', () => {
+    const state = lanOfThree();
+    state.onMessage(observe(1, LAN, B, joinPrune(UPSTREAM, 210, { group: GROUP, joins: [sg(SOURCE)] })));
+    state.onMessage(observe(1, LAN, B, joinPrune(C, 210, { group: GROUP, joins: [sg('192.0.2.99')] })));
+    const changes = state.onMessage(observe(5, LAN, UPSTREAM, hello({ holdtime: 0 })));
+    const ended = changesOf(changes, 'join-expired');
+    assert.deepEqual(ended.map((change) => [change.detail.upstream, change.detail.reason]), [[UPSTREAM, 'upstream-down']]);
+    assert.deepEqual(rows(state, 5), [`${B} S,G 192.0.2.99 join`]);
+  });
+
   it('keeps a Join with holdtime 0xffff forever', () => {
     const state = lanOfThree();
     state.onMessage(observe(1, LAN, B, joinPrune(UPSTREAM, 0xffff, { group: GROUP, joins: [sg(SOURCE)] })));

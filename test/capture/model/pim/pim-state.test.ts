@@ -23,7 +23,7 @@ describe('PimState', () => {
     const changes = busyState().advance(10_000);
     assert.deepEqual(changes.map((change) => [change.time, change.kind]), [
       [30, 'neighbor-down'],
-      [100, 'join-expired'],
+      [30, 'join-expired'],
       [100, 'rp-expired'],
       [180, 'assert-expired'],
       [210, 'rp-expired'],
@@ -35,7 +35,7 @@ describe('PimState', () => {
     const state = busyState();
     const changes = state.onMessage(observe(50, LAN, '10.0.0.4', hello({ holdtime: 105 })));
     assert.deepEqual(changes.map((change) => [change.time, change.kind]), [
-      [30, 'neighbor-down'], [50, 'neighbor-up'], [50, 'dr-changed'],
+      [30, 'neighbor-down'], [30, 'join-expired'], [50, 'neighbor-up'], [50, 'dr-changed'],
     ]);
   });
 
@@ -44,7 +44,7 @@ describe('PimState', () => {
     const snapshot = state.snapshot(40);
     assert.equal(snapshot.time, 40);
     assert.deepEqual(snapshot.links[0]!.neighbors.map((neighbor) => neighbor.address), ['10.0.0.2']);
-    assert.deepEqual(kinds(state.advance(40)), ['neighbor-down']);
+    assert.deepEqual(kinds(state.advance(40)), ['neighbor-down', 'join-expired'], 'the upstream\'s state ends with it');
     assert.deepEqual(state.advance(40), []);
   });
 
