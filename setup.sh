@@ -8,9 +8,9 @@ SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 
 # Debian packages: libpcap-dev to build `cap`; the rest are for the live-capture and lab tests
-# (iproute2 namespaces, FRR routers, tcpdump) and the browser tests (chromium).
+# (iproute2 namespaces, FRR routers, tcpdump) and the dashboard's browser tests (chromium).
 need=()
-for pkg in libpcap-dev iproute2 frr tcpdump ethtool; do
+for pkg in libpcap-dev iproute2 frr tcpdump ethtool chromium; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
