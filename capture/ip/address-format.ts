@@ -81,8 +81,12 @@ export function parseIPv6(text: string): Uint8Array | null {
   return bytes;
 }
 
-/** Orders address texts numerically: IPv4 before IPv6, unparsable text last (by text). */
-export function compareAddressText(a: string, b: string): number {
+/**
+ * Numeric order of two address texts, IPv4 before IPv6. The elections use it (lowest querier,
+ * RFC 3376 §6.6.2; highest DR, RFC 7761 §4.3.2); text that is no address (a prefix, say) sorts
+ * last, by text, so sorting never fails.
+ */
+export function compareAddresses(a: string, b: string): number {
   if (a === b) return 0;
   const left = a.includes(':') ? parseIPv6(a) : parseIPv4(a);
   const right = b.includes(':') ? parseIPv6(b) : parseIPv4(b);

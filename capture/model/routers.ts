@@ -10,7 +10,7 @@
  *   - the optional topology file, which also names them.
  */
 import { interfaceAddresses, type Topology } from './topology.js';
-import { compareAddressText } from '../ip/address-format.js';
+import { compareAddresses } from '../ip/address-format.js';
 
 export interface RouterInterfaceSnapshot {
   link: string;
@@ -144,15 +144,15 @@ export class RouterRegistry {
     for (const members of groups.values()) {
       const named = members.map((member) => names.get(member)).find((value) => value !== undefined) ?? null;
       const ospfRouterId = members.map((member) => member.ospfRouterId).find((value) => value !== null) ?? null;
-      const addresses = members.flatMap((member) => [...member.addresses]).sort(compareAddressText);
+      const addresses = members.flatMap((member) => [...member.addresses]).sort(compareAddresses);
       const interfaces = members
-        .map((member) => ({ link: member.link, addresses: [...member.addresses].sort(compareAddressText), mac: member.mac }))
-        .sort((a, b) => a.link.localeCompare(b.link) || compareAddressText(a.addresses[0]!, b.addresses[0]!));
+        .map((member) => ({ link: member.link, addresses: [...member.addresses].sort(compareAddresses), mac: member.mac }))
+        .sort((a, b) => a.link.localeCompare(b.link) || compareAddresses(a.addresses[0]!, b.addresses[0]!));
       const router: RouterSnapshot = { id: ospfRouterId ?? named?.routerId ?? addresses[0]!, name: named?.name ?? null, ospfRouterId, interfaces };
       routers.push(router);
       for (const member of members) byInterface.set(member, router);
     }
-    routers.sort((a, b) => (a.name ?? '').localeCompare(b.name ?? '') || compareAddressText(a.id, b.id));
+    routers.sort((a, b) => (a.name ?? '').localeCompare(b.name ?? '') || compareAddresses(a.id, b.id));
     this.cache = { routers, byInterface };
     return this.cache;
   }

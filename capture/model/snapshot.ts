@@ -3,7 +3,7 @@
  * (the issue's schema, with a few additions: per-link MLD querier, RPs, BSRs, registers, anomalies).
  */
 import type { NetworkAnalyzer } from './network-analyzer.js';
-import { compareAddressText } from '../ip/address-format.js';
+import { compareAddresses } from '../ip/address-format.js';
 import type { RouterSnapshot } from './routers.js';
 import type { BsrSnapshot, RegisterSnapshot, RpSnapshot } from './pim/index.js';
 import { inferTrees, type Anomaly, type LinkGroupMembership, type Tree } from './trees.js';
@@ -121,8 +121,8 @@ export function buildSnapshot(analyzer: NetworkAnalyzer, at: number): NetworkSna
       name,
       querier: querier?.igmp?.address ?? null, igmpVersion: querier?.igmp?.version ?? null,
       mldQuerier: querier?.mld?.address ?? null, mldVersion: querier?.mld?.version ?? null,
-      igmpRouters: [...(analyzer.queryingRouters.get(`${name}|4`) ?? [])].sort(compareAddressText),
-      mldRouters: [...(analyzer.queryingRouters.get(`${name}|6`) ?? [])].sort(compareAddressText),
+      igmpRouters: [...(analyzer.queryingRouters.get(`${name}|4`) ?? [])].sort(compareAddresses),
+      mldRouters: [...(analyzer.queryingRouters.get(`${name}|6`) ?? [])].sort(compareAddresses),
       dr: pimLink?.dr ?? null, pimNeighbors: pimLink?.neighbors.map((neighbor) => neighbor.address) ?? [],
       frames: activity.frames, decodeErrors: activity.decodeErrors,
     };

@@ -47,7 +47,7 @@ export class LinkMembership {
     const settings: MembershipOptions = { ...RFC_DEFAULTS, ...DEFAULT_LIMITS, ...options };
     this.limits = { maxGroups: settings.maxGroups, maxSourcesPerGroup: settings.maxSourcesPerGroup };
     this.parameters = new LinkParameters(settings);
-    this.election = new QuerierElection(family);
+    this.election = new QuerierElection();
     this.log = new ChangeLog(link, family);
     this.rowContext = {
       now: 0, groupMembershipInterval: 0, lastMemberQueryTime: 0,
@@ -86,7 +86,7 @@ export class LinkMembership {
     const previous = this.election.current?.address ?? null;
     const outcome = this.election.hear(query.querier, query.version, now);
     const querier = this.election.current;
-    if (outcome !== 'outranked' && querier !== null) {
+    if (outcome !== 'outranked' && outcome !== 'no-address' && querier !== null) {
       // RFC 3376 §4.1.6/§4.1.7, RFC 3810 §5.1.8/§5.1.9: take the querier's QRV and QQI (and its Max Resp times).
       this.parameters.adoptQuery(query);
       // RFC 3376 §6.6.2: other routers stay silent for the Other Querier Present Interval after its query.
@@ -122,7 +122,7 @@ export class LinkMembership {
   snapshot(now: number): LinkMembershipSnapshot {
     const groups: GroupSnapshot[] = [];
     for (const group of this.groups.values()) groups.push(this.groupSnapshot(group));
-    groups.sort((a, b) => compareAddresses(a.group, b.group, this.family));
+    groups.sort((a, b) => compareAddresses(a.group, b.group));
     return {
       time: now,
       link: this.link,
@@ -329,7 +329,7 @@ export class LinkMembership {
   }
 
   private groupSnapshot(group: GroupState): GroupSnapshot {
-    const byAddress = (a: string, b: string) => compareAddresses(a, b, this.family);
+    const byAddress = (a: string, b: string) => compareAddresses(a, b);
     const sources = [...group.sources].map(([address, expiresAt]) => {
       const reporters: string[] = [];
       for (const [reporter, entry] of group.reporters) {

@@ -10,31 +10,17 @@
  * The querier's version is the version of its latest query; the link operates in it (RFC 3376 §7.3.1,
  * RFC 3810 §8.3.1: the querier uses the lowest version present on the link).
  */
-import { parseIPv4, parseIPv6 } from '../../ip/address-format.js';
-import type { AddressFamily, QuerierSnapshot } from './types.js';
+import { compareAddresses } from '../../ip/address-format.js';
+import type { QuerierSnapshot } from './types.js';
 
-/** Orders addresses as numbers; text that is no address of the family sorts last, by text. */
-export function compareAddresses(a: string, b: string, family: AddressFamily): number {
-  if (a === b) return 0;
-  const parse = family === 4 ? parseIPv4 : parseIPv6;
-  const left = parse(a);
-  const right = parse(b);
-  if (left && right) {
-    for (let i = 0; i < left.length; i++) {
-      if (left[i] !== right[i]) return left[i]! - right[i]!;
-    }
-    return 0;
-  }
-  if (left) return -1;
-  if (right) return 1;
-  return a < b ? -1 : 1;
-}
+export { compareAddresses };
 
 export type QueryOutcome =
   | 'first-query'     // no querier was known: the sender is the querier
   | 'lower-address'   // the sender wins the election against the known querier
   | 'refreshed'       // a query from the known querier
-  | 'outranked';      // a query from a higher address while the querier is present: it does not win
+  | 'outranked'       // a query from a higher address while the querier is present: it does not win
+  | 'no-address';     // sent from 0.0.0.0 / :: (a snooping switch's proxy query, RFC 4541 §2.1.1): never a querier
 
 export interface QuerierState {
   address: string;
@@ -47,13 +33,13 @@ export interface QuerierState {
 export class QuerierElection {
   current: QuerierState | null = null;
 
-  constructor(private readonly family: AddressFamily) {}
 
   /**
    * Applies the election to a query heard at `time`. The caller then sets `current.otherQuerierExpiresAt`
    * (unless outranked), once the query's own parameters are adopted.
    */
   hear(sender: string, version: number, time: number): QueryOutcome {
+    if (sender === '0.0.0.0' || sender === '::') return 'no-address';
     const current = this.current;
     if (current === null) {
       this.current = { address: sender, version, since: time, lastQueryAt: time, otherQuerierExpiresAt: time };
@@ -65,7 +51,7 @@ export class QuerierElection {
       return 'refreshed';
     }
     // RFC 3376 §6.6.2: a query from a lower address takes over the querier role.
-    if (compareAddresses(sender, current.address, this.family) < 0) {
+    if (compareAddresses(sender, current.address) < 0) {
       this.current = { address: sender, version, since: time, lastQueryAt: time, otherQuerierExpiresAt: time };
       return 'lower-address';
     }

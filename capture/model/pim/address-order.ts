@@ -2,25 +2,9 @@
  * Address comparisons the PIM elections need ("higher address wins", RFC 7761 §4.3.2, §4.6.3,
  * §4.7.2; RFC 5059 §3.1.1) and group-prefix matching (RFC 7761 §4.7.2 longest match).
  */
-import { addressBytes } from '../../addresses.js';
 import type { AddressFamily } from '../../protocols/pim.js';
 
-/**
- * Numeric order of two addresses; IPv4 sorts before IPv6. Text that is not an address (a prefix,
- * say) falls back to plain text order, so sorting never fails.
- */
-export function compareAddresses(a: string, b: string): number {
-  if (a === b) return 0;
-  const left = addressBytes(a);
-  const right = addressBytes(b);
-  if (!left || !right) return a < b ? -1 : 1;
-  if (left.length !== right.length) return left.length - right.length;
-  for (let index = 0; index < left.length; index++) {
-    const difference = left[index]! - right[index]!;
-    if (difference !== 0) return difference;
-  }
-  return 0;
-}
+export { compareAddresses } from '../../ip/address-format.js';
 
 /** The all-zero address, which PIM uses as a wildcard source (RFC 7761 §4.9.4). */
 export function isUnspecifiedAddress(address: string): boolean {

@@ -5,20 +5,20 @@ import { brief, kinds, LINK, query, sourceFilterReport } from './observations.js
 
 describe('compareAddresses', () => {
   it('compares IPv4 numerically, not as text', () => {
-    assert.ok(compareAddresses('10.0.0.9', '10.0.0.10', 4) < 0);
-    assert.ok(compareAddresses('9.255.255.255', '10.0.0.0', 4) < 0);
-    assert.equal(compareAddresses('10.0.0.1', '10.0.0.1', 4), 0);
+    assert.ok(compareAddresses('10.0.0.9', '10.0.0.10') < 0);
+    assert.ok(compareAddresses('9.255.255.255', '10.0.0.0') < 0);
+    assert.equal(compareAddresses('10.0.0.1', '10.0.0.1'), 0);
   });
 
   it('compares IPv6 numerically across text forms', () => {
-    assert.ok(compareAddresses('fe80::9', 'fe80::a', 6) < 0);
-    assert.ok(compareAddresses('fe80::1:0', 'fe80::ffff', 6) > 0);
-    assert.equal(compareAddresses('fe80::1', 'fe80:0:0:0:0:0:0:1', 6), 0);
+    assert.ok(compareAddresses('fe80::9', 'fe80::a') < 0);
+    assert.ok(compareAddresses('fe80::1:0', 'fe80::ffff') > 0);
+    assert.equal(compareAddresses('fe80::1', 'fe80:0:0:0:0:0:0:1'), 0);
   });
 
   it('puts text that is no address last', () => {
-    assert.ok(compareAddresses('bogus', '10.0.0.1', 4) > 0);
-    assert.ok(compareAddresses('10.0.0.1', 'bogus', 4) < 0);
+    assert.ok(compareAddresses('bogus', '10.0.0.1') > 0);
+    assert.ok(compareAddresses('10.0.0.1', 'bogus') < 0);
   });
 });
 
@@ -51,6 +51,16 @@ describe('querier election (RFC 3376 §6.6.2, RFC 3810 §7.6.2)', () => {
     assert.deepEqual(model.snapshot(360).querier, {
       address: '10.0.0.2', version: 3, since: 360, lastQueryAt: 360, otherQuerierExpiresAt: 615,
     });
+  });
+
+  it('a proxy query from 0.0.0.0 (a snooping switch, RFC 4541 §2.1.1) never becomes the querier', () => {
+    const model = new LinkMembership(LINK, 4);
+    model.onQuery(query(0, '10.0.0.5'));
+    assert.deepEqual(model.onQuery(query(1, '0.0.0.0')), []);
+    assert.equal(model.snapshot(1).querier!.address, '10.0.0.5');
+    const silent = new LinkMembership(LINK, 4);
+    silent.onQuery(query(0, '0.0.0.0'));
+    assert.equal(silent.snapshot(0).querier, null);
   });
 
   it('MLD elects the lowest link-local address', () => {
