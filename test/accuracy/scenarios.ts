@@ -12,6 +12,7 @@ import { parseTopology, type Topology } from '../../capture/model/topology.js';
 import { openCaptureFiles } from '../../capture/sources/capture-file.js';
 import { analyzerItems } from './analyzer-items.js';
 import { CATEGORIES, truthItems, type Category, type Checkpoint } from './frr-truth.js';
+import { differenceKey, loadKnownDifferences, type KnownDifference } from './known-differences.js';
 
 /** The lab's output; MCAST_SAMPLES_DIR points elsewhere (e.g. a lab run of your own). */
 export const SAMPLES_DIR = process.env.MCAST_SAMPLES_DIR ?? join(process.cwd(), 'samples');
@@ -23,6 +24,8 @@ export interface CategoryScore {
   matched: number;
   missed: string[];
   extra: string[];
+  /** Differences listed in known-differences.json, left out of the counts above. */
+  explained: KnownDifference[];
 }
 
 export interface CheckpointScore {
@@ -67,10 +70,19 @@ export async function snapshotsAt(captures: string[], times: number[], topology:
   return snapshots;
 }
 
-function score(category: Category, truth: Set<string>, ours: Set<string>): CategoryScore {
-  const missed = [...truth].filter((item) => !ours.has(item)).sort();
-  const extra = [...ours].filter((item) => !truth.has(item)).sort();
-  return { category, truth: truth.size, ours: ours.size, matched: truth.size - missed.length, missed, extra };
+function score(checkpoint: number, category: Category, truth: Set<string>, ours: Set<string>, known: Map<string, KnownDifference>): CategoryScore {
+  const explained: KnownDifference[] = [];
+  const unexplained = (direction: 'missed' | 'extra') => (item: string) => {
+    const difference = known.get(differenceKey({ checkpoint, category, direction, item }));
+    if (difference) explained.push(difference);
+    return difference === undefined;
+  };
+  const missed = [...truth].filter((item) => !ours.has(item)).filter(unexplained('missed')).sort();
+  const extra = [...ours].filter((item) => !truth.has(item)).filter(unexplained('extra')).sort();
+  const explainedMissed = explained.filter((difference) => difference.direction === 'missed').length;
+  const explainedExtra = explained.length - explainedMissed;
+  const truthCount = truth.size - explainedMissed;
+  return { category, truth: truthCount, ours: ours.size - explainedExtra, matched: truthCount - missed.length, missed, extra, explained };
 }
 
 /** The routers dump their state one after another: compare at the start of the dump. */
@@ -78,17 +90,28 @@ export function checkpointTime(checkpoint: Checkpoint): number {
   return checkpoint.timeStart;
 }
 
-export async function scoreScenario(name: string): Promise<CheckpointScore[]> {
+export async function scoreScenario(name: string): Promise<{ checkpoints: CheckpointScore[]; known: KnownDifference[] }> {
   const { topology, checkpoints, captures } = await loadScenario(name);
+  const known = await loadKnownDifferences(join(SAMPLES_DIR, name));
+  const byKey = new Map(known.map((difference) => [differenceKey(difference), difference]));
   const snapshots = await snapshotsAt(captures, checkpoints.map(checkpointTime), topology);
-  return checkpoints.map((checkpoint, index) => {
+  const scored = checkpoints.map((checkpoint, index) => {
     const truth = truthItems(checkpoint, topology);
     const ours = analyzerItems(snapshots[index]!, topology);
     return {
       scenario: name, checkpoint: checkpoint.checkpoint, label: checkpoint.label, at: checkpointTime(checkpoint),
-      scores: CATEGORIES.map((category) => score(category, truth[category], ours[category])),
+      scores: CATEGORIES.map((category) => score(checkpoint.checkpoint, category, truth[category], ours[category], byKey)),
     };
   });
+  return { checkpoints: scored, known };
+}
+
+/** Scores of one category summed over every checkpoint. */
+export function categoryTotal(checkpoints: CheckpointScore[], category: Category): { truth: number; ours: number; matched: number; explained: number } {
+  return checkpoints
+    .map((checkpoint) => checkpoint.scores.find((entry) => entry.category === category)!)
+    .reduce((sum, row) => ({ truth: sum.truth + row.truth, ours: sum.ours + row.ours, matched: sum.matched + row.matched, explained: sum.explained + row.explained.length }),
+      { truth: 0, ours: 0, matched: 0, explained: 0 });
 }
 
 export function precision(score: { ours: number; matched: number }): number {
