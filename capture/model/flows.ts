@@ -5,6 +5,7 @@
  * forwarding PIM Asserts exist to stop (RFC 7761 §4.6).
  */
 import type { MulticastData } from '../protocols/multicast-data.js';
+import { SequenceGapDetector, type PayloadFormat } from './sequence-gaps.js';
 
 export interface FlowOptions {
   /** Width of the rate window, seconds. */
@@ -40,6 +41,7 @@ interface FlowState {
   seconds: Map<number, { packets: number; bytes: number }>;
   forwarders: Map<string, ForwarderState>;
   macMismatches: number;
+  sequence: SequenceGapDetector;
 }
 
 export interface ForwarderSnapshot {
@@ -69,6 +71,12 @@ export interface FlowSnapshot {
   duplicated: boolean;
   /** Packets whose destination MAC was not the group's mapped MAC. */
   macMismatches: number;
+  /** RTP or MPEG-TS when the payloads are numbered (see sequence-gaps.ts), else null. */
+  payloadFormat: PayloadFormat | null;
+  /** Jumps in the RTP sequence numbers / MPEG-TS continuity counters: loss before the capture point. */
+  sequenceGaps: number;
+  /** Packets missing in those jumps (MPEG-TS: a lower bound, the counter wraps at 16). */
+  lostPackets: number;
 }
 
 export interface FlowChange {
@@ -103,6 +111,7 @@ export class FlowTracker {
       flow = {
         link, source: data.source, group: data.group, family: data.kind === 'data.ipv4' ? 4 : 6, protocol: data.protocol, dstPort: data.dstPort,
         packets: 0, bytes: 0, firstSeen: time, lastSeen: time, seconds: new Map(), forwarders: new Map(), macMismatches: 0,
+        sequence: new SequenceGapDetector(),
       };
       this.flows.set(key, flow);
       changes.push({ time, link, kind: 'flow-started', source: data.source, group: data.group, detail: { protocol: data.protocol } });
@@ -111,6 +120,7 @@ export class FlowTracker {
     flow.bytes += data.length;
     flow.lastSeen = time;
     if (macMismatch) flow.macMismatches++;
+    if (data.udpPayload !== null) flow.sequence.observe(data.udpPayload);
     const second = Math.floor(time);
     const bucket = flow.seconds.get(second);
     if (bucket) {
@@ -165,6 +175,7 @@ export class FlowTracker {
         packets: flow.packets, bytes: flow.bytes, firstSeen: flow.firstSeen, lastSeen: flow.lastSeen,
         pps: round(packets / rateWindow), bps: round((bytes * 8) / rateWindow),
         forwarders, duplicated: forwarders.filter((f) => f.active).length > 1, macMismatches: flow.macMismatches,
+        payloadFormat: flow.sequence.format, sequenceGaps: flow.sequence.gaps, lostPackets: flow.sequence.lost,
       });
     }
     return result.sort((a, b) => a.link.localeCompare(b.link) || a.group.localeCompare(b.group) || a.source.localeCompare(b.source));

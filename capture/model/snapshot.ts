@@ -68,6 +68,10 @@ export interface FlowState {
   bytes: number;
   forwarders: string[];
   duplicated: boolean;
+  /** Loss seen in the flow's own numbering (RTP / MPEG-TS), see model/sequence-gaps.ts. */
+  payloadFormat: 'rtp' | 'mpeg-ts' | null;
+  sequenceGaps: number;
+  lostPackets: number;
 }
 
 export interface NetworkSnapshot {
@@ -153,6 +157,7 @@ export function buildSnapshot(analyzer: NetworkAnalyzer, at: number): NetworkSna
         return router?.interfaces.find((entry) => entry.link === flow.link && entry.mac === forwarder.mac)?.addresses[0] ?? forwarder.mac;
       }),
       duplicated: flow.duplicated,
+      payloadFormat: flow.payloadFormat, sequenceGaps: flow.sequenceGaps, lostPackets: flow.lostPackets,
     })),
     trees,
     rps: pim.rps,

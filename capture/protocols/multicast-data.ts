@@ -5,13 +5,16 @@
  *
  * UDP header (8 bytes): source port(2) | destination port(2) | length(2) | checksum(2).
  * Ports need only the first 4 bytes, so a capture cut short inside the UDP header still yields
- * them; a non-first fragment carries no UDP header, so its ports are null.
+ * them; a non-first fragment carries no UDP header, so its ports are null. The UDP payload (a view
+ * into the frame, not a copy: read it before the frame's bytes are reused) feeds the RTP/MPEG-TS
+ * sequence checks of model/sequence-gaps.ts.
  */
 import type { IPv4Packet } from '../ip/ipv4.js';
 import type { IPv6Packet } from '../ip/ipv6.js';
 
 const UDP_PROTOCOL = 17;
 const PORTS_LENGTH = 4;
+const UDP_HEADER_LENGTH = 8;
 const IPV6_FIXED_HEADER_LENGTH = 40;
 
 export interface MulticastData {
@@ -28,6 +31,8 @@ export interface MulticastData {
   ttl: number;
   /** True when the packet is one fragment of a larger datagram. */
   fragment: boolean;
+  /** The captured UDP payload (a view into the frame), or null when there is no whole UDP header. */
+  udpPayload: Uint8Array | null;
 }
 
 export function decodeMulticastData(ip: IPv4Packet | IPv6Packet): MulticastData {
@@ -44,5 +49,6 @@ export function decodeMulticastData(ip: IPv4Packet | IPv6Packet): MulticastData 
     length: ip.version === 4 ? ip.totalLength : IPV6_FIXED_HEADER_LENGTH + ip.payloadLength,
     ttl: ip.version === 4 ? ip.ttl : ip.hopLimit,
     fragment: ip.fragment !== null,
+    udpPayload: hasPorts && payload.length >= UDP_HEADER_LENGTH ? payload.subarray(UDP_HEADER_LENGTH) : null,
   };
 }

@@ -25,7 +25,7 @@ describe('decodeMulticastData', () => {
     const record = decodeMulticastData(ipv4(encodeIPv4({ src: '10.0.0.1', dst: '239.1.1.1', protocol: PROTOCOL_UDP, ttl: 32, payload: udp })));
     assert.deepEqual(record, {
       kind: 'data.ipv4', source: '10.0.0.1', group: '239.1.1.1', protocol: 17, srcPort: 40000, dstPort: 5004,
-      length: 128, ttl: 32, fragment: false,
+      length: 128, ttl: 32, fragment: false, udpPayload: DATA,
     });
   });
 
@@ -34,7 +34,7 @@ describe('decodeMulticastData', () => {
     const record = decodeMulticastData(ipv6(encodeIPv6({ src: '2001:db8::1', dst: 'ff3e::8000:1', nextHeader: PROTOCOL_UDP, hopLimit: 9, payload: udp })));
     assert.deepEqual(record, {
       kind: 'data.ipv6', source: '2001:db8::1', group: 'ff3e::8000:1', protocol: 17, srcPort: 1234, dstPort: 5004,
-      length: 148, ttl: 9, fragment: false,
+      length: 148, ttl: 9, fragment: false, udpPayload: DATA,
     });
   });
 
@@ -44,6 +44,7 @@ describe('decodeMulticastData', () => {
     assert.equal(cut.srcPort, 1);
     assert.equal(cut.dstPort, 2);
     assert.equal(cut.length, 128);
+    assert.equal(cut.udpPayload, null);
     const tooShort = decodeMulticastData(ipv4(packet.subarray(0, 23)));
     assert.equal(tooShort.srcPort, null);
     assert.equal(tooShort.dstPort, null);
