@@ -1,0 +1,81 @@
+/**
+ * The mcast server: a fastify instance serving the REST API under /api, the dashboard's static
+ * files, chart.js, and socket.io on the same http server.
+ *
+ * Services are decorations typed below: `store` (read side of the SQLite store), `hub` (live
+ * events that analysis runs publish) and `ingest` (analyzes an uploaded capture into the store;
+ * absent when the server runs without a writable store). One error handler turns validation
+ * errors into 400 with the reason; unknown routes are 404 JSON.
+ */
+import { STATUS_CODES } from 'node:http';
+import { createReadStream } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import type { TimelineEntry } from '../capture/model/timeline.js';
+import type { CaptureRecord, StoreReader } from './store/store-api.js';
+import { LiveHub } from './live/hub.js';
+import { attachSocket, type LiveSocket } from './live/socket.js';
+import { apiRoutes } from './routes/api/index.js';
+
+/** Analyzes one capture file into the store, reporting progress and each change as it is stored. */
+export type CaptureIngest = (
+  file: { path: string; name: string },
+  events: { onProgress: (progress: { bytesRead: number; frames: number }) => void; onChange: (entry: TimelineEntry) => void },
+) => Promise<CaptureRecord>;
+
+export interface AppOptions {
+  store: StoreReader;
+  hub?: LiveHub;
+  ingest?: CaptureIngest | null;
+  /** Largest accepted upload in bytes (default 200 MiB). */
+  uploadLimit?: number;
+  logger?: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    store: StoreReader;
+    hub: LiveHub;
+    ingest: CaptureIngest | null;
+    uploadLimit: number;
+    live: LiveSocket;
+  }
+}
+
+export const DEFAULT_UPLOAD_LIMIT = 200 * 1024 * 1024;
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const WEB_PUBLIC = join(REPO_ROOT, 'web', 'public');
+const WEB_SCRIPTS = join(REPO_ROOT, 'dist', 'web');
+const CHART_UMD = join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.js');
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = fastify({ logger: options.logger ?? false, ajv: { customOptions: { allErrors: false } } });
+  app.decorate('store', options.store);
+  app.decorate('hub', options.hub ?? new LiveHub());
+  app.decorate('ingest', options.ingest ?? null);
+  app.decorate('uploadLimit', options.uploadLimit ?? DEFAULT_UPLOAD_LIMIT);
+  app.decorate('live', attachSocket(app.server, app.hub));
+  app.addHook('onClose', () => app.live.close());
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error.validation) {
+      return reply.status(400).send({ statusCode: 400, error: STATUS_CODES[400], message: error.message });
+    }
+    const status = error.statusCode !== undefined && error.statusCode >= 400 ? error.statusCode : 500;
+    if (status >= 500) request.log.error(error);
+    return reply.status(status).send({ statusCode: status, error: STATUS_CODES[status] ?? 'Error', message: status >= 500 ? 'internal server error' : error.message });
+  });
+  app.setNotFoundHandler((request, reply) => reply.status(404).send({
+    statusCode: 404, error: STATUS_CODES[404], message: `no route ${request.method} ${request.url.split('?')[0]}`,
+  }));
+
+  await app.register(apiRoutes, { prefix: '/api' });
+  await app.register(fastifyStatic, { root: WEB_PUBLIC, prefix: '/' });
+  await app.register(fastifyStatic, { root: WEB_SCRIPTS, prefix: '/js/', decorateReply: false });
+  app.get('/vendor/chart.umd.js', (_request, reply) => reply.type('text/javascript; charset=utf-8').send(createReadStream(CHART_UMD)));
+  return app;
+}

@@ -1,0 +1,125 @@
+/**
+ * The live event hub: analysis runs (an upload, a live capture) publish here, socket.io relays
+ * to browsers. Three streams:
+ *   - `change`: a timeline entry as it is stored, with its group/link/source lifted out so that
+ *     subscribers can filter without knowing every entry shape;
+ *   - `counters`: once a second, packet and bit rates per flow and per link;
+ *   - `upload:progress`: bytes received / analyzed and frames decoded by an upload.
+ * Publishing never throws and never waits: a listener's error is not the publisher's problem.
+ */
+import type { TimelineEntry } from '../../capture/model/timeline.js';
+import type { FlowState } from '../../capture/model/snapshot.js';
+
+export interface LiveChange {
+  captureId: number | null;
+  time: number;
+  area: TimelineEntry['area'];
+  kind: string;
+  link: string | null;
+  group: string | null;
+  source: string | null;
+  detail: unknown;
+}
+
+export interface FlowRate {
+  link: string;
+  source: string;
+  group: string;
+  pps: number;
+  bps: number;
+}
+
+export interface LinkRate {
+  link: string;
+  pps: number;
+  bps: number;
+}
+
+export interface CountersMessage {
+  /** Packet time of the second the rates describe (epoch seconds). */
+  time: number;
+  flows: FlowRate[];
+  links: LinkRate[];
+}
+
+export interface UploadProgress {
+  /** File name as uploaded. */
+  name: string;
+  /** 'receiving' while the body streams in, 'analyzing' while frames are decoded. */
+  phase: 'receiving' | 'analyzing';
+  bytes: number;
+  total: number | null;
+  frames: number;
+}
+
+export interface HubEvents {
+  change: LiveChange;
+  counters: CountersMessage;
+  'upload:progress': UploadProgress;
+}
+
+type Listener<T> = (payload: T) => void;
+
+/** Pulls the group, link and source out of any timeline entry (PIM entries carry them in `detail`). */
+export function liveChangeOf(entry: TimelineEntry, captureId: number | null = null): LiveChange {
+  const detail = entry.detail as { group?: unknown; source?: unknown } | null;
+  const group = 'group' in entry && typeof entry.group === 'string' ? entry.group : typeof detail?.group === 'string' ? detail.group : null;
+  const source = 'source' in entry && typeof entry.source === 'string' ? entry.source : typeof detail?.source === 'string' ? detail.source : null;
+  return {
+    captureId, time: entry.time, area: entry.area, kind: entry.kind,
+    link: 'link' in entry && typeof entry.link === 'string' ? entry.link : null, group, source, detail: entry.detail,
+  };
+}
+
+/** Rates per flow from a snapshot's flows, and their sums per link. */
+export function countersOf(time: number, flows: readonly FlowState[]): CountersMessage {
+  const links = new Map<string, LinkRate>();
+  const rates: FlowRate[] = [];
+  for (const flow of flows) {
+    rates.push({ link: flow.link, source: flow.source, group: flow.group, pps: flow.pps, bps: flow.bps });
+    const link = links.get(flow.link) ?? { link: flow.link, pps: 0, bps: 0 };
+    link.pps += flow.pps;
+    link.bps += flow.bps;
+    links.set(flow.link, link);
+  }
+  return { time, flows: rates, links: [...links.values()].sort((a, b) => a.link.localeCompare(b.link)) };
+}
+
+export class LiveHub {
+  private readonly listeners: { [E in keyof HubEvents]: Set<Listener<HubEvents[E]>> } = {
+    change: new Set(), counters: new Set(), 'upload:progress': new Set(),
+  };
+
+  /** Adds a listener; returns the function that removes it. */
+  on<E extends keyof HubEvents>(event: E, listener: Listener<HubEvents[E]>): () => void {
+    const set = this.listeners[event] as Set<Listener<HubEvents[E]>>;
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+
+  publishChange(change: LiveChange): void {
+    this.emit('change', change);
+  }
+
+  publishEntry(entry: TimelineEntry, captureId: number | null = null): void {
+    if (this.listeners.change.size > 0) this.emit('change', liveChangeOf(entry, captureId));
+  }
+
+  publishCounters(counters: CountersMessage): void {
+    this.emit('counters', counters);
+  }
+
+  publishUploadProgress(progress: UploadProgress): void {
+    this.emit('upload:progress', progress);
+  }
+
+  private emit<E extends keyof HubEvents>(event: E, payload: HubEvents[E]): void {
+    for (const listener of this.listeners[event] as Set<Listener<HubEvents[E]>>) {
+      try {
+        listener(payload);
+      } catch {
+        // A failing listener (a closed socket) must not stop the analysis that publishes.
+      }
+    }
+  }
+}

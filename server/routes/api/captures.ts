@@ -1,0 +1,104 @@
+/**
+ * Captures: the list, one capture, the time span of the data, and uploads.
+ *
+ * POST /api/captures takes a pcap/pcapng file (optionally gzip-compressed) as the raw body
+ * (`Content-Type: application/octet-stream`, name in `?name=` or the `X-File-Name` header). The
+ * body streams to a temporary file (never held in memory), beyond the size limit the reply is
+ * 413, then the file is analyzed into the store while progress goes out as `upload:progress`.
+ * A file the reader cannot read as a capture is a 400 with the reader's reason.
+ */
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { FastifyInstance } from 'fastify';
+import { CliError } from '../../cli-error.js';
+import { captureQuery, errorReply, withErrors, type CaptureScopedQuery } from '../../schemas/common.js';
+import { captureSchema, rangeSchema } from '../../schemas/records.js';
+import { HttpError } from './http-error.js';
+
+const UPLOAD_CONTENT_TYPE = 'application/octet-stream';
+/** How often (bytes) receiving progress is published. */
+const PROGRESS_STEP = 1024 * 1024;
+
+interface UploadQuery {
+  name?: string;
+}
+
+/** A file name safe to use inside our temporary directory: the base name, tame characters only. */
+function safeFileName(name: string | undefined): string {
+  const cleaned = basename(name ?? '').replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '');
+  return cleaned.length > 0 ? cleaned.slice(0, 200) : 'upload.pcapng';
+}
+
+export async function captureRoutes(app: FastifyInstance): Promise<void> {
+  // The body stays a stream: the upload handler writes it to disk itself, with its own limit.
+  app.addContentTypeParser(UPLOAD_CONTENT_TYPE, (_request, payload, done) => done(null, payload));
+
+  app.get('/captures', { schema: { response: withErrors({ type: 'array', items: captureSchema }) } }, () => app.store.captures());
+
+  app.get<{ Params: { id: number } }>('/captures/:id', {
+    schema: { params: { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } }, response: withErrors(captureSchema) },
+  }, async (request) => {
+    const capture = await app.store.capture(request.params.id);
+    if (capture === null) throw new HttpError(404, `no capture ${request.params.id}`);
+    return capture;
+  });
+
+  app.get<{ Querystring: CaptureScopedQuery }>('/range', { schema: { querystring: captureQuery, response: withErrors(rangeSchema) } }, async (request) => {
+    const range = await app.store.timeRange(request.query.capture);
+    return range ?? { start: null, end: null };
+  });
+
+  app.post<{ Querystring: UploadQuery; Headers: { 'x-file-name'?: string; 'content-length'?: number } }>('/captures', {
+    schema: {
+      querystring: { type: 'object', additionalProperties: false, properties: { name: { type: 'string', minLength: 1, maxLength: 255 } } },
+      headers: { type: 'object', properties: { 'x-file-name': { type: 'string', maxLength: 255 }, 'content-length': { type: 'integer', minimum: 0 } } },
+      response: { ...withErrors(captureSchema), 413: errorReply, 501: errorReply },
+    },
+  }, async (request) => {
+    const ingest = app.ingest;
+    if (ingest === null) throw new HttpError(501, 'this server has no writable store: uploads are off');
+    const limit = app.uploadLimit;
+    const declared = request.headers['content-length'] ?? null;
+    if (declared !== null && declared > limit) throw new HttpError(413, `upload of ${declared} bytes is over the limit of ${limit} bytes`);
+    const name = safeFileName(request.query.name ?? request.headers['x-file-name']);
+    const dir = await mkdtemp(join(tmpdir(), 'mcast-upload-'));
+    try {
+      const path = join(dir, name);
+      let received = 0;
+      let reported = 0;
+      const meter = new Transform({
+        transform(chunk: Buffer, _encoding, callback) {
+          received += chunk.length;
+          if (received > limit) {
+            callback(new HttpError(413, `upload is over the limit of ${limit} bytes`));
+            return;
+          }
+          if (received - reported >= PROGRESS_STEP) {
+            reported = received;
+            app.hub.publishUploadProgress({ name, phase: 'receiving', bytes: received, total: declared, frames: 0 });
+          }
+          callback(null, chunk);
+        },
+      });
+      await pipeline(request.body as Readable, meter, createWriteStream(path));
+      if (received === 0) throw new HttpError(400, 'empty upload: send the capture file as the request body');
+      app.hub.publishUploadProgress({ name, phase: 'receiving', bytes: received, total: declared ?? received, frames: 0 });
+      try {
+        return await ingest({ path, name }, {
+          onProgress: ({ bytesRead, frames }) => app.hub.publishUploadProgress({ name, phase: 'analyzing', bytes: bytesRead, total: received, frames }),
+          onChange: (entry) => app.hub.publishEntry(entry),
+        });
+      } catch (error) {
+        // The reader's verdict on a file that is not a capture (bad magic, not gzip...) is the user's to fix.
+        if (error instanceof CliError) throw new HttpError(400, error.message.replaceAll(dir + '/', ''));
+        throw error;
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+}
