@@ -2,9 +2,16 @@
  * Address comparisons the PIM elections need ("higher address wins", RFC 7761 §4.3.2, §4.6.3,
  * §4.7.2; RFC 5059 §3.1.1) and group-prefix matching (RFC 7761 §4.7.2 longest match).
  */
+import { compareAddresses } from '../../ip/address-format.js';
 import type { AddressFamily } from '../../protocols/pim.js';
 
-export { compareAddresses } from '../../ip/address-format.js';
+export { compareAddresses };
+
+/** Order of entry sources: null (the (*,G) wildcard) first, then addresses in numeric order. */
+export function compareSources(a: string | null, b: string | null): number {
+  if (a === null || b === null) return a === b ? 0 : a === null ? -1 : 1;
+  return compareAddresses(a, b);
+}
 
 /** The all-zero address, which PIM uses as a wildcard source (RFC 7761 §4.9.4). */
 export function isUnspecifiedAddress(address: string): boolean {

@@ -11,7 +11,7 @@
  * Routers do not always follow the RFC (FRR, for one, has its own timing): only the wire is trusted,
  * so an inferior Assert from a loser is noted by nothing, and no Assert is assumed to be sent.
  */
-import { compareAddresses, isUnspecifiedAddress } from './address-order.js';
+import { compareAddresses, compareSources, isUnspecifiedAddress } from './address-order.js';
 import { TimerQueue } from './timer-queue.js';
 import type { AssertDetail, AssertSnapshot, Expiring, ObservedPim, PimChange, PimOptions } from './types.js';
 import type { PimAssert } from '../../protocols/pim.js';
@@ -127,7 +127,7 @@ export class AssertState implements Expiring {
       .map((entry) => ({ link: entry.link, ...assertDetail(entry), since: entry.since, expiresAt: entry.deadline }))
       .sort((a, b) => (a.link < b.link ? -1 : a.link > b.link ? 1 : 0)
         || compareAddresses(a.group, b.group)
-        || compareAddresses(a.source ?? '', b.source ?? ''));
+        || compareSources(a.source, b.source));
   }
 }
 

@@ -19,7 +19,7 @@
  * The (*,G) entry's source address is the RP (§4.9.5.1); it is kept as `rp` and reported to RP
  * knowledge. When the upstream router's neighbor state ends (§4.3.1), the state it held ends with it.
  */
-import { compareAddresses, familyOf, groupText } from './address-order.js';
+import { compareAddresses, compareSources, familyOf, groupText } from './address-order.js';
 import { prunePendingTime } from './lan-prune-delay.js';
 import type { NeighborTable } from './neighbors.js';
 import type { RpKnowledge } from './rp.js';
@@ -318,7 +318,7 @@ const JOIN_TYPE_ORDER: Record<JoinEntryType, number> = { '*,G': 0, 'S,G': 1, 'S,
 function compareJoinRows(a: JoinSnapshot, b: JoinSnapshot): number {
   return (a.link < b.link ? -1 : a.link > b.link ? 1 : 0)
     || compareAddresses(a.group, b.group)
-    || compareAddresses(a.source ?? '', b.source ?? '')
+    || compareSources(a.source, b.source)
     || JOIN_TYPE_ORDER[a.type] - JOIN_TYPE_ORDER[b.type]
     || compareAddresses(a.upstream, b.upstream)
     || compareAddresses(a.from, b.from);

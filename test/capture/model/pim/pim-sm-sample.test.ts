@@ -1,0 +1,104 @@
+/**
+ * The PIM state rebuilt from samples/pim-sm (four FRR routers, static RP, SPT switchover, register
+ * suppression) against what the routers themselves reported at each checkpoint (truth/*.json):
+ *   `show ip pim join json`      JOIN entries        ↔ rows in state join, keyed by the upstream's address
+ *                                SGRpt(P) entries    ↔ (S,G,rpt) rows in state pruned
+ *   `show ip pim upstream json`  regState of (S,G)   ↔ register state (RegJoin registering, RegPrune
+ *                                                      suppressed, RegJoinPend probing)
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { decodeFrame } from '../../../../capture/decode.js';
+import { openCaptureFiles } from '../../../../capture/sources/capture-file.js';
+import { PimState, type ObservedPim, type RegisterState } from '../../../../capture/model/pim/index.js';
+
+const SAMPLE = new URL('../../../../../samples/pim-sm/', import.meta.url);
+
+/** Both halves of the sample are there (a lab run regenerating it empties them for a while). */
+function sampleIsComplete(): boolean {
+  const truth = new URL('truth/', SAMPLE);
+  const pcap = new URL('pcap/', SAMPLE);
+  return existsSync(truth) && readdirSync(truth).some((name) => name.startsWith('checkpoint-'))
+    && existsSync(pcap) && readdirSync(pcap).length > 0;
+}
+
+interface FrrJoinEntry {
+  channelJoinName?: string;
+}
+
+interface Checkpoint {
+  checkpoint: number;
+  label: string;
+  timeStart: number;
+  routers: Record<string, {
+    'show ip pim join json': Record<string, Record<string, unknown> & { address?: string }>;
+    'show ip pim upstream json': Record<string, Record<string, { regState?: string }>>;
+  }>;
+}
+
+const REGISTER_STATES: Record<string, RegisterState> = { RegJoin: 'registering', RegPrune: 'suppressed', RegJoinPend: 'probing' };
+
+async function observations(): Promise<ObservedPim[]> {
+  const pcapDirectory = new URL('pcap/', SAMPLE);
+  const files = readdirSync(pcapDirectory).map((name) => new URL(name, pcapDirectory).pathname);
+  const events: ObservedPim[] = [];
+  for await (const frame of openCaptureFiles(files).frames) {
+    const result = decodeFrame(frame);
+    if (!result.ok || result.packet.ip === null) continue;
+    const { message, ip, time, link, srcMac } = result.packet;
+    if (message.kind === 'other' || !message.kind.startsWith('pim.')) continue;
+    events.push({ time, link, src: ip.src, dst: ip.dst, srcMac, message: message as ObservedPim['message'] });
+  }
+  return events;
+}
+
+/** FRR's view at one checkpoint: join rows, (S,G,rpt) prunes and register states, as comparable text. */
+function frrView(checkpoint: Checkpoint): { joins: string[]; rptPrunes: string[]; registers: string[] } {
+  const joins: string[] = [];
+  const rptPrunes: string[] = [];
+  const registers: string[] = [];
+  for (const router of Object.values(checkpoint.routers)) {
+    for (const iface of Object.values(router['show ip pim join json'])) {
+      for (const [group, sources] of Object.entries(iface)) {
+        if (typeof sources !== 'object' || sources === null) continue;
+        for (const [source, entry] of Object.entries(sources as Record<string, FrrJoinEntry>)) {
+          if (entry.channelJoinName === 'JOIN') joins.push(`${iface.address} ${group} ${source}`);
+          if (entry.channelJoinName === 'SGRpt(P)') rptPrunes.push(`${iface.address} ${group} ${source}`);
+        }
+      }
+    }
+    for (const [group, sources] of Object.entries(router['show ip pim upstream json'])) {
+      for (const [source, entry] of Object.entries(sources)) {
+        const state = REGISTER_STATES[entry.regState ?? ''];
+        if (source !== '*' && state) registers.push(`${source} ${group} ${state}`);
+      }
+    }
+  }
+  return { joins: joins.sort(), rptPrunes: rptPrunes.sort(), registers: registers.sort() };
+}
+
+describe('samples/pim-sm against the routers\' own state', { skip: !sampleIsComplete() }, () => {
+  it('has the Join, (S,G,rpt) Prune and register states FRR reported at every checkpoint', async () => {
+    const truthDirectory = new URL('truth/', SAMPLE);
+    const checkpoints: Checkpoint[] = readdirSync(truthDirectory).filter((name) => name.startsWith('checkpoint-')).sort()
+      .map((name) => JSON.parse(readFileSync(new URL(name, truthDirectory), 'utf8')) as Checkpoint);
+    const events = await observations();
+    assert.ok(checkpoints.length > 0 && events.length > 0);
+
+    const state = new PimState();
+    let next = 0;
+    for (const checkpoint of checkpoints) {
+      while (next < events.length && events[next]!.time <= checkpoint.timeStart) state.onMessage(events[next++]!);
+      const snapshot = state.snapshot(checkpoint.timeStart);
+      const mine = {
+        joins: snapshot.joins.filter((row) => row.state === 'join' && row.type !== 'S,G,rpt')
+          .map((row) => `${row.upstream} ${row.group} ${row.source ?? '*'}`).sort(),
+        rptPrunes: snapshot.joins.filter((row) => row.state === 'pruned' && row.type === 'S,G,rpt')
+          .map((row) => `${row.upstream} ${row.group} ${row.source}`).sort(),
+        registers: snapshot.registers.map((row) => `${row.source} ${row.group} ${row.state}`).sort(),
+      };
+      assert.deepEqual(mine, frrView(checkpoint), `checkpoint ${checkpoint.checkpoint}: ${checkpoint.label}`);
+    }
+  });
+});
