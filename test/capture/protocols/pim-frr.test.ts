@@ -1,6 +1,8 @@
 /**
- * Real PIM from two FRR 8.4 routers (test/fixtures/pim/capture-frr.sh), decoded by mcast and compared field by
- * field with tshark's own dissection of the same capture (frr-pim.expected.json, made by tshark-expected.py).
+ * Real PIM from FRR 8.4 routers, decoded by mcast and compared field by field with tshark's own dissection of
+ * the same capture (NAME.expected.json, made by test/fixtures/pim/tshark-expected.py):
+ *   frr-pim.pcap     two routers (capture-frr.sh): hellos, join/prunes, register, null-register, register-stop
+ *   frr-assert.pcap  the Assert one router sent in the samples/pim-lan lab
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -54,14 +56,15 @@ function sourceFields(source: ExpectedSource): ExpectedSource {
   return { address: source.address, maskLength: source.maskLength, sparse: source.sparse, wildcard: source.wildcard, rpt: source.rpt };
 }
 
-test('FRR hellos, join/prunes, register, null-register and register-stop decode exactly as tshark dissects them', () => {
-  const frames = readPcapFrames(join(FIXTURES, 'frr-pim.pcap'));
-  const expected = JSON.parse(readFileSync(join(FIXTURES, 'frr-pim.expected.json'), 'utf8')) as Expected[];
+/** Decodes every frame of a fixture and checks it against tshark; the value is the kinds seen. */
+function checkAgainstTshark(name: string): string[] {
+  const frames = readPcapFrames(join(FIXTURES, `${name}.pcap`));
+  const expected = JSON.parse(readFileSync(join(FIXTURES, `${name}.expected.json`), 'utf8')) as Expected[];
   assert.equal(expected.length, frames.length);
   const kindsSeen = new Set<string>();
   for (const want of expected) {
     const got = decodeFrame(frames[want.frame - 1]!);
-    const where = `frame ${want.frame}`;
+    const where = `${name} frame ${want.frame}`;
     kindsSeen.add(got.kind);
     assert.equal(got.kind, want.kind, where);
     assert.equal(got.checksum, want.checksum, where);
@@ -91,11 +94,24 @@ test('FRR hellos, join/prunes, register, null-register and register-stop decode 
           prunedSources: g.prunedSources.map(sourceFields),
         })), want.groups, where);
         break;
+      case 'pim.assert':
+        assert.deepEqual(
+          [groupFields(got.group), got.source.address, got.rpt, got.metricPreference, got.metric],
+          [want.group, want.source, want.rpt, want.metricPreference, want.metric], where);
+        break;
       default:
         assert.fail(`${where}: unexpected ${got.kind}`);
     }
   }
-  assert.deepEqual([...kindsSeen].sort(), ['pim.hello', 'pim.join-prune', 'pim.null-register', 'pim.register', 'pim.register-stop']);
+  return [...kindsSeen].sort();
+}
+
+test('FRR hellos, join/prunes, register, null-register and register-stop decode exactly as tshark dissects them', () => {
+  assert.deepEqual(checkAgainstTshark('frr-pim'), ['pim.hello', 'pim.join-prune', 'pim.null-register', 'pim.register', 'pim.register-stop']);
+});
+
+test('an FRR assert decodes exactly as tshark dissects it', () => {
+  assert.deepEqual(checkAgainstTshark('frr-assert'), ['pim.assert']);
 });
 
 test('FRR join/prune entries classify as (S,G) for the SSM join and (*,G) for the any-source join', () => {
