@@ -7,6 +7,7 @@
  *   asserts.ts                     Assert winners (§4.6)
  *   rp.ts, rp-hash.ts              BSR, RP-set, C-RP-Adv, group-to-RP mapping (§4.7, RFC 5059)
  *   registers.ts                   Register / Register-Stop / Null-Register (§4.4)
+ *   timer-queue.ts, address-order.ts, types.ts   packet-time timers, address order, the public types
  *
  * Time is packet time only. `onMessage` first runs every timer due by the message's time, then the
  * message; `advance(now)` runs the timers due by `now`, each at its own time, earliest first across
