@@ -24,6 +24,7 @@ import { macMatchesGroup } from './addresses.js';
 const IP_PROTOCOL_IGMP = 2;
 const IP_PROTOCOL_ICMPV6 = 58;
 const IP_PROTOCOL_PIM = 103;
+const IPV6_HEADER_LENGTH = 40;
 
 /** A frame that is not IGMP, MLD, PIM or multicast data: counted, not analyzed. */
 export interface OtherTraffic {
@@ -120,7 +121,10 @@ export function decodeFrame(frame: Frame): FrameResult {
     return packet(summary, igmp.value.kind === 'other' ? { kind: 'other', protocol: `igmp-${igmp.value.typeName}` } : igmp.value);
   }
   if (protocol === IP_PROTOCOL_PIM) {
-    const pim = decodePim(upper, { family: ip.version, srcBytes: ip.srcBytes, dstBytes: ip.dstBytes });
+    // A message cut by the snaplen cannot have its checksum verified: tell the decoder its real length.
+    const ipLength = ip.version === 4 ? ip.totalLength : IPV6_HEADER_LENGTH + ip.payloadLength;
+    const payloadLengthOnWire = ip.truncated ? ipLength - (upper.byteOffset - payload.byteOffset) : undefined;
+    const pim = decodePim(upper, { family: ip.version, srcBytes: ip.srcBytes, dstBytes: ip.dstBytes, payloadLengthOnWire });
     if (!pim.ok) return failed(pim.error);
     return packet(summary, pim.value.kind === 'other' ? { kind: 'other', protocol: `pim-type-${pim.value.pimType}` } : pim.value);
   }

@@ -90,3 +90,12 @@ test('a frame cut at any byte never throws', () => {
     assert.equal(result.ok && result.packet.message.kind === 'igmp.v3.report', false, `cut at ${length} still decoded as a report`);
   }
 });
+
+test('a PIM message cut by the snaplen is a truncation, not a bad checksum', () => {
+  const pim = encodePim({ kind: 'pim.register-stop', group: { address: '239.1.1.1' }, source: '10.1.1.10' }, { src: '10.0.0.2', dst: '10.0.0.1' });
+  const ip = encodeIPv4({ src: '10.0.0.2', dst: '10.0.0.1', protocol: PROTOCOL_PIM, ttl: 64, payload: pim.bytes });
+  const whole = ethernetFrame('02:00:00:00:00:02', HOST_MAC, 0x0800, ip);
+  const result = decodeFrame(frameOf(whole.subarray(0, whole.length - 4)));
+  assert.equal(result.ok, false);
+  if (!result.ok) assert.deepEqual([result.error.error.layer, result.error.error.code], ['pim', 'truncated']);
+});
