@@ -5,12 +5,17 @@
  *   mcast stats FILE... [--json]     counts per link, message kind, group record kind; data flows
  *   mcast analyze FILE... [...]      membership, PIM state, flows and trees at a moment, or the timeline
  *   mcast demo                       analyze the bundled sample capture
+ *   mcast interfaces [--json]        the devices live capture can use
+ *   mcast capture --iface IF [...]   live capture through the same analysis
  */
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { CliError } from './cli-error.js';
 import { statsCommand } from './commands/stats.js';
 import { analyzeCommand } from './commands/analyze.js';
+import { captureCommand } from './commands/capture.js';
+import { interfacesCommand } from './commands/interfaces.js';
+import { DEFAULT_BUFFER_SIZE } from '../capture/sources/live-capture.js';
 
 export const BUNDLED_SAMPLE = fileURLToPath(new URL('../../samples/pim-sm/pim-sm.pcapng.gz', import.meta.url));
 
@@ -20,7 +25,13 @@ const USAGE = `usage:
                                  the network's state at T (epoch seconds; default: end of capture): routers,
                                  links, group membership, PIM joins and asserts, flows, inferred trees; or,
                                  with --timeline, every state change with its time
-  mcast demo                     analyze the bundled sample capture (${BUNDLED_SAMPLE})`;
+  mcast demo                     analyze the bundled sample capture (${BUNDLED_SAMPLE})
+  mcast interfaces [--json]      the devices live capture can use: name, link type, state, addresses
+  mcast capture --iface IF [--iface LINK=IF ...] [--filter BPF] [--duration S] [--write FILE.pcapng]
+                [--buffer MiB] [--json]
+                                 live capture (root, or CAP_NET_RAW + CAP_NET_ADMIN) through the same
+                                 analysis; a summary at the end (Ctrl-C stops); --json: one JSON object
+                                 per line (started, change, status, summary)`;
 
 type Command = (args: string[]) => Promise<void>;
 
@@ -36,6 +47,25 @@ const COMMANDS: Record<string, Command> = {
     });
     await analyzeCommand(positionals, {
       at: values.at === undefined ? null : Number(values.at), topology: values.topology ?? null, json: values.json === true, timeline: values.timeline === true,
+    });
+  },
+  async interfaces(args) {
+    const { values } = parseArgs({ args, allowPositionals: false, options: { json: { type: 'boolean', default: false } } });
+    await interfacesCommand({ json: values.json === true });
+  },
+  async capture(args) {
+    const { values } = parseArgs({
+      args, allowPositionals: false,
+      options: {
+        iface: { type: 'string', multiple: true, default: [] }, filter: { type: 'string' }, duration: { type: 'string' },
+        write: { type: 'string' }, buffer: { type: 'string' }, json: { type: 'boolean', default: false },
+      },
+    });
+    const bufferMiB = values.buffer === undefined ? DEFAULT_BUFFER_SIZE / 2 ** 20 : Number(values.buffer);
+    if (!(bufferMiB >= 1 && bufferMiB <= 2047)) throw new CliError('--buffer takes MiB between 1 and 2047');
+    await captureCommand({
+      interfaces: values.iface, filter: values.filter ?? null, duration: values.duration === undefined ? null : Number(values.duration),
+      write: values.write ?? null, json: values.json === true, bufferSize: Math.round(bufferMiB * 2 ** 20),
     });
   },
   async demo(args) {
