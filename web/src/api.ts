@@ -1,0 +1,12 @@
+/** GET requests to /api with query parameters; a non-2xx reply becomes an Error carrying the server's reason. */
+export type Query = Record<string, string | number | boolean | null | undefined>;
+
+export async function getJson<T>(path: string, query: Query = {}): Promise<T> {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) if (value !== null && value !== undefined && value !== '') params.set(name, String(value));
+  const search = params.size > 0 ? `?${params.toString()}` : '';
+  const response = await fetch(`/api${path}${search}`, { headers: { accept: 'application/json' } });
+  const body: unknown = await response.json();
+  if (!response.ok) throw new Error((body as { message?: string }).message ?? `${response.status} ${response.statusText}`);
+  return body as T;
+}

@@ -1,0 +1,23 @@
+/** Display formats: packet times in UTC, rates with units. */
+export function clockTime(time: number): string {
+  return new Date(time * 1000).toISOString().slice(11, 23);
+}
+
+export function dateTime(time: number): string {
+  return `${new Date(time * 1000).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+export function bitRate(bps: number | null): string {
+  if (bps === null) return '–';
+  if (bps >= 1e6) return `${(bps / 1e6).toFixed(2)} Mbit/s`;
+  if (bps >= 1e3) return `${(bps / 1e3).toFixed(1)} kbit/s`;
+  return `${Math.round(bps)} bit/s`;
+}
+
+export function packetRate(pps: number | null): string {
+  return pps === null ? '–' : `${pps >= 100 ? Math.round(pps) : pps.toFixed(1)} pps`;
+}
+
+export function groupHref(group: string): string {
+  return `#/group/${encodeURIComponent(group)}`;
+}

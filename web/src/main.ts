@@ -1,0 +1,121 @@
+/**
+ * The dashboard shell: header with navigation and the replay slider, one view at a time chosen
+ * by the URL hash (#/ overview, #/group/<group>, #/events?group=...), and the socket.io
+ * connection that feeds views live changes and counters.
+ */
+import { h, replace } from './dom.js';
+import type { Change, Counters, Router, UploadProgress } from './types.js';
+import type { DashboardContext, View } from './view.js';
+import { eventsView } from './views/events.js';
+import { groupView } from './views/group.js';
+import { overviewView } from './views/overview.js';
+import { timeSlider } from './views/time-slider.js';
+
+/** Live changes arrive in bursts: the view's state is fetched again once they settle. */
+const LIVE_REFRESH_MS = 1000;
+
+const routerNames = new Map<string, string>();
+const liveRates = new Map<string, { pps: number; bps: number }>();
+const socket = io({ transports: ['websocket', 'polling'] });
+const status = h('span', { id: 'live-status', class: 'status' }, 'connecting');
+const viewRoot = h('main', { id: 'view' });
+let current: View | null = null;
+let subscribed: string | null = null;
+let liveRefresh: ReturnType<typeof setTimeout> | undefined;
+
+const slider = timeSlider(() => void refresh());
+
+const context: DashboardContext = {
+  at: () => slider.at(),
+  atQuery: () => {
+    const at = slider.at();
+    return at === null ? {} : { at };
+  },
+  routerName: (id) => routerNames.get(id) ?? id,
+  rememberRouters(routers: Router[]) {
+    for (const router of routers) {
+      const name = router.name ?? router.id;
+      routerNames.set(router.id, name);
+      for (const entry of router.interfaces) for (const address of entry.addresses) routerNames.set(address, name);
+    }
+  },
+  liveRate: (link, source, group) => liveRates.get(`${link}|${source}|${group}`),
+};
+
+async function refresh(): Promise<void> {
+  const view = current;
+  if (view === null) return;
+  try {
+    await view.refresh();
+  } catch (error) {
+    if (view === current) viewRoot.prepend(h('p', { class: 'error' }, (error as Error).message));
+  }
+}
+
+/** Subscribes the socket to the group shown (only its changes then arrive), or to everything. */
+function subscribe(group: string | null): void {
+  if (group === subscribed) return;
+  subscribed = group;
+  if (group === null) socket.emit('unsubscribe', () => undefined);
+  else socket.emit('subscribe', { group }, () => undefined);
+}
+
+function route(): void {
+  current?.dispose?.();
+  const [path, search] = location.hash.replace(/^#/, '').split('?');
+  const parts = (path ?? '').split('/').filter((part) => part.length > 0);
+  const params = new URLSearchParams(search ?? '');
+  if (parts[0] === 'group' && parts[1] !== undefined) {
+    const group = decodeURIComponent(parts[1]);
+    current = groupView(context, group);
+    subscribe(group);
+  } else if (parts[0] === 'events') {
+    current = eventsView(context, {
+      area: params.get('area') ?? undefined, kind: params.get('kind') ?? undefined, link: params.get('link') ?? undefined, group: params.get('group') ?? undefined,
+    });
+    subscribe(null);
+  } else {
+    current = overviewView(context);
+    subscribe(null);
+  }
+  for (const link of document.querySelectorAll<HTMLAnchorElement>('nav a')) link.classList.toggle('active', link.hash === `#/${parts[0] ?? ''}`);
+  replace(viewRoot, current.element);
+  void refresh();
+}
+
+socket.on('connect', () => {
+  replace(status, 'live');
+  status.className = 'status status-live';
+  const group = subscribed;
+  subscribed = null;
+  subscribe(group);
+});
+socket.on('disconnect', () => {
+  replace(status, 'disconnected');
+  status.className = 'status status-down';
+});
+socket.on('change', (change: Change) => {
+  slider.extend(change.time);
+  current?.onChange?.(change);
+  if (slider.at() !== null) return;
+  clearTimeout(liveRefresh);
+  liveRefresh = setTimeout(() => void refresh(), LIVE_REFRESH_MS);
+});
+socket.on('counters', (counters: Counters) => {
+  for (const flow of counters.flows) liveRates.set(`${flow.link}|${flow.source}|${flow.group}`, { pps: flow.pps, bps: flow.bps });
+  slider.extend(counters.time);
+  current?.onCounters?.(counters);
+});
+socket.on('upload:progress', (progress: UploadProgress) => {
+  replace(status, `${progress.phase} ${progress.name}: ${Math.round(progress.bytes / 1024)} KiB${progress.frames > 0 ? `, ${progress.frames} frames` : ''}`);
+});
+
+document.body.append(
+  h('header', null,
+    h('span', { class: 'brand' }, 'mcast'),
+    h('nav', null, h('a', { href: '#/' }, 'Overview'), h('a', { href: '#/events' }, 'Events')),
+    slider.element, status),
+  viewRoot);
+window.addEventListener('hashchange', route);
+await slider.load().catch(() => undefined);
+route();

@@ -1,0 +1,102 @@
+/**
+ * One group: its trees drawn as a graph, members per link over time, the flow's bitrate per link
+ * over time, and the memberships, joins and recent events behind them.
+ */
+import type { Chart as ChartInstance } from 'chart.js';
+import { getJson } from '../api.js';
+import { h, replace, section, table } from '../dom.js';
+import { lineChart, type Series } from '../charts.js';
+import { dateTime } from '../format.js';
+import type { Change, CounterPoint, GroupDetail, Page, Range } from '../types.js';
+import type { DashboardContext, View } from '../view.js';
+import { EVENT_HEADERS, eventCells } from './event-list.js';
+import { treeGraph } from './tree-graph.js';
+
+const RECENT_EVENTS = 20;
+
+/** Members per link as stepped lines: each point holds until the next one on that link. */
+function memberSeries(points: { time: number; link: string; members: number }[], end: number): Series[] {
+  const byLink = new Map<string, { x: number; y: number }[]>();
+  for (const point of points) byLink.set(point.link, [...(byLink.get(point.link) ?? []), { x: point.time, y: point.members }]);
+  return [...byLink].map(([link, series]) => ({ label: link, points: [...series, { x: end, y: series[series.length - 1]!.y }] }));
+}
+
+export function groupView(context: DashboardContext, group: string): View {
+  const title = h('h1', null, `Group ${group}`);
+  const summary = h('p', { class: 'muted' });
+  const treeCard = h('div', { class: 'tree-holder' });
+  const legend = h('div', { class: 'legend' },
+    h('span', { class: 'legend-item legend-spt' }, 'SPT / SSM'), h('span', { class: 'legend-item legend-rpt' }, 'RP tree'),
+    h('span', { class: 'legend-item legend-unwanted' }, 'data nobody wants'), h('span', { class: 'legend-item legend-duplicate' }, 'duplicate forwarders'),
+    h('span', { class: 'legend-item legend-no-data' }, 'joined, no data'));
+  const memberCanvas = h('canvas', { id: 'members-chart' });
+  const rateCanvas = h('canvas', { id: 'rate-chart' });
+  const membershipCard = h('div');
+  const joinCard = h('div');
+  const eventsCard = h('div');
+  const element = h('div', { class: 'group-view' },
+    h('p', null, h('a', { href: '#/' }, '← overview')), title, summary,
+    section('Tree', legend, treeCard),
+    h('div', { class: 'grid' },
+      section('Members per link', h('div', { class: 'chart' }, memberCanvas)),
+      section('Bitrate per link', h('div', { class: 'chart' }, rateCanvas))),
+    h('div', { class: 'grid' }, section('Memberships', membershipCard), section('PIM joins', joinCard)),
+    section('Events for this group', eventsCard));
+  const charts: ChartInstance<'line'>[] = [];
+
+  const renderEvents = async (to: number) => {
+    const window = await getJson<Page<Change>>('/changes', { group, to, limit: 1 });
+    const recent = await getJson<Page<Change>>('/changes', { group, to, limit: RECENT_EVENTS, offset: Math.max(0, window.total - RECENT_EVENTS) });
+    replace(eventsCard, table(EVENT_HEADERS, recent.items.reverse().map(eventCells), 'no events'));
+  };
+
+  const renderCharts = async (detail: GroupDetail, range: Range) => {
+    const from = range.start ?? detail.at;
+    const to = range.end ?? detail.at;
+    const members = await getJson<{ items: { time: number; link: string; members: number }[] }>(`/groups/${encodeURIComponent(group)}/members`, { from, to });
+    const flows = [...new Map(detail.flows.map((flow) => [`${flow.link}|${flow.source}`, flow])).values()];
+    const rates = await Promise.all(flows.map(async (flow): Promise<Series> => {
+      const series = await getJson<{ items: CounterPoint[] }>('/flows/series', { source: flow.source, group, link: flow.link, from, to });
+      return { label: flows.length > 1 && new Set(flows.map((entry) => entry.source)).size > 1 ? `${flow.link} (${flow.source})` : flow.link,
+        points: series.items.map((point) => ({ x: point.time, y: (point.bytes * 8) / 1000 })) };
+    }));
+    for (const chart of charts.splice(0)) chart.destroy();
+    const at = context.at() ?? detail.at;
+    charts.push(lineChart(memberCanvas, memberSeries(members.items, to), { yTitle: 'reporters', stepped: true, at }));
+    charts.push(lineChart(rateCanvas, rates, { yTitle: 'kbit/s', stepped: false, at }));
+  };
+
+  return {
+    element,
+    async refresh() {
+      const [detail, range] = await Promise.all([
+        getJson<GroupDetail>(`/groups/${encodeURIComponent(group)}`, context.atQuery()),
+        getJson<Range>('/range'),
+      ]);
+      replace(summary, `state at ${dateTime(detail.at)}`, detail.rp === null ? '' : ` · RP ${detail.rp}`,
+        ` · ${detail.memberships.length} member link(s) · ${detail.flows.length} flow(s) · `,
+        detail.trees.map((tree) => `${tree.kind} (${tree.source}, ${tree.group})`).join(', ') || 'no tree');
+      const memberLinks = new Map(detail.memberships.map((entry) => [entry.link, entry.reporters.length]));
+      const duplicatedLinks = new Set(detail.flows.filter((flow) => flow.duplicated).map((flow) => flow.link));
+      replace(treeCard, detail.trees.length > 0
+        ? treeGraph(detail.trees, { routerName: (id) => context.routerName(id), memberLinks, duplicatedLinks })
+        : h('p', { class: 'empty' }, 'no tree at this moment'));
+      replace(membershipCard, table(['link', 'mode', 'sources', 'excluded', 'reporters', 'version'], detail.memberships.map((entry) => [
+        entry.link, entry.mode, entry.sources.join(', ') || '–', entry.excluded.join(', ') || '–', entry.reporters.join(', ') || '–', `v${entry.version}`,
+      ]), 'no members'));
+      replace(joinCard, table(['link', 'from', 'upstream', 'type', 'source', 'state'], detail.joins.map((join) => [
+        join.link, context.routerName(join.from), context.routerName(join.upstream), join.type, join.source ?? '*', join.state,
+      ]), 'no joins'));
+      await Promise.all([renderCharts(detail, range), renderEvents(detail.at)]);
+    },
+    onChange(change) {
+      if (context.at() !== null || change.group !== group) return;
+      const body = eventsCard.querySelector('tbody');
+      body?.querySelector('td.empty')?.parentElement?.remove();
+      body?.prepend(h('tr', null, ...eventCells(change).map((cell) => h('td', null, cell))));
+    },
+    dispose() {
+      for (const chart of charts.splice(0)) chart.destroy();
+    },
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * Overview at the chosen moment: links (queriers, DR, PIM neighbors), routers, groups with their
+ * members per link, flows with rates, and the most recent events (live ones added as they come).
+ */
+import { getJson } from '../api.js';
+import { h, replace, section, table } from '../dom.js';
+import { bitRate, groupHref, packetRate } from '../format.js';
+import type { Change, CounterPoint, Counters, Flow, GroupSummary, Page, Snapshot } from '../types.js';
+import type { DashboardContext, View } from '../view.js';
+import { EVENT_HEADERS, eventCells } from './event-list.js';
+
+const RECENT_EVENTS = 15;
+/** Seconds of counters averaged for a stored flow's rate at T. */
+const RATE_WINDOW = 5;
+
+interface FlowRate {
+  pps: number | null;
+  bps: number | null;
+}
+
+/** A flow's rate: the live counters when following, else the snapshot's, else the stored counters before T. */
+async function flowRate(context: DashboardContext, flow: Flow, at: number): Promise<FlowRate> {
+  const live = context.at() === null ? context.liveRate(flow.link, flow.source, flow.group) : undefined;
+  if (live) return live;
+  if (flow.pps !== null && flow.bps !== null) return { pps: flow.pps, bps: flow.bps };
+  const series = await getJson<{ items: CounterPoint[] }>('/flows/series', { source: flow.source, group: flow.group, link: flow.link, from: Math.max(0, at - RATE_WINDOW), to: at });
+  const packets = series.items.reduce((sum, point) => sum + point.packets, 0);
+  const bytes = series.items.reduce((sum, point) => sum + point.bytes, 0);
+  return { pps: packets / RATE_WINDOW, bps: (bytes * 8) / RATE_WINDOW };
+}
+
+export function overviewView(context: DashboardContext): View {
+  const showLinkLocal = h('input', { type: 'checkbox', id: 'show-link-local' });
+  const linksCard = h('div');
+  const routersCard = h('div');
+  const groupsCard = h('div');
+  const flowsCard = h('div');
+  const eventsBody = h('tbody');
+  const element = h('div', { class: 'overview' },
+    h('div', { class: 'grid' },
+      section('Links', linksCard),
+      section('Routers', routersCard)),
+    section('Groups', h('label', { class: 'option' }, showLinkLocal, ' show link-local groups'), groupsCard),
+    section('Active flows', flowsCard),
+    section('Recent events', h('table', { id: 'recent-events' }, h('thead', null, h('tr', null, ...EVENT_HEADERS.map((name) => h('th', null, name)))), eventsBody)));
+
+  const addEvent = (change: Change, first: boolean) => {
+    const row = h('tr', null, ...eventCells(change).map((cell) => h('td', null, cell)));
+    if (first) eventsBody.prepend(row);
+    else eventsBody.append(row);
+    while (eventsBody.rows.length > RECENT_EVENTS) eventsBody.deleteRow(-1);
+  };
+
+  const renderFlows = async (snapshot: Snapshot) => {
+    const rates = await Promise.all(snapshot.flows.map((flow) => flowRate(context, flow, snapshot.at)));
+    replace(flowsCard, table(['link', 'source', 'group', 'rate', 'bitrate', 'forwarders', ''], snapshot.flows.map((flow, index) => [
+      flow.link, flow.source, h('a', { href: groupHref(flow.group) }, flow.group),
+      h('span', { class: 'rate', attrs: { 'data-flow': `${flow.link}|${flow.source}|${flow.group}`, 'data-kind': 'pps' } }, packetRate(rates[index]!.pps)),
+      h('span', { class: 'rate', attrs: { 'data-flow': `${flow.link}|${flow.source}|${flow.group}`, 'data-kind': 'bps' } }, bitRate(rates[index]!.bps)),
+      flow.forwarders.map((forwarder) => context.routerName(forwarder)).join(', '),
+      flow.duplicated ? h('span', { class: 'badge badge-bad' }, 'duplicate') : '',
+    ]), 'no active flows'));
+  };
+
+  // Link-local groups (224.0.0.0/24, ff02::/16) are never routed: left out unless asked for.
+  const renderGroups = async () => {
+    const groups = await getJson<{ items: GroupSummary[] }>('/groups', { ...context.atQuery(), routable: !showLinkLocal.checked });
+    replace(groupsCard, table(['group', 'members per link', 'flows', 'sources', 'tree'], groups.items.map((entry) => [
+      h('a', { href: groupHref(entry.group), class: 'group-link' }, entry.group),
+      h('span', null, ...entry.links.map((link) => h('span', { class: 'chip', title: link.mode }, `${link.link}: ${link.members}`))),
+      entry.flows, entry.sources.join(', '), entry.treeKinds.join(' + '),
+    ]), 'no groups'));
+  };
+
+  showLinkLocal.addEventListener('change', () => void renderGroups());
+
+  return {
+    element,
+    async refresh() {
+      const snapshot = await getJson<Snapshot>('/snapshot', context.atQuery());
+      context.rememberRouters(snapshot.routers);
+      const name = (address: string | null) => (address === null ? '–' : address);
+      replace(linksCard, table(['link', 'IGMP querier', 'MLD querier', 'PIM DR', 'PIM neighbors'], snapshot.links.map((link) => [
+        h('strong', null, link.name),
+        link.querier === null ? '–' : `${link.querier} (v${link.igmpVersion ?? '?'})`,
+        link.mldQuerier === null ? '–' : `${link.mldQuerier} (v${link.mldVersion ?? '?'})`,
+        name(link.dr), link.pimNeighbors.join(', ') || '–',
+      ]), 'no links'));
+      replace(routersCard, table(['router', 'interfaces'], snapshot.routers.map((router) => [
+        h('strong', null, router.name ?? router.id),
+        h('span', null, ...router.interfaces.map((entry) => h('span', { class: 'chip', title: entry.mac ?? '' }, `${entry.link} ${entry.addresses.join(' ')}`))),
+      ]), 'no routers seen'));
+      await Promise.all([renderGroups(), renderFlows(snapshot)]);
+      const window = await getJson<Page<Change>>('/changes', { to: snapshot.at, limit: 1 });
+      const recent = await getJson<Page<Change>>('/changes', { to: snapshot.at, limit: RECENT_EVENTS, offset: Math.max(0, window.total - RECENT_EVENTS) });
+      eventsBody.replaceChildren();
+      for (const change of recent.items.reverse()) addEvent(change, false);
+    },
+    onChange(change) {
+      if (context.at() === null) addEvent(change, true);
+    },
+    onCounters(counters: Counters) {
+      if (context.at() !== null) return;
+      for (const rate of counters.flows) {
+        for (const cell of flowsCard.querySelectorAll<HTMLElement>('.rate')) {
+          if (cell.dataset['flow'] !== `${rate.link}|${rate.source}|${rate.group}`) continue;
+          cell.textContent = cell.dataset['kind'] === 'pps' ? packetRate(rate.pps) : bitRate(rate.bps);
+        }
+      }
+    },
+  };
+}
