@@ -31,9 +31,21 @@
 #   lab_sender_stop S1
 #   lab_topology '{"address":"10.255.0.3","groups":"224.0.0.0/4","source":"static"}'
 #   lab_finish                            # stops captures, copies pcaps, gzips big ones, runs tshark-counts.py
+# Also: lab_exec NODE CMD... (run in a node), lab_vtysh NODE -c CMD..., lab_frr_config NODE DETAIL LINE...
+# (configure a running router, recorded), lab_frr_stop NODE, lab_event NODE ACTION key=value..., lab_wait SECONDS WHY,
+# lab_wait_until TIMEOUT WHY COMMAND..., lab_route6, lab_ns NODE (namespace name).
 #
-# Every function records what it does in events.jsonl when it is a scripted action (joins, senders, routers,
-# config changes, checkpoints). Times are epoch seconds with µs, taken right before the action.
+# Outputs in samples/<scenario>/ (a contract: the analyzer's tests read them)
+#   events.jsonl      one JSON object per scripted action, in order: {"time": epoch s (µs, taken right before the
+#                     action), "node", "action": start-router|stop-router|set-config|join|leave|start-sender|
+#                     stop-sender|checkpoint|<scenario-specific>, "group"?, "source"?, "checkpoint"?, "detail"?}.
+#                     join/leave with a "source" are source-specific (join-source / leave-source).
+#   truth/checkpoint-NN.json  {"checkpoint": n, "label", "timeStart", "timeEnd", "routers": {R: {"<vtysh command>":
+#                     parsed JSON (or text when the command has no json form), "kernel mroute": text,
+#                     "kernel mroute6": text}}, "hosts": {H: {"/proc/net/igmp": text, ...}}}
+#   topology.json     {"scenario", "nodes": [{"name", "kind", "routerId"?, "interfaces": [{"name", "link", "mac",
+#                     "ipv4": ["a.b.c.d/len"], "ipv6": [...]}]}], "links": [{"name", "kind"}], "rp": as given}
+#   pcap/<link>.pcap(.gz), <scenario>.pcapng(.gz), tshark-counts.json (see samples/tools/tshark-counts.py)
 #
 # Variables a scenario may set before lab_init or change after it:
 #   LAB_VTYSH_CMDS  array of vtysh commands dumped per router at each checkpoint (JSON when the output parses)
@@ -126,24 +138,24 @@ lab_init() {
   lab_log "lab $LAB_SCENARIO: runtime $LAB_RUN, outputs $LAB_OUT"
 }
 
-lab_scenario_pids() {
-  local ns
-  for ns in $(ip netns list | awk '{print $1}' | grep -E "^$1-" || true); do ip netns pids "$ns" 2>/dev/null || true; done
-}
+lab_scenario_namespaces() { ip netns list | awk '{print $1}' | grep -E "^$1-" || true; }
 
 # Kill every process inside the scenario's namespaces (by PID: TERM, up to 3 s, then KILL), delete the namespaces,
 # remove FRR runtime dirs.
 lab_cleanup() {
-  local quiet=${1:-} ns pids scenario=${LAB_SCENARIO:?}
+  local quiet=${1:-} ns pids scenario=${LAB_SCENARIO:?} tries=0
   trap - EXIT
-  for ns in $(ip netns list | awk '{print $1}' | grep -E "^${scenario}-" || true); do
+  for ns in $(lab_scenario_namespaces "$scenario"); do
     pids=$(ip netns pids "$ns" 2>/dev/null || true)
     # shellcheck disable=SC2086
     [[ -z $pids ]] || kill -TERM $pids 2>/dev/null || true
   done
-  local tries=0
-  while (( tries++ < 30 )) && [[ -n $(lab_scenario_pids "$scenario") ]]; do sleep 0.1; done
-  for ns in $(ip netns list | awk '{print $1}' | grep -E "^${scenario}-" || true); do
+  while (( tries++ < 30 )); do
+    pids=$(for ns in $(lab_scenario_namespaces "$scenario"); do ip netns pids "$ns" 2>/dev/null; done)
+    [[ -n $pids ]] || break
+    sleep 0.1
+  done
+  for ns in $(lab_scenario_namespaces "$scenario"); do
     pids=$(ip netns pids "$ns" 2>/dev/null || true)
     # shellcheck disable=SC2086
     [[ -z $pids ]] || kill -KILL $pids 2>/dev/null || true

@@ -68,12 +68,19 @@ lab_topology "{\"address\": \"$RP\", \"groups\": \"224.0.0.0/4\", \"source\": \"
 for n in 1 2 3 4; do lab_frr_start "R$n" "$HERE/frr/R$n"; done
 for h in H1 H2 H3; do lab_member_start "$h"; done
 
+# OSPF has converged when every router reaches the RP, the sources and the receivers through the expected next
+# hop (a partial SPF would send the first joins along a detour and leave stale state behind).
+EXPECTED_NEXT_HOPS=(
+  "R1 $RP 10.0.12.2" "R1 10.0.3.11 10.0.13.3" "R1 10.0.4.13 10.0.12.2"
+  "R2 $S1_ADDR 10.0.12.1" "R2 10.0.3.11 10.0.23.3" "R2 10.0.4.13 10.0.24.4"
+  "R3 $RP 10.0.23.2" "R3 $S1_ADDR 10.0.13.1" "R3 10.0.4.13 10.0.23.2"
+  "R4 $RP 10.0.24.2" "R4 $S1_ADDR 10.0.24.2" "R4 10.0.3.11 10.0.24.2"
+)
 routes_ready() {
-  local router prefix
-  for router in R1 R2 R3 R4; do
-    for prefix in 10.0.1.10 10.0.3.11 10.0.4.13 "$RP"; do
-      lab_exec "$router" ip route get "$prefix" >/dev/null 2>&1 || return 1
-    done
+  local entry router destination next_hop
+  for entry in "${EXPECTED_NEXT_HOPS[@]}"; do
+    read -r router destination next_hop <<<"$entry"
+    lab_exec "$router" ip route get "$destination" 2>/dev/null | grep -q " via $next_hop " || return 1
   done
 }
 pim_neighbors() { lab_vtysh "$1" -c 'show ip pim neighbor json' | jq '[.[] | keys[]] | length'; }
@@ -81,8 +88,9 @@ pim_ready() {
   [[ $(pim_neighbors R1) -ge 2 && $(pim_neighbors R2) -ge 3 && $(pim_neighbors R3) -ge 2 && \
      $(pim_neighbors R4) -ge 1 ]]
 }
-lab_wait_until 60 "OSPF routes to every LAN and to the RP" routes_ready
+lab_wait_until 60 "OSPF converged (expected next hops to the RP, sources and receivers)" routes_ready
 lab_wait_until 60 "PIM adjacencies on every router link" pim_ready
+lab_wait 3 "pimd's next-hop tracking catches up with zebra"
 # The RP must be reachable for the RPF checks before any join is sent.
 lab_wait_until 30 "RP $RP known on R3 and R4" \
   bash -c "ip netns exec $(lab_ns R3) vtysh -N $(lab_ns R3) -c 'show ip pim rp-info json' 2>/dev/null | grep -q '\"rpAddress\":\"$RP\"'"
@@ -100,7 +108,7 @@ lab_checkpoint 1 "joins settled on the RP tree, no source yet"
 lab_sender_start s1 S1 --group "$G1" --port 5001 --pps 5 --size 100 --ttl 16 --bind "$S1_ADDR"
 lab_sender_start s2 S2 --group "$G2" --port 5002 --pps 5 --size 100 --ttl 16 --bind "$S2_ADDR"
 lab_sender_start s3 S2 --group "$G3" --port 5003 --pps 5 --size 100 --ttl 16 --bind "$S2_ADDR"
-lab_wait 12 "registers, SPT switchover at R3"
+lab_wait 15 "registers, SPT switchover at R3"
 lab_checkpoint 2 "after the SPT switchover: R3 on the shortest path R1-R3, (S,G,rpt) pruned towards the RP"
 
 lab_wait 25 "register suppression expires: null-register probe, register-stop"
@@ -122,12 +130,14 @@ lab_checkpoint 5 "after H3's source-specific leave and the expiry of its $G1 mem
 # --- last receiver leaves while the sources keep sending: the trees shrink to the first-hop router -----------------
 lab_member H2 leave "$G1" 10.0.3.12
 lab_member H2 leave "$G2" 10.0.3.12
-lab_wait 25 "prunes; sources still sending, registers suppressed with no receivers"
-lab_checkpoint 6 "no receivers left, sources still sending"
+lab_wait 8 "prunes towards the source and the RP"
+lab_checkpoint 6 "last receiver left: R3 pruned; the RP still holds (*,G) towards R3 and R4 (FRR's trailing Join(*,G))"
+lab_wait 67 "the RP's (*,G) join state expires (holdtime 3.5 x 20 s)"
+lab_checkpoint 7 "tree shrunk to the first-hop router: sources still sending, null-registers and register-stops only"
 
 lab_sender_stop s1
 lab_sender_stop s2
 lab_sender_stop s3
 lab_wait 5 "sources stopped"
-lab_checkpoint 7 "end"
+lab_checkpoint 8 "end"
 lab_finish
