@@ -348,7 +348,8 @@ lab_sender_stop() {
 }
 
 # lab_wait SECONDS [WHY] — a scripted pause, logged.
-lab_wait() { lab_log "wait $1 s${2:+ ($2)}"; sleep "$1"; }
+# The sleep runs in the background so that a TERM/INT trap fires at once instead of after the sleep.
+lab_wait() { lab_log "wait $1 s${2:+ ($2)}"; sleep "$1" & wait $!; }
 
 # lab_wait_until TIMEOUT WHY COMMAND... — rerun COMMAND every 0.5 s until it succeeds; fail after TIMEOUT seconds.
 lab_wait_until() {
@@ -357,7 +358,7 @@ lab_wait_until() {
   deadline=$(( $(date +%s) + timeout ))
   until "$@" >/dev/null 2>&1; do
     (( $(date +%s) < deadline )) || lab_die "timed out after $timeout s waiting for: $why"
-    sleep 0.5
+    sleep 0.5 & wait $!
   done
   lab_log "ready: $why"
 }
