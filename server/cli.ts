@@ -21,10 +21,11 @@ export const BUNDLED_SAMPLE = fileURLToPath(new URL('../../samples/pim-sm/pim-sm
 
 const USAGE = `usage:
   mcast stats FILE... [--json]   per-link counts of every IGMP/MLD/PIM message kind, decode errors, data flows
-  mcast analyze FILE... [--at T] [--topology topo.json] [--json] [--timeline]
+  mcast analyze FILE... [--at T] [--topology topo.json] [--json] [--timeline] [--db FILE]
                                  the network's state at T (epoch seconds; default: end of capture): routers,
                                  links, group membership, PIM joins and asserts, flows, inferred trees; or,
-                                 with --timeline, every state change with its time
+                                 with --timeline, every state change with its time; with --db, store the
+                                 whole analysis (state over time, changes, messages, counters) in SQLite
   mcast demo                     analyze the bundled sample capture (${BUNDLED_SAMPLE})
   mcast interfaces [--json]      the devices live capture can use: name, link type, state, addresses
   mcast capture --iface IF [--iface LINK=IF ...] [--filter BPF] [--duration S] [--write FILE.pcapng]
@@ -43,10 +44,11 @@ const COMMANDS: Record<string, Command> = {
   async analyze(args) {
     const { values, positionals } = parseArgs({
       args, allowPositionals: true,
-      options: { at: { type: 'string' }, topology: { type: 'string' }, json: { type: 'boolean', default: false }, timeline: { type: 'boolean', default: false } },
+      options: { at: { type: 'string' }, topology: { type: 'string' }, json: { type: 'boolean', default: false }, timeline: { type: 'boolean', default: false }, db: { type: 'string' } },
     });
     await analyzeCommand(positionals, {
       at: values.at === undefined ? null : Number(values.at), topology: values.topology ?? null, json: values.json === true, timeline: values.timeline === true,
+      db: values.db ?? null,
     });
   },
   async interfaces(args) {
@@ -70,7 +72,7 @@ const COMMANDS: Record<string, Command> = {
   },
   async demo(args) {
     parseArgs({ args, allowPositionals: false, options: {} });
-    await analyzeCommand([BUNDLED_SAMPLE], { at: null, topology: null, json: false, timeline: false });
+    await analyzeCommand([BUNDLED_SAMPLE], { at: null, topology: null, json: false, timeline: false, db: null });
   },
 };
 

@@ -1,6 +1,7 @@
 /**
- * `mcast analyze FILE... [--at T] [--topology topo.json] [--json] [--timeline]`: the network's
- * state at T (default: the end of the capture), or every change with its time.
+ * `mcast analyze FILE... [--at T] [--topology topo.json] [--json] [--timeline] [--db FILE]`: the
+ * network's state at T (default: the end of the capture), or every change with its time; with
+ * --db, the whole analysis goes into a SQLite store and a one-line summary is printed.
  */
 import { readFile } from 'node:fs/promises';
 import { NetworkAnalyzer } from '../../capture/model/network-analyzer.js';
@@ -8,6 +9,8 @@ import type { NetworkSnapshot } from '../../capture/model/snapshot.js';
 import type { TimelineEntry } from '../../capture/model/timeline.js';
 import { parseTopology, type Topology } from '../../capture/model/topology.js';
 import { CliError } from '../cli-error.js';
+import { analyzeIntoStore } from '../store/analyze-into-store.js';
+import { SqliteStore } from '../store/sqlite-store.js';
 import { formatTable } from './format-table.js';
 import { decodeCaptureFiles, describeProblem } from './read-captures.js';
 
@@ -16,6 +19,8 @@ export interface AnalyzeOptions {
   topology: string | null;
   json: boolean;
   timeline: boolean;
+  /** SQLite file to store the analysis in. */
+  db: string | null;
 }
 
 export async function loadTopology(path: string | null): Promise<Topology | null> {
@@ -41,6 +46,10 @@ export async function analyzeFiles(paths: string[], options: { at: number | null
 export async function analyzeCommand(paths: string[], options: AnalyzeOptions): Promise<void> {
   if (options.at !== null && !Number.isFinite(options.at)) throw new CliError('--at takes epoch seconds, e.g. --at 1764057600.5');
   const topology = await loadTopology(options.topology);
+  if (options.db !== null) {
+    await analyzeIntoDatabase(paths, options.db, { at: options.at, topology, json: options.json });
+    return;
+  }
   const timeline: TimelineEntry[] = [];
   const { analyzer, problems } = await analyzeFiles(paths, { at: options.at, topology, onChange: options.timeline ? (entry) => timeline.push(entry) : undefined });
   for (const problem of problems) process.stderr.write(`mcast: warning: ${describeProblem(problem)}\n`);
@@ -51,6 +60,29 @@ export async function analyzeCommand(paths: string[], options: AnalyzeOptions): 
   }
   const snapshot = analyzer.snapshot(options.at ?? analyzer.time);
   process.stdout.write(options.json ? `${JSON.stringify(snapshot, null, 2)}\n` : `${formatSnapshot(snapshot)}\n`);
+}
+
+async function analyzeIntoDatabase(paths: string[], db: string, options: { at: number | null; topology: Topology | null; json: boolean }): Promise<void> {
+  const store = await SqliteStore.open(db).catch((error: Error) => {
+    throw new CliError(`cannot open database ${db}: ${error.message}`);
+  });
+  try {
+    const capture = await analyzeIntoStore(paths, store, {
+      topology: options.topology, until: options.at ?? Infinity,
+      onProblem: (problem) => process.stderr.write(`mcast: warning: ${describeProblem(problem)}\n`),
+    });
+    const counts = await store.captureCounts(capture.id);
+    if (options.json) {
+      process.stdout.write(`${JSON.stringify({ db, capture, counts }, null, 2)}\n`);
+      return;
+    }
+    const span = capture.startTime === null || capture.endTime === null ? 'no frames'
+      : `${isoTime(capture.startTime)} → ${isoTime(capture.endTime)} (${(capture.endTime - capture.startTime).toFixed(1)} s)`;
+    process.stdout.write(`stored capture ${capture.id} (${capture.source}) in ${db}: ${capture.frames} frames, ${capture.decodeErrors} decode errors, `
+      + `${counts.messages} messages, ${counts.changes} changes, ${counts.facts} facts, ${span}\n`);
+  } finally {
+    await store.close();
+  }
 }
 
 function isoTime(time: number): string {

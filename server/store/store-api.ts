@@ -8,10 +8,33 @@
  * which it held with the same content. Volatile fields (timer expiries, counters, rates) are left
  * out of the stored content; rates come from the per-second counters.
  */
-import type { NetworkSnapshot } from '../../capture/model/snapshot.js';
+import type { AssertState, JoinState, MembershipState, NetworkSnapshot } from '../../capture/model/snapshot.js';
 import type { TimelineEntry } from '../../capture/model/timeline.js';
+import type { BsrSnapshot, RegisterSnapshot, RpSnapshot } from '../../capture/model/pim/index.js';
+import type { Anomaly } from '../../capture/model/trees.js';
 
-export type FactKind = 'router' | 'link' | 'membership' | 'join' | 'assert' | 'flow' | 'tree' | 'rp' | 'anomaly';
+export type FactKind = 'router' | 'link' | 'membership' | 'join' | 'assert' | 'flow' | 'tree' | 'rp' | 'anomaly' | 'bsr' | 'register';
+
+/** `T` with its timer fields `K` not stored: always null in a snapshot rebuilt from the store. */
+export type Untimed<T, K extends keyof T> = Omit<T, K> & { [P in K]: null };
+
+/** A mac-mismatch anomaly's packet count is a counter: not stored. */
+export type StoredAnomaly = Exclude<Anomaly, { kind: 'mac-mismatch' }> | Untimed<Extract<Anomaly, { kind: 'mac-mismatch' }>, 'packets'>;
+
+/**
+ * The network at T as the store rebuilds it: a NetworkSnapshot whose timer fields are null.
+ * Flow packets/bytes/pps/bps and link frames/decodeErrors come from the per-second counters, so
+ * they count whole seconds: every packet of the second T falls in.
+ */
+export interface StoredSnapshot extends Omit<NetworkSnapshot, 'memberships' | 'joins' | 'asserts' | 'rps' | 'bsrs' | 'registers' | 'anomalies'> {
+  memberships: Untimed<MembershipState, 'expiresAt'>[];
+  joins: Untimed<JoinState, 'expiresAt'>[];
+  asserts: Untimed<AssertState, 'expiresAt'>[];
+  rps: Untimed<RpSnapshot, 'since' | 'expiresAt'>[];
+  bsrs: Untimed<BsrSnapshot, 'since' | 'expiresAt'>[];
+  registers: Untimed<RegisterSnapshot, 'since' | 'lastRegisterAt' | 'lastNullRegisterAt' | 'registerStopAt' | 'suppressedUntil' | 'observedSuppressionTime'>[];
+  anomalies: StoredAnomaly[];
+}
 
 export interface CaptureRecord {
   id: number;
@@ -98,8 +121,11 @@ export interface StoreReader {
   capture(id: number): Promise<CaptureRecord | null>;
   /** First and last packet time over all captures (or one). */
   timeRange(captureId?: number): Promise<{ start: number; end: number } | null>;
-  /** The network at T, rebuilt from stored facts (volatile fields absent or null). */
-  stateAt(time: number, captureId?: number): Promise<NetworkSnapshot>;
+  /**
+   * The network at T, rebuilt from stored facts (timer fields null, counters from the per-second
+   * counters). Without captureId: the latest capture whose time span contains T (else the latest).
+   */
+  stateAt(time: number, captureId?: number): Promise<StoredSnapshot>;
   changes(filter: ChangeFilter): Promise<Page<ChangeRecord>>;
   messages(filter: MessageFilter): Promise<Page<MessageRecord>>;
   /** Per-second counters of one flow on one link (or summed over links when link is omitted). */

@@ -1,0 +1,361 @@
+/**
+ * Writes one analysis run (files, an upload or a live capture) into the store.
+ *
+ * Everything is buffered in memory and written in batches, each batch one transaction: when
+ * `flushRows` rows are pending, or every `flushMs` of wall time while some are. A killed process
+ * loses at most the batch being built (WAL keeps the database consistent and openable).
+ *
+ *   messages       one row per IGMP/MLD/PIM message, with a one-line summary
+ *   counters       data packets aggregated per second of packet time, link and (source, group);
+ *                  a second's rows are written once the capture has moved past it
+ *   link_counters  frames and decode errors per second and link, the same way
+ *   changes        every timeline entry
+ *   facts          `syncFacts(snapshot)` diffs the snapshot against the facts open so far: a row
+ *                  whose key is new or whose stored content changed opens a fact (closing the
+ *                  previous one), an open fact whose key is gone is closed
+ */
+import type { FrameResult, Packet } from '../../capture/decode.js';
+import type { NetworkSnapshot } from '../../capture/model/snapshot.js';
+import type { TimelineEntry } from '../../capture/model/timeline.js';
+import { FACT_KINDS, FACT_SPECS, factColumns, factContent } from './facts.js';
+import { summarizeMessage } from './message-summary.js';
+import { readCapture } from './records.js';
+import { BatchInsert, type SqlValue, type SqliteDatabase } from './sqlite.js';
+import type { CaptureRecord, FactKind } from './store-api.js';
+
+export interface WriterOptions {
+  /** Pending rows that start a flush. */
+  flushRows: number;
+  /** Wall-clock milliseconds after which pending rows are flushed anyway. */
+  flushMs: number;
+}
+
+export const DEFAULT_WRITER_OPTIONS: Readonly<WriterOptions> = { flushRows: 20_000, flushMs: 1000 };
+
+export interface WriterCounts {
+  frames: number;
+  decodeErrors: number;
+  messages: number;
+  changes: number;
+  /** Fact intervals opened. */
+  facts: number;
+}
+
+/** Frames between two looks at the wall clock. */
+const CLOCK_CHECK_MASK = 0x3ff;
+
+const MESSAGE_COLUMNS = ['capture_id', 'time', 'frame', 'link', 'kind', 'src', 'dst', 'groups', 'summary'];
+const CHANGE_COLUMNS = ['capture_id', 'time', 'area', 'kind', 'link', 'grp', 'source', 'detail'];
+const FACT_COLUMNS = ['capture_id', 'kind', 'key', 'start_time', 'link', 'grp', 'source', 'content'];
+const COUNTER_COLUMNS = ['capture_id', 'second', 'link', 'source', 'grp', 'packets', 'bytes', 'total_packets', 'total_bytes'];
+const LINK_COUNTER_COLUMNS = ['capture_id', 'second', 'link', 'frames', 'decode_errors', 'total_frames', 'total_decode_errors'];
+
+interface FlowCount {
+  link: string;
+  source: string;
+  group: string;
+  packets: number;
+  bytes: number;
+  totalPackets: number;
+  totalBytes: number;
+}
+
+interface LinkCount {
+  frames: number;
+  decodeErrors: number;
+  totalFrames: number;
+  totalDecodeErrors: number;
+  firstSeen: number;
+  lastSeen: number;
+}
+
+/** Facts are opened (a row to insert) and closed (an UPDATE) in the order syncs produced them. */
+type FactOperation = { open: SqlValue[] } | { close: [end: number, kind: FactKind, key: string] };
+
+interface Batch {
+  messages: SqlValue[][];
+  changes: SqlValue[][];
+  facts: FactOperation[];
+  counters: SqlValue[][];
+  linkCounters: SqlValue[][];
+}
+
+const emptyBatch = (): Batch => ({ messages: [], changes: [], facts: [], counters: [], linkCounters: [] });
+
+export class CaptureWriter {
+  private readonly options: WriterOptions;
+  private id: number | null = null;
+  private pending = emptyBatch();
+  private pendingRows = 0;
+  private writing: Promise<void> | null = null;
+  private writesInFlight = 0;
+  private failure: Error | null = null;
+  private lastFlushAt = performance.now();
+  private frameCount = 0;
+  private startTime: number | null = null;
+  private endTime: number | null = null;
+  /** The second of packet time being counted; earlier seconds are final. */
+  private second = -Infinity;
+  private readonly flows = new Map<string, FlowCount>();
+  private readonly links = new Map<string, LinkCount>();
+  private readonly openFacts = new Map<string, string>();
+  private readonly inserts: { messages: BatchInsert; changes: BatchInsert; facts: BatchInsert; counters: BatchInsert; linkCounters: BatchInsert };
+  readonly counts: WriterCounts = { frames: 0, decodeErrors: 0, messages: 0, changes: 0, facts: 0 };
+
+  constructor(private readonly db: SqliteDatabase, options: Partial<WriterOptions> = {}) {
+    this.options = { ...DEFAULT_WRITER_OPTIONS, ...options };
+    this.inserts = {
+      messages: new BatchInsert(db, 'messages', MESSAGE_COLUMNS),
+      changes: new BatchInsert(db, 'changes', CHANGE_COLUMNS),
+      facts: new BatchInsert(db, 'facts', FACT_COLUMNS),
+      counters: new BatchInsert(db, 'counters', COUNTER_COLUMNS),
+      linkCounters: new BatchInsert(db, 'link_counters', LINK_COUNTER_COLUMNS),
+    };
+  }
+
+  get captureId(): number {
+    if (this.id === null) throw new Error('CaptureWriter: begin() first');
+    return this.id;
+  }
+
+  /**
+   * Starts a capture record. An earlier capture with the same fingerprint (the same inputs
+   * analyzed again) is deleted first, with all its rows.
+   */
+  async begin(source: string, fingerprint: string): Promise<CaptureRecord> {
+    this.id = await this.db.transaction(async () => {
+      await this.db.run('DELETE FROM captures WHERE fingerprint = ?', [fingerprint]);
+      const { lastId } = await this.db.run(
+        "INSERT INTO captures (source, fingerprint, status, analyzed_at) VALUES (?, ?, 'running', ?)", [source, fingerprint, Date.now() / 1000]);
+      return lastId;
+    });
+    return (await readCapture(this.db, this.id))!;
+  }
+
+  /** Every frame, decoded or not: link counters, then messages and data counters. */
+  onFrame(result: FrameResult): void {
+    const time = result.ok ? result.packet.time : result.error.time;
+    const link = result.ok ? result.packet.link : result.error.link;
+    this.advanceSecond(time);
+    let count = this.links.get(link);
+    if (!count) {
+      count = { frames: 0, decodeErrors: 0, totalFrames: 0, totalDecodeErrors: 0, firstSeen: time, lastSeen: time };
+      this.links.set(link, count);
+    }
+    count.frames++;
+    count.lastSeen = Math.max(count.lastSeen, time);
+    this.counts.frames++;
+    if (result.ok) this.onPacket(result.packet);
+    else {
+      count.decodeErrors++;
+      this.counts.decodeErrors++;
+    }
+    if ((++this.frameCount & CLOCK_CHECK_MASK) === 0 && this.pendingRows > 0 && performance.now() - this.lastFlushAt >= this.options.flushMs) this.startFlush();
+  }
+
+  /** A decoded packet: a control message becomes a message row, multicast data a counter. */
+  onPacket(packet: Packet): void {
+    const { message, ip } = packet;
+    if (message.kind === 'data.ipv4' || message.kind === 'data.ipv6') {
+      this.countData(packet.link, message.source, message.group, message.length);
+      return;
+    }
+    const summary = summarizeMessage(packet);
+    if (summary === null) return;
+    this.add('messages', [this.captureId, packet.time, packet.frame, packet.link, message.kind, ip?.src ?? null, ip?.dst ?? null, summary.groups, summary.summary]);
+    this.counts.messages++;
+  }
+
+  onChange(entry: TimelineEntry): void {
+    const detail = entry.detail as Record<string, unknown>;
+    const text = (value: unknown) => (typeof value === 'string' ? value : null);
+    const group = 'group' in entry ? text(entry.group) : null;
+    const source = 'source' in entry ? text(entry.source) : null;
+    this.add('changes', [
+      this.captureId, entry.time, entry.area, entry.kind, 'link' in entry ? text(entry.link) : null,
+      group ?? text(detail.group) ?? text(detail.groupPrefix), source ?? text(detail.source), JSON.stringify(entry.detail),
+    ]);
+    this.counts.changes++;
+  }
+
+  /** Diffs the snapshot against the open facts (see the header); `snapshot.at` is the time of the change. */
+  syncFacts(snapshot: NetworkSnapshot): void {
+    const time = snapshot.at;
+    const seen = new Set<string>();
+    for (const kind of FACT_KINDS) {
+      const spec = FACT_SPECS[kind];
+      for (const row of snapshot[spec.list] as unknown as Record<string, unknown>[]) {
+        let key = spec.key(row);
+        for (let duplicate = 2; seen.has(`${kind}\n${key}`); duplicate++) key = `${spec.key(row)}#${duplicate}`;
+        const mapKey = `${kind}\n${key}`;
+        seen.add(mapKey);
+        const content = factContent(spec, row);
+        const previous = this.openFacts.get(mapKey);
+        if (previous === content) continue;
+        if (previous !== undefined) this.add('facts', { close: [time, kind, key] });
+        const { link, group, source } = factColumns(kind, row);
+        this.add('facts', { open: [this.captureId, kind, key, time, link, group, source, content] });
+        this.openFacts.set(mapKey, content);
+        this.counts.facts++;
+      }
+    }
+    for (const mapKey of this.openFacts.keys()) {
+      if (seen.has(mapKey)) continue;
+      const separator = mapKey.indexOf('\n');
+      this.add('facts', { close: [time, mapKey.slice(0, separator) as FactKind, mapKey.slice(separator + 1)] });
+      this.openFacts.delete(mapKey);
+    }
+  }
+
+  /** Writes everything pending (the current second's counters stay until the capture moves on). */
+  async flush(): Promise<void> {
+    while (this.writing) await this.writing;
+    if (this.pendingRows > 0) {
+      this.startFlush();
+      await this.writing;
+    }
+    if (this.failure) throw this.failure;
+  }
+
+  /** Waits for the database when more than `maxInFlight` batches are still being written. */
+  async backpressure(maxInFlight: number): Promise<void> {
+    if (this.writesInFlight > maxInFlight) await this.writing;
+    if (this.failure) throw this.failure;
+  }
+
+  /** Writes the last counters and everything pending, and marks the capture complete (or stopped). */
+  async finish(status: 'complete' | 'stopped' = 'complete'): Promise<CaptureRecord> {
+    this.advanceSecond(Infinity);
+    await this.flush();
+    await this.db.run('UPDATE captures SET status = ? WHERE id = ?', [status, this.captureId]);
+    for (const insert of Object.values(this.inserts)) await insert.finalize();
+    return (await readCapture(this.db, this.captureId))!;
+  }
+
+  /** Deletes the capture and everything written for it (an analysis that could not run). */
+  async discard(): Promise<void> {
+    this.pending = emptyBatch();
+    this.pendingRows = 0;
+    while (this.writing) await this.writing;
+    for (const insert of Object.values(this.inserts)) await insert.finalize();
+    if (this.id !== null) await this.db.run('DELETE FROM captures WHERE id = ?', [this.id]);
+  }
+
+  private add(table: 'messages' | 'changes' | 'counters' | 'linkCounters', row: SqlValue[]): void;
+  private add(table: 'facts', row: FactOperation): void;
+  private add(table: keyof Batch, row: SqlValue[] | FactOperation): void {
+    (this.pending[table] as unknown[]).push(row);
+    if (++this.pendingRows >= this.options.flushRows) this.startFlush();
+  }
+
+  private countData(link: string, source: string, group: string, bytes: number): void {
+    const key = `${link}|${source}|${group}`;
+    let count = this.flows.get(key);
+    if (!count) {
+      count = { link, source, group, packets: 0, bytes: 0, totalPackets: 0, totalBytes: 0 };
+      this.flows.set(key, count);
+    }
+    count.packets++;
+    count.bytes += bytes;
+  }
+
+  /**
+   * Moves the counters on to the second of `time`: the seconds before are final and become rows.
+   * A frame from an earlier second (out of order) counts in the current one.
+   */
+  private advanceSecond(time: number): void {
+    if (Number.isFinite(time)) {
+      if (this.startTime === null || time < this.startTime) this.startTime = time;
+      if (this.endTime === null || time > this.endTime) this.endTime = time;
+    }
+    const second = Math.floor(time);
+    if (second <= this.second) return;
+    if (Number.isFinite(this.second)) {
+      const captureId = this.captureId;
+      for (const count of this.flows.values()) {
+        if (count.packets === 0) continue;
+        count.totalPackets += count.packets;
+        count.totalBytes += count.bytes;
+        this.add('counters', [captureId, this.second, count.link, count.source, count.group, count.packets, count.bytes, count.totalPackets, count.totalBytes]);
+        count.packets = 0;
+        count.bytes = 0;
+      }
+      for (const [link, count] of this.links) {
+        if (count.frames === 0) continue;
+        count.totalFrames += count.frames;
+        count.totalDecodeErrors += count.decodeErrors;
+        this.add('linkCounters', [captureId, this.second, link, count.frames, count.decodeErrors, count.totalFrames, count.totalDecodeErrors]);
+        count.frames = 0;
+        count.decodeErrors = 0;
+      }
+    }
+    this.second = second;
+  }
+
+  /** Hands the pending rows to a background transaction (chained after the one running, if any). */
+  private startFlush(): void {
+    const batch = this.pending;
+    this.pending = emptyBatch();
+    this.pendingRows = 0;
+    this.lastFlushAt = performance.now();
+    const totals = this.captureTotals();
+    const previous = this.writing ?? Promise.resolve();
+    this.writesInFlight++;
+    const writing: Promise<void> = previous
+      .then(() => this.write(batch, totals))
+      .catch((error: unknown) => {
+        this.failure ??= error as Error;
+      })
+      .then(() => {
+        this.writesInFlight--;
+        if (this.writing === writing) this.writing = null;
+      });
+    this.writing = writing;
+  }
+
+  /** The capture's totals over the final seconds, so that they match the counter rows written with them. */
+  private captureTotals(): { frames: number; decodeErrors: number; links: [string, LinkCount][] } {
+    let frames = 0;
+    let decodeErrors = 0;
+    for (const count of this.links.values()) {
+      frames += count.totalFrames;
+      decodeErrors += count.totalDecodeErrors;
+    }
+    return { frames, decodeErrors, links: [...this.links].map(([link, count]) => [link, { ...count }]) };
+  }
+
+  private async write(batch: Batch, totals: ReturnType<CaptureWriter['captureTotals']>): Promise<void> {
+    const captureId = this.captureId;
+    await this.db.transaction(async () => {
+      await this.inserts.messages.insert(batch.messages);
+      await this.inserts.changes.insert(batch.changes);
+      await this.inserts.counters.insert(batch.counters);
+      await this.inserts.linkCounters.insert(batch.linkCounters);
+      await this.writeFacts(batch.facts);
+      for (const [link, count] of totals.links) {
+        await this.db.run(
+          `INSERT INTO links (capture_id, name, first_seen, last_seen, frames, decode_errors) VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT (capture_id, name) DO UPDATE SET last_seen = excluded.last_seen, frames = excluded.frames, decode_errors = excluded.decode_errors`,
+          [captureId, link, count.firstSeen, count.lastSeen, count.totalFrames, count.totalDecodeErrors]);
+      }
+      await this.db.run('UPDATE captures SET start_time = ?, end_time = ?, frames = ?, decode_errors = ?, links = ? WHERE id = ?', [
+        this.startTime, this.endTime, totals.frames, totals.decodeErrors, JSON.stringify(totals.links.map(([link]) => link).sort()), captureId,
+      ]);
+    });
+  }
+
+  private async writeFacts(operations: readonly FactOperation[]): Promise<void> {
+    let opened: SqlValue[][] = [];
+    for (const operation of operations) {
+      if ('open' in operation) {
+        opened.push(operation.open);
+        continue;
+      }
+      await this.inserts.facts.insert(opened);
+      opened = [];
+      const [end, kind, key] = operation.close;
+      await this.db.run('UPDATE facts SET end_time = ? WHERE capture_id = ? AND kind = ? AND key = ? AND end_time IS NULL', [end, this.captureId, kind, key]);
+    }
+    await this.inserts.facts.insert(opened);
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * The store's schema, as numbered migrations. `PRAGMA user_version` holds how many have been
+ * applied; opening a database applies the missing ones, each in its own transaction. A database
+ * written by a newer mcast (a user_version above what this one knows) is refused, never altered.
+ *
+ * Tables (every row belongs to a capture; deleting the capture deletes them):
+ *   captures       one analysis run: files or a live capture, time span, totals, status
+ *   links          per capture and link: first/last frame, frames, decode errors
+ *   messages       one row per IGMP/MLD/PIM message (never per data packet), with a one-line summary
+ *   changes        the timeline: every state change the analyzer emitted
+ *   facts          snapshot rows as intervals [start_time, end_time) of packet time (end NULL while open)
+ *   counters       multicast data per second, link and (source, group), with running totals
+ *   link_counters  frames and decode errors per second and link, with running totals
+ */
+import type { SqliteDatabase } from './sqlite.js';
+
+export const MIGRATIONS: readonly (readonly string[])[] = [
+  [
+    `CREATE TABLE captures (
+      id INTEGER PRIMARY KEY,
+      source TEXT NOT NULL,
+      fingerprint TEXT NOT NULL UNIQUE,
+      start_time REAL,
+      end_time REAL,
+      frames INTEGER NOT NULL DEFAULT 0,
+      decode_errors INTEGER NOT NULL DEFAULT 0,
+      links TEXT NOT NULL DEFAULT '[]',
+      status TEXT NOT NULL CHECK (status IN ('running', 'complete', 'stopped')),
+      analyzed_at REAL NOT NULL
+    )`,
+    `CREATE TABLE links (
+      capture_id INTEGER NOT NULL REFERENCES captures(id) ON DELETE CASCADE,
+      name TEXT NOT NULL,
+      first_seen REAL NOT NULL,
+      last_seen REAL NOT NULL,
+      frames INTEGER NOT NULL,
+      decode_errors INTEGER NOT NULL,
+      PRIMARY KEY (capture_id, name)
+    ) WITHOUT ROWID`,
+    `CREATE TABLE messages (
+      id INTEGER PRIMARY KEY,
+      capture_id INTEGER NOT NULL REFERENCES captures(id) ON DELETE CASCADE,
+      time REAL NOT NULL,
+      frame INTEGER NOT NULL,
+      link TEXT NOT NULL,
+      kind TEXT NOT NULL,
+      src TEXT,
+      dst TEXT,
+      groups TEXT,
+      summary TEXT NOT NULL
+    )`,
+    'CREATE INDEX messages_by_time ON messages (capture_id, time)',
+    'CREATE INDEX messages_by_kind ON messages (kind, time)',
+    'CREATE INDEX messages_by_link ON messages (link, time)',
+    `CREATE TABLE changes (
+      id INTEGER PRIMARY KEY,
+      capture_id INTEGER NOT NULL REFERENCES captures(id) ON DELETE CASCADE,
+      time REAL NOT NULL,
+      area TEXT NOT NULL,
+      kind TEXT NOT NULL,
+      link TEXT,
+      grp TEXT,
+      source TEXT,
+      detail TEXT NOT NULL
+    )`,
+    'CREATE INDEX changes_by_time ON changes (capture_id, time)',
+    'CREATE INDEX changes_by_group ON changes (grp, time)',
+    'CREATE INDEX changes_by_link ON changes (link, time)',
+    `CREATE TABLE facts (
+      id INTEGER PRIMARY KEY,
+      capture_id INTEGER NOT NULL REFERENCES captures(id) ON DELETE CASCADE,
+      kind TEXT NOT NULL,
+      key TEXT NOT NULL,
+      start_time REAL NOT NULL,
+      end_time REAL,
+      link TEXT,
+      grp TEXT,
+      source TEXT,
+      content TEXT NOT NULL
+    )`,
+    'CREATE INDEX facts_by_time ON facts (capture_id, start_time)',
+    'CREATE INDEX facts_open ON facts (capture_id, kind, key) WHERE end_time IS NULL',
+    'CREATE INDEX facts_by_group ON facts (grp, kind, start_time)',
+    `CREATE TABLE counters (
+      capture_id INTEGER NOT NULL REFERENCES captures(id) ON DELETE CASCADE,
+      second INTEGER NOT NULL,
+      link TEXT NOT NULL,
+      source TEXT NOT NULL,
+      grp TEXT NOT NULL,
+      packets INTEGER NOT NULL,
+      bytes INTEGER NOT NULL,
+      total_packets INTEGER NOT NULL,
+      total_bytes INTEGER NOT NULL,
+      PRIMARY KEY (capture_id, source, grp, link, second)
+    ) WITHOUT ROWID`,
+    `CREATE TABLE link_counters (
+      capture_id INTEGER NOT NULL REFERENCES captures(id) ON DELETE CASCADE,
+      second INTEGER NOT NULL,
+      link TEXT NOT NULL,
+      frames INTEGER NOT NULL,
+      decode_errors INTEGER NOT NULL,
+      total_frames INTEGER NOT NULL,
+      total_decode_errors INTEGER NOT NULL,
+      PRIMARY KEY (capture_id, link, second)
+    ) WITHOUT ROWID`,
+  ],
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export class SchemaVersionError extends Error {}
+
+async function userVersion(db: SqliteDatabase): Promise<number> {
+  const row = await db.get<{ user_version: number }>('PRAGMA user_version');
+  return row?.user_version ?? 0;
+}
+
+/**
+ * Brings the schema up to SCHEMA_VERSION. A read-only connection only checks: it needs a database
+ * that is already current.
+ */
+export async function migrate(db: SqliteDatabase, path: string): Promise<void> {
+  const version = await userVersion(db);
+  if (version > SCHEMA_VERSION) {
+    throw new SchemaVersionError(`${path}: database schema version ${version} is newer than this mcast supports (${SCHEMA_VERSION}); upgrade mcast to read it`);
+  }
+  if (version === SCHEMA_VERSION) return;
+  if (db.readonly) {
+    throw new SchemaVersionError(`${path}: database schema version ${version} is older than ${SCHEMA_VERSION}; open it once read-write to upgrade it`);
+  }
+  for (let next = version; next < SCHEMA_VERSION; next++) {
+    await db.transaction(async () => {
+      if ((await userVersion(db)) > next) return; // another process migrated it meanwhile
+      for (const statement of MIGRATIONS[next]!) await db.exec(statement);
+      await db.exec(`PRAGMA user_version = ${next + 1}`);
+    });
+  }
+}

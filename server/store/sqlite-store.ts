@@ -1,0 +1,206 @@
+/**
+ * The store read by time (store-api.ts), over one SQLite file. Every query filters in SQL and
+ * reads only the rows it returns (plus COUNT for paging): nothing loads a whole capture.
+ *
+ *   stateAt(T)    facts whose interval [start, end) contains T, with flow and link counters
+ *                 taken from the running totals of the last counted second at or before T
+ *   changes       the timeline, filtered and paged
+ *   messages      control messages, filtered and paged
+ *   flowSeries    per-second packets/bytes of one (source, group)
+ *   memberSeries  reporters per link of one group, from the membership facts
+ */
+import { DEFAULT_FLOW_OPTIONS } from '../../capture/model/flows.js';
+import { CaptureWriter, type WriterOptions } from './capture-writer.js';
+import { FACT_SPECS } from './facts.js';
+import { migrate } from './migrations.js';
+import { captureRecord, changeRecord, messageRecord, readCapture, type CaptureRow, type ChangeRow, type MessageRow } from './records.js';
+import { SqliteDatabase, type OpenOptions, type SqlValue } from './sqlite.js';
+import type {
+  CaptureRecord, ChangeFilter, ChangeRecord, CounterPoint, FactKind, MessageFilter, MessageRecord, Page, StoreReader, StoredSnapshot,
+} from './store-api.js';
+
+/** Rates over the same window the analyzer uses: the `rateWindow` complete seconds before T. */
+const RATE_WINDOW = DEFAULT_FLOW_OPTIONS.rateWindow;
+
+export interface CaptureCounts {
+  messages: number;
+  changes: number;
+  facts: number;
+  /** Per-second flow counter rows. */
+  counters: number;
+}
+
+/** Builds `WHERE a = ? AND b >= ? ...` from the conditions whose value is given. */
+class Conditions {
+  readonly clauses: string[] = [];
+  readonly params: SqlValue[] = [];
+
+  add(clause: string, value: SqlValue | undefined, times = 1): this {
+    if (value === undefined) return this;
+    this.clauses.push(clause);
+    for (let i = 0; i < times; i++) this.params.push(value);
+    return this;
+  }
+
+  get where(): string {
+    return this.clauses.length === 0 ? '' : `WHERE ${this.clauses.join(' AND ')}`;
+  }
+}
+
+function emptySnapshot(at: number): StoredSnapshot {
+  return { at, routers: [], links: [], memberships: [], joins: [], asserts: [], flows: [], trees: [], rps: [], bsrs: [], registers: [], anomalies: [] };
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
+
+export class SqliteStore implements StoreReader {
+  private constructor(readonly db: SqliteDatabase, readonly path: string) {}
+
+  /** Opens (creating and migrating unless read-only) the database at `path`. */
+  static async open(path: string, options: OpenOptions = {}): Promise<SqliteStore> {
+    const db = await SqliteDatabase.open(path, options);
+    try {
+      await migrate(db, path);
+    } catch (error) {
+      await db.close();
+      throw error;
+    }
+    return new SqliteStore(db, path);
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+
+  /** A writer for one new capture (call its `begin`). */
+  writer(options: Partial<WriterOptions> = {}): CaptureWriter {
+    if (this.db.readonly) throw new Error(`${this.path}: opened read-only`);
+    return new CaptureWriter(this.db, options);
+  }
+
+  async captures(): Promise<CaptureRecord[]> {
+    return (await this.db.all<CaptureRow>('SELECT * FROM captures ORDER BY id')).map(captureRecord);
+  }
+
+  capture(id: number): Promise<CaptureRecord | null> {
+    return readCapture(this.db, id);
+  }
+
+  /** How many rows a capture has in each table. */
+  async captureCounts(captureId: number): Promise<CaptureCounts> {
+    const count = async (table: string) => (await this.db.get<{ total: number }>(`SELECT COUNT(*) AS total FROM ${table} WHERE capture_id = ?`, [captureId]))?.total ?? 0;
+    return { messages: await count('messages'), changes: await count('changes'), facts: await count('facts'), counters: await count('counters') };
+  }
+
+  async timeRange(captureId?: number): Promise<{ start: number; end: number } | null> {
+    const { where, params } = new Conditions().add('id = ?', captureId);
+    const row = await this.db.get<{ start: number | null; end: number | null }>(`SELECT MIN(start_time) AS start, MAX(end_time) AS end FROM captures ${where}`, params);
+    return row?.start == null || row.end == null ? null : { start: row.start, end: row.end };
+  }
+
+  async stateAt(time: number, captureId?: number): Promise<StoredSnapshot> {
+    const snapshot = emptySnapshot(time);
+    const id = captureId ?? (await this.captureAt(time));
+    if (id === null) return snapshot;
+    const lists = snapshot as unknown as Record<string, unknown[]>;
+    const during = 'capture_id = ? AND start_time <= ? AND (end_time IS NULL OR end_time > ?)';
+    const facts = await this.db.all<{ kind: FactKind; content: string }>(
+      `SELECT kind, content FROM facts WHERE ${during} AND kind NOT IN ('flow', 'link') ORDER BY kind, key`, [id, time, time]);
+    for (const fact of facts) lists[FACT_SPECS[fact.kind].list]!.push(JSON.parse(fact.content));
+
+    const second = Math.floor(time);
+    const total = (column: string, table: string, match: string, before: string) =>
+      `(SELECT ${column} FROM ${table} c WHERE c.capture_id = f.capture_id AND ${match} AND c.second <= ${before} ORDER BY c.second DESC LIMIT 1)`;
+    const flowMatch = 'c.source = f.source AND c.grp = f.grp AND c.link = f.link';
+    const flows = await this.db.all<{ content: string; packets: number | null; bytes: number | null; recentPackets: number | null; recentBytes: number | null; earlierPackets: number | null; earlierBytes: number | null }>(
+      `SELECT content,
+        ${total('total_packets', 'counters', flowMatch, '?4')} AS packets, ${total('total_bytes', 'counters', flowMatch, '?4')} AS bytes,
+        ${total('total_packets', 'counters', flowMatch, '?5')} AS recentPackets, ${total('total_bytes', 'counters', flowMatch, '?5')} AS recentBytes,
+        ${total('total_packets', 'counters', flowMatch, '?6')} AS earlierPackets, ${total('total_bytes', 'counters', flowMatch, '?6')} AS earlierBytes
+       FROM facts f WHERE capture_id = ?1 AND start_time <= ?2 AND (end_time IS NULL OR end_time > ?3) AND kind = 'flow' ORDER BY key`,
+      [id, time, time, second, second - 1, second - 1 - RATE_WINDOW]);
+    for (const row of flows) {
+      const flow = JSON.parse(row.content) as StoredSnapshot['flows'][number];
+      flow.packets = row.packets ?? 0;
+      flow.bytes = row.bytes ?? 0;
+      flow.pps = round(((row.recentPackets ?? 0) - (row.earlierPackets ?? 0)) / RATE_WINDOW);
+      flow.bps = round((((row.recentBytes ?? 0) - (row.earlierBytes ?? 0)) * 8) / RATE_WINDOW);
+      snapshot.flows.push(flow);
+    }
+
+    const linkMatch = 'c.link = f.link';
+    const links = await this.db.all<{ content: string; frames: number | null; decodeErrors: number | null }>(
+      `SELECT content, ${total('total_frames', 'link_counters', linkMatch, '?4')} AS frames, ${total('total_decode_errors', 'link_counters', linkMatch, '?4')} AS decodeErrors
+       FROM facts f WHERE capture_id = ?1 AND start_time <= ?2 AND (end_time IS NULL OR end_time > ?3) AND kind = 'link' ORDER BY key`,
+      [id, time, time, second]);
+    for (const row of links) {
+      const link = JSON.parse(row.content) as StoredSnapshot['links'][number];
+      link.frames = row.frames ?? 0;
+      link.decodeErrors = row.decodeErrors ?? 0;
+      snapshot.links.push(link);
+    }
+    return snapshot;
+  }
+
+  async changes(filter: ChangeFilter): Promise<Page<ChangeRecord>> {
+    const conditions = new Conditions()
+      .add('capture_id = ?', filter.captureId).add('time >= ?', filter.from).add('time <= ?', filter.to)
+      .add('area = ?', filter.area).add('kind = ?', filter.kind).add('link = ?', filter.link).add('grp = ?', filter.group);
+    return this.page(filter, conditions, 'changes', (row: ChangeRow) => changeRecord(row));
+  }
+
+  async messages(filter: MessageFilter): Promise<Page<MessageRecord>> {
+    const conditions = new Conditions()
+      .add('capture_id = ?', filter.captureId).add('time >= ?', filter.from).add('time <= ?', filter.to)
+      .add('kind = ?', filter.kind).add('link = ?', filter.link)
+      .add("instr(',' || groups || ',', ',' || ? || ',') > 0", filter.group);
+    return this.page(filter, conditions, 'messages', (row: MessageRow) => messageRecord(row));
+  }
+
+  async flowSeries(query: { source: string; group: string; link?: string; from: number; to: number; captureId?: number }): Promise<CounterPoint[]> {
+    const conditions = new Conditions()
+      .add('capture_id = ?', query.captureId)
+      .add('source = ?', query.source).add('grp = ?', query.group).add('link = ?', query.link)
+      .add('second >= ?', Math.floor(query.from)).add('second <= ?', query.to);
+    // Over every capture: an IN list still lets SQLite seek the counters' primary key per capture.
+    if (query.captureId === undefined) conditions.clauses.unshift('capture_id IN (SELECT id FROM captures)');
+    return this.db.all<CounterPoint>(
+      `SELECT second AS time, SUM(packets) AS packets, SUM(bytes) AS bytes FROM counters ${conditions.where} GROUP BY second ORDER BY second`, conditions.params);
+  }
+
+  async memberSeries(query: { group: string; from: number; to: number; captureId?: number }): Promise<{ time: number; link: string; members: number }[]> {
+    const conditions = new Conditions()
+      .add('grp = ?', query.group).add("kind = 'membership' AND start_time <= ?", query.to)
+      .add('(end_time IS NULL OR end_time >= ?)', query.from).add('capture_id = ?', query.captureId);
+    const facts = await this.db.all<{ link: string; start_time: number; end_time: number | null; content: string }>(
+      `SELECT link, start_time, end_time, content FROM facts ${conditions.where} ORDER BY start_time`, conditions.params);
+    // Where one fact ends another may begin (the same link, new content): the beginning wins.
+    const points = new Map<string, { time: number; link: string; members: number }>();
+    for (const fact of facts) {
+      if (fact.end_time !== null && fact.end_time <= query.to) points.set(`${fact.end_time}|${fact.link}`, { time: fact.end_time, link: fact.link, members: 0 });
+    }
+    for (const fact of facts) {
+      const time = Math.max(fact.start_time, query.from);
+      const members = (JSON.parse(fact.content) as { reporters: string[] }).reporters.length;
+      points.set(`${time}|${fact.link}`, { time, link: fact.link, members });
+    }
+    return [...points.values()].sort((a, b) => a.time - b.time || a.link.localeCompare(b.link));
+  }
+
+  /** The latest capture whose span contains `time`, else the latest capture; null when there is none. */
+  private async captureAt(time: number): Promise<number | null> {
+    const covering = await this.db.get<{ id: number }>(
+      'SELECT id FROM captures WHERE start_time <= ? AND end_time >= ? ORDER BY analyzed_at DESC, id DESC LIMIT 1', [time, time]);
+    const latest = covering ?? (await this.db.get<{ id: number }>('SELECT id FROM captures ORDER BY analyzed_at DESC, id DESC LIMIT 1'));
+    return latest?.id ?? null;
+  }
+
+  private async page<Row, T>(filter: { limit: number; offset: number }, conditions: Conditions, table: string, toRecord: (row: Row) => T): Promise<Page<T>> {
+    const { where, params } = conditions;
+    const count = await this.db.get<{ total: number }>(`SELECT COUNT(*) AS total FROM ${table} ${where}`, params);
+    const rows = await this.db.all<Row>(`SELECT * FROM ${table} ${where} ORDER BY time, id LIMIT ? OFFSET ?`, [...params, filter.limit, filter.offset]);
+    return { items: rows.map(toRecord), total: count?.total ?? 0, limit: filter.limit, offset: filter.offset };
+  }
+}
