@@ -6,6 +6,7 @@
                                              (default SCENARIO_DIR/tshark-counts.json, "-" = stdout)
     tshark-counts.py CAPTURE... [-o OUT]     count arbitrary captures (pcapng: per interface name; pcap: per file
                                              stem); default OUT is stdout
+    tshark-counts.py --self-test             classify hand-built frames covering every rule below, through tshark
 
 The counting is done by tshark's dissectors only (fields read with `tshark -T fields`); none of mcast's code is
 involved. Kind names are the stable schema of capture/message-kinds.ts.
@@ -45,8 +46,11 @@ import ipaddress
 import json
 import os
 import re
+import socket
+import struct
 import subprocess
 import sys
+import tempfile
 from collections import Counter
 
 MESSAGE_KINDS = [
@@ -72,6 +76,7 @@ FIELDS = [
     'icmpv6.mldr.mar.record_type',
     'pim.version', 'pim.type', 'pim.register_flag.null_register', 'pim.cksum.status',
 ]
+FIELD_INDEX = {name: i for i, name in enumerate(FIELDS)}
 TSHARK_OPTIONS = ['-o', 'ip.check_checksum:TRUE', '-o', 'ip.defragment:FALSE', '-o', 'ipv6.defragment:FALSE']
 
 IGMP_PROTOCOL, PIM_PROTOCOL = 2, 103
@@ -100,9 +105,6 @@ def values(row, field):
 def first(row, field):
     text = row[FIELD_INDEX[field]]
     return text.split(',', 1)[0] if text else None
-
-
-FIELD_INDEX = {name: i for i, name in enumerate(FIELDS)}
 
 
 def as_int(text):
@@ -201,8 +203,8 @@ def empty_counts():
             'records': {kind: 0 for kind in RECORD_KINDS}, 'decodeErrors': 0, 'decodeErrorFrames': []}
 
 
-def count(capture, link_of_frame):
-    """Counts per link for one capture file; link_of_frame(interface_name) names the link."""
+def frame_rows(capture):
+    """One list of field texts per frame (see FIELDS), as tshark dissects them."""
     command = ['tshark', '-n', '-r', capture, *TSHARK_OPTIONS, '-T', 'fields', '-E', 'separator=\t',
                '-E', 'occurrence=a', '-E', 'aggregator=,', '-E', 'quote=n']
     for field in FIELDS:
@@ -210,11 +212,15 @@ def count(capture, link_of_frame):
     run = subprocess.run(command, capture_output=True, text=True)
     if run.returncode != 0:
         sys.exit(f'tshark failed on {capture}: {run.stderr.strip()}')
-    output = run.stdout
-    links = {}
-    for line in output.splitlines():
+    for line in run.stdout.splitlines():
         row = line.split('\t')
-        row += [''] * (len(FIELDS) - len(row))
+        yield row + [''] * (len(FIELDS) - len(row))
+
+
+def count(capture, link_of_frame):
+    """Counts per link for one capture file; link_of_frame(interface_name) names the link."""
+    links = {}
+    for row in frame_rows(capture):
         link = links.setdefault(link_of_frame(first(row, 'frame.interface_name')), empty_counts())
         link['frames'] += 1
         kind, records = classify(row)
@@ -270,11 +276,105 @@ def count_files(paths):
     return {'tshark': tshark_version(), 'file': paths[0] if len(paths) == 1 else paths, 'links': links}
 
 
+def self_test():
+    """Classify hand-built frames (one per rule above) through tshark and check every kind."""
+    def checksum(data):
+        data += b'\0' * (len(data) % 2)
+        total = sum(struct.unpack(f'!{len(data) // 2}H', data))
+        while total >> 16:
+            total = (total & 0xffff) + (total >> 16)
+        return ~total & 0xffff
+
+    def with_checksum(data, at, corrupt=False, covered=None):
+        value = checksum(data[:covered] if covered else data) ^ (0x1111 if corrupt else 0)
+        return data[:at] + struct.pack('!H', value) + data[at + 2:]
+
+    def ipv4(protocol, dst, payload, fragment=0, router_alert=False, corrupt=False):
+        options = b'\x94\x04\x00\x00' if router_alert else b''
+        header = struct.pack('!BBHHHBBH4s4s', 0x40 | (20 + len(options)) // 4, 0, 20 + len(options) + len(payload),
+                             1, fragment, 1, protocol, 0, socket.inet_aton('10.0.0.1'), socket.inet_aton(dst))
+        return 0x0800, with_checksum(header + options, 10, corrupt) + payload
+
+    def igmp(igmp_type, max_resp, group, tail=b'', corrupt=False):
+        return with_checksum(struct.pack('!BBH4s', igmp_type, max_resp, 0, socket.inet_aton(group)) + tail, 2, corrupt)
+
+    def ipv6_icmp(dst, icmp_type, body, hop_by_hop=True):
+        src6, dst6 = socket.inet_pton(socket.AF_INET6, 'fe80::1'), socket.inet_pton(socket.AF_INET6, dst)
+        message = struct.pack('!BBH', icmp_type, 0, 0) + body
+        pseudo = src6 + dst6 + struct.pack('!I3xB', len(message), 58)
+        message = message[:2] + struct.pack('!H', checksum(pseudo + message)) + message[4:]
+        extension = struct.pack('!BB', 58, 0) + b'\x05\x02\x00\x00\x01\x00' if hop_by_hop else b''
+        header = struct.pack('!IHBB', 0x60000000, len(extension) + len(message), 0 if hop_by_hop else 58, 1)
+        return 0x86dd, header + src6 + dst6 + extension + message
+
+    def pim(pim_type, body):
+        message = struct.pack('!BBH', 0x20 | pim_type, 0, 0) + body
+        return with_checksum(message, 2, covered=8 if pim_type == 1 else None)
+
+    address6 = lambda text: socket.inet_pton(socket.AF_INET6, text)
+    records4 = struct.pack('!BBH4s', 4, 0, 0, socket.inet_aton('239.1.1.1')) + \
+        struct.pack('!BBH4s4s', 6, 0, 1, socket.inet_aton('232.1.1.1'), socket.inet_aton('10.9.9.9'))
+    records6 = struct.pack('!BBH16s', 4, 0, 0, address6('ff05::1')) + struct.pack('!BBH16s', 3, 0, 0, address6('ff05::2'))
+    inner = ipv4(17, '239.1.1.1', b'data')[1]
+    cases = [
+        ('igmp.v1.query', ipv4(2, '224.0.0.1', igmp(0x11, 0, '0.0.0.0'))),
+        ('igmp.v2.query.general', ipv4(2, '224.0.0.1', igmp(0x11, 100, '0.0.0.0'))),
+        ('igmp.v2.query.group', ipv4(2, '239.1.1.1', igmp(0x11, 10, '239.1.1.1'))),
+        ('igmp.v3.query.general', ipv4(2, '224.0.0.1', igmp(0x11, 100, '0.0.0.0', b'\x02\x7d\x00\x00'))),
+        ('igmp.v3.query.group', ipv4(2, '239.1.1.1', igmp(0x11, 10, '239.1.1.1', b'\x02\x7d\x00\x00'))),
+        ('igmp.v3.query.group-source', ipv4(2, '239.1.1.1', igmp(0x11, 10, '239.1.1.1',
+                                                                   b'\x02\x7d\x00\x01' + socket.inet_aton('10.9.9.9')))),
+        (DECODE_ERROR, ipv4(2, '239.1.1.1', igmp(0x11, 10, '239.1.1.1', b'\x02\x7d'))),
+        ('igmp.v1.report', ipv4(2, '239.1.1.1', igmp(0x12, 0, '239.1.1.1'))),
+        ('igmp.v2.report', ipv4(2, '239.1.1.1', igmp(0x16, 0, '239.1.1.1'), router_alert=True)),
+        ('igmp.v2.leave', ipv4(2, '224.0.0.2', igmp(0x17, 0, '239.1.1.1'), router_alert=True)),
+        ('igmp.v3.report', ipv4(2, '224.0.0.22', with_checksum(struct.pack('!BBHHH', 0x22, 0, 0, 0, 2) + records4, 2))),
+        (DECODE_ERROR, ipv4(2, '224.0.0.2', igmp(0x17, 0, '239.1.1.1', corrupt=True))),
+        (DECODE_ERROR, ipv4(17, '239.1.1.1', b'x' * 16, corrupt=True)),
+        ('other', ipv4(17, '239.1.1.1', b'x' * 16, fragment=0x2001)),
+        ('data.ipv4', ipv4(17, '239.1.1.1', struct.pack('!HHHH', 1, 2, 24, 0) + b'x' * 16, fragment=0x2000)),
+        ('data.ipv4', ipv4(89, '224.0.0.5', b'x' * 24)),
+        ('other', ipv4(17, '10.0.0.2', struct.pack('!HHHH', 1, 2, 12, 0) + b'abcd')),
+        ('pim.hello', ipv4(103, '224.0.0.13', pim(0, struct.pack('!HHH', 1, 2, 105)))),
+        ('pim.register', ipv4(103, '10.255.0.2', pim(1, struct.pack('!I', 0) + inner))),
+        ('pim.null-register', ipv4(103, '10.255.0.2', pim(1, struct.pack('!I', 0x40000000) + inner))),
+        ('mld.v1.query.general', ipv6_icmp('ff02::1', 130, struct.pack('!HH16s', 1000, 0, bytes(16)))),
+        ('mld.v2.query.address-source', ipv6_icmp('ff05::2', 130, struct.pack('!HH16s', 1000, 0, address6('ff05::2')) +
+                                                  struct.pack('!BBH16s', 2, 125, 1, address6('fd00::9')))),
+        ('mld.v1.done', ipv6_icmp('ff02::2', 132, struct.pack('!HH16s', 0, 0, address6('ff05::2')))),
+        ('mld.v2.report', ipv6_icmp('ff02::16', 143, struct.pack('!HH', 0, 2) + records6)),
+        ('data.ipv6', ipv6_icmp('ff02::1:ff00:9', 135, struct.pack('!I16s', 0, address6('fe80::9')), hop_by_hop=False)),
+        ('other', (0x0806, bytes(28))),
+    ]
+    expected_records = {'igmp.v3.TO_EX': 1, 'igmp.v3.BLOCK': 1, 'mld.v2.TO_EX': 1, 'mld.v2.TO_IN': 1}
+    with tempfile.NamedTemporaryFile(suffix='.pcap') as capture:
+        capture.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+        for i, (_, (ethertype, packet)) in enumerate(cases):
+            frame = b'\x01\x00\x5e\x00\x00\x01\x02\x00\x00\x00\x00\x01' + struct.pack('!H', ethertype) + packet
+            capture.write(struct.pack('<IIII', 1_700_000_000 + i, 0, len(frame), len(frame)) + frame)
+        capture.flush()
+        results = [classify(row) for row in frame_rows(capture.name)]
+    failures = [f'frame {i + 1}: expected {want}, got {got[0]}'
+                for i, ((want, _), got) in enumerate(zip(cases, results)) if want != got[0]]
+    records = Counter(record for _, found in results for record in found)
+    if records != Counter(expected_records):
+        failures.append(f'records: expected {expected_records}, got {dict(records)}')
+    if len(results) != len(cases):
+        failures.append(f'tshark read {len(results)} frames of {len(cases)}')
+    print('\n'.join(failures) or f'self-test: {len(cases)} frames classified as expected')
+    return 1 if failures else 0
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    parser.add_argument('inputs', nargs='+', help='a scenario directory, or capture files')
+    parser.add_argument('inputs', nargs='*', help='a scenario directory, or capture files')
     parser.add_argument('-o', '--output', help='output file ("-" = stdout)')
+    parser.add_argument('--self-test', action='store_true', help='check the classification on built frames')
     args = parser.parse_args()
+    if args.self_test:
+        sys.exit(self_test())
+    if not args.inputs:
+        parser.error('give a scenario directory or capture files')
     if len(args.inputs) == 1 and os.path.isdir(args.inputs[0]):
         result = count_scenario(args.inputs[0])
         output = args.output or os.path.join(args.inputs[0], 'tshark-counts.json')
