@@ -60,8 +60,12 @@ function sendOne() {
   payload.fill('.');
   payload.write(header, 0, 'ascii');
   sequence++;
-  if (sequence < count) socket.send(payload, port, group);
-  else socket.send(payload, port, group, finish);
+  if (sequence < count) {
+    socket.send(payload, port, group);
+  } else {
+    clearInterval(timer);
+    socket.send(payload, port, group, finish);
+  }
 }
 
 socket.bind(0, values.bind, () => {
