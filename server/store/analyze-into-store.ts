@@ -4,17 +4,17 @@
  * over capture files (like the CLI's decodeCaptureFiles, plus progress reports and waiting for
  * the database when it falls behind).
  *
- * Facts are synced at most once per second of packet time, and only when something may have
- * changed: a timeline entry was emitted since the last sync, or data is (or was, at the last
- * sync) flowing and the flows' activity window has passed — a flow going quiet changes its
- * forwarders, trees and anomalies without emitting an entry. The sync happens when the first
- * frame of a later second arrives, before that frame is analyzed, so the facts take the time of
- * the last frame of the second in which the change happened.
+ * Facts are synced only when something may have changed. A timeline entry was emitted: synced
+ * at most once per second of packet time, when the first frame of a later second arrives and
+ * before it is analyzed, so the facts take the time of the last frame before it. Forwarder
+ * activity changes the flows, trees and anomalies without an entry: a forwarder whose activity
+ * window ran out is synced at that moment, one quiet at the last sync that sends again counts
+ * as a change.
  */
 import { createHash } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { decodeFrame, type FrameResult } from '../../capture/decode.js';
+import { decodeFrame, type FrameResult, type Packet } from '../../capture/decode.js';
 import { frameTime } from '../../capture/frame.js';
 import { DEFAULT_FLOW_OPTIONS } from '../../capture/model/flows.js';
 import { NetworkAnalyzer } from '../../capture/model/network-analyzer.js';
@@ -32,13 +32,18 @@ export interface StoreFeedOptions {
   onChange: TimelineListener | null;
 }
 
+/** How far past a forwarder's activity deadline the sync looks (seconds), so that it sees the forwarder gone. */
+const PAST_DEADLINE = 1e-3;
+
 export class StoreFeed {
   readonly analyzer: NetworkAnalyzer;
   private readonly activeWindow = DEFAULT_FLOW_OPTIONS.activeWindow;
   private changedSinceSync = false;
-  private dataSinceSync = false;
-  private flowsActiveAtSync = false;
   private lastSync = -Infinity;
+  /** When the first forwarder active at the last sync goes quiet unless it sends again. */
+  private forwarderDeadline = Infinity;
+  /** Forwarders quiet at the last sync (`link|source|group|mac`): one sending again is a change. */
+  private readonly quietForwarders = new Set<string>();
 
   constructor(readonly writer: CaptureWriter, options: Partial<StoreFeedOptions> = {}) {
     const listener = options.onChange ?? null;
@@ -53,29 +58,33 @@ export class StoreFeed {
   }
 
   onFrame(result: FrameResult): void {
-    const time = result.ok ? result.packet.time : result.error.time;
-    if (Math.floor(time) > Math.floor(this.lastSync) && this.syncDue(this.analyzer.time)) this.sync(this.analyzer.time);
+    this.syncUpTo(result.ok ? result.packet.time : result.error.time);
     this.analyzer.onFrame(result);
     this.writer.onFrame(result);
-    if (result.ok && (result.packet.message.kind === 'data.ipv4' || result.packet.message.kind === 'data.ipv6')) this.dataSinceSync = true;
+    if (this.quietForwarders.size > 0 && result.ok) this.noteResumedForwarder(result.packet);
   }
 
   /** Packet time moves on without frames (a quiet live capture): timers run, facts follow. */
   tick(now: number): void {
+    this.syncUpTo(now);
     this.analyzer.advance(now);
-    if (Math.floor(now) > Math.floor(this.lastSync) && this.syncDue(now)) this.sync(now);
+    if (this.changedSinceSync && Math.floor(now) > Math.floor(this.lastSync)) this.sync(now);
   }
 
   /** Syncs what is left and closes the capture record. */
   async finish(status: 'complete' | 'stopped' = 'complete'): Promise<CaptureRecord> {
     const end = this.analyzer.time;
-    if (Number.isFinite(end) && end > this.lastSync && (this.changedSinceSync || this.dataSinceSync || this.flowsActiveAtSync)) this.sync(end);
+    this.syncUpTo(end);
+    if (this.changedSinceSync && Number.isFinite(end) && end > this.lastSync) this.sync(end);
     return this.writer.finish(status);
   }
 
-  private syncDue(now: number): boolean {
-    if (!Number.isFinite(now)) return false;
-    return this.changedSinceSync || ((this.dataSinceSync || this.flowsActiveAtSync) && now - this.lastSync >= this.activeWindow);
+  /** Before a frame at `time`: the syncs due since the previous frame. */
+  private syncUpTo(time: number): void {
+    const now = this.analyzer.time;
+    if (this.changedSinceSync && Math.floor(time) > Math.floor(this.lastSync) && Number.isFinite(now)) this.sync(now);
+    // Each sync moves past the deadline it was for, so the next deadline is later still.
+    while (this.forwarderDeadline < time) this.sync(Math.max(this.forwarderDeadline, this.lastSync) + PAST_DEADLINE);
   }
 
   private sync(at: number): void {
@@ -83,8 +92,22 @@ export class StoreFeed {
     this.writer.syncFacts(snapshot);
     this.lastSync = at;
     this.changedSinceSync = false;
-    this.dataSinceSync = false;
-    this.flowsActiveAtSync = snapshot.flows.some((flow) => flow.forwarders.length > 0);
+    // Forwarder activity (and the trees and anomalies built on it) ends without a change entry.
+    this.forwarderDeadline = Infinity;
+    this.quietForwarders.clear();
+    for (const flow of this.analyzer.flows.snapshot(at)) {
+      for (const forwarder of flow.forwarders) {
+        if (forwarder.active) this.forwarderDeadline = Math.min(this.forwarderDeadline, forwarder.lastSeen + this.activeWindow);
+        else this.quietForwarders.add(`${flow.link}|${flow.source}|${flow.group}|${forwarder.mac}`);
+      }
+    }
+  }
+
+  private noteResumedForwarder(packet: Packet): void {
+    const { message } = packet;
+    if (message.kind !== 'data.ipv4' && message.kind !== 'data.ipv6') return;
+    const key = `${packet.link}|${message.source}|${message.group}|${packet.srcMac}`;
+    if (this.quietForwarders.delete(key)) this.changedSinceSync = true;
   }
 }
 

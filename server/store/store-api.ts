@@ -8,7 +8,7 @@
  * which it held with the same content. Volatile fields (timer expiries, counters, rates) are left
  * out of the stored content; rates come from the per-second counters.
  */
-import type { AssertState, JoinState, MembershipState, NetworkSnapshot } from '../../capture/model/snapshot.js';
+import type { AssertState, FlowState, JoinState, MembershipState, NetworkSnapshot } from '../../capture/model/snapshot.js';
 import type { TimelineEntry } from '../../capture/model/timeline.js';
 import type { BsrSnapshot, RegisterSnapshot, RpSnapshot } from '../../capture/model/pim/index.js';
 import type { Anomaly } from '../../capture/model/trees.js';
@@ -22,14 +22,15 @@ export type Untimed<T, K extends keyof T> = Omit<T, K> & { [P in K]: null };
 export type StoredAnomaly = Exclude<Anomaly, { kind: 'mac-mismatch' }> | Untimed<Extract<Anomaly, { kind: 'mac-mismatch' }>, 'packets'>;
 
 /**
- * The network at T as the store rebuilds it: a NetworkSnapshot whose timer fields are null.
- * Flow packets/bytes/pps/bps and link frames/decodeErrors come from the per-second counters, so
- * they count whole seconds: every packet of the second T falls in.
+ * The network at T as the store rebuilds it: a NetworkSnapshot whose timer fields (and the flows'
+ * loss counters) are null. Flow packets/bytes/pps/bps and link frames/decodeErrors come from the
+ * per-second counters, so they count whole seconds: every packet of the second T falls in.
  */
-export interface StoredSnapshot extends Omit<NetworkSnapshot, 'memberships' | 'joins' | 'asserts' | 'rps' | 'bsrs' | 'registers' | 'anomalies'> {
+export interface StoredSnapshot extends Omit<NetworkSnapshot, 'memberships' | 'joins' | 'asserts' | 'flows' | 'rps' | 'bsrs' | 'registers' | 'anomalies'> {
   memberships: Untimed<MembershipState, 'expiresAt'>[];
   joins: Untimed<JoinState, 'expiresAt'>[];
   asserts: Untimed<AssertState, 'expiresAt'>[];
+  flows: Untimed<FlowState, 'sequenceGaps' | 'lostPackets'>[];
   rps: Untimed<RpSnapshot, 'since' | 'expiresAt'>[];
   bsrs: Untimed<BsrSnapshot, 'since' | 'expiresAt'>[];
   registers: Untimed<RegisterSnapshot, 'since' | 'lastRegisterAt' | 'lastNullRegisterAt' | 'registerStopAt' | 'suppressedUntil' | 'observedSuppressionTime'>[];
