@@ -18,6 +18,7 @@ export function packetRate(pps: number | null): string {
   return pps === null ? '–' : `${pps >= 100 ? Math.round(pps) : pps.toFixed(1)} pps`;
 }
 
-export function groupHref(group: string): string {
-  return `#/group/${encodeURIComponent(group)}`;
+/** The group's page, at a moment when given (an event's time: the tree as it was then). */
+export function groupHref(group: string, at?: number): string {
+  return `#/group/${encodeURIComponent(group)}${at === undefined ? '' : `?at=${at}`}`;
 }

@@ -65,6 +65,8 @@ function route(): void {
   const [path, search] = location.hash.replace(/^#/, '').split('?');
   const parts = (path ?? '').split('/').filter((part) => part.length > 0);
   const params = new URLSearchParams(search ?? '');
+  const at = Number(params.get('at') ?? Number.NaN);
+  if (Number.isFinite(at)) slider.set(at);
   if (parts[0] === 'group' && parts[1] !== undefined) {
     const group = decodeURIComponent(parts[1]);
     current = groupView(context, group);

@@ -34,7 +34,9 @@ function safeFileName(name: string | undefined): string {
 }
 
 export async function captureRoutes(app: FastifyInstance): Promise<void> {
-  // The body stays a stream: the upload handler writes it to disk itself, with its own limit.
+  // Only raw uploads are accepted here (anything else is 415), and the body stays a stream: the
+  // upload handler writes it to disk itself, with its own limit.
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser(UPLOAD_CONTENT_TYPE, (_request, payload, done) => done(null, payload));
 
   app.get('/captures', { schema: { response: withErrors({ type: 'array', items: captureSchema }) } }, () => app.store.captures());

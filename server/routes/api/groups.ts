@@ -5,10 +5,10 @@
 import type { FastifyInstance } from 'fastify';
 import { isMulticast } from '../../../capture/addresses.js';
 import { formatIPv6, parseIPv6 } from '../../../capture/ip/address-format.js';
-import type { NetworkSnapshot } from '../../../capture/model/snapshot.js';
 import { isRoutable } from '../../../capture/model/trees.js';
 import { addressText, atQuery, rangeProperties, stringArray, withErrors, type AtQuery, type RangeQuery } from '../../schemas/common.js';
 import { assertSchema, flowSchema, joinSchema, membershipSchema, treeSchema } from '../../schemas/snapshot.js';
+import type { StoredSnapshot } from '../../store/store-api.js';
 import { HttpError } from './http-error.js';
 import { atOrEnd, rangeOrAll } from './query-time.js';
 
@@ -41,7 +41,7 @@ function canonicalGroup(text: string): string {
   return group;
 }
 
-export function summarizeGroups(snapshot: NetworkSnapshot): GroupSummary[] {
+export function summarizeGroups(snapshot: StoredSnapshot): GroupSummary[] {
   const groups = new Map<string, GroupSummary>();
   const summary = (group: string): GroupSummary => {
     let found = groups.get(group);

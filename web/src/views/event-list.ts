@@ -18,7 +18,7 @@ export function eventCells(change: Change): Child[] {
     h('span', { class: 'mono', title: String(change.time) }, clockTime(change.time)),
     h('span', { class: `tag tag-${change.area}` }, `${change.area}.${change.kind}`),
     change.link ?? '',
-    change.group === null ? '' : h('a', { href: groupHref(change.group) }, change.group),
+    change.group === null ? '' : h('a', { href: groupHref(change.group, change.time), title: 'the group at this moment' }, change.group),
     change.source ?? '',
     h('span', { class: 'detail' }, describeDetail(change.detail)),
   ];

@@ -7,7 +7,7 @@ import { getJson } from '../api.js';
 import { h, replace, section, table } from '../dom.js';
 import { lineChart, type Series } from '../charts.js';
 import { dateTime } from '../format.js';
-import type { Change, CounterPoint, GroupDetail, Page, Range } from '../types.js';
+import type { Change, CounterPoint, GroupDetail, Page, Range, Router } from '../types.js';
 import type { DashboardContext, View } from '../view.js';
 import { EVENT_HEADERS, eventCells } from './event-list.js';
 import { treeGraph } from './tree-graph.js';
@@ -31,7 +31,7 @@ export function groupView(context: DashboardContext, group: string): View {
     h('span', { class: 'legend-item legend-no-data' }, 'joined, no data'));
   const memberCanvas = h('canvas', { id: 'members-chart' });
   const rateCanvas = h('canvas', { id: 'rate-chart' });
-  const membershipCard = h('div');
+  const membershipCard = h('div', { id: 'memberships' });
   const joinCard = h('div');
   const eventsCard = h('div');
   const element = h('div', { class: 'group-view' },
@@ -69,10 +69,12 @@ export function groupView(context: DashboardContext, group: string): View {
   return {
     element,
     async refresh() {
-      const [detail, range] = await Promise.all([
+      const [detail, range, routers] = await Promise.all([
         getJson<GroupDetail>(`/groups/${encodeURIComponent(group)}`, context.atQuery()),
         getJson<Range>('/range'),
+        getJson<{ items: Router[] }>('/routers', context.atQuery()),
       ]);
+      context.rememberRouters(routers.items);
       replace(summary, `state at ${dateTime(detail.at)}`, detail.rp === null ? '' : ` · RP ${detail.rp}`,
         ` · ${detail.memberships.length} member link(s) · ${detail.flows.length} flow(s) · `,
         detail.trees.map((tree) => `${tree.kind} (${tree.source}, ${tree.group})`).join(', ') || 'no tree');

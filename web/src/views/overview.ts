@@ -51,9 +51,12 @@ export function overviewView(context: DashboardContext): View {
     while (eventsBody.rows.length > RECENT_EVENTS) eventsBody.deleteRow(-1);
   };
 
-  const renderFlows = async (snapshot: Snapshot) => {
-    const rates = await Promise.all(snapshot.flows.map((flow) => flowRate(context, flow, snapshot.at)));
-    replace(flowsCard, table(['link', 'source', 'group', 'rate', 'bitrate', 'forwarders', ''], snapshot.flows.map((flow, index) => [
+  /** Flows someone forwards at T, of the groups listed (routable ones unless link-local are asked for). */
+  const renderFlows = async (snapshot: Snapshot, groups: GroupSummary[]) => {
+    const listed = new Set(groups.map((entry) => entry.group));
+    const flows = snapshot.flows.filter((flow) => flow.forwarders.length > 0 && listed.has(flow.group));
+    const rates = await Promise.all(flows.map((flow) => flowRate(context, flow, snapshot.at)));
+    replace(flowsCard, table(['link', 'source', 'group', 'rate', 'bitrate', 'forwarders', ''], flows.map((flow, index) => [
       flow.link, flow.source, h('a', { href: groupHref(flow.group) }, flow.group),
       h('span', { class: 'rate', attrs: { 'data-flow': `${flow.link}|${flow.source}|${flow.group}`, 'data-kind': 'pps' } }, packetRate(rates[index]!.pps)),
       h('span', { class: 'rate', attrs: { 'data-flow': `${flow.link}|${flow.source}|${flow.group}`, 'data-kind': 'bps' } }, bitRate(rates[index]!.bps)),
@@ -63,36 +66,42 @@ export function overviewView(context: DashboardContext): View {
   };
 
   // Link-local groups (224.0.0.0/24, ff02::/16) are never routed: left out unless asked for.
-  const renderGroups = async () => {
+  const renderGroups = async (): Promise<GroupSummary[]> => {
     const groups = await getJson<{ items: GroupSummary[] }>('/groups', { ...context.atQuery(), routable: !showLinkLocal.checked });
     replace(groupsCard, table(['group', 'members per link', 'flows', 'sources', 'tree'], groups.items.map((entry) => [
       h('a', { href: groupHref(entry.group), class: 'group-link' }, entry.group),
       h('span', null, ...entry.links.map((link) => h('span', { class: 'chip', title: link.mode }, `${link.link}: ${link.members}`))),
       entry.flows, entry.sources.join(', '), entry.treeKinds.join(' + '),
     ]), 'no groups'));
+    return groups.items;
   };
 
-  showLinkLocal.addEventListener('change', () => void renderGroups());
+  let snapshot: Snapshot | null = null;
+  showLinkLocal.addEventListener('change', async () => {
+    const groups = await renderGroups();
+    if (snapshot !== null) await renderFlows(snapshot, groups);
+  });
 
   return {
     element,
     async refresh() {
-      const snapshot = await getJson<Snapshot>('/snapshot', context.atQuery());
-      context.rememberRouters(snapshot.routers);
+      const [state, groups] = await Promise.all([getJson<Snapshot>('/snapshot', context.atQuery()), renderGroups()]);
+      snapshot = state;
+      context.rememberRouters(state.routers);
       const name = (address: string | null) => (address === null ? '–' : address);
-      replace(linksCard, table(['link', 'IGMP querier', 'MLD querier', 'PIM DR', 'PIM neighbors'], snapshot.links.map((link) => [
+      replace(linksCard, table(['link', 'IGMP querier', 'MLD querier', 'PIM DR', 'PIM neighbors'], state.links.map((link) => [
         h('strong', null, link.name),
         link.querier === null ? '–' : `${link.querier} (v${link.igmpVersion ?? '?'})`,
         link.mldQuerier === null ? '–' : `${link.mldQuerier} (v${link.mldVersion ?? '?'})`,
         name(link.dr), link.pimNeighbors.join(', ') || '–',
       ]), 'no links'));
-      replace(routersCard, table(['router', 'interfaces'], snapshot.routers.map((router) => [
+      replace(routersCard, table(['router', 'interfaces'], state.routers.map((router) => [
         h('strong', null, router.name ?? router.id),
         h('span', null, ...router.interfaces.map((entry) => h('span', { class: 'chip', title: entry.mac ?? '' }, `${entry.link} ${entry.addresses.join(' ')}`))),
       ]), 'no routers seen'));
-      await Promise.all([renderGroups(), renderFlows(snapshot)]);
-      const window = await getJson<Page<Change>>('/changes', { to: snapshot.at, limit: 1 });
-      const recent = await getJson<Page<Change>>('/changes', { to: snapshot.at, limit: RECENT_EVENTS, offset: Math.max(0, window.total - RECENT_EVENTS) });
+      await renderFlows(state, groups);
+      const window = await getJson<Page<Change>>('/changes', { to: state.at, limit: 1 });
+      const recent = await getJson<Page<Change>>('/changes', { to: state.at, limit: RECENT_EVENTS, offset: Math.max(0, window.total - RECENT_EVENTS) });
       eventsBody.replaceChildren();
       for (const change of recent.items.reverse()) addEvent(change, false);
     },

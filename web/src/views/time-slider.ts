@@ -16,6 +16,8 @@ export interface TimeSlider {
   /** The moment chosen, or null when following the end. */
   at(): number | null;
   load(): Promise<void>;
+  /** Shows `at` (null: the end) without telling the listener: the caller refreshes itself. */
+  set(at: number | null): void;
   /** Live data arrived up to `time`: the span grows. */
   extend(time: number): void;
 }
@@ -84,6 +86,12 @@ export function timeSlider(onSelect: (at: number | null) => void): TimeSlider {
       input.min = String(range.start ?? 0);
       input.max = String(range.end ?? 0);
       input.value = String(chosen ?? range.end ?? 0);
+      show();
+    },
+    set(at) {
+      stop();
+      chosen = at;
+      input.value = String(at ?? range.end ?? 0);
       show();
     },
     extend(time) {

@@ -1,0 +1,81 @@
+/**
+ * `mcast serve --db out.sqlite [--port 8080] [--host 127.0.0.1] [--upload-limit MB]`: the REST
+ * API, socket.io and the dashboard over a store written by `mcast analyze --db` (uploads are
+ * analyzed into the same store). Binds to 127.0.0.1 unless told otherwise: the dashboard shows
+ * the network's addresses and accepts uploads, so exposing it is the user's explicit choice.
+ */
+import { stat } from 'node:fs/promises';
+import type { FastifyInstance } from 'fastify';
+import { buildApp, type CaptureIngest } from '../app.js';
+import { CliError } from '../cli-error.js';
+import type { LiveHub } from '../live/hub.js';
+import { analyzeIntoStore } from '../store/analyze-into-store.js';
+import { SqliteStore } from '../store/sqlite-store.js';
+
+export interface ServeOptions {
+  db: string;
+  port: number;
+  host: string;
+  /** Largest upload in bytes. */
+  uploadLimit?: number;
+}
+
+export interface RunningServer {
+  app: FastifyInstance;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** The upload route's way into the store: the same analysis as `mcast analyze --db`. */
+export function storeIngest(store: SqliteStore): CaptureIngest {
+  return (file, events) => analyzeIntoStore([file.path], store, { source: file.name, onProgress: events.onProgress, onChange: events.onChange });
+}
+
+/**
+ * Starts the server on an open store (also used in-process by `mcast capture --serve`, which
+ * publishes its live events to `hub`). A port already taken is a one-line CliError.
+ */
+export async function startServer(store: SqliteStore, options: { port: number; host: string; hub?: LiveHub; uploadLimit?: number }): Promise<RunningServer> {
+  const app = await buildApp({ store, hub: options.hub, ingest: storeIngest(store), uploadLimit: options.uploadLimit });
+  try {
+    await app.listen({ port: options.port, host: options.host });
+  } catch (error) {
+    await app.close();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new CliError(`port ${options.port} on ${options.host} is already in use: choose another with --port`, 1);
+    if (code === 'EACCES') throw new CliError(`not allowed to listen on port ${options.port} (ports below 1024 need privileges): choose another with --port`, 1);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new CliError(`cannot listen on ${options.host}: no such local address`, 1);
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : options.port;
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  return { app, url: `http://${host}:${port}/`, close: () => app.close() };
+}
+
+export async function serveCommand(options: ServeOptions): Promise<void> {
+  if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) throw new CliError(`--port takes a port number (0-65535), not '${options.port}'`);
+  if (options.uploadLimit !== undefined && !(options.uploadLimit > 0)) throw new CliError('--upload-limit takes a size in MB greater than 0');
+  const info = await stat(options.db).catch(() => null);
+  if (!info?.isFile()) throw new CliError(`cannot open ${options.db}: no such file (make one with: mcast analyze FILE... --db ${options.db})`);
+  const store = await SqliteStore.open(options.db);
+  let server: RunningServer;
+  try {
+    server = await startServer(store, options);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  process.stdout.write(`mcast: serving ${options.db} at ${server.url} (Ctrl-C to stop)\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await server.close();
+  await store.close();
+}

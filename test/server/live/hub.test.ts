@@ -1,0 +1,42 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { FlowState } from '../../../capture/model/snapshot.js';
+import type { TimelineEntry } from '../../../capture/model/timeline.js';
+import { countersOf, liveChangeOf, LiveHub, type LiveChange } from '../../../server/live/hub.js';
+
+test('liveChangeOf lifts group, link and source out of membership, PIM and flow entries', () => {
+  const membership: TimelineEntry = { area: 'membership', time: 10, link: 'lan1', family: 4, kind: 'reporter-added', group: '239.1.1.1', detail: { reporter: '10.0.0.5' } };
+  assert.deepEqual(liveChangeOf(membership, 3), { captureId: 3, time: 10, area: 'membership', kind: 'reporter-added', link: 'lan1', group: '239.1.1.1', source: null, detail: { reporter: '10.0.0.5' } });
+  const join = {
+    area: 'pim', time: 11, link: 'r1-r2', kind: 'join',
+    detail: { from: '10.0.12.2', upstream: '10.0.12.1', type: 'S,G', source: '10.0.1.10', group: '239.1.1.1', rp: null, holdtime: 210 },
+  } as unknown as TimelineEntry;
+  const lifted = liveChangeOf(join);
+  assert.equal(lifted.group, '239.1.1.1');
+  assert.equal(lifted.source, '10.0.1.10');
+  assert.equal(lifted.link, 'r1-r2');
+  const rp = { area: 'pim', time: 12, kind: 'rp-learned', detail: { rp: '10.255.0.1', groupPrefix: '224.0.0.0/4' } } as unknown as TimelineEntry;
+  assert.deepEqual([liveChangeOf(rp).link, liveChangeOf(rp).group], [null, null]);
+});
+
+test('countersOf: per-flow rates and their sums per link', () => {
+  const flow = (link: string, group: string, pps: number, bps: number) => ({ link, source: '10.0.1.10', group, pps, bps }) as FlowState;
+  const counters = countersOf(100, [flow('b', '239.1.1.1', 10, 8000), flow('a', '239.1.1.1', 5, 4000), flow('b', '239.2.2.2', 1, 800)]);
+  assert.equal(counters.time, 100);
+  assert.equal(counters.flows.length, 3);
+  assert.deepEqual(counters.links, [{ link: 'a', pps: 5, bps: 4000 }, { link: 'b', pps: 11, bps: 8800 }]);
+});
+
+test('the hub delivers to listeners until removed, and a failing listener stops nobody', () => {
+  const hub = new LiveHub();
+  const seen: LiveChange[] = [];
+  hub.on('change', () => {
+    throw new Error('closed socket');
+  });
+  const stop = hub.on('change', (change) => seen.push(change));
+  const change: LiveChange = { captureId: null, time: 1, area: 'flow', kind: 'flow-started', link: 'lan', group: '239.1.1.1', source: '10.0.0.1', detail: {} };
+  hub.publishChange(change);
+  stop();
+  hub.publishChange(change);
+  assert.deepEqual(seen, [change]);
+});

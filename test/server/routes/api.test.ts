@@ -1,0 +1,279 @@
+/**
+ * The REST API through `app.inject`, against a real SQLite store made from a real sample capture:
+ * each route's happy path against the analyzer's own results, and the errors (400 with the
+ * reason, 404, 413) a client can cause.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { NetworkSnapshot } from '../../../capture/model/snapshot.js';
+import { isRoutable } from '../../../capture/model/trees.js';
+import { buildApp } from '../../../server/app.js';
+import { storeIngest } from '../../../server/commands/serve.js';
+import { SqliteStore } from '../../../server/store/sqlite-store.js';
+import { makeSampleStore, type SampleStore } from './sample-store.js';
+
+let sample: SampleStore;
+let app: FastifyInstance;
+let end: NetworkSnapshot;
+/** A moment when a routable group has a tree (or members): the group tests look there. */
+let moment: Awaited<ReturnType<SampleStore['groupMoment']>>;
+
+before(async () => {
+  sample = await makeSampleStore();
+  app = await buildApp({ store: sample.store });
+  end = await sample.analyzerSnapshot();
+  moment = await sample.groupMoment();
+});
+
+after(async () => {
+  await app?.close();
+  await sample?.close();
+});
+
+async function get<T>(url: string, status = 200): Promise<T> {
+  const response = await app.inject({ method: 'GET', url });
+  assert.equal(response.statusCode, status, `${url}: ${response.body}`);
+  assert.match(String(response.headers['content-type']), /application\/json/);
+  return response.json<T>();
+}
+
+const keys = <T>(rows: T[], key: (row: T) => string) => rows.map(key).sort();
+const membershipKey = (row: { link: string; group: string }) => `${row.link}|${row.group}`;
+const flowKey = (row: { link: string; source: string; group: string }) => `${row.link}|${row.source}|${row.group}`;
+const treeKey = (row: { source: string; group: string; kind: string }) => `${row.source}|${row.group}|${row.kind}`;
+const edgeKeys = (tree: NetworkSnapshot['trees'][number]) => keys(tree.edges, (edge) => `${edge.router}>${edge.out} in ${edge.in} data=${edge.carriesData} wanted=${edge.wanted}`);
+
+function assertSameState(ours: NetworkSnapshot, theirs: NetworkSnapshot): void {
+  assert.deepEqual(keys(ours.links, (link) => `${link.name} q=${link.querier} dr=${link.dr} n=${link.pimNeighbors.join(',')}`),
+    keys(theirs.links, (link) => `${link.name} q=${link.querier} dr=${link.dr} n=${link.pimNeighbors.join(',')}`), 'links');
+  assert.deepEqual(keys(ours.routers, (router) => router.id), keys(theirs.routers, (router) => router.id), 'routers');
+  assert.deepEqual(keys(ours.memberships, membershipKey), keys(theirs.memberships, membershipKey), 'memberships');
+  assert.deepEqual(keys(ours.flows, flowKey), keys(theirs.flows, flowKey), 'flows');
+  assert.deepEqual(keys(ours.trees, treeKey), keys(theirs.trees, treeKey), 'trees');
+  assert.deepEqual(keys(ours.joins, (join) => `${join.link}|${join.from}|${join.type}|${join.source}|${join.group}|${join.state}`),
+    keys(theirs.joins, (join) => `${join.link}|${join.from}|${join.type}|${join.source}|${join.group}|${join.state}`), 'joins');
+}
+
+
+describe('captures and range', () => {
+  test('GET /api/captures lists the analyzed capture; GET /api/captures/:id returns it', async () => {
+    const captures = await get<{ id: number; frames: number; startTime: number }[]>('/api/captures');
+    assert.equal(captures.length, 1);
+    assert.equal(captures[0]!.id, sample.capture.id);
+    assert.ok(captures[0]!.frames > 0);
+    const one = await get<{ id: number; source: string }>(`/api/captures/${sample.capture.id}`);
+    assert.equal(one.source, sample.capture.source);
+  });
+
+  test('GET /api/captures/:id: unknown id is 404, a non-number 400 with the reason', async () => {
+    const missing = await get<{ message: string }>('/api/captures/99999', 404);
+    assert.match(missing.message, /no capture 99999/);
+    const bad = await get<{ message: string }>('/api/captures/first', 400);
+    assert.match(bad.message, /params\/id must be integer/);
+  });
+
+  test('GET /api/range spans the capture', async () => {
+    const range = await get<{ start: number; end: number }>('/api/range');
+    assert.equal(range.start, sample.capture.startTime);
+    assert.equal(range.end, sample.capture.endTime);
+  });
+});
+
+describe('state at T', () => {
+  test('GET /api/snapshot (end of data) equals the analyzer\'s own state', async () => {
+    const snapshot = await get<NetworkSnapshot>('/api/snapshot');
+    assert.equal(snapshot.at, sample.capture.endTime);
+    assertSameState(snapshot, await sample.analyzerSnapshot(snapshot.at));
+  });
+
+  test('GET /api/snapshot?at= in the middle equals the analyzer stopped there', async () => {
+    const at = (sample.capture.startTime! + sample.capture.endTime!) / 2;
+    const snapshot = await get<NetworkSnapshot>(`/api/snapshot?at=${at}`);
+    assert.equal(snapshot.at, at);
+    assertSameState(snapshot, await sample.analyzerSnapshot(at));
+  });
+
+  test('GET /api/snapshot?at=yesterday is 400 with the reason', async () => {
+    const reply = await get<{ statusCode: number; message: string }>('/api/snapshot?at=yesterday', 400);
+    assert.equal(reply.statusCode, 400);
+    assert.match(reply.message, /querystring\/at must be number/);
+    assert.match((await get<{ message: string }>('/api/snapshot?at=-5', 400)).message, /at must be >= 0/);
+  });
+
+  test('GET /api/links and /api/routers are the snapshot\'s', async () => {
+    const links = await get<{ items: NetworkSnapshot['links'] }>('/api/links');
+    assert.deepEqual(keys(links.items, (link) => link.name), keys(end.links, (link) => link.name));
+    const routers = await get<{ items: NetworkSnapshot['routers'] }>('/api/routers');
+    assert.deepEqual(routers.items.map((router) => ({ id: router.id, links: router.interfaces.map((entry) => entry.link) })),
+      end.routers.map((router) => ({ id: router.id, links: router.interfaces.map((entry) => entry.link) })));
+  });
+});
+
+describe('groups', () => {
+  test('GET /api/groups: every group with members per link, flow counts and tree kinds', async () => {
+    const groups = await get<{ items: { group: string; links: { link: string; members: number }[]; flows: number; treeKinds: string[] }[] }>('/api/groups');
+    const expected = new Set([...end.memberships, ...end.flows, ...end.trees, ...end.joins].map((row) => row.group));
+    assert.deepEqual(groups.items.map((entry) => entry.group).sort(), [...expected].sort());
+    for (const entry of groups.items) {
+      const members = end.memberships.filter((row) => row.group === entry.group);
+      assert.deepEqual(entry.links.map((link) => `${link.link}:${link.members}`).sort(), members.map((row) => `${row.link}:${row.reporters.length}`).sort(), entry.group);
+      assert.equal(entry.flows, end.flows.filter((flow) => flow.group === entry.group).length);
+      assert.deepEqual(entry.treeKinds.sort(), [...new Set(end.trees.filter((tree) => tree.group === entry.group).map((tree) => tree.kind))].sort());
+    }
+    const routable = await get<{ items: { group: string }[] }>('/api/groups?routable=true');
+    assert.deepEqual(routable.items.map((entry) => entry.group), groups.items.map((entry) => entry.group).filter(isRoutable));
+  });
+
+  test('GET /api/groups/:group?at=: memberships, flows and trees of that group then', async (t) => {
+    if (moment === null) return t.skip(`no routable group in ${sample.sample}`);
+    const { at, group, snapshot } = moment;
+    const detail = await get<NetworkSnapshot & { group: string }>(`/api/groups/${encodeURIComponent(group)}?at=${at}`);
+    assert.equal(detail.group, group);
+    assert.deepEqual(keys(detail.memberships, membershipKey), keys(snapshot.memberships.filter((row) => row.group === group), membershipKey));
+    assert.deepEqual(keys(detail.flows, flowKey), keys(snapshot.flows.filter((row) => row.group === group), flowKey));
+    const trees = snapshot.trees.filter((tree) => tree.group === group);
+    assert.deepEqual(keys(detail.trees, treeKey), keys(trees, treeKey));
+    for (const tree of detail.trees) assert.deepEqual(edgeKeys(tree), edgeKeys(trees.find((entry) => treeKey(entry) === treeKey(tree))!));
+  });
+
+  test('GET /api/groups/:group: a group never seen is 404, a non-group 400', async () => {
+    assert.match((await get<{ message: string }>('/api/groups/239.254.254.254', 404)).message, /never seen/);
+    assert.match((await get<{ message: string }>('/api/groups/not-a-group', 400)).message, /params\/group/);
+    assert.match((await get<{ message: string }>('/api/groups/10.0.0.1', 400)).message, /not a multicast group/);
+  });
+
+  test('GET /api/groups/:group/members: members per link over time, as the snapshot has them', async (t) => {
+    if (moment === null) return t.skip(`no routable group in ${sample.sample}`);
+    const { at, group, snapshot } = moment;
+    const series = await get<{ items: { time: number; link: string; members: number }[]; from: number; to: number }>(`/api/groups/${group}/members`);
+    assert.equal(series.from, sample.capture.startTime);
+    assert.equal(series.to, sample.capture.endTime);
+    const then = new Map<string, number>();
+    for (const point of series.items) {
+      assert.ok(point.time >= series.from && point.time <= series.to);
+      if (point.time <= at) then.set(point.link, point.members);
+    }
+    for (const membership of snapshot.memberships.filter((row) => row.group === group)) {
+      assert.equal(then.get(membership.link), membership.reporters.length, `${membership.link} at ${at}`);
+    }
+    assert.match((await get<{ message: string }>(`/api/groups/${group}/members?from=20&to=10`, 400)).message, /after/);
+  });
+});
+
+describe('flows, trees, changes, messages', () => {
+  test('GET /api/flows is the snapshot\'s flows', async () => {
+    const flows = await get<{ items: NetworkSnapshot['flows'] }>('/api/flows');
+    assert.deepEqual(keys(flows.items, flowKey), keys(end.flows, flowKey));
+  });
+
+  test('GET /api/flows/series: per-second counters add up to the flow\'s packets', async (t) => {
+    const flow = end.flows[0];
+    if (flow === undefined) return t.skip(`no data flow in ${sample.sample}`);
+    const series = await get<{ items: { time: number; packets: number; bytes: number }[] }>(
+      `/api/flows/series?source=${flow.source}&group=${flow.group}&link=${encodeURIComponent(flow.link)}`);
+    assert.equal(series.items.reduce((sum, point) => sum + point.packets, 0), flow.packets);
+    assert.equal(series.items.reduce((sum, point) => sum + point.bytes, 0), flow.bytes);
+    assert.match((await get<{ message: string }>(`/api/flows/series?group=${flow.group}`, 400)).message, /must have required property 'source'/);
+  });
+
+  test('GET /api/trees?at=&group= is that group\'s trees then', async (t) => {
+    const all = await get<{ items: NetworkSnapshot['trees'] }>('/api/trees');
+    assert.deepEqual(keys(all.items, treeKey), keys(end.trees, treeKey));
+    if (moment === null) return t.skip(`no routable group in ${sample.sample}`);
+    const { at, group, snapshot } = moment;
+    const trees = await get<{ items: NetworkSnapshot['trees'] }>(`/api/trees?at=${at}&group=${group}`);
+    assert.deepEqual(keys(trees.items, treeKey), keys(snapshot.trees.filter((tree) => tree.group === group), treeKey));
+  });
+
+  test('GET /api/changes: filtered and paged', async () => {
+    const page = await get<{ items: { time: number; area: string; group: string | null }[]; total: number; limit: number; offset: number }>('/api/changes?limit=5');
+    assert.ok(page.total > 0);
+    assert.equal(page.items.length, Math.min(5, page.total));
+    assert.equal(page.limit, 5);
+    const membership = await get<typeof page>('/api/changes?area=membership&limit=1000');
+    assert.ok(membership.items.every((item) => item.area === 'membership'));
+    const group = moment?.group ?? null;
+    if (group !== null) {
+      const ofGroup = await get<typeof page>(`/api/changes?group=${group}&limit=1000`);
+      assert.ok(ofGroup.total > 0 && ofGroup.items.every((item) => item.group === group));
+    }
+    const second = await get<typeof page>('/api/changes?limit=2&offset=2');
+    const first = await get<typeof page>('/api/changes?limit=4');
+    assert.deepEqual(second.items, first.items.slice(2, 4));
+    assert.match((await get<{ message: string }>('/api/changes?area=dns', 400)).message, /area must be equal to one of the allowed values/);
+    assert.match((await get<{ message: string }>('/api/changes?limit=0', 400)).message, /limit must be >= 1/);
+  });
+
+  test('GET /api/messages: filtered by link and paged', async () => {
+    const link = end.links[0]!.name;
+    const page = await get<{ items: { link: string; summary: string }[]; total: number }>(`/api/messages?link=${encodeURIComponent(link)}&limit=20`);
+    assert.ok(page.items.every((item) => item.link === link && item.summary.length > 0));
+    assert.match((await get<{ message: string }>('/api/messages?limit=5000', 400)).message, /limit must be <= 1000/);
+  });
+
+  test('unknown routes are 404 JSON', async () => {
+    const reply = await get<{ statusCode: number; message: string }>('/api/nothing-here', 404);
+    assert.equal(reply.statusCode, 404);
+    assert.match(reply.message, /no route GET \/api\/nothing-here/);
+  });
+});
+
+describe('uploads', () => {
+  let uploadStore: SqliteStore;
+  let uploads: FastifyInstance;
+
+  before(async () => {
+    uploadStore = await SqliteStore.open(join(sample.dir, 'uploads.sqlite'));
+    uploads = await buildApp({ store: uploadStore, ingest: storeIngest(uploadStore), uploadLimit: 64 * 1024 * 1024 });
+  });
+  after(async () => {
+    await uploads?.close();
+    await uploadStore?.close();
+  });
+
+  const upload = (payload: Buffer, name: string) => uploads.inject({
+    method: 'POST', url: `/api/captures?name=${encodeURIComponent(name)}`, headers: { 'content-type': 'application/octet-stream' }, payload,
+  });
+
+  test('a real capture is analyzed into the store and listed', async () => {
+    const bytes = await readFile(sample.sample);
+    const name = sample.sample.split('/').pop()!;
+    const progress: { phase: string; frames: number }[] = [];
+    const stop = uploads.hub.on('upload:progress', (entry) => progress.push(entry));
+    const response = await upload(bytes, name);
+    stop();
+    assert.equal(response.statusCode, 200, response.body);
+    const record = response.json<{ id: number; frames: number; source: string }>();
+    assert.equal(record.frames, sample.capture.frames);
+    assert.match(record.source, new RegExp(name.replace(/\./g, '\\.')));
+    assert.ok(progress.some((entry) => entry.phase === 'receiving'));
+    const listed = (await uploads.inject({ method: 'GET', url: '/api/captures' })).json<{ id: number }[]>();
+    assert.deepEqual(listed.map((entry) => entry.id), [record.id]);
+  });
+
+  test('a file that is not a capture is 400 with the reader\'s reason', async () => {
+    const response = await upload(Buffer.from('this is not a capture file, just text\n'.repeat(10)), 'notes.pcap');
+    assert.equal(response.statusCode, 400, response.body);
+    assert.match(response.json<{ message: string }>().message, /notes\.pcap/);
+  });
+
+  test('an upload over the limit is 413 with the limit in the reason', async () => {
+    const small = await buildApp({ store: uploadStore, ingest: storeIngest(uploadStore), uploadLimit: 1000 });
+    try {
+      const response = await small.inject({ method: 'POST', url: '/api/captures?name=big.pcap', headers: { 'content-type': 'application/octet-stream' }, payload: Buffer.alloc(5000) });
+      assert.equal(response.statusCode, 413, response.body);
+      assert.match(response.json<{ message: string }>().message, /limit of 1000 bytes/);
+    } finally {
+      await small.close();
+    }
+  });
+
+  test('an empty body or another content type is refused', async () => {
+    assert.equal((await upload(Buffer.alloc(0), 'empty.pcap')).statusCode, 400);
+    const json = await uploads.inject({ method: 'POST', url: '/api/captures', payload: { file: 'x' } });
+    assert.equal(json.statusCode, 415);
+  });
+});

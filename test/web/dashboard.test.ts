@@ -1,0 +1,160 @@
+/**
+ * The dashboard in a real browser (Debian's chromium driven by playwright-core) against the real
+ * server on an ephemeral port, over a store made from a real sample: the overview lists the
+ * sample's groups, a group's tree is drawn with the analyzer's routers and links, the time slider
+ * shows membership as it was, and a change published through the hub appears without a reload.
+ * Screenshots go to test-artifacts/.
+ *
+ * Skips (saying why) only when /usr/bin/chromium is missing outside CI; under CI it must run.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { NetworkSnapshot } from '../../capture/model/snapshot.js';
+import { isRoutable } from '../../capture/model/trees.js';
+import { startServer, type RunningServer } from '../../server/commands/serve.js';
+import { makeSampleStore, type SampleStore } from '../server/routes/sample-store.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = join(process.cwd(), 'test-artifacts');
+const missingBrowser = !existsSync(CHROMIUM) && !process.env['CI'];
+const skip = missingBrowser ? `${CHROMIUM} is not installed (apt-get install -y chromium); browser tests skipped` : false;
+
+let sample: SampleStore;
+let server: RunningServer;
+let browser: Browser;
+let page: Page;
+let end: NetworkSnapshot;
+/** A moment when a routable group has a tree (or members): the group tests look there. */
+let moment: Awaited<ReturnType<SampleStore['groupMoment']>>;
+const pageErrors: string[] = [];
+
+const routerName = (snapshot: NetworkSnapshot, id: string) => snapshot.routers.find((router) => router.id === id)?.name ?? id;
+
+
+async function screenshot(name: string): Promise<void> {
+  await page.screenshot({ path: join(ARTIFACTS, name), fullPage: true });
+}
+
+async function texts(selector: string): Promise<string[]> {
+  return (await page.locator(selector).allTextContents()).map((text) => text.trim());
+}
+
+describe('dashboard in chromium', { skip }, () => {
+  before(async () => {
+    await mkdir(ARTIFACTS, { recursive: true });
+    sample = await makeSampleStore();
+    end = await sample.analyzerSnapshot();
+    moment = await sample.groupMoment();
+    server = await startServer(sample.store, { port: 0, host: '127.0.0.1' });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    });
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    await sample?.close();
+  });
+
+  test('the overview lists the sample\'s groups, links and routers', async () => {
+    await page.goto(server.url);
+    await page.locator('#live-status.status-live').waitFor();
+    await page.locator('a.group-link').first().waitFor();
+    const expected = [...new Set([...end.memberships, ...end.flows, ...end.trees, ...end.joins].map((row) => row.group))].filter(isRoutable).sort();
+    assert.deepEqual((await texts('a.group-link')).sort(), expected);
+    const links = await texts('.overview section:first-child tbody tr td:first-child');
+    assert.deepEqual(links.sort(), end.links.map((link) => link.name).sort());
+    await screenshot('overview.png');
+    assert.deepEqual(pageErrors, []);
+  });
+
+  test('a group\'s tree is drawn with the analyzer\'s routers and links, RP marked', async (t) => {
+    if (moment === null) return t.skip(`no routable group in ${sample.sample}`);
+    const { at, group, snapshot } = moment;
+    await page.goto(`${server.url}#/group/${encodeURIComponent(group)}?at=${at}`);
+    const trees = snapshot.trees.filter((tree) => tree.group === group);
+    if (trees.length === 0) {
+      await page.locator('.tree-holder .empty').waitFor();
+      return;
+    }
+    await page.locator('svg.tree-graph').waitFor();
+    const routers = new Set(trees.flatMap((tree) => [...tree.nodes.map((node) => node.router), ...tree.edges.map((edge) => edge.router)]));
+    const links = new Set(trees.flatMap((tree) => [...tree.edges.flatMap((edge) => [edge.out, edge.in]), ...tree.nodes.map((node) => node.in)]).filter((link): link is string => link !== null));
+    const shownRouters = await page.locator('svg.tree-graph g[data-kind=router]').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-node')));
+    const shownLinks = await page.locator('svg.tree-graph g[data-kind=link]').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-node')));
+    assert.deepEqual(shownRouters.sort(), [...routers].map((id) => routerName(snapshot, id)).sort());
+    assert.deepEqual(shownLinks.sort(), [...links].sort());
+    const rp = trees.flatMap((tree) => tree.nodes).find((node) => node.isRp);
+    if (rp) assert.match(await page.locator(`svg.tree-graph g[data-node="${routerName(snapshot, rp.router)}"]`).textContent() ?? '', /RP/);
+    // Every outgoing edge of the analyzer's trees is drawn router → link, RP-tree edges dashed.
+    const edges = await page.locator('svg.tree-graph path.edge').evaluateAll((paths) => paths.map((path) => ({
+      key: `${path.getAttribute('data-from')}>${path.getAttribute('data-to')}`, kinds: path.getAttribute('data-kinds'), dashed: getComputedStyle(path).strokeDasharray !== 'none',
+    })));
+    for (const tree of trees) {
+      for (const edge of tree.edges) {
+        const drawn = edges.find((entry) => entry.key === `${routerName(snapshot, edge.router)}>${edge.out}`);
+        assert.ok(drawn, `${edge.router} → ${edge.out}`);
+        assert.ok(drawn.kinds?.includes(tree.kind));
+        if (drawn.kinds === 'RPT' && edge.carriesData) assert.ok(drawn.dashed, `${drawn.key} is an RP-tree edge`);
+      }
+    }
+    await page.locator('#members-chart').waitFor();
+    await page.waitForTimeout(300);
+    await screenshot('group-tree.png');
+    assert.deepEqual(pageErrors, []);
+  });
+
+  test('the time slider shows membership as it was', async (t) => {
+    if (moment === null) return t.skip(`no routable group in ${sample.sample}`);
+    const { at, group, snapshot } = moment;
+    const membersAt = (state: NetworkSnapshot) => state.memberships.filter((entry) => entry.group === group).map((entry) => entry.link).sort().join();
+    const shown = () => page.evaluate(() => [...document.querySelectorAll('#memberships tbody tr td:first-child')]
+      .map((cell) => cell.textContent?.trim() ?? '').filter((text) => text !== 'no members').sort().join());
+    // The group's page at the end of the data, then the slider dragged to the moment: membership as it was then.
+    await page.goto(`${server.url}#/group/${encodeURIComponent(group)}`);
+    await page.locator('#time-live').click();
+    await page.locator('#memberships table').waitFor();
+    await page.waitForFunction((expected) => [...document.querySelectorAll('#memberships tbody tr td:first-child')]
+      .map((cell) => cell.textContent?.trim() ?? '').filter((text) => text !== 'no members').sort().join() === expected, membersAt(end), { timeout: 10_000 });
+    assert.notEqual(membersAt(end), membersAt(snapshot), 'the moment must differ from the end for this test to mean something');
+    await page.locator('#time-slider').evaluate((input, moment) => {
+      (input as HTMLInputElement).value = String(moment);
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    }, at);
+    await page.waitForFunction((expected) => [...document.querySelectorAll('#memberships tbody tr td:first-child')]
+      .map((cell) => cell.textContent?.trim() ?? '').filter((text) => text !== 'no members').sort().join() === expected, membersAt(snapshot), { timeout: 10_000 });
+    assert.equal(await shown(), membersAt(snapshot));
+    assert.doesNotMatch(await page.locator('#time-label').textContent() ?? '', /end of data/);
+    await screenshot('group-replay.png');
+    await page.locator('#time-live').click();
+    await page.waitForFunction((expected) => [...document.querySelectorAll('#memberships tbody tr td:first-child')]
+      .map((cell) => cell.textContent?.trim() ?? '').filter((text) => text !== 'no members').sort().join() === expected, membersAt(end), { timeout: 10_000 });
+  });
+
+  test('a change published through the hub appears without a reload', async () => {
+    await page.goto(`${server.url}#/`);
+    await page.locator('#time-live.active').waitFor();
+    await page.locator('#recent-events tbody tr').first().waitFor();
+    const marker = await page.evaluate(() => performance.timeOrigin);
+    server.app.hub.publishChange({
+      captureId: null, time: sample.capture.endTime! + 1, area: 'membership', kind: 'group-added', link: 'lan-live-test', group: '239.77.77.77', source: null,
+      detail: { mode: 'EXCLUDE', reporter: '<img src=x onerror=alert(1)>' },
+    });
+    const row = page.locator('#recent-events tbody tr', { hasText: '239.77.77.77' });
+    await row.waitFor({ timeout: 5000 });
+    assert.match(await row.textContent() ?? '', /lan-live-test/);
+    // Packet-borne text is text, never markup.
+    assert.equal(await page.locator('#recent-events img').count(), 0);
+    assert.equal(await page.evaluate(() => performance.timeOrigin), marker, 'the page was not reloaded');
+    await screenshot('overview-live.png');
+    assert.deepEqual(pageErrors, []);
+  });
+});
