@@ -7,12 +7,14 @@
  *   mcast demo                       analyze the bundled sample capture
  *   mcast interfaces [--json]        the devices live capture can use
  *   mcast capture --iface IF [...]   live capture through the same analysis
+ *   mcast serve --db FILE [...]      the web dashboard, REST API and live events over a store
  */
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { CliError } from './cli-error.js';
 import { statsCommand } from './commands/stats.js';
 import { analyzeCommand } from './commands/analyze.js';
+import { serveCommand } from './commands/serve.js';
 import { captureCommand } from './commands/capture.js';
 import { interfacesCommand } from './commands/interfaces.js';
 import { DEFAULT_BUFFER_SIZE } from '../capture/sources/live-capture.js';
@@ -32,7 +34,10 @@ const USAGE = `usage:
                 [--buffer MiB] [--json]
                                  live capture (root, or CAP_NET_RAW + CAP_NET_ADMIN) through the same
                                  analysis; a summary at the end (Ctrl-C stops); --json: one JSON object
-                                 per line (started, change, status, summary)`;
+                                 per line (started, change, status, summary)
+  mcast serve --db FILE [--port 8080] [--host 127.0.0.1] [--upload-limit MB]
+                                 the web dashboard, REST API (/api) and live events (socket.io) over a
+                                 store made by analyze --db; uploaded captures are analyzed into it`;
 
 type Command = (args: string[]) => Promise<void>;
 
@@ -69,6 +74,15 @@ const COMMANDS: Record<string, Command> = {
       interfaces: values.iface, filter: values.filter ?? null, duration: values.duration === undefined ? null : Number(values.duration),
       write: values.write ?? null, json: values.json === true, bufferSize: Math.round(bufferMiB * 2 ** 20),
     });
+  },
+  async serve(args) {
+    const { values } = parseArgs({
+      args, allowPositionals: false,
+      options: { db: { type: 'string' }, port: { type: 'string', default: '8080' }, host: { type: 'string', default: '127.0.0.1' }, 'upload-limit': { type: 'string' } },
+    });
+    if (values.db === undefined) throw new CliError('serve needs --db FILE (a store made by: mcast analyze FILE... --db FILE)');
+    const uploadLimit = values['upload-limit'] === undefined ? undefined : Number(values['upload-limit']) * 1024 * 1024;
+    await serveCommand({ db: values.db, port: Number(values.port), host: values.host ?? '127.0.0.1', uploadLimit });
   },
   async demo(args) {
     parseArgs({ args, allowPositionals: false, options: {} });
