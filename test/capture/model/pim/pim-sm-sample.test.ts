@@ -10,6 +10,8 @@
  *                                SGRpt(P) entries    ↔ (S,G,rpt) rows in state pruned
  *   `show ip pim upstream json`  regState of (S,G)   ↔ register state (RegJoin registering, RegPrune
  *                                                      suppressed, RegJoinPend probing)
+ *   `show ip pim interface json` pimDesignatedRouter ↔ the DR of the link where the interface's address says Hello
+ *   `show ip pim neighbor json`  neighbors           ↔ the other routers heard on that link
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -38,6 +40,8 @@ interface Checkpoint {
   timeStart: number;
   timeEnd: number;
   routers: Record<string, {
+    'show ip pim interface json': Record<string, { name: string; address: string; pimDesignatedRouter?: string }>;
+    'show ip pim neighbor json': Record<string, Record<string, unknown>>;
     'show ip pim join json': Record<string, Record<string, unknown> & { address?: string }>;
     'show ip pim upstream json': Record<string, Record<string, { regState?: string }>>;
   }>;
@@ -63,14 +67,29 @@ interface View {
   joins: string[];
   rptPrunes: string[];
   registers: string[];
+  /** "interface address → DR" */
+  drs: string[];
+  /** "interface address → neighbor" */
+  neighbors: string[];
 }
+
+/** FRR's interfaces that send no Hello (the loopback, the register tunnel): nothing on the wire to compare. */
+const NO_HELLO_INTERFACES = new Set(['lo', 'pimreg']);
 
 /** FRR's view at one checkpoint: join rows, (S,G,rpt) prunes and register states, as comparable text. */
 function frrView(checkpoint: Checkpoint): View {
   const joins: string[] = [];
   const rptPrunes: string[] = [];
   const registers: string[] = [];
+  const drs: string[] = [];
+  const neighbors: string[] = [];
   for (const router of Object.values(checkpoint.routers)) {
+    for (const iface of Object.values(router['show ip pim interface json'])) {
+      if (NO_HELLO_INTERFACES.has(iface.name) || iface.pimDesignatedRouter === undefined) continue;
+      drs.push(`${iface.address} ${iface.pimDesignatedRouter}`);
+      const address = iface.address;
+      for (const neighbor of Object.keys(router['show ip pim neighbor json'][iface.name] ?? {})) neighbors.push(`${address} ${neighbor}`);
+    }
     for (const iface of Object.values(router['show ip pim join json'])) {
       for (const [group, sources] of Object.entries(iface)) {
         if (typeof sources !== 'object' || sources === null) continue;
@@ -87,12 +106,22 @@ function frrView(checkpoint: Checkpoint): View {
       }
     }
   }
-  return { joins: joins.sort(), rptPrunes: rptPrunes.sort(), registers: registers.sort() };
+  return { joins: joins.sort(), rptPrunes: rptPrunes.sort(), registers: registers.sort(), drs: drs.sort(), neighbors: neighbors.sort() };
 }
 
 function myView(state: PimState, now: number): View {
   const snapshot = state.snapshot(now);
+  const drs: string[] = [];
+  const neighbors: string[] = [];
+  for (const link of snapshot.links) {
+    for (const router of link.neighbors) {
+      drs.push(`${router.address} ${link.dr}`);
+      for (const other of link.neighbors) if (other !== router) neighbors.push(`${router.address} ${other.address}`);
+    }
+  }
   return {
+    drs: drs.sort(),
+    neighbors: neighbors.sort(),
     joins: snapshot.joins.filter((row) => row.state === 'join' && row.type !== 'S,G,rpt')
       .map((row) => `${row.upstream} ${row.group} ${row.source ?? '*'}`).sort(),
     rptPrunes: snapshot.joins.filter((row) => row.state === 'pruned' && row.type === 'S,G,rpt')
@@ -104,7 +133,7 @@ function myView(state: PimState, now: number): View {
 /** What the routers reported and the rebuilt state had at neither end, and what it had at both ends but they did not report. */
 function disagreements(frr: View, atStart: View, atEnd: View): Record<keyof View, { missing: string[]; extra: string[] }> {
   const result = {} as Record<keyof View, { missing: string[]; extra: string[] }>;
-  for (const key of ['joins', 'rptPrunes', 'registers'] as const) {
+  for (const key of ['joins', 'rptPrunes', 'registers', 'drs', 'neighbors'] as const) {
     const reported = new Set(frr[key]);
     const end = new Set(atEnd[key]);
     result[key] = {
@@ -135,7 +164,7 @@ describe('samples/pim-sm against the routers\' own state', { skip: !sampleIsComp
       runUntil(checkpoint.timeEnd);
       const atEnd = myView(state, checkpoint.timeEnd);
       const frr = frrView(checkpoint);
-      assert.deepEqual(disagreements(frr, atStart, atEnd), { joins: none, rptPrunes: none, registers: none },
+      assert.deepEqual(disagreements(frr, atStart, atEnd), { joins: none, rptPrunes: none, registers: none, drs: none, neighbors: none },
         `checkpoint ${checkpoint.checkpoint}: ${checkpoint.label}`);
     }
   });
