@@ -12,8 +12,13 @@
  *     bytes are copied out before the Frame is handed on.
  *   - pcap_stats is not exposed: drops inside libpcap's ring are invisible (see interface-counters.ts
  *     for the loss that can be seen).
+ *   - immediate mode makes libpcap use TPACKET_V2, whose ring has one fixed-size slot per frame. When
+ *     the interface has a receive or segmentation offload on (GRO, LRO, TSO, GSO, UFO), frames may be
+ *     up to 64 KiB, so each slot is 64 KiB and a 32 MiB ring holds only 512 frames (measured); with
+ *     the offloads off, slots fit the MTU and the same ring holds about 20,000 frames.
  */
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { EventEmitter } from 'node:events';
@@ -40,6 +45,47 @@ export const DEFAULT_FILTER = [
   '(ip6[6] == 0 and ip6[40] == 58 and ip6[41] == 0 and (ip6[48] >= 130 and ip6[48] <= 132 or ip6[48] == 143))',
   '(vlan and (igmp or pim or ip multicast or ip6 multicast))',
 ].join(' or ');
+
+/** ethtool -k features that make libpcap size ring slots for 64 KiB frames (pcap-linux.c, iface_get_offload). */
+const OFFLOAD_FEATURES = [
+  'tcp-segmentation-offload', 'udp-fragmentation-offload', 'generic-segmentation-offload', 'generic-receive-offload', 'large-receive-offload',
+];
+const LARGE_SLOT = 65_536;
+/** TPACKET_V2 header, sockaddr_ll, link header, VLAN tag and alignment around an MTU-sized frame. */
+const SLOT_OVERHEAD = 128;
+
+export interface RingEstimate {
+  /** About how many frames libpcap's ring holds. */
+  slots: number;
+  /** What it would hold with the offloads off. */
+  slotsWithoutOffloads: number;
+  /** Offloads that are on (empty when none; null when ethtool could not tell). */
+  offloads: string[] | null;
+}
+
+/** Reads `ethtool -k` output: the offload features that are on. */
+export function offloadsOn(ethtoolOutput: string): string[] {
+  return OFFLOAD_FEATURES.filter((feature) => new RegExp(`^${feature}: on`, 'm').test(ethtoolOutput));
+}
+
+/** How many frames a ring of `bufferSize` bytes holds on `device` (see the header: slots per frame). */
+export function estimateRing(device: string, bufferSize: number): RingEstimate {
+  let offloads: string[] | null = null;
+  try {
+    offloads = offloadsOn(execFileSync('ethtool', ['-k', device], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+  } catch {
+    // no ethtool, or a device it does not know: assume the large slots
+  }
+  let mtu = Number.NaN;
+  try {
+    mtu = Number(readFileSync(join(SYS_CLASS_NET, device, 'mtu'), 'utf8'));
+  } catch {
+    // not Linux, or a pseudo-device
+  }
+  const smallSlot = Number.isFinite(mtu) ? mtu + SLOT_OVERHEAD : LARGE_SLOT;
+  const slot = offloads === null || offloads.length > 0 ? LARGE_SLOT : smallSlot;
+  return { slots: Math.floor(bufferSize / slot), slotsWithoutOffloads: Math.floor(bufferSize / smallSlot), offloads };
+}
 
 /** cap's link type names (pcap_datalink) as LINKTYPE_* values; other types arrive as "Unknown linktype N". */
 const LINK_TYPE_BY_NAME: Readonly<Record<string, number>> = {

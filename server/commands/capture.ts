@@ -20,7 +20,7 @@ import type { NetworkSnapshot } from '../../capture/model/snapshot.js';
 import type { TimelineEntry } from '../../capture/model/timeline.js';
 import { counterDelta, kernelDrops, readInterfaceCounters, type InterfaceCounters } from '../../capture/sources/interface-counters.js';
 import {
-  DEFAULT_FILTER, EpochClock, LiveCapture, LiveCaptureError, parseInterfaceSpec, type InterfaceSpec, type LiveFrameHandler,
+  DEFAULT_FILTER, EpochClock, estimateRing, LiveCapture, LiveCaptureError, parseInterfaceSpec, type InterfaceSpec, type LiveFrameHandler,
 } from '../../capture/sources/live-capture.js';
 import { PcapngWriter } from '../../capture/sources/pcapng-writer.js';
 import { CliError } from '../cli-error.js';
@@ -42,8 +42,6 @@ const TEXT_STATUS_EVERY = 10;
 export const LAG_WARNING_MS = 250;
 /** A burst of frames read in one go that fills this share of libpcap's ring is buffer pressure. */
 export const BUFFER_PRESSURE_SHARE = 0.5;
-/** libpcap's TPACKET_V3 ring spends about this much on each frame's header and alignment. */
-const RING_OVERHEAD_PER_FRAME = 64;
 const WARNING_REPEAT_SECONDS = 10;
 
 export interface LinkInfo {
@@ -103,20 +101,17 @@ const isControl = (kind: string) => kind.startsWith('igmp.') || kind.startsWith(
 export class CaptureHealth {
   maxLagMs = 0;
   maxBurstFrames = 0;
-  maxBurstBytes = 0;
   private burstFrames = 0;
-  private burstBytes = 0;
+  private intervalBurstFrames = 0;
   private readonly histogram: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
   private readonly endBurst = () => {
     if (this.burstFrames > this.maxBurstFrames) this.maxBurstFrames = this.burstFrames;
-    if (this.burstBytes > this.maxBurstBytes) this.maxBurstBytes = this.burstBytes;
-    this.intervalBurstBytes = Math.max(this.intervalBurstBytes, this.burstBytes);
+    if (this.burstFrames > this.intervalBurstFrames) this.intervalBurstFrames = this.burstFrames;
     this.burstFrames = 0;
-    this.burstBytes = 0;
   };
-  private intervalBurstBytes = 0;
 
-  constructor(private readonly bufferSize: number) {
+  /** `ringSlots`: the frames the smallest ring holds (live-capture.ts, estimateRing). */
+  constructor(private readonly ringSlots: number) {
     this.histogram.enable();
   }
 
@@ -124,9 +119,8 @@ export class CaptureHealth {
    * cap reads every frame waiting in the ring in one go (one libuv poll callback), so the frames
    * counted before the next turn of the event loop are what had piled up in the ring.
    */
-  onFrame(length: number): void {
+  onFrame(): void {
     if (this.burstFrames++ === 0) setImmediate(this.endBurst);
-    this.burstBytes += length + RING_OVERHEAD_PER_FRAME;
   }
 
   /** The interval's lag (p99, ms) and largest burst's share of the ring; resets the interval. */
@@ -134,8 +128,8 @@ export class CaptureHealth {
     const lagMs = this.histogram.percentile(99) / 1e6;
     this.histogram.reset();
     if (lagMs > this.maxLagMs) this.maxLagMs = lagMs;
-    const ringShare = this.intervalBurstBytes / this.bufferSize;
-    this.intervalBurstBytes = 0;
+    const ringShare = this.intervalBurstFrames / Math.max(1, this.ringSlots);
+    this.intervalBurstFrames = 0;
     return { lagMs, ringShare };
   }
 
@@ -255,7 +249,8 @@ export async function captureCommand(options: CaptureOptions): Promise<CaptureSu
   if (options.duration !== null && !(options.duration > 0)) throw new CliError('--duration takes a positive number of seconds');
   const specs = parseInterfaces(options.interfaces);
   const clock = new EpochClock();
-  const health = new CaptureHealth(options.bufferSize);
+  const rings = specs.map((spec) => estimateRing(spec.device, options.bufferSize));
+  const health = new CaptureHealth(Math.min(...rings.map((ring) => ring.slots)));
   const onChange = options.json ? (entry: TimelineEntry) => emitJson({ type: 'change', ...entry }) : null;
 
   // cap delivers frames only from later turns of the event loop, so everything below is in place
@@ -273,12 +268,19 @@ export async function captureCommand(options: CaptureOptions): Promise<CaptureSu
   const output = options.write === null ? null : openWriter(options.write, links);
   const analysis = new LiveAnalysis(links, output?.writer ?? null, onChange);
   deliver = (frame, index) => {
-    health.onFrame(frame.data.length);
+    health.onFrame();
     analysis.onFrame(frame, index);
   };
   const started = clock.now();
   const firstCounters = await readAllCounters(specs);
-  if (options.json) emitJson({ type: 'started', time: started, interfaces: links, filter: options.filter ?? DEFAULT_FILTER });
+  rings.forEach((ring, index) => {
+    if (ring.offloads?.length) {
+      const device = specs[index]!.device;
+      process.stderr.write(`mcast: note: ${device} has ${ring.offloads.join(', ')} on, so libpcap's ring holds only about ${ring.slots} frames; `
+        + `\`ethtool -K ${device} gro off gso off tso off\` lets it hold about ${ring.slotsWithoutOffloads}\n`);
+    }
+  });
+  if (options.json) emitJson({ type: 'started', time: started, interfaces: links.map((link, index) => ({ ...link, ringFrames: rings[index]!.slots })), filter: options.filter ?? DEFAULT_FILTER });
   else process.stderr.write(`mcast: capturing on ${links.map((link) => (link.link === link.device ? link.link : `${link.link}=${link.device}`)).join(', ')} (Ctrl-C to stop)\n`);
 
   const lastWarning = new Map<string, number>();
