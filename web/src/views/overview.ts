@@ -33,7 +33,7 @@ export function overviewView(context: DashboardContext): View {
   const showLinkLocal = h('input', { type: 'checkbox', id: 'show-link-local' });
   const linksCard = h('div');
   const routersCard = h('div');
-  const groupsCard = h('div');
+  const groupsCard = h('div', { id: 'groups' });
   const flowsCard = h('div');
   const eventsBody = h('tbody');
   const element = h('div', { class: 'overview' },
