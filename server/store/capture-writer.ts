@@ -7,7 +7,9 @@
  *
  *   messages       one row per IGMP/MLD/PIM message, with a one-line summary
  *   counters       data packets aggregated per second of packet time, link and (source, group);
- *                  a second's rows are written once the capture has moved past it
+ *                  a second's rows are written once the capture is two seconds past it (merged
+ *                  files interleave frames up to a second out of order; older ones count in the
+ *                  oldest open second)
  *   link_counters  frames and decode errors per second and link, the same way
  *   changes        every timeline entry
  *   facts          `syncFacts(snapshot)` diffs the snapshot against the facts open so far: a row
@@ -50,24 +52,31 @@ const FACT_COLUMNS = ['capture_id', 'kind', 'key', 'start_time', 'link', 'grp', 
 const COUNTER_COLUMNS = ['capture_id', 'second', 'link', 'source', 'grp', 'packets', 'bytes', 'total_packets', 'total_bytes'];
 const LINK_COUNTER_COLUMNS = ['capture_id', 'second', 'link', 'frames', 'decode_errors', 'total_frames', 'total_decode_errors'];
 
-interface FlowCount {
+/** What one second holds: for a flow `a` packets and `b` bytes, for a link `a` frames and `b` decode errors. */
+interface Tally {
+  a: number;
+  b: number;
+}
+
+/** The current second's tally, the previous second's (still open), and the totals of the written seconds. */
+interface Counted {
+  current: Tally;
+  previous: Tally;
+  total: Tally;
+}
+
+interface FlowCount extends Counted {
   link: string;
   source: string;
   group: string;
-  packets: number;
-  bytes: number;
-  totalPackets: number;
-  totalBytes: number;
 }
 
-interface LinkCount {
-  frames: number;
-  decodeErrors: number;
-  totalFrames: number;
-  totalDecodeErrors: number;
+interface LinkCount extends Counted {
   firstSeen: number;
   lastSeen: number;
 }
+
+const counted = (): Counted => ({ current: { a: 0, b: 0 }, previous: { a: 0, b: 0 }, total: { a: 0, b: 0 } });
 
 /** Facts are opened (a row to insert) and closed (an UPDATE) in the order syncs produced them. */
 type FactOperation = { open: SqlValue[] } | { close: [end: number, kind: FactKind, key: string] };
@@ -94,7 +103,7 @@ export class CaptureWriter {
   private frameCount = 0;
   private startTime: number | null = null;
   private endTime: number | null = null;
-  /** The second of packet time being counted; earlier seconds are final. */
+  /** The latest second of packet time being counted; the one before it is still open, earlier ones are written. */
   private second = -Infinity;
   private readonly flows = new Map<string, FlowCount>();
   private readonly links = new Map<string, LinkCount>();
@@ -139,15 +148,17 @@ export class CaptureWriter {
     this.advanceSecond(time);
     let count = this.links.get(link);
     if (!count) {
-      count = { frames: 0, decodeErrors: 0, totalFrames: 0, totalDecodeErrors: 0, firstSeen: time, lastSeen: time };
+      count = { ...counted(), firstSeen: time, lastSeen: time };
       this.links.set(link, count);
     }
-    count.frames++;
+    const tally = this.tallyOf(count, time);
+    tally.a++;
+    count.firstSeen = Math.min(count.firstSeen, time);
     count.lastSeen = Math.max(count.lastSeen, time);
     this.counts.frames++;
     if (result.ok) this.onPacket(result.packet);
     else {
-      count.decodeErrors++;
+      tally.b++;
       this.counts.decodeErrors++;
     }
     if ((++this.frameCount & CLOCK_CHECK_MASK) === 0 && this.pendingRows > 0 && performance.now() - this.lastFlushAt >= this.options.flushMs) this.startFlush();
@@ -157,7 +168,7 @@ export class CaptureWriter {
   onPacket(packet: Packet): void {
     const { message, ip } = packet;
     if (message.kind === 'data.ipv4' || message.kind === 'data.ipv6') {
-      this.countData(packet.link, message.source, message.group, message.length);
+      this.countData(packet.time, packet.link, message.source, message.group, message.length);
       return;
     }
     const summary = summarizeMessage(packet);
@@ -248,21 +259,24 @@ export class CaptureWriter {
     if (++this.pendingRows >= this.options.flushRows) this.startFlush();
   }
 
-  private countData(link: string, source: string, group: string, bytes: number): void {
+  private countData(time: number, link: string, source: string, group: string, bytes: number): void {
     const key = `${link}|${source}|${group}`;
     let count = this.flows.get(key);
     if (!count) {
-      count = { link, source, group, packets: 0, bytes: 0, totalPackets: 0, totalBytes: 0 };
+      count = { ...counted(), link, source, group };
       this.flows.set(key, count);
     }
-    count.packets++;
-    count.bytes += bytes;
+    const tally = this.tallyOf(count, time);
+    tally.a++;
+    tally.b += bytes;
   }
 
-  /**
-   * Moves the counters on to the second of `time`: the seconds before are final and become rows.
-   * A frame from an earlier second (out of order) counts in the current one.
-   */
+  /** The open second a frame at `time` counts in (`advanceSecond(time)` has run). */
+  private tallyOf(count: Counted, time: number): Tally {
+    return Math.floor(time) >= this.second ? count.current : count.previous;
+  }
+
+  /** Moves the counters on to the second of `time`, writing the seconds that are now final. */
   private advanceSecond(time: number): void {
     if (Number.isFinite(time)) {
       if (this.startTime === null || time < this.startTime) this.startTime = time;
@@ -270,26 +284,32 @@ export class CaptureWriter {
     }
     const second = Math.floor(time);
     if (second <= this.second) return;
-    if (Number.isFinite(this.second)) {
-      const captureId = this.captureId;
-      for (const count of this.flows.values()) {
-        if (count.packets === 0) continue;
-        count.totalPackets += count.packets;
-        count.totalBytes += count.bytes;
-        this.add('counters', [captureId, this.second, count.link, count.source, count.group, count.packets, count.bytes, count.totalPackets, count.totalBytes]);
-        count.packets = 0;
-        count.bytes = 0;
-      }
-      for (const [link, count] of this.links) {
-        if (count.frames === 0) continue;
-        count.totalFrames += count.frames;
-        count.totalDecodeErrors += count.decodeErrors;
-        this.add('linkCounters', [captureId, this.second, link, count.frames, count.decodeErrors, count.totalFrames, count.totalDecodeErrors]);
-        count.frames = 0;
-        count.decodeErrors = 0;
-      }
-    }
+    const captureId = this.captureId;
+    const flowRow = (count: FlowCount, at: number, tally: Tally) =>
+      this.add('counters', [captureId, at, count.link, count.source, count.group, tally.a, tally.b, count.total.a, count.total.b]);
+    const linkRow = (count: LinkCount, link: string) => (at: number, tally: Tally) =>
+      this.add('linkCounters', [captureId, at, link, tally.a, tally.b, count.total.a, count.total.b]);
+    for (const count of this.flows.values()) this.rollOver(count, second, (at, tally) => flowRow(count, at, tally));
+    for (const [link, count] of this.links) this.rollOver(count, second, linkRow(count, link));
     this.second = second;
+  }
+
+  /** Writes the previous second (and the current one too when `second` skips past it), then shifts. */
+  private rollOver(count: Counted, second: number, write: (at: number, tally: Tally) => void): void {
+    const { current, previous, total } = count;
+    const final = second === this.second + 1 ? [previous] : [previous, current];
+    final.forEach((tally, i) => {
+      if (tally.a === 0) return;
+      total.a += tally.a;
+      total.b += tally.b;
+      write(this.second - 1 + i, tally);
+    });
+    if (final.length === 1) {
+      count.previous = current;
+      count.current = previous;
+    }
+    previous.a = previous.b = 0;
+    if (final.length === 2) current.a = current.b = 0;
   }
 
   /** Hands the pending rows to a background transaction (chained after the one running, if any). */
@@ -314,14 +334,16 @@ export class CaptureWriter {
   }
 
   /** The capture's totals over the final seconds, so that they match the counter rows written with them. */
-  private captureTotals(): { frames: number; decodeErrors: number; links: [string, LinkCount][] } {
+  private captureTotals() {
     let frames = 0;
     let decodeErrors = 0;
-    for (const count of this.links.values()) {
-      frames += count.totalFrames;
-      decodeErrors += count.totalDecodeErrors;
+    const links: [string, { firstSeen: number; lastSeen: number; frames: number; decodeErrors: number }][] = [];
+    for (const [link, count] of this.links) {
+      frames += count.total.a;
+      decodeErrors += count.total.b;
+      links.push([link, { firstSeen: count.firstSeen, lastSeen: count.lastSeen, frames: count.total.a, decodeErrors: count.total.b }]);
     }
-    return { frames, decodeErrors, links: [...this.links].map(([link, count]) => [link, { ...count }]) };
+    return { frames, decodeErrors, links };
   }
 
   private async write(batch: Batch, totals: ReturnType<CaptureWriter['captureTotals']>): Promise<void> {
@@ -336,7 +358,7 @@ export class CaptureWriter {
         await this.db.run(
           `INSERT INTO links (capture_id, name, first_seen, last_seen, frames, decode_errors) VALUES (?, ?, ?, ?, ?, ?)
            ON CONFLICT (capture_id, name) DO UPDATE SET last_seen = excluded.last_seen, frames = excluded.frames, decode_errors = excluded.decode_errors`,
-          [captureId, link, count.firstSeen, count.lastSeen, count.totalFrames, count.totalDecodeErrors]);
+          [captureId, link, count.firstSeen, count.lastSeen, count.frames, count.decodeErrors]);
       }
       await this.db.run('UPDATE captures SET start_time = ?, end_time = ?, frames = ?, decode_errors = ?, links = ? WHERE id = ?', [
         this.startTime, this.endTime, totals.frames, totals.decodeErrors, JSON.stringify(totals.links.map(([link]) => link).sort()), captureId,
