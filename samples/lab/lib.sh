@@ -268,9 +268,20 @@ lab_frr_start() {
       -i "$rundir/$daemon.pid" --log "file:$rundir/$daemon.log" \
       || lab_die "$daemon failed to start on $node"
     if [[ $daemon == zebra ]]; then
-      local tries=0
-      until [[ -S /var/run/frr/$ns/zserv.api ]] || (( ++tries > 50 )); do sleep 0.1; done
+      # The other daemons connect once zebra lists every interface address. (pimd still logs "pim_if_add_vif: could
+      # not get address ... ifindex=0" for the interfaces in its config, read before zebra's interface dump
+      # reaches it; it sets them up when the dump arrives.)
+      lab_wait_until 10 "zebra on $node knows its addresses" lab_zebra_has_addresses "$node"
     fi
+  done
+}
+
+# lab_zebra_has_addresses NODE — true once zebra lists every IPv4 address of the node's interfaces.
+lab_zebra_has_addresses() {
+  local node=$1 brief address
+  brief=$(lab_vtysh "$node" -c 'show interface brief' 2>/dev/null) || return 1
+  for address in $(lab_exec "$node" ip -4 -o addr show | awk '$2 != "lo" { print $4 }'); do
+    grep -qF "$address" <<<"$brief" || return 1
   done
 }
 
@@ -376,6 +387,7 @@ lab_checkpoint() {
     "$(lab_nodes_of host | while read -r n; do printf '%s=%s ' "$n" "$(lab_ns "$n")"; done)" \
     "$(printf '%s\n' "${LAB_VTYSH_CMDS[@]}")" "$(printf '%s\n' "${LAB_HOST_FILES[@]}")" <<'PY'
 import json, subprocess, sys, time
+from concurrent.futures import ThreadPoolExecutor
 out, nn, label, start, routers, hosts, commands, host_files = sys.argv[1:]
 pairs = lambda text: [item.split('=', 1) for item in text.split()]
 commands = [c for c in commands.splitlines() if c]
@@ -384,27 +396,34 @@ json_commands = [c for c in commands if c.endswith(' json')]
 text_commands = [c for c in commands if not c.endswith(' json')]
 SEPARATOR = '\x00mcast-lab-file '
 
+def run(args):
+    return subprocess.run(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                          text=True).stdout
+
 def vtysh(ns, *cmds):
     args = ['ip', 'netns', 'exec', ns, 'vtysh', '-N', ns]
     for c in cmds:
         args += ['-c', c]
-    return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    return run(args)
 
-def in_ns(ns, *args):
-    return subprocess.Popen(['ip', 'netns', 'exec', ns, *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
-
-jobs = {}
-for name, ns in pairs(routers):
-    jobs[(name, 'json')] = vtysh(ns, *json_commands)
+def read_router(ns):
+    # One vtysh session at a time per router (pimd 8.4 has crashed under many concurrent vty sessions).
+    out = {'json': vtysh(ns, *json_commands) if json_commands else ''}
     for c in text_commands:
-        jobs[(name, c)] = vtysh(ns, c)
-    jobs[(name, 'kernel mroute')] = in_ns(ns, 'ip', 'mroute', 'show')
-    jobs[(name, 'kernel mroute6')] = in_ns(ns, 'ip', '-6', 'mroute', 'show')
-for name, ns in pairs(hosts):
+        out[c] = vtysh(ns, c)
+    out['kernel mroute'] = run(['ip', 'netns', 'exec', ns, 'ip', 'mroute', 'show'])
+    out['kernel mroute6'] = run(['ip', 'netns', 'exec', ns, 'ip', '-6', 'mroute', 'show'])
+    return out
+
+def read_host(ns):
     script = 'for f; do printf "\\000mcast-lab-file %s\\n" "$f"; cat "$f"; done'
-    jobs[(name, 'files')] = in_ns(ns, 'sh', '-c', script, 'sh', *host_files)
-results = {key: job.communicate()[0] for key, job in jobs.items()}
+    return run(['ip', 'netns', 'exec', ns, 'sh', '-c', script, 'sh', *host_files])
+
+with ThreadPoolExecutor(max_workers=16) as pool:
+    router_jobs = {name: pool.submit(read_router, ns) for name, ns in pairs(routers)}
+    host_jobs = {name: pool.submit(read_host, ns) for name, ns in pairs(hosts)}
+    router_results = {name: job.result() for name, job in router_jobs.items()}
+    host_results = {name: job.result() for name, job in host_jobs.items()}
 
 def split_json(text):
     decoder, values, i = json.JSONDecoder(), [], 0
@@ -421,23 +440,21 @@ def split_json(text):
 
 doc_routers = {}
 for name, ns in pairs(routers):
-    state = {}
-    values = split_json(results[(name, 'json')])
+    state = router_results[name]
+    values = split_json(state.pop('json'))
     if len(values) != len(json_commands):
         # A command this FRR does not know stops the batch: fall back to one call per command.
         for c in json_commands:
-            text = vtysh(ns, c).communicate()[0]
+            text = vtysh(ns, c)
             parsed = split_json(text)
             state[c] = parsed[0] if len(parsed) == 1 else text
     else:
         state.update(zip(json_commands, values))
-    for c in text_commands + ['kernel mroute', 'kernel mroute6']:
-        state[c] = results[(name, c)]
     doc_routers[name] = {c: state[c] for c in commands + ['kernel mroute', 'kernel mroute6']}
 doc_hosts = {}
 for name, _ in pairs(hosts):
     files = {}
-    for chunk in results[(name, 'files')].split(SEPARATOR)[1:]:
+    for chunk in host_results[name].split(SEPARATOR)[1:]:
         path, _, body = chunk.partition('\n')
         files[path] = body
     doc_hosts[name] = files
