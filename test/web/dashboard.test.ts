@@ -168,4 +168,34 @@ describe('dashboard in chromium', { skip }, () => {
     await screenshot('overview-live.png');
     assert.deepEqual(pageErrors, []);
   });
+
+  test('the event log filters by area and links each event to its group at that moment', async () => {
+    await page.goto(`${server.url}#/events`);
+    await page.locator('#time-live').click();
+    await page.locator('#event-log table').waitFor();
+    await page.locator('#filter-area').selectOption('pim');
+    await page.locator('form.filters button[type=submit]').click();
+    await page.waitForFunction(() => {
+      const tags = [...document.querySelectorAll('#event-log tbody .tag')].map((tag) => tag.textContent ?? '');
+      return tags.length > 0 && tags.every((tag) => tag.startsWith('pim.'));
+    }, null, { timeout: 10_000 });
+    await screenshot('events.png');
+    const link = page.locator('#event-log tbody a').first();
+    if (await link.count() === 0) return;
+    const group = (await link.textContent())!.trim();
+    await link.click();
+    await page.locator('.group-view h1', { hasText: `Group ${group}` }).waitFor();
+    assert.match(page.url(), /\?at=\d/);
+    assert.doesNotMatch(await page.locator('#time-label').textContent() ?? '', /end of data/);
+    assert.deepEqual(pageErrors, []);
+  });
+
+  test('a capture uploaded from the page is analyzed and listed', async () => {
+    await page.goto(`${server.url}#/`);
+    await page.locator('#upload-file').setInputFiles(join(process.cwd(), 'test', 'fixtures', 'decoders', 'igmpv3-mldv2.pcap'));
+    await page.locator('#live-status', { hasText: 'frames analyzed' }).waitFor({ timeout: 20_000 });
+    const captures = await (await fetch(`${server.url}api/captures`)).json() as { source: string }[];
+    assert.ok(captures.some((capture) => capture.source === 'igmpv3-mldv2.pcap'), JSON.stringify(captures));
+    assert.deepEqual(pageErrors, []);
+  });
 });

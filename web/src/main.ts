@@ -10,6 +10,7 @@ import { eventsView } from './views/events.js';
 import { groupView } from './views/group.js';
 import { overviewView } from './views/overview.js';
 import { timeSlider } from './views/time-slider.js';
+import { uploadButton } from './views/upload.js';
 
 /** Live changes arrive in bursts: the view's state is fetched again once they settle. */
 const LIVE_REFRESH_MS = 1000;
@@ -116,7 +117,12 @@ document.body.append(
   h('header', null,
     h('span', { class: 'brand' }, 'mcast'),
     h('nav', null, h('a', { href: '#/' }, 'Overview'), h('a', { href: '#/events' }, 'Events')),
-    slider.element, status),
+    slider.element,
+    uploadButton(async () => {
+      await slider.load();
+      await refresh();
+    }, (text) => replace(status, text)),
+    status),
   viewRoot);
 window.addEventListener('hashchange', route);
 await slider.load().catch(() => undefined);

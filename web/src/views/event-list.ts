@@ -3,11 +3,20 @@ import { h, type Child } from '../dom.js';
 import { clockTime, groupHref } from '../format.js';
 import type { Change } from '../types.js';
 
+/** Detail fields naming a moment (effectiveAt, suppressedUntil...) hold epoch seconds: shown as clock times. */
+const MOMENT_FIELD = /(At|Until)$/;
+
+function describeValue(name: string, value: unknown): string {
+  if (typeof value === 'number' && MOMENT_FIELD.test(name)) return clockTime(value);
+  if (Array.isArray(value)) return value.join(' ');
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
 function describeDetail(detail: unknown): string {
   if (detail === null || typeof detail !== 'object') return detail === null || detail === undefined ? '' : String(detail);
   return Object.entries(detail as Record<string, unknown>)
     .filter(([, value]) => value !== null && value !== undefined && !(Array.isArray(value) && value.length === 0))
-    .map(([name, value]) => `${name}=${Array.isArray(value) ? value.join(' ') : typeof value === 'object' ? JSON.stringify(value) : String(value)}`)
+    .map(([name, value]) => `${name}=${describeValue(name, value)}`)
     .join(' ');
 }
 

@@ -28,7 +28,8 @@ export function eventsView(context: DashboardContext, initial: EventFilters): Vi
   const next = h('button', { type: 'button' }, 'older →');
   const results = h('div', { id: 'event-log' });
   const form = h('form', { class: 'filters' }, area, kind, link, group, h('button', { type: 'submit' }, 'filter'));
-  const element = h('div', { class: 'events-view' }, h('h1', null, 'Event log'), form, h('div', { class: 'pager' }, previous, next, status), results);
+  const element = h('div', { class: 'events-view' }, h('h1', null, 'Event log'),
+    h('section', { class: 'card' }, form, h('div', { class: 'pager' }, previous, next, status), results));
 
   /** Pages count back from the newest event at the moment shown: page 0 is the latest. */
   let page = 0;
