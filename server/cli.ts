@@ -31,10 +31,11 @@ const USAGE = `usage:
   mcast demo                     analyze the bundled sample capture (${BUNDLED_SAMPLE})
   mcast interfaces [--json]      the devices live capture can use: name, link type, state, addresses
   mcast capture --iface IF [--iface LINK=IF ...] [--filter BPF] [--duration S] [--write FILE.pcapng]
-                [--buffer MiB] [--json]
+                [--buffer MiB] [--json] [--db FILE] [--serve [--port 8080] [--host 127.0.0.1]]
                                  live capture (root, or CAP_NET_RAW + CAP_NET_ADMIN) through the same
                                  analysis; a summary at the end (Ctrl-C stops); --json: one JSON object
-                                 per line (started, change, status, summary)
+                                 per line (started, change, status, summary); --db: into a store as
+                                 analyze --db does; --serve: the dashboard with live events meanwhile
   mcast serve --db FILE [--port 8080] [--host 127.0.0.1] [--upload-limit MB]
                                  the web dashboard, REST API (/api) and live events (socket.io) over a
                                  store made by analyze --db; uploaded captures are analyzed into it`;
@@ -66,13 +67,17 @@ const COMMANDS: Record<string, Command> = {
       options: {
         iface: { type: 'string', multiple: true, default: [] }, filter: { type: 'string' }, duration: { type: 'string' },
         write: { type: 'string' }, buffer: { type: 'string' }, json: { type: 'boolean', default: false },
+        db: { type: 'string' }, serve: { type: 'boolean', default: false }, port: { type: 'string', default: '8080' }, host: { type: 'string', default: '127.0.0.1' },
       },
     });
+    const port = Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port takes a port number (0-65535), not '${values.port}'`);
     const bufferMiB = values.buffer === undefined ? DEFAULT_BUFFER_SIZE / 2 ** 20 : Number(values.buffer);
     if (!(bufferMiB >= 1 && bufferMiB <= 2047)) throw new CliError('--buffer takes MiB between 1 and 2047');
     await captureCommand({
       interfaces: values.iface, filter: values.filter ?? null, duration: values.duration === undefined ? null : Number(values.duration),
       write: values.write ?? null, json: values.json === true, bufferSize: Math.round(bufferMiB * 2 ** 20),
+      db: values.db ?? null, serve: values.serve === true, port, host: values.host ?? '127.0.0.1',
     });
   },
   async serve(args) {

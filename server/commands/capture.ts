@@ -1,5 +1,6 @@
 /**
- * `mcast capture --iface IF [--iface LINK=IF ...] [--filter BPF] [--duration S] [--write FILE.pcapng] [--json]`:
+ * `mcast capture --iface IF [--iface LINK=IF ...] [--filter BPF] [--duration S] [--write FILE.pcapng] [--json]
+ *   [--db FILE] [--serve [--port P] [--host H]]`:
  * live capture through the same decoders and state machines as `mcast analyze`.
  *
  * Time: each frame is stamped on arrival by one monotonic clock anchored to the epoch, and the same
@@ -10,21 +11,32 @@
  * once that fill a large part of libpcap's ring (what libpcap drops itself cannot be seen).
  * Output: a summary at the end (text, or with --json one JSON object per line: `started`, every
  * `change` as it happens, a `status` each second, and the `summary` with the final snapshot).
+ * --db writes the live analysis into the SQLite store through the store's own feed (facts,
+ * changes, messages, per-second counters), closed as `complete` after --duration or `stopped` on a
+ * signal; --serve runs the dashboard in-process over that store (a temporary one without --db) and
+ * publishes every change and, once a second, the flow rates to its live hub.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
-import { decodeFrame } from '../../capture/decode.js';
+import { decodeFrame, type FrameResult } from '../../capture/decode.js';
 import type { Frame } from '../../capture/frame.js';
 import { NetworkAnalyzer } from '../../capture/model/network-analyzer.js';
 import type { NetworkSnapshot } from '../../capture/model/snapshot.js';
-import type { TimelineEntry } from '../../capture/model/timeline.js';
+import type { TimelineEntry, TimelineListener } from '../../capture/model/timeline.js';
 import { counterDelta, kernelDrops, readInterfaceCounters, type InterfaceCounters } from '../../capture/sources/interface-counters.js';
 import {
   DEFAULT_FILTER, EpochClock, estimateRing, LiveCapture, LiveCaptureError, parseInterfaceSpec, type InterfaceSpec, type LiveFrameHandler,
 } from '../../capture/sources/live-capture.js';
 import { PcapngWriter } from '../../capture/sources/pcapng-writer.js';
 import { CliError } from '../cli-error.js';
+import { countersOf, LiveHub } from '../live/hub.js';
+import { StoreFeed } from '../store/analyze-into-store.js';
+import { SqliteStore } from '../store/sqlite-store.js';
 import { formatTable } from './format-table.js';
+import { startServer, type RunningServer } from './serve.js';
 
 export interface CaptureOptions {
   interfaces: string[];
@@ -33,6 +45,12 @@ export interface CaptureOptions {
   write: string | null;
   json: boolean;
   bufferSize: number;
+  /** SQLite store to write the live analysis into (as `mcast analyze --db` does for files). */
+  db: string | null;
+  /** Serve the dashboard, API and live events over that store while capturing. */
+  serve: boolean;
+  port: number;
+  host: string;
 }
 
 export const ADVANCE_INTERVAL_MS = 1000;
@@ -60,6 +78,22 @@ export interface LinkCounters {
 }
 
 /**
+ * Where decoded frames go: the analyzer alone, or the store's feed (server/store/analyze-into-store.ts,
+ * StoreFeed), which runs its own analyzer and writes what it finds.
+ */
+export interface AnalysisFeed {
+  readonly analyzer: NetworkAnalyzer;
+  onFrame(result: FrameResult): void;
+  /** Time moves on without frames: timers run. */
+  tick(now: number): void;
+}
+
+export function analyzerFeed(onChange: TimelineListener | null): AnalysisFeed {
+  const analyzer = new NetworkAnalyzer({ onChange });
+  return { analyzer, onFrame: (result) => analyzer.onFrame(result), tick: (now) => analyzer.advance(now) };
+}
+
+/**
  * One live run's analysis, independent of where frames come from (cap, or a test): frames in,
  * an advance once a second, a snapshot and counts out. Every frame also goes to the pcapng writer.
  */
@@ -71,8 +105,8 @@ export class LiveAnalysis {
   messages = 0;
   readonly framesPerLink: number[];
 
-  constructor(readonly links: readonly LinkInfo[], private readonly writer: PcapngWriter | null, onChange: ((entry: TimelineEntry) => void) | null) {
-    this.analyzer = new NetworkAnalyzer({ onChange });
+  constructor(readonly links: readonly LinkInfo[], private readonly writer: PcapngWriter | null, private readonly feed: AnalysisFeed) {
+    this.analyzer = feed.analyzer;
     this.framesPerLink = links.map(() => 0);
   }
 
@@ -83,11 +117,11 @@ export class LiveAnalysis {
     const result = decodeFrame(frame);
     if (!result.ok) this.decodeErrors++;
     else if (isControl(result.packet.message.kind)) this.messages++;
-    this.analyzer.onFrame(result);
+    this.feed.onFrame(result);
   }
 
   advance(now: number): void {
-    this.analyzer.advance(now);
+    this.feed.tick(now);
   }
 
   snapshot(at: number): NetworkSnapshot {
@@ -245,6 +279,49 @@ function stopSignal(duration: number | null): { stopped: Promise<string>; dispos
   return { stopped, dispose };
 }
 
+/** The store a live run writes into (--db, or a temporary one for --serve alone) and the server over it. */
+interface LiveStore {
+  store: SqliteStore;
+  feed: StoreFeed;
+  hub: LiveHub | null;
+  /** Removed at the end (the temporary store behind --serve without --db). */
+  temporaryDir: string | null;
+}
+
+async function openLiveStore(options: CaptureOptions, specs: readonly InterfaceSpec[], onChange: TimelineListener | null): Promise<LiveStore | null> {
+  if (options.db === null && !options.serve) return null;
+  const temporaryDir = options.db === null ? await mkdtemp(join(tmpdir(), 'mcast-capture-')) : null;
+  const path = options.db ?? join(temporaryDir!, 'live.sqlite');
+  let store: SqliteStore;
+  try {
+    store = await SqliteStore.open(path);
+  } catch (error) {
+    if (temporaryDir !== null) await rm(temporaryDir, { recursive: true, force: true });
+    throw new CliError(`cannot open database ${path}: ${(error as Error).message}`, 1);
+  }
+  const hub = options.serve ? new LiveHub() : null;
+  const writer = store.writer();
+  // A live run is never the same input twice: its fingerprint names the run.
+  await writer.begin(`live:${specs.map((spec) => spec.link).join(',')}`, `live:${hostname()}:${process.pid}:${Date.now()}`);
+  const feed = new StoreFeed(writer, {
+    onChange: (entry) => {
+      onChange?.(entry);
+      hub?.publishEntry(entry, writer.captureId);
+    },
+  });
+  return { store, feed, hub, temporaryDir };
+}
+
+async function closeLiveStore(live: LiveStore, status: 'complete' | 'stopped' | 'discard'): Promise<void> {
+  try {
+    if (status === 'discard') await live.feed.writer.discard();
+    else await live.feed.finish(status);
+  } finally {
+    await live.store.close();
+    if (live.temporaryDir !== null) await rm(live.temporaryDir, { recursive: true, force: true });
+  }
+}
+
 export async function captureCommand(options: CaptureOptions): Promise<CaptureSummary> {
   if (options.duration !== null && !(options.duration > 0)) throw new CliError('--duration takes a positive number of seconds');
   const specs = parseInterfaces(options.interfaces);
@@ -252,36 +329,56 @@ export async function captureCommand(options: CaptureOptions): Promise<CaptureSu
   const rings = specs.map((spec) => estimateRing(spec.device, options.bufferSize));
   const health = new CaptureHealth(Math.min(...rings.map((ring) => ring.slots)));
   const onChange = options.json ? (entry: TimelineEntry) => emitJson({ type: 'change', ...entry }) : null;
+  const live = await openLiveStore(options, specs, onChange);
 
-  // cap delivers frames only from later turns of the event loop, so everything below is in place
-  // before the first frame arrives.
+  // cap delivers frames only from later turns of the event loop: `deliver` is set before any await.
   let deliver: LiveFrameHandler = () => {};
   let capture: LiveCapture;
   try {
     capture = new LiveCapture(specs, { filter: options.filter ?? DEFAULT_FILTER, bufferSize: options.bufferSize, clock }, (frame, index) => deliver(frame, index));
   } catch (error) {
     health.stop();
+    if (live) await closeLiveStore(live, 'discard');
     if (error instanceof LiveCaptureError) throw new CliError(`cannot capture: ${error.message}`, 1);
     throw error;
   }
   const links: LinkInfo[] = capture.interfaces.map(({ link, device, linkType }) => ({ link, device, linkType }));
   const output = options.write === null ? null : openWriter(options.write, links);
-  const analysis = new LiveAnalysis(links, output?.writer ?? null, onChange);
+  const analysis = new LiveAnalysis(links, output?.writer ?? null, live?.feed ?? analyzerFeed(onChange));
   deliver = (frame, index) => {
     health.onFrame();
     analysis.onFrame(frame, index);
   };
   const started = clock.now();
+
+  let server: RunningServer | null = null;
+  if (live?.hub) {
+    try {
+      server = await startServer(live.store, { port: options.port, host: options.host, hub: live.hub });
+    } catch (error) {
+      capture.close();
+      health.stop();
+      await closeLiveStore(live, 'discard');
+      throw error;
+    }
+  }
   const firstCounters = await readAllCounters(specs);
   rings.forEach((ring, index) => {
-    if (ring.offloads?.length) {
+    if (ring.offloads?.length && ring.slotsWithoutOffloads > 2 * ring.slots) {
       const device = specs[index]!.device;
       process.stderr.write(`mcast: note: ${device} has ${ring.offloads.join(', ')} on, so libpcap's ring holds only about ${ring.slots} frames; `
         + `\`ethtool -K ${device} gro off gso off tso off\` lets it hold about ${ring.slotsWithoutOffloads}\n`);
     }
   });
-  if (options.json) emitJson({ type: 'started', time: started, interfaces: links.map((link, index) => ({ ...link, ringFrames: rings[index]!.slots })), filter: options.filter ?? DEFAULT_FILTER });
-  else process.stderr.write(`mcast: capturing on ${links.map((link) => (link.link === link.device ? link.link : `${link.link}=${link.device}`)).join(', ')} (Ctrl-C to stop)\n`);
+  const where = links.map((link) => (link.link === link.device ? link.link : `${link.link}=${link.device}`)).join(', ');
+  if (options.json) {
+    emitJson({
+      type: 'started', time: started, interfaces: links.map((link, index) => ({ ...link, ringFrames: rings[index]!.slots })), filter: options.filter ?? DEFAULT_FILTER,
+      db: options.db, captureId: live?.feed.writer.captureId ?? null, url: server?.url ?? null,
+    });
+  } else {
+    process.stderr.write(`mcast: capturing on ${where}${options.db ? ` into ${options.db}` : ''}${server ? `, dashboard at ${server.url}` : ''} (Ctrl-C to stop)\n`);
+  }
 
   const lastWarning = new Map<string, number>();
   const warn = (kind: string, message: string, now: number) => {
@@ -296,6 +393,7 @@ export async function captureCommand(options: CaptureOptions): Promise<CaptureSu
     tickRunning = true;
     const now = clock.now();
     analysis.advance(now);
+    if (live?.hub) live.hub.publishCounters(countersOf(now, analysis.snapshot(now).flows));
     const { lagMs, ringShare } = health.sample();
     if (lagMs >= LAG_WARNING_MS) warn('lag', `the capture is falling behind: the event loop was ${Math.round(lagMs)} ms late`, now);
     if (ringShare >= BUFFER_PRESSURE_SHARE) warn('ring', `libpcap's buffer was about ${Math.round(ringShare * 100)} % full in one read: frames may be dropped unseen (a larger buffer helps)`, now);
@@ -310,9 +408,9 @@ export async function captureCommand(options: CaptureOptions): Promise<CaptureSu
   const ticker = setInterval(() => void tick(), ADVANCE_INTERVAL_MS);
 
   const { stopped, dispose } = stopSignal(options.duration);
+  let reason: string;
   try {
-    if (output) await Promise.race([stopped, output.failure]);
-    else await stopped;
+    reason = output ? await Promise.race([stopped, output.failure]) : await stopped;
   } finally {
     dispose();
     clearInterval(ticker);
@@ -322,8 +420,13 @@ export async function captureCommand(options: CaptureOptions): Promise<CaptureSu
   const ended = clock.now();
   analysis.advance(ended);
   const counters = linkCounters(analysis, firstCounters, await readAllCounters(specs));
-  if (output) await Promise.race([output.writer.end(), output.failure]);
   const summary = buildSummary(analysis, { started, ended }, counters, { maxLagMs: health.maxLagMs, maxBurstFrames: health.maxBurstFrames }, options.write);
+  try {
+    if (output) await Promise.race([output.writer.end(), output.failure]);
+  } finally {
+    await server?.close();
+    if (live) await closeLiveStore(live, reason === 'duration' ? 'complete' : 'stopped');
+  }
   if (options.json) emitJson(summary);
   else process.stdout.write(`${formatSummary(summary)}\n`);
   return summary;

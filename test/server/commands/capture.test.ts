@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import type { Frame } from '../../../capture/frame.js';
 import { openCaptureFiles } from '../../../capture/sources/capture-file.js';
 import { PcapngWriter } from '../../../capture/sources/pcapng-writer.js';
-import { buildSummary, formatSummary, LiveAnalysis, parseInterfaces, type LinkInfo } from '../../../server/commands/capture.js';
+import { analyzerFeed, buildSummary, formatSummary, LiveAnalysis, parseInterfaces, type LinkInfo } from '../../../server/commands/capture.js';
 import { analyzeFiles } from '../../../server/commands/analyze.js';
 import { ethernetFrame, frameOf } from '../../helpers/encode-frame.js';
 import { encodeIPv4, encodeUdp, PROTOCOL_UDP } from '../../helpers/encode-ip.js';
@@ -57,7 +57,7 @@ function session(): { frame: Frame; index: number }[] {
 
 describe('live analysis', () => {
   it('expires membership with the live clock while no packet arrives', () => {
-    const analysis = new LiveAnalysis(LINKS, null, null);
+    const analysis = new LiveAnalysis(LINKS, null, analyzerFeed(null));
     analysis.onFrame(query(T0, 'lan1'), 0);
     analysis.onFrame(report(T0 + 0.5, 'lan1', CHANGE_TO_EXCLUDE, '239.9.9.9'), 0);
     assert.deepEqual(analysis.snapshot(T0 + 1).memberships.map((m) => m.group), ['239.9.9.9']);
@@ -75,7 +75,7 @@ describe('live analysis', () => {
     try {
       const path = join(dir, 'live.pcapng');
       const writer = new PcapngWriter(createWriteStream(path), LINKS.map((link) => ({ name: link.link, linkType: link.linkType, snaplen: 65535 })));
-      const analysis = new LiveAnalysis(LINKS, writer, null);
+      const analysis = new LiveAnalysis(LINKS, writer, analyzerFeed(null));
       let nextSecond = T0 + 1;
       for (const { frame, index } of session()) {
         const time = frame.seconds + frame.nanos / 1e9;
