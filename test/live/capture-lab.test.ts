@@ -4,7 +4,9 @@
  * snooping off). The capture runs inside the router's namespace on its LAN interface and reports
  * with --json; the hosts join and leave through the socket API, so the kernel's own IGMP is on the
  * wire. Checked: the membership appears and disappears within bounded times, the flow runs at the
- * sender's rate, and the --write file analyzed offline gives the live run's final state.
+ * sender's rate (in the JSON output and in the --db store), the dashboard served by the capture
+ * (--serve) lists the running capture, and the --write file analyzed offline gives the live run's
+ * final state.
  *
  * Needs root, iproute2, ethtool and FRR (/usr/lib/frr); skipped otherwise. Every namespace has this
  * run's own prefix and is deleted, with every process in it, even when the test fails.
@@ -19,6 +21,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import type { NetworkSnapshot } from '../../capture/model/snapshot.js';
+import { SqliteStore } from '../../server/store/sqlite-store.js';
 
 const FRR_DIR = '/usr/lib/frr';
 const REPO = process.cwd();
@@ -155,8 +158,12 @@ describe('mcast capture in a lab with an FRR querier', { skip: missing ?? false,
 
   it('sees a host join and leave and the flow at its rate, and the written file gives the same state', async () => {
     const written = join(work, 'live.pcapng');
-    const capture = start('r1', ['node', CLI, 'capture', '--iface', 'lan=eth0', '--json', '--write', written]);
-    await capture.waitFor((line) => jsonLine(line)?.type === 'started' || null, 10_000, 'the capture to start');
+    const database = join(work, 'live.sqlite');
+    const capture = start('r1', ['node', CLI, 'capture', '--iface', 'lan=eth0', '--json', '--write', written, '--db', database, '--serve', '--port', '0']);
+    const started = await capture.waitFor((line) => {
+      const entry = jsonLine(line);
+      return entry?.type === 'started' ? entry as unknown as { url: string; captureId: number } : null;
+    }, 10_000, 'the capture to start');
 
     // The router: zebra, then pimd, one FRR instance named after the namespace.
     const frr = join(work, 'frr');
@@ -208,6 +215,12 @@ describe('mcast capture in a lab with an FRR querier', { skip: missing ?? false,
     assert.ok((removed.time as number) > leftAt, 'the membership lasted until the last host left');
     assert.ok((removed.time as number) - leftAt < 5, 'and disappeared within 5 s of it (last member query time)');
 
+    // The dashboard's API, served by the capture itself (inside the router's namespace), shows the run.
+    const { stdout: captures } = await execFileAsync('ip', ['netns', 'exec', ns('r1'), 'node', '-e', `fetch(${JSON.stringify(`${started.url}api/captures`)}).then((r) => r.text()).then(console.log)`]);
+    assert.deepEqual((JSON.parse(captures) as { id: number; source: string; status: string }[]).map(({ id, source, status }) => ({ id, source, status })), [
+      { id: started.captureId, source: 'live:lan', status: 'running' },
+    ]);
+
     // Let the flow's rate window (5 s) fill with the sender running, then stop the capture.
     const sinceSender = (Date.now() - joinedAt * 1000) / 1000;
     if (sinceSender < 7) await new Promise((resolve) => setTimeout(resolve, (7 - sinceSender) * 1000));
@@ -229,6 +242,20 @@ describe('mcast capture in a lab with an FRR querier', { skip: missing ?? false,
     assert.ok(flow, 'the flow is seen');
     assert.equal(flow.source, address('s1'));
     assert.ok(Math.abs(flow.pps - SENDER_PPS) <= SENDER_PPS * 0.1, `flow at ${flow.pps} pps, sender at ${SENDER_PPS}`);
+
+    // The database: the capture closed as stopped, the group's members went up to 2 and back to 0.
+    const store = await SqliteStore.open(database);
+    try {
+      assert.deepEqual((await store.captures()).map((record) => record.status), ['stopped']);
+      const members = await store.memberSeries({ group: GROUP, from: joinedAt - 5, to: summary.ended + 1, captureId: started.captureId });
+      assert.ok(members.some((point) => point.link === 'lan' && point.members === 2), `two members at some time: ${JSON.stringify(members)}`);
+      assert.equal(members.at(-1)?.members, 0);
+      const series = await store.flowSeries({ source: address('s1'), group: GROUP, link: 'lan', from: joinedAt, to: summary.ended - 1, captureId: started.captureId });
+      const full = series.slice(1, -1);
+      assert.ok(full.length >= 3 && full.every((point) => Math.abs(point.packets - SENDER_PPS) <= 3), `${SENDER_PPS} packets per second: ${JSON.stringify(series)}`);
+    } finally {
+      await store.close();
+    }
 
     // The same file, offline, at the same moment: the same state.
     const { stdout } = await execFileAsync('node', [CLI, 'analyze', written, '--at', String(summary.ended), '--json'], { maxBuffer: 64 << 20 });
