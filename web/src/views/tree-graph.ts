@@ -125,6 +125,22 @@ function layout(nodes: Map<string, GraphNode>, edges: Map<string, GraphEdge>): {
 
   const layers = new Map<number, GraphNode[]>();
   for (const entry of sorted) layers.set(entry.layer, [...(layers.get(entry.layer) ?? []), entry]);
+  // Top row: the source first, then the RP; each lower row ordered by where its parents sit
+  // (barycenter), which keeps most edges from crossing.
+  const topRank = (entry: GraphNode) => (entry.kind === 'source' ? 0 : entry.badges.includes('RP') ? 1 : 2);
+  layers.get(0)?.sort((a, b) => topRank(a) - topRank(b));
+  const column = new Map<string, number>();
+  const previous = new Map<string, string[]>();
+  for (const entry of edges.values()) previous.set(entry.to, [...(previous.get(entry.to) ?? []), entry.from]);
+  for (const layer of [...layers.keys()].sort((a, b) => a - b)) {
+    const row = layers.get(layer)!;
+    const barycenter = new Map(row.map((entry) => {
+      const parents = (previous.get(entry.id) ?? []).filter((id) => column.has(id) && nodes.get(id)!.layer < layer);
+      return [entry.id, parents.length === 0 ? Number.MAX_SAFE_INTEGER : parents.reduce((sum, id) => sum + column.get(id)!, 0) / parents.length];
+    }));
+    if (layer > 0) row.sort((a, b) => barycenter.get(a.id)! - barycenter.get(b.id)!);
+    row.forEach((entry, index) => column.set(entry.id, index - (row.length - 1) / 2));
+  }
   const widest = Math.max(1, ...[...layers.values()].map((row) => row.length));
   const width = MARGIN * 2 + widest * NODE_WIDTH + (widest - 1) * COLUMN_GAP;
   for (const [layer, row] of layers) {
