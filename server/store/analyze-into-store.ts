@@ -32,9 +32,6 @@ export interface StoreFeedOptions {
   onChange: TimelineListener | null;
 }
 
-/** How far past a forwarder's activity deadline the sync looks (seconds), so that it sees the forwarder gone. */
-const PAST_DEADLINE = 1e-3;
-
 export class StoreFeed {
   readonly analyzer: NetworkAnalyzer;
   private readonly activeWindow = DEFAULT_FLOW_OPTIONS.activeWindow;
@@ -83,8 +80,9 @@ export class StoreFeed {
   private syncUpTo(time: number): void {
     const now = this.analyzer.time;
     if (this.changedSinceSync && Math.floor(time) > Math.floor(this.lastSync) && Number.isFinite(now)) this.sync(now);
-    // Each sync moves past the deadline it was for, so the next deadline is later still.
-    while (this.forwarderDeadline < time) this.sync(Math.max(this.forwarderDeadline, this.lastSync) + PAST_DEADLINE);
+    // Synced just past the deadline (the next representable time), never past the frame: each sync
+    // moves on, and the next deadline is later still.
+    while (this.forwarderDeadline < time) this.sync(Math.min(Math.max(this.forwarderDeadline, this.lastSync) * (1 + Number.EPSILON), time));
   }
 
   private sync(at: number): void {

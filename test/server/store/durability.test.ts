@@ -1,0 +1,112 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { frameTime } from '../../../capture/frame.js';
+import { openCaptureFiles } from '../../../capture/sources/capture-file.js';
+import { PcapngWriter } from '../../../capture/sources/pcapng-writer.js';
+import { SqliteStore } from '../../../server/store/sqlite-store.js';
+import { pickSample, withTempDir } from './store-sample.js';
+
+/** Frames in the replicated capture: enough for the analysis to run for seconds. */
+const BIG_FRAMES = 400_000;
+const POLL_MS = 50;
+const GIVE_UP_MS = 60_000;
+
+/** The sample written again and again, each copy shifted past the previous one. */
+async function replicate(sample: string, path: string, target: number): Promise<number> {
+  const frames: { link: string; linkType: number; seconds: number; nanos: number; data: Uint8Array; originalLength: number }[] = [];
+  for await (const frame of openCaptureFiles([sample]).frames) frames.push({ ...frame, data: frame.data.slice() });
+  const links = [...new Map(frames.map((frame) => [frame.link, frame.linkType])).entries()];
+  const writer = new PcapngWriter(createWriteStream(path), links.map(([name, linkType]) => ({ name, linkType })));
+  const span = Math.ceil(Math.max(...frames.map(frameTime)) - Math.min(...frames.map(frameTime))) + 1;
+  let written = 0;
+  for (let copy = 0; written < target; copy++) {
+    for (const frame of frames) {
+      const interfaceId = links.findIndex(([name]) => name === frame.link);
+      if (!writer.write({ interfaceId, seconds: frame.seconds + copy * span, nanos: frame.nanos, data: frame.data, originalLength: frame.originalLength })) {
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      if (++written >= target) break;
+    }
+  }
+  await writer.end();
+  return written;
+}
+
+/** Opens the database read-only once the writer has created and migrated it. */
+async function openWhenReady(path: string, deadline: number): Promise<SqliteStore> {
+  for (;;) {
+    if ((await stat(path).catch(() => null)) !== null) {
+      const store = await SqliteStore.open(path, { readonly: true }).catch(() => null);
+      if (store) return store;
+    }
+    if (Date.now() > deadline) throw new Error(`${path} never appeared`);
+    await sleep(POLL_MS);
+  }
+}
+
+test('kill -9 during mcast analyze --db: the database opens, is intact, and keeps the committed batches', { timeout: 180_000 }, async () => {
+  await withTempDir(async (dir) => {
+    const big = join(dir, 'big.pcapng');
+    const db = join(dir, 'killed.sqlite');
+    const frames = await replicate(await pickSample(), big, BIG_FRAMES);
+    assert.equal(frames, BIG_FRAMES);
+
+    const child = spawn(process.execPath, ['dist/server/cli.js', 'analyze', big, '--db', db], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    const deadline = Date.now() + GIVE_UP_MS;
+    const watcher = await openWhenReady(db, deadline);
+    let committed = 0;
+    try {
+      // Wait for some committed batches (frames are counted when their second is written).
+      while (committed === 0) {
+        const row = await watcher.db.get<{ frames: number; messages: number }>(
+          'SELECT frames, (SELECT COUNT(*) FROM messages) AS messages FROM captures ORDER BY id DESC LIMIT 1');
+        if (row && row.frames > 0 && row.messages > 0) committed = row.frames;
+        else if (Date.now() > deadline) throw new Error('no batch committed');
+        else await sleep(POLL_MS);
+      }
+    } finally {
+      await watcher.close();
+    }
+    child.kill('SIGKILL');
+    assert.equal(await exited, 'SIGKILL', 'killed before it finished');
+
+    const store = await SqliteStore.open(db);
+    try {
+      assert.equal((await store.db.get<{ integrity_check: string }>('PRAGMA integrity_check'))!.integrity_check, 'ok');
+      assert.deepEqual(await store.db.all('PRAGMA foreign_key_check'), []);
+      const [capture] = await store.captures();
+      assert.ok(capture);
+      assert.equal(capture.status, 'running', 'never finished');
+      assert.ok(capture.frames >= committed && capture.frames < BIG_FRAMES, `${capture.frames} frames committed`);
+
+      // Every table's rows belong to transactions that committed whole: totals agree with their rows.
+      const linkFrames = await store.db.get<{ frames: number; errors: number }>(
+        'SELECT SUM(frames) AS frames, SUM(decode_errors) AS errors FROM link_counters WHERE capture_id = ?', [capture.id]);
+      assert.equal(linkFrames!.frames, capture.frames);
+      assert.equal(linkFrames!.errors, capture.decodeErrors);
+      const links = await store.db.get<{ frames: number }>('SELECT SUM(frames) AS frames FROM links WHERE capture_id = ?', [capture.id]);
+      assert.equal(links!.frames, capture.frames);
+      const runningTotals = await store.db.all<{ link: string; packets: number; total: number }>(
+        'SELECT link, SUM(packets) AS packets, MAX(total_packets) AS total FROM counters WHERE capture_id = ? GROUP BY link, source, grp', [capture.id]);
+      for (const flow of runningTotals) assert.equal(flow.packets, flow.total, `running total of a flow on ${flow.link}`);
+      const counts = await store.captureCounts(capture.id);
+      assert.ok(counts.messages > 0 && counts.facts > 0 && counts.changes > 0, JSON.stringify(counts));
+      const badIntervals = await store.db.get<{ bad: number }>('SELECT COUNT(*) AS bad FROM facts WHERE end_time < start_time');
+      assert.equal(badIntervals!.bad, 0);
+
+      // The store reads it like any other capture.
+      const state = await store.stateAt(capture.endTime!, capture.id);
+      assert.ok(state.links.length > 0);
+      const page = await store.messages({ captureId: capture.id, limit: 10, offset: 0 });
+      assert.equal(page.total, counts.messages);
+    } finally {
+      await store.close();
+    }
+  });
+});
