@@ -53,7 +53,7 @@ const WEB_SCRIPTS = join(REPO_ROOT, 'dist', 'web');
 const CHART_UMD = join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.js');
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
-  const app = fastify({ logger: options.logger ?? false, ajv: { customOptions: { allErrors: false } } });
+  const app = fastify({ logger: options.logger ?? false });
   app.decorate('store', options.store);
   app.decorate('hub', options.hub ?? new LiveHub());
   app.decorate('ingest', options.ingest ?? null);
@@ -65,9 +65,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (error.validation) {
       return reply.status(400).send({ statusCode: 400, error: STATUS_CODES[400], message: error.message });
     }
-    const status = error.statusCode !== undefined && error.statusCode >= 400 ? error.statusCode : 500;
-    if (status >= 500) request.log.error(error);
-    return reply.status(status).send({ statusCode: status, error: STATUS_CODES[status] ?? 'Error', message: status >= 500 ? 'internal server error' : error.message });
+    // Errors that carry an HTTP status (HttpError, fastify's own) say why; anything else is our fault.
+    if (error.statusCode !== undefined && error.statusCode >= 400) {
+      return reply.status(error.statusCode).send({ statusCode: error.statusCode, error: STATUS_CODES[error.statusCode] ?? 'Error', message: error.message });
+    }
+    request.log.error(error);
+    return reply.status(500).send({ statusCode: 500, error: STATUS_CODES[500], message: 'internal server error' });
   });
   app.setNotFoundHandler((request, reply) => reply.status(404).send({
     statusCode: 404, error: STATUS_CODES[404], message: `no route ${request.method} ${request.url.split('?')[0]}`,

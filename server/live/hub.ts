@@ -71,8 +71,8 @@ export function liveChangeOf(entry: TimelineEntry, captureId: number | null = nu
   };
 }
 
-/** Rates per flow from a snapshot's flows, and their sums per link. */
-export function countersOf(time: number, flows: readonly FlowState[]): CountersMessage {
+/** Rates per flow from a snapshot's flows (or the flow tracker's own), and their sums per link. */
+export function countersOf(time: number, flows: readonly Pick<FlowState, 'link' | 'source' | 'group' | 'pps' | 'bps'>[]): CountersMessage {
   const links = new Map<string, LinkRate>();
   const rates: FlowRate[] = [];
   for (const flow of flows) {

@@ -21,6 +21,7 @@ export interface LiveSocket {
 }
 
 export function attachSocket(server: HttpServer, hub: LiveHub): LiveSocket {
+  // serveClient: the browser client (socket.io/client-dist) at /socket.io/socket.io.min.js.
   const io = new Server(server, { serveClient: true });
   const stopRelay = relayHubStreams(io, hub);
   io.on('connection', (socket) => {

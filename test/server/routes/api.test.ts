@@ -271,6 +271,12 @@ describe('uploads', () => {
     }
   });
 
+  test('a server without a writable store refuses uploads with 501 and says why', async () => {
+    const response = await app.inject({ method: 'POST', url: '/api/captures?name=x.pcap', headers: { 'content-type': 'application/octet-stream' }, payload: Buffer.alloc(100) });
+    assert.equal(response.statusCode, 501);
+    assert.match(response.json<{ message: string }>().message, /uploads are off/);
+  });
+
   test('an empty body or another content type is refused', async () => {
     assert.equal((await upload(Buffer.alloc(0), 'empty.pcap')).statusCode, 400);
     const json = await uploads.inject({ method: 'POST', url: '/api/captures', payload: { file: 'x' } });
