@@ -145,6 +145,11 @@ describe('dashboard in chromium', { skip }, () => {
     assert.equal(await shown(), membersAt(snapshot, group));
     assert.doesNotMatch(await page.locator('#time-label').textContent() ?? '', /end of data/);
     await screenshot('group-replay.png');
+    // Replay: play moves the moment forward on its own, pause stops it.
+    const before = await page.locator('#time-slider').inputValue();
+    await page.locator('#time-play').click();
+    await page.waitForFunction((start) => Number((document.querySelector('#time-slider') as HTMLInputElement).value) > Number(start), before, { timeout: 5000 });
+    await page.locator('#time-play').click();
     await page.locator('#time-live').click();
     await page.waitForFunction((expected) => [...document.querySelectorAll('#memberships tbody tr td:first-child')]
       .map((cell) => cell.textContent?.trim() ?? '').filter((text) => text !== 'no members').sort().join() === expected, membersAt(end, group), { timeout: 10_000 });

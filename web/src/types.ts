@@ -97,6 +97,9 @@ export interface Anomaly {
   link: string;
   group: string;
   source?: string | null;
+  /** unwanted-data: the router forwarding; duplicate-forwarding: the forwarders' MACs. */
+  router?: string;
+  forwarders?: string[];
 }
 
 export interface Snapshot {

@@ -31,12 +31,13 @@ export function groupView(context: DashboardContext, group: string): View {
     h('span', { class: 'legend-item legend-no-data' }, 'joined, no data'));
   const memberCanvas = h('canvas', { id: 'members-chart' });
   const rateCanvas = h('canvas', { id: 'rate-chart' });
+  const anomalyCard = h('div', { id: 'anomalies' });
   const membershipCard = h('div', { id: 'memberships' });
   const joinCard = h('div');
   const eventsCard = h('div');
   const element = h('div', { class: 'group-view' },
     h('p', null, h('a', { href: '#/' }, '← overview')), title, summary,
-    section('Tree', legend, treeCard),
+    section('Tree', legend, treeCard, anomalyCard),
     h('div', { class: 'grid' },
       section('Members per link', h('div', { class: 'chart' }, memberCanvas)),
       section('Bitrate per link', h('div', { class: 'chart' }, rateCanvas))),
@@ -83,6 +84,10 @@ export function groupView(context: DashboardContext, group: string): View {
       replace(treeCard, detail.trees.length > 0
         ? treeGraph(detail.trees, { routerName: (id) => context.routerName(id), memberLinks, duplicatedLinks })
         : h('p', { class: 'empty' }, 'no tree at this moment'));
+      replace(anomalyCard, detail.anomalies.length === 0 ? null : table(['anomaly', 'link', 'source', 'detail'], detail.anomalies.map((anomaly) => [
+        h('span', { class: 'badge badge-bad' }, anomaly.kind), anomaly.link, anomaly.source ?? '*',
+        anomaly.router !== undefined ? `forwarded by ${context.routerName(anomaly.router)}` : anomaly.forwarders?.join(', ') ?? '',
+      ])));
       replace(membershipCard, table(['link', 'mode', 'sources', 'excluded', 'reporters', 'version'], detail.memberships.map((entry) => [
         entry.link, entry.mode, entry.sources.join(', ') || '–', entry.excluded.join(', ') || '–', entry.reporters.join(', ') || '–', `v${entry.version}`,
       ]), 'no members'));

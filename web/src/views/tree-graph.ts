@@ -171,7 +171,7 @@ export function treeGraph(trees: Tree[], context: TreeGraphContext): SVGSVGEleme
   const { width, height } = layout(nodes, edges);
   const defs = svg('defs', {},
     ...['plain', 'unwanted', 'duplicate', 'no-data'].map((name) => svg('marker', {
-      id: `arrow-${name}`, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse',
+      id: `arrow-${name}`, viewBox: '0 0 10 10', refX: 9, refY: 5, markerUnits: 'userSpaceOnUse', markerWidth: 13, markerHeight: 13, orient: 'auto-start-reverse',
     }, svg('path', { d: 'M 0 0 L 10 5 L 0 10 z', class: `arrow arrow-${name}` }))));
 
   const edgeElements = [...edges.values()].map((entry) => {
