@@ -8,7 +8,7 @@ import type { FrameResult, Packet } from '../decode.js';
 import { FlowTracker, type FlowOptions } from './flows.js';
 import { LinkMembership, type MembershipOptions } from './membership/index.js';
 import { membershipObservation } from './membership-observations.js';
-import { PimState, type PimOptions } from './pim/index.js';
+import { PIM_DEFAULTS, PimState, type PimOptions } from './pim/index.js';
 import { RouterRegistry } from './routers.js';
 import type { Topology } from './topology.js';
 import type { TimelineEntry, TimelineListener } from './timeline.js';
@@ -38,14 +38,24 @@ export class NetworkAnalyzer {
   readonly links = new Map<string, LinkActivity>();
   /** When the last-hop routers first joined (S,G) towards the source while a (*,G) tree existed: the SPT switchover. */
   readonly switchovers = new Map<string, { time: number; router: string | null }>();
+  /**
+   * RPF links learned from the wire: where a router (by the address it sends from) last sent a
+   * Join/Prune towards a source ((S,G)) or an RP ((*,G)), keyed `from|target`. They outlive the
+   * join state, as a router's RPF interface outlives its joins.
+   */
+  readonly rpfLinks = new Map<string, string>();
   /** Every address that sent an IGMP/MLD query on a link (`link|family`): the routers running IGMP/MLD there. */
   readonly queryingRouters = new Map<string, Set<string>>();
   private readonly starGroups = new Set<string>();
   private readonly options: AnalyzerOptions;
   private now = -Infinity;
 
+  /** RFC 7761 §4.11 Keepalive_Period, or the configured value: how long (S,G) state outlives its data. */
+  readonly keepalivePeriod: number;
+
   constructor(options: Partial<AnalyzerOptions> = {}) {
     this.options = { topology: null, membership: {}, pim: {}, flows: {}, onChange: null, ...options };
+    this.keepalivePeriod = this.options.pim.keepalivePeriod ?? PIM_DEFAULTS.keepalivePeriod;
     this.routers = new RouterRegistry(this.options.topology);
     this.pim = new PimState(this.options.pim);
     this.flows = new FlowTracker(this.options.flows);
@@ -131,7 +141,10 @@ export class NetworkAnalyzer {
     }
     const changes = this.pim.onMessage({ time: packet.time, link: packet.link, src: ip.src, dst: ip.dst, srcMac: packet.srcMac, message: pimMessage });
     this.emitAll('pim', changes);
-    if (pimMessage.kind === 'pim.join-prune') this.noteSwitchover(packet, changes);
+    if (pimMessage.kind === 'pim.join-prune') {
+      this.noteSwitchover(packet, changes);
+      this.noteRpfLinks(packet.link, changes);
+    }
   }
 
   /**
@@ -151,6 +164,16 @@ export class NetworkAnalyzer {
       const router = this.routers.routerWithAddress(from);
       this.switchovers.set(key, { time: packet.time, router: router?.id ?? from });
       this.emit({ area: 'tree', time: packet.time, kind: 'spt-switchover', source, group, detail: { router: router?.id ?? from } });
+    }
+  }
+
+  private noteRpfLinks(link: string, changes: ReturnType<PimState['onMessage']>): void {
+    for (const change of changes) {
+      if (change.kind === 'join' || change.kind === 'prune') {
+        const { from, type, source } = change.detail;
+        const target = type === 'S,G' ? source : type === '*,G' && change.kind === 'join' ? change.detail.rp : null;
+        if (target !== null) this.rpfLinks.set(`${from}|${target}`, link);
+      }
     }
   }
 

@@ -10,7 +10,7 @@
  *   - the optional topology file, which also names them.
  */
 import { interfaceAddresses, type Topology } from './topology.js';
-import { compareAddresses } from '../ip/address-format.js';
+import { compareAddresses, parseIPv4, parseIPv6 } from '../ip/address-format.js';
 
 export interface RouterInterfaceSnapshot {
   link: string;
@@ -37,6 +37,21 @@ interface InterfaceState {
 /** VRRP (RFC 5798 §7.3) and HSRP virtual MACs are shared by routers: never evidence of identity. */
 function isVirtualMac(mac: string): boolean {
   return mac.startsWith('00:00:5e:00:01:') || mac.startsWith('00:00:5e:00:02:') || mac.startsWith('00:00:0c:07:ac:') || mac.startsWith('00:00:0c:9f:f');
+}
+
+/** Whether `address` lies in `prefix` ("10.0.1.1/24" style). */
+function prefixContainsAddress(prefix: string, address: string): boolean {
+  const [network, lengthText] = prefix.split('/');
+  const parse = address.includes(':') ? parseIPv6 : parseIPv4;
+  const left = parse(network!);
+  const right = parse(address);
+  const length = Number(lengthText);
+  if (!left || !right || left.length !== right.length || !Number.isInteger(length)) return false;
+  for (let bit = 0; bit < length; bit++) {
+    const mask = 0x80 >> (bit & 7);
+    if ((left[bit >> 3]! & mask) !== (right[bit >> 3]! & mask)) return false;
+  }
+  return true;
 }
 
 export class RouterRegistry {
@@ -93,10 +108,29 @@ export class RouterRegistry {
     return null;
   }
 
-  /** The router owning this address on any link. */
+  /**
+   * The router owning this address on any link, or whose router ID it is (router IDs are usually a
+   * loopback address, which is also where RPs and BSRs live).
+   */
   routerWithAddress(address: string): RouterSnapshot | null {
-    const { byInterface } = this.build();
+    const { routers, byInterface } = this.build();
     for (const [entry, router] of byInterface) if (entry.addresses.has(address) || entry.listed.has(address)) return router;
+    return routers.find((router) => router.id === address || router.ospfRouterId === address) ?? null;
+  }
+
+  /**
+   * The link on which `address` is directly connected to `router`, by the interface prefixes the
+   * topology file gives (the wire does not carry prefix lengths); null when unknown.
+   */
+  connectedLink(router: string, address: string): string | null {
+    const snapshot = this.build().routers.find((entry) => entry.id === router);
+    const node = snapshot && this.topology?.nodes.find((candidate) => candidate.name === snapshot.name);
+    for (const declared of node?.interfaces ?? []) {
+      if (declared.link === undefined) continue;
+      for (const prefix of [...(declared.ipv4 ?? []), ...(declared.ipv6 ?? [])]) {
+        if (prefixContainsAddress(prefix, address)) return declared.link;
+      }
+    }
     return null;
   }
 

@@ -133,6 +133,7 @@ export function buildSnapshot(analyzer: NetworkAnalyzer, at: number): NetworkSna
   });
 
   const { trees, anomalies } = inferTrees({
+    at, keepalivePeriod: analyzer.keepalivePeriod, rpfLinks: analyzer.rpfLinks,
     routers, flows, pim, memberships: groupMemberships, switchovers: analyzer.switchovers,
     rpFor: (group) => analyzer.pim.rpForGroup(group)?.rp ?? null,
   });

@@ -56,6 +56,11 @@ export interface LinkGroupMembership {
 }
 
 export interface TreeInput {
+  at: number;
+  /** How long (S,G) state outlives the last data packet (RFC 7761 §4.11 Keepalive_Period). */
+  keepalivePeriod: number;
+  /** RPF links learned from Join/Prunes, keyed `sender address|source or RP`. */
+  rpfLinks: ReadonlyMap<string, string>;
   routers: RouterRegistry;
   flows: FlowSnapshot[];
   pim: PimSnapshot;
@@ -135,6 +140,17 @@ class TreeContext {
     return ends.length === 1 ? ends[0]! : null;
   }
 
+  /** The link a router last sent Join/Prunes on towards `target` (a source or an RP), if ever. */
+  rememberedRpf(router: string, target: string | null): string | undefined {
+    if (target === null) return undefined;
+    const addresses = this.input.routers.routers().find((entry) => entry.id === router)?.interfaces.flatMap((entry) => entry.addresses) ?? [];
+    for (const address of addresses) {
+      const link = this.input.rpfLinks.get(`${address}|${target}`);
+      if (link !== undefined) return link;
+    }
+    return undefined;
+  }
+
   /** The router that forwards onto a member link: the assert winner, else the DR (RFC 7761 §4.2, §4.6). */
   localForwarder(link: string, source: string | null, group: string): string | null {
     const { pim } = this.input;
@@ -161,15 +177,14 @@ function inferTree(context: TreeContext, source: string | null, group: string, r
   // Data: who puts the flow on each link. A sender that is no router is the source on its own link
   // (inactive flows too: the first-hop router keeps (S,G) state while its register state lives).
   const sourceLinks = new Set<string>();
-  let sourceActive = false;
   if (source !== null) {
     for (const flow of input.flows) {
       if (flow.group !== group || flow.source !== source) continue;
       for (const forwarder of flow.forwarders) {
         const router = context.routerAt(flow.link, { mac: forwarder.mac });
         if (router === null) {
-          sourceLinks.add(flow.link);
-          sourceActive ||= forwarder.active;
+          // RFC 7761 §4.4: the first-hop router keeps (S,G) state for the Keepalive Period after the last packet.
+          if (input.at - forwarder.lastSeen <= input.keepalivePeriod) sourceLinks.add(flow.link);
         } else if (forwarder.active) {
           edge(router, flow.link).carriesData = true;
         }
@@ -180,11 +195,9 @@ function inferTree(context: TreeContext, source: string | null, group: string, r
   // state while the Keepalive Timer runs, even with nothing to forward.
   const registering = source === null ? undefined : input.pim.registers.find((entry) => entry.source === source && entry.group === group);
   const firstHops = new Set<string>();
-  if (sourceActive || registering !== undefined) {
-    for (const link of sourceLinks) {
-      const dr = context.localForwarder(link, null, group);
-      if (dr !== null) firstHops.add(dr);
-    }
+  for (const link of sourceLinks) {
+    const dr = context.localForwarder(link, null, group);
+    if (dr !== null) firstHops.add(dr);
   }
 
   // Downstream state: every live Join for this entry makes its upstream router forward there.
@@ -198,8 +211,16 @@ function inferTree(context: TreeContext, source: string | null, group: string, r
     const spt = source === null ? [] : context.sentBy(router, 'S,G', source, group);
     const rpt = context.sentBy(router, '*,G', null, group);
     const live = (rows: JoinSnapshot[]) => rows.find((row) => row.state !== 'pruned')?.link;
-    return live(spt) ?? live(rpt) ?? spt[0]?.link ?? (firstHops.has(router) ? context.routerLinks(router).find((link) => sourceLinks.has(link)) ?? null : null);
+    return live(spt) ?? live(rpt) ?? spt[0]?.link
+      ?? (firstHops.has(router) ? context.routerLinks(router).find((link) => sourceLinks.has(link)) : undefined)
+      ?? context.rememberedRpf(router, source ?? rp)
+      // The end of the (S,G) Joins: the source is on one of its links (RFC 7761 §4.5.7 DirectlyConnected).
+      ?? (source !== null && receivesJoins(router) ? input.routers.connectedLink(router, source) : null);
   };
+  function receivesJoins(router: string): boolean {
+    return liveJoins.some((join) => join.group === group && join.source === source && join.type === 'S,G'
+      && context.routerAt(join.link, { address: join.upstream }) === router);
+  }
   const onTree = (router: string) => edges.has(router) || router === rpRouter || firstHops.has(router) || incoming(router) !== null;
 
   // Local receivers: the DR of a member link forwards there if it is on the tree itself.
@@ -237,17 +258,21 @@ function inferTree(context: TreeContext, source: string | null, group: string, r
 export function inferTrees(input: TreeInput): { trees: Tree[]; anomalies: Anomaly[] } {
   const context = new TreeContext(input);
   const { activeFlows, liveJoins } = context;
+  // Flows seen within the Keepalive Period still hold (S,G) state somewhere (RFC 7761 §4.1.3).
+  const keptFlows = input.flows.filter((flow) => isRoutable(flow.group) && input.at - flow.lastSeen <= input.keepalivePeriod);
   const groups = new Set<string>();
-  for (const flow of activeFlows) if (isRoutable(flow.group)) groups.add(flow.group);
+  for (const flow of keptFlows) groups.add(flow.group);
   for (const join of input.pim.joins) groups.add(join.group);
+  for (const register of input.pim.registers) groups.add(register.group);
 
   const trees: Tree[] = [];
   const anomalies: Anomaly[] = [];
   for (const group of [...groups].sort()) {
     const rp = isSsmGroup(group) ? null : input.rpFor(group) ?? liveJoins.find((join) => join.group === group && join.rp !== null)?.rp ?? null;
     const sources = new Set<string>();
-    for (const flow of activeFlows) if (flow.group === group) sources.add(flow.source);
+    for (const flow of keptFlows) if (flow.group === group) sources.add(flow.source);
     for (const join of input.pim.joins) if (join.group === group && join.type === 'S,G' && join.source !== null) sources.add(join.source);
+    for (const register of input.pim.registers) if (register.group === group) sources.add(register.source);
     const starTree = input.pim.joins.some((join) => join.group === group && join.type === '*,G') ? inferTree(context, null, group, rp) : null;
     if (starTree) trees.push(starTree);
     for (const source of [...sources].sort()) {

@@ -85,25 +85,32 @@ function score(checkpoint: number, category: Category, truth: Set<string>, ours:
   return { category, truth: truthCount, ours: ours.size - explainedExtra, matched: truthCount - missed.length, missed, extra, explained };
 }
 
-/** The routers dump their state one after another: compare at the start of the dump. */
-export function checkpointTime(checkpoint: Checkpoint): number {
-  return checkpoint.timeStart;
-}
-
 export async function scoreScenario(name: string): Promise<{ checkpoints: CheckpointScore[]; known: KnownDifference[] }> {
   const { topology, checkpoints, captures } = await loadScenario(name);
   const known = await loadKnownDifferences(join(SAMPLES_DIR, name));
   const byKey = new Map(known.map((difference) => [differenceKey(difference), difference]));
-  const snapshots = await snapshotsAt(captures, checkpoints.map(checkpointTime), topology);
+  const snapshots = await snapshotsAt(captures, checkpoints.flatMap((checkpoint) => [checkpoint.timeStart, checkpoint.timeEnd]), topology);
   const scored = checkpoints.map((checkpoint, index) => {
     const truth = truthItems(checkpoint, topology);
-    const ours = analyzerItems(snapshots[index]!, topology);
+    const atStart = analyzerItems(snapshots[2 * index]!, topology);
+    const atEnd = analyzerItems(snapshots[2 * index + 1]!, topology);
     return {
-      scenario: name, checkpoint: checkpoint.checkpoint, label: checkpoint.label, at: checkpointTime(checkpoint),
-      scores: CATEGORIES.map((category) => score(checkpoint.checkpoint, category, truth[category], ours[category], byKey)),
+      scenario: name, checkpoint: checkpoint.checkpoint, label: checkpoint.label, at: checkpoint.timeStart,
+      scores: CATEGORIES.map((category) => score(checkpoint.checkpoint, category, truth[category], duringDump(truth[category], atStart[category], atEnd[category]), byKey)),
     };
   });
   return { checkpoints: scored, known };
+}
+
+/**
+ * The routers are asked one after the other between timeStart and timeEnd, so a change on the wire
+ * in that window may or may not be in a router's answer. What the analyzer held at both ends
+ * counts as its state; what it held at one end only counts where a router reported it.
+ */
+function duringDump(truth: Set<string>, atStart: Set<string>, atEnd: Set<string>): Set<string> {
+  const ours = new Set([...atStart].filter((item) => atEnd.has(item)));
+  for (const item of [...atStart, ...atEnd]) if (truth.has(item)) ours.add(item);
+  return ours;
 }
 
 /** Scores of one category summed over every checkpoint. */
