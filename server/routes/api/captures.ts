@@ -72,11 +72,13 @@ export async function captureRoutes(app: FastifyInstance): Promise<void> {
       const path = join(dir, name);
       let received = 0;
       let reported = 0;
+      // Past the limit (a chunked body: no Content-Length to refuse up front) the rest is read and
+      // dropped: failing the stream would reset the connection before the client sees the 413.
       const meter = new Transform({
         transform(chunk: Buffer, _encoding, callback) {
           received += chunk.length;
           if (received > limit) {
-            callback(new HttpError(413, `upload is over the limit of ${limit} bytes`));
+            callback();
             return;
           }
           if (received - reported >= PROGRESS_STEP) {
@@ -87,6 +89,7 @@ export async function captureRoutes(app: FastifyInstance): Promise<void> {
         },
       });
       await pipeline(request.body as Readable, meter, createWriteStream(path));
+      if (received > limit) throw new HttpError(413, `upload of ${received} bytes is over the limit of ${limit} bytes`);
       if (received === 0) throw new HttpError(400, 'empty upload: send the capture file as the request body');
       app.hub.publishUploadProgress({ name, phase: 'receiving', bytes: received, total: declared ?? received, frames: 0 });
       try {

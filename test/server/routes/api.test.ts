@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { NetworkSnapshot } from '../../../capture/model/snapshot.js';
 import { isRoutable } from '../../../capture/model/trees.js';
@@ -266,6 +267,13 @@ describe('uploads', () => {
       const response = await small.inject({ method: 'POST', url: '/api/captures?name=big.pcap', headers: { 'content-type': 'application/octet-stream' }, payload: Buffer.alloc(5000) });
       assert.equal(response.statusCode, 413, response.body);
       assert.match(response.json<{ message: string }>().message, /limit of 1000 bytes/);
+      // Without a Content-Length (chunked), the limit stops the body as it streams in.
+      const chunked = await small.inject({
+        method: 'POST', url: '/api/captures?name=big.pcap', headers: { 'content-type': 'application/octet-stream' },
+        payload: Readable.from([Buffer.alloc(600), Buffer.alloc(600)]),
+      });
+      assert.equal(chunked.statusCode, 413, chunked.body);
+      assert.match(chunked.json<{ message: string }>().message, /upload of 1200 bytes is over the limit of 1000 bytes/);
     } finally {
       await small.close();
     }
