@@ -23,38 +23,16 @@ interface ForwarderState {
   packets: number;
   firstSeen: number;
   lastSeen: number;
-  ttl: number;
-}
-
-interface FlowState {
-  link: string;
-  source: string;
-  group: string;
-  family: 4 | 6;
-  protocol: number;
-  dstPort: number | null;
-  packets: number;
-  bytes: number;
-  firstSeen: number;
-  lastSeen: number;
-  /** Per-second buckets of the rate window, keyed by whole second. */
-  seconds: Map<number, { packets: number; bytes: number }>;
-  forwarders: Map<string, ForwarderState>;
-  macMismatches: number;
-  sequence: SequenceGapDetector;
-}
-
-export interface ForwarderSnapshot {
-  mac: string;
-  packets: number;
-  firstSeen: number;
-  lastSeen: number;
   /** TTL / hop limit of its latest packet: each router hop lowers it by one. */
   ttl: number;
+}
+
+export interface ForwarderSnapshot extends ForwarderState {
   active: boolean;
 }
 
-export interface FlowSnapshot {
+/** What a flow is and what it has counted: shared by the live state and its snapshot. */
+interface FlowCounts {
   link: string;
   source: string;
   group: string;
@@ -65,12 +43,22 @@ export interface FlowSnapshot {
   bytes: number;
   firstSeen: number;
   lastSeen: number;
+  /** Packets whose destination MAC was not the group's mapped MAC. */
+  macMismatches: number;
+}
+
+interface FlowState extends FlowCounts {
+  /** Per-second buckets of the rate window, keyed by whole second. */
+  seconds: Map<number, { packets: number; bytes: number }>;
+  forwarders: Map<string, ForwarderState>;
+  sequence: SequenceGapDetector;
+}
+
+export interface FlowSnapshot extends FlowCounts {
   pps: number;
   bps: number;
   forwarders: ForwarderSnapshot[];
   duplicated: boolean;
-  /** Packets whose destination MAC was not the group's mapped MAC. */
-  macMismatches: number;
   /** RTP or MPEG-TS when the payloads are numbered (see sequence-gaps.ts), else null. */
   payloadFormat: PayloadFormat | null;
   /** Jumps in the RTP sequence numbers / MPEG-TS continuity counters: loss before the capture point. */
@@ -168,14 +156,14 @@ export class FlowTracker {
         }
       }
       const forwarders = [...flow.forwarders.values()]
-        .map((f) => ({ mac: f.mac, packets: f.packets, firstSeen: f.firstSeen, lastSeen: f.lastSeen, ttl: f.ttl, active: now - f.lastSeen <= activeWindow }))
-        .sort((a, b) => a.mac.localeCompare(b.mac));
+        .map((forwarder) => ({ ...forwarder, active: now - forwarder.lastSeen <= activeWindow }))
+        .sort((x, y) => x.mac.localeCompare(y.mac));
+      const { seconds: _buckets, forwarders: _forwarders, sequence, ...counts } = flow;
       result.push({
-        link: flow.link, source: flow.source, group: flow.group, family: flow.family, protocol: flow.protocol, dstPort: flow.dstPort,
-        packets: flow.packets, bytes: flow.bytes, firstSeen: flow.firstSeen, lastSeen: flow.lastSeen,
+        ...counts,
         pps: round(packets / rateWindow), bps: round((bytes * 8) / rateWindow),
-        forwarders, duplicated: forwarders.filter((f) => f.active).length > 1, macMismatches: flow.macMismatches,
-        payloadFormat: flow.sequence.format, sequenceGaps: flow.sequence.gaps, lostPackets: flow.sequence.lost,
+        forwarders, duplicated: forwarders.filter((forwarder) => forwarder.active).length > 1,
+        payloadFormat: sequence.format, sequenceGaps: sequence.gaps, lostPackets: sequence.lost,
       });
     }
     return result.sort((a, b) => a.link.localeCompare(b.link) || a.group.localeCompare(b.group) || a.source.localeCompare(b.source));
