@@ -1,7 +1,8 @@
 /** A timeline entry as a table row: time, what changed, where, and a link to the group it concerns. */
+import { getJson, type Query } from '../api.js';
 import { h, type Child } from '../dom.js';
 import { clockTime, groupHref } from '../format.js';
-import type { Change } from '../types.js';
+import type { Change, Page } from '../types.js';
 
 /** Detail fields naming a moment (effectiveAt, suppressedUntil...) hold epoch seconds: shown as clock times. */
 const MOMENT_FIELD = /(At|Until)$/;
@@ -31,4 +32,43 @@ export function eventCells(change: Change): Child[] {
     change.source ?? '',
     h('span', { class: 'detail' }, describeDetail(change.detail)),
   ];
+}
+
+function eventRow(change: Change): HTMLTableRowElement {
+  return h('tr', null, ...eventCells(change).map((cell) => h('td', null, cell)));
+}
+
+/** The newest `count` stored changes matching `query` (up to its `to`), oldest first. */
+export async function latestChanges(query: Query, count: number): Promise<Change[]> {
+  const { total } = await getJson<Page<Change>>('/changes', { ...query, limit: 1 });
+  if (total === 0) return [];
+  return (await getJson<Page<Change>>('/changes', { ...query, limit: count, offset: Math.max(0, total - count) })).items;
+}
+
+/**
+ * The latest events, newest on top: the stored ones as of each refresh, plus live ones kept until
+ * the store has them (the writer commits in batches, so a refresh can come before the commit).
+ */
+export class RecentEvents {
+  readonly element: HTMLTableElement;
+  private readonly body = h('tbody');
+  private live: Change[] = [];
+
+  constructor(private readonly size: number, id: string) {
+    this.element = h('table', { id }, h('thead', null, h('tr', null, ...EVENT_HEADERS.map((name) => h('th', null, name)))), this.body);
+  }
+
+  show(stored: Change[], following: boolean): void {
+    const newest = stored[stored.length - 1]?.time ?? Number.NEGATIVE_INFINITY;
+    this.live = following ? this.live.filter((change) => change.time > newest) : [];
+    const rows = [...stored, ...this.live].slice(-this.size).reverse();
+    this.body.replaceChildren(...(rows.length > 0 ? rows.map(eventRow) : [h('tr', null, h('td', { class: 'empty', attrs: { colspan: String(EVENT_HEADERS.length) } }, 'no events'))]));
+  }
+
+  add(change: Change): void {
+    this.live = [...this.live, change].slice(-this.size);
+    this.body.querySelector('td.empty')?.parentElement?.remove();
+    this.body.prepend(eventRow(change));
+    while (this.body.rows.length > this.size) this.body.deleteRow(-1);
+  }
 }

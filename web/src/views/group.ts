@@ -7,9 +7,9 @@ import { getJson } from '../api.js';
 import { h, replace, section, table } from '../dom.js';
 import { lineChart, type Series } from '../charts.js';
 import { dateTime } from '../format.js';
-import type { Change, CounterPoint, GroupDetail, Page, Range, Router } from '../types.js';
+import type { CounterPoint, GroupDetail, Range, Router } from '../types.js';
 import type { DashboardContext, View } from '../view.js';
-import { EVENT_HEADERS, eventCells } from './event-list.js';
+import { latestChanges, RecentEvents } from './event-list.js';
 import { treeGraph } from './tree-graph.js';
 
 const RECENT_EVENTS = 20;
@@ -34,7 +34,7 @@ export function groupView(context: DashboardContext, group: string): View {
   const anomalyCard = h('div', { id: 'anomalies' });
   const membershipCard = h('div', { id: 'memberships' });
   const joinCard = h('div');
-  const eventsCard = h('div');
+  const recentEvents = new RecentEvents(RECENT_EVENTS, 'group-events');
   const element = h('div', { class: 'group-view' },
     h('p', null, h('a', { href: '#/' }, '← overview')), title, summary,
     section('Tree', legend, treeCard, anomalyCard),
@@ -42,14 +42,10 @@ export function groupView(context: DashboardContext, group: string): View {
       section('Members per link', h('div', { class: 'chart' }, memberCanvas)),
       section('Bitrate per link', h('div', { class: 'chart' }, rateCanvas))),
     h('div', { class: 'grid' }, section('Memberships', membershipCard), section('PIM joins', joinCard)),
-    section('Events for this group', eventsCard));
+    section('Events for this group', recentEvents.element));
   const charts: ChartInstance<'line'>[] = [];
 
-  const renderEvents = async (to: number) => {
-    const window = await getJson<Page<Change>>('/changes', { group, to, limit: 1 });
-    const recent = await getJson<Page<Change>>('/changes', { group, to, limit: RECENT_EVENTS, offset: Math.max(0, window.total - RECENT_EVENTS) });
-    replace(eventsCard, table(EVENT_HEADERS, recent.items.reverse().map(eventCells), 'no events'));
-  };
+  const renderEvents = async (to: number) => recentEvents.show(await latestChanges({ group, to }, RECENT_EVENTS), context.at() === null);
 
   const renderCharts = async (detail: GroupDetail, range: Range) => {
     const from = range.start ?? detail.at;
@@ -97,10 +93,7 @@ export function groupView(context: DashboardContext, group: string): View {
       await Promise.all([renderCharts(detail, range), renderEvents(detail.at)]);
     },
     onChange(change) {
-      if (context.at() !== null || change.group !== group) return;
-      const body = eventsCard.querySelector('tbody');
-      body?.querySelector('td.empty')?.parentElement?.remove();
-      body?.prepend(h('tr', null, ...eventCells(change).map((cell) => h('td', null, cell))));
+      if (context.at() === null && change.group === group) recentEvents.add(change);
     },
     dispose() {
       for (const chart of charts.splice(0)) chart.destroy();

@@ -5,9 +5,9 @@
 import { getJson } from '../api.js';
 import { h, replace, section, table } from '../dom.js';
 import { bitRate, groupHref, packetRate } from '../format.js';
-import type { Change, CounterPoint, Counters, Flow, GroupSummary, Page, Snapshot } from '../types.js';
+import type { CounterPoint, Counters, Flow, GroupSummary, Snapshot } from '../types.js';
 import type { DashboardContext, View } from '../view.js';
-import { EVENT_HEADERS, eventCells } from './event-list.js';
+import { latestChanges, RecentEvents } from './event-list.js';
 
 const RECENT_EVENTS = 15;
 /** Seconds of counters averaged for a stored flow's rate at T. */
@@ -35,21 +35,14 @@ export function overviewView(context: DashboardContext): View {
   const routersCard = h('div');
   const groupsCard = h('div', { id: 'groups' });
   const flowsCard = h('div');
-  const eventsBody = h('tbody');
+  const recentEvents = new RecentEvents(RECENT_EVENTS, 'recent-events');
   const element = h('div', { class: 'overview' },
     h('div', { class: 'grid' },
       section('Links', linksCard),
       section('Routers', routersCard)),
     section('Groups', h('label', { class: 'option' }, showLinkLocal, ' show link-local groups'), groupsCard),
     section('Active flows', flowsCard),
-    section('Recent events', h('table', { id: 'recent-events' }, h('thead', null, h('tr', null, ...EVENT_HEADERS.map((name) => h('th', null, name)))), eventsBody)));
-
-  const addEvent = (change: Change, first: boolean) => {
-    const row = h('tr', null, ...eventCells(change).map((cell) => h('td', null, cell)));
-    if (first) eventsBody.prepend(row);
-    else eventsBody.append(row);
-    while (eventsBody.rows.length > RECENT_EVENTS) eventsBody.deleteRow(-1);
-  };
+    section('Recent events', recentEvents.element));
 
   /** Flows someone forwards at T, of the groups listed (routable ones unless link-local are asked for). */
   const renderFlows = async (snapshot: Snapshot, groups: GroupSummary[]) => {
@@ -100,13 +93,10 @@ export function overviewView(context: DashboardContext): View {
         h('span', null, ...router.interfaces.map((entry) => h('span', { class: 'chip', title: entry.mac ?? '' }, `${entry.link} ${entry.addresses.join(' ')}`))),
       ]), 'no routers seen'));
       await renderFlows(state, groups);
-      const window = await getJson<Page<Change>>('/changes', { to: state.at, limit: 1 });
-      const recent = await getJson<Page<Change>>('/changes', { to: state.at, limit: RECENT_EVENTS, offset: Math.max(0, window.total - RECENT_EVENTS) });
-      eventsBody.replaceChildren();
-      for (const change of recent.items.reverse()) addEvent(change, false);
+      recentEvents.show(await latestChanges({ to: state.at }, RECENT_EVENTS), context.at() === null);
     },
     onChange(change) {
-      if (context.at() === null) addEvent(change, true);
+      if (context.at() === null) recentEvents.add(change);
     },
     onCounters(counters: Counters) {
       if (context.at() !== null) return;
