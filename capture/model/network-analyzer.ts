@@ -14,6 +14,9 @@ import type { Topology } from './topology.js';
 import type { TimelineEntry, TimelineListener } from './timeline.js';
 import { buildSnapshot, type NetworkSnapshot } from './snapshot.js';
 
+/** TTLs / hop limits packets start with (RFC 1700's 64, 255; Windows' 128): no router has forwarded them yet. */
+const ORIGINAL_TTLS = new Set([64, 128, 255]);
+
 export interface AnalyzerOptions {
   topology: Topology | null;
   membership: Partial<MembershipOptions>;
@@ -138,6 +141,10 @@ export class NetworkAnalyzer {
       this.routers.observe(packet.link, ip.src, packet.srcMac, { listedAddresses: pimMessage.secondaryAddresses.map((entry) => entry.address) });
     } else if (ip.dst === '224.0.0.13' || ip.dst === 'ff02::d') {
       this.routers.observe(packet.link, ip.src, packet.srcMac);
+    } else if (packet.srcMac !== null && ORIGINAL_TTLS.has(ip.ttl)) {
+      // Unicast PIM (Register, Register-Stop, C-RP-Advertisement) still at its initial TTL was
+      // sent by the router whose MAC it carries: its source (a DR's or RP's address) is that router's.
+      this.routers.observeAlias(packet.link, packet.srcMac, ip.src);
     }
     const changes = this.pim.onMessage({ time: packet.time, link: packet.link, src: ip.src, dst: ip.dst, srcMac: packet.srcMac, message: pimMessage });
     this.emitAll('pim', changes);

@@ -94,6 +94,18 @@ export class RouterRegistry {
     }
   }
 
+  /**
+   * Records that the router interface with `mac` on `link` also answers for `address` (one of its
+   * other addresses: a loopback, another interface's), when that interface is known.
+   */
+  observeAlias(link: string, mac: string, address: string): void {
+    const entry = this.byMac.get(`${link}|${mac}`);
+    if (entry && !entry.addresses.has(address) && !entry.listed.has(address)) {
+      entry.listed.add(address);
+      this.cache = null;
+    }
+  }
+
   routers(): RouterSnapshot[] {
     return this.build().routers;
   }
