@@ -183,6 +183,9 @@ class RpSet:
                 del self.entries[key]
                 log(f'rp-set: {key[1]} for {key[0]} timed out')
 
+    def next_expiry(self):
+        return min((expires for _priority, _holdtime, expires in self.entries.values()), default=float('inf'))
+
     def by_group(self):
         """{group: [(rp, holdtime, priority)]}, each group's RPs best first (lowest priority value, then address)."""
         groups = {}
@@ -213,7 +216,7 @@ def run_bsr(args):
                 log('bootstrap: ' + ('; '.join(f'{g} ' + ', '.join(f'{rp} prio {p} hold {h}' for rp, h, p in rps)
                                                for g, rps in sorted(groups.items())) or 'empty RP-set'))
                 next_bootstrap = now + args.interval
-            timeout = max(0.0, min(next_hello, next_bootstrap) - time.monotonic())
+            timeout = max(0.0, min(next_hello, next_bootstrap, rp_set.next_expiry()) - time.monotonic())
             if select.select([sock], [], [], timeout)[0]:
                 receive(sock, rp_set, args.address)
     except Stop as stop:
