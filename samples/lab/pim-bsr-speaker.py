@@ -78,9 +78,9 @@ def checksum(data):
 
 def pim_message(pim_type, body):
     """PIM header (RFC 7761 §4.9) with its checksum over the whole message."""
-    header = struct.pack('!BBH', (PIM_VERSION << 4) | pim_type, 0, 0)
-    total = checksum(header + body)
-    return struct.pack('!BBH', (PIM_VERSION << 4) | pim_type, 0, total) + body
+    version_type = (PIM_VERSION << 4) | pim_type
+    total = checksum(struct.pack('!BBH', version_type, 0, 0) + body)
+    return struct.pack('!BBH', version_type, 0, total) + body
 
 
 def encoded_unicast(address):
