@@ -103,7 +103,10 @@ export class NetworkAnalyzer {
   private onPacket(packet: Packet): void {
     const { message, ip } = packet;
     if (ip === null) return;
-    if (packet.ospf !== null) this.routers.observe(packet.link, ip.src, packet.srcMac, { ospfRouterId: packet.ospf.routerId });
+    if (packet.ospf !== null) {
+      this.routers.observe(packet.link, ip.src, packet.srcMac, { ospfRouterId: packet.ospf.routerId });
+      for (const lsa of packet.ospf.routerLsas) this.routers.learnRouterLsa(lsa);
+    }
     if (message.kind === 'data.ipv4' || message.kind === 'data.ipv6') {
       this.emitAll('flow', this.flows.onData(packet.time, packet.link, packet.srcMac, message, packet.macMismatch));
       return;

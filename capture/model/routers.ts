@@ -2,7 +2,8 @@
  * Which interfaces belong to one router. A passive observer sees interfaces (an address and a MAC
  * on a link, from PIM Hellos, OSPF packets, IGMP/MLD queries) and joins them into routers by
  * evidence the wire gives:
- *   - the same OSPF Router ID (RFC 2328 §A.3.1, RFC 5340 §A.3.1) on several links;
+ *   - the same OSPF Router ID (RFC 2328 §A.3.1, RFC 5340 §A.3.1) on several links, and the
+ *     interface addresses and stub networks each router lists in its Router-LSA (§A.4.2);
  *   - an address a PIM Hello lists (Address List option, RFC 7761 §4.9.2) that is another
  *     link's interface address;
  *   - the same unicast MAC on several links (many routers use one MAC for all interfaces;
@@ -10,6 +11,7 @@
  *   - the optional topology file, which also names them.
  */
 import { interfaceAddresses, type Topology } from './topology.js';
+import type { RouterLsa } from '../protocols/ospf.js';
 import { compareAddresses, parseIPv4, parseIPv6 } from '../ip/address-format.js';
 
 export interface RouterInterfaceSnapshot {
@@ -54,10 +56,20 @@ function prefixContainsAddress(prefix: string, address: string): boolean {
   return true;
 }
 
+function maskLength(mask: string): number {
+  return (parseIPv4(mask) ?? new Uint8Array(4)).reduce((bits, byte) => bits + [...byte.toString(2)].filter((bit) => bit === '1').length, 0);
+}
+
+function sameMembers(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  return a.size === b.size && [...a].every((item) => b.has(item));
+}
+
 export class RouterRegistry {
   private readonly interfaces: InterfaceState[] = [];
   private readonly byAddress = new Map<string, InterfaceState>();
   private readonly byMac = new Map<string, InterfaceState>();
+  /** What each OSPF router's latest Router-LSA says it owns: interface addresses and stub prefixes. */
+  private readonly ospfLinks = new Map<string, { addresses: Set<string>; stubs: string[] }>();
   private cache: { routers: RouterSnapshot[]; byInterface: Map<InterfaceState, RouterSnapshot> } | null = null;
 
   constructor(private readonly topology: Topology | null = null) {}
@@ -106,6 +118,20 @@ export class RouterRegistry {
     }
   }
 
+  /** Records a Router-LSA (RFC 2328 §A.4.2); the latest one of a router replaces the previous. */
+  learnRouterLsa(lsa: RouterLsa): void {
+    const addresses = new Set<string>();
+    const stubs: string[] = [];
+    for (const link of lsa.links) {
+      if (link.type === 'point-to-point' || link.type === 'transit') addresses.add(link.data);
+      else if (link.type === 'stub') stubs.push(`${link.id}/${maskLength(link.data)}`);
+    }
+    const previous = this.ospfLinks.get(lsa.advertisingRouter);
+    if (previous && sameMembers(previous.addresses, addresses) && previous.stubs.join() === stubs.join()) return;
+    this.ospfLinks.set(lsa.advertisingRouter, { addresses, stubs });
+    this.cache = null;
+  }
+
   routers(): RouterSnapshot[] {
     return this.build().routers;
   }
@@ -146,6 +172,25 @@ export class RouterRegistry {
     return null;
   }
 
+  /**
+   * Router IDs whose Router-LSA claims one of the interface's addresses, or a stub network holding
+   * it that no other router claims (a stub has one OSPF router on it).
+   */
+  private ospfOwners(entry: InterfaceState): string[] {
+    const owners: string[] = [];
+    for (const address of entry.addresses) {
+      const direct: string[] = [];
+      const stubOwners: string[] = [];
+      for (const [routerId, links] of this.ospfLinks) {
+        if (links.addresses.has(address)) direct.push(routerId);
+        else if (links.stubs.some((prefix) => prefixContainsAddress(prefix, address))) stubOwners.push(routerId);
+      }
+      owners.push(...direct);
+      if (direct.length === 0 && stubOwners.length === 1) owners.push(stubOwners[0]!);
+    }
+    return owners;
+  }
+
   private build(): { routers: RouterSnapshot[]; byInterface: Map<InterfaceState, RouterSnapshot> } {
     if (this.cache) return this.cache;
     const entries = this.interfaces;
@@ -167,7 +212,7 @@ export class RouterRegistry {
         }
       }
     };
-    joinBy((entry) => (entry.ospfRouterId ? [entry.ospfRouterId] : []));
+    joinBy((entry) => (entry.ospfRouterId ? [entry.ospfRouterId] : []).concat(this.ospfOwners(entry)));
     joinBy((entry) => (entry.mac && !isVirtualMac(entry.mac) ? [entry.mac] : []));
     joinBy((entry) => [...entry.addresses, ...[...entry.listed].filter((address) => !entry.addresses.has(address))]);
     const names = new Map<InterfaceState, { name: string; routerId: string | null }>();
