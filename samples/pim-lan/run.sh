@@ -21,7 +21,7 @@ LAB_VTYSH_CMDS+=('show ip pim neighbor detail json')
 LAB_GZIP_ABOVE=100000 # five links of data: every capture is committed gzipped
 
 GROUP_ASM=239.1.1.1
-GROUP_ASM_V2=239.1.1.2 # joined by the IGMPv2 host of lan-r3 only, so its leave is not hidden by the IGMPv1 host
+GROUP_ASM_V2=239.1.1.2 # the IGMPv2 host of lan-r3 alone: its Leave is sent (see the leave phase)
 GROUP_SSM=232.1.1.1
 SOURCE=10.0.0.10
 
@@ -138,8 +138,9 @@ lab_checkpoint 4 "SSM channel left, one IGMPv3 member left"
 # DR election on lan-mid: R4 (30) lowers its priority to 1, R2 (20) becomes DR.
 lab_frr_config R4 "lan-mid (eth0) DR priority 30 -> 1: R2 becomes DR of lan-mid" 'interface eth0' 'ip pim drpriority 1'
 lab_wait 2
-# IGMPv2 leaves: H1 on lan-rcv (H2 stays); H4 on lan-r3 leaves GROUP_ASM, which the IGMPv1 host H5 keeps (R3 in
-# IGMPv1 compatibility for it ignores the Leave), and GROUP_ASM_V2 (IGMPv2 group-specific queries).
+# IGMPv2 leaves: H1 on lan-rcv (H2 stays). H4 on lan-r3 leaves GROUP_ASM silently (an IGMPv2 host sends Leave only
+# if it sent the last report, and H5's IGMPv1 reports suppress H4's), then GROUP_ASM_V2 with a Leave: IGMPv2
+# group-specific queries.
 lab_member H1 leave "$GROUP_ASM"
 lab_member H4 leave "$GROUP_ASM"
 lab_member H4 leave "$GROUP_ASM_V2"
