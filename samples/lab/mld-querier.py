@@ -25,6 +25,8 @@ State: on SIGUSR1 the querier writes its view (role, other querier, every addres
 sources, remaining times in seconds) as JSON to --state (written to a temporary file, then renamed).
 Log: one JSON object per line on stdout for each query sent, record received and role change.
 SIGTERM/SIGINT end it (MLD has no goodbye).
+Self-test: `mld-querier.py --self-test` runs the protocol state machine (class Querier, which owns no socket) on
+hand-built frames with a fake clock: §7.4 table rows, LLQT expiry, MLDv1 compatibility, election, code encodings.
 
 Not implemented (not needed by the lab): adopting QRV/QQIC from another querier's queries (§7.6.1 lets a
 non-querier do so), the S-flag split of source-specific retransmissions (only sources still at LLQT are re-asked,
@@ -101,47 +103,36 @@ class AddressState:
 
 
 class Querier:
-    def __init__(self, args):
-        self.iface = args.iface
-        self.version = args.mld_version
-        self.query_interval = args.query_interval
-        self.response_interval = args.response_interval
-        self.robustness = args.robustness
-        self.last_listener_interval = args.last_listener_interval
-        self.state_path = args.state
+    """The querier's protocol state on one link. Input: received MLD frames and the clock (`now`, monotonic
+    seconds, passed to every call); output: query messages handed to `transmit(message, destination)` and events
+    handed to `log(event, **fields)`. No sockets here (see `run`), so `self_test` drives it directly."""
+
+    def __init__(self, config, address, transmit, log, now):
+        self.version = config.mld_version
+        self.query_interval = config.query_interval
+        self.response_interval = config.response_interval
+        self.robustness = config.robustness
+        self.last_listener_interval = config.last_listener_interval
+        self.transmit = transmit
+        self.log = log
         # Derived timers, RFC 3810 §9.
         self.listener_interval = self.robustness * self.query_interval + self.response_interval  # MALI §9.4
         self.other_querier_interval = self.robustness * self.query_interval + self.response_interval / 2  # §9.5
         self.last_listener_time = self.last_listener_interval * self.robustness  # LLQT §9.14
 
-        self.ifindex = socket.if_nametoindex(self.iface)
-        self.address = wait_for_link_local(self.iface)
-        self.address_bytes = socket.inet_pton(socket.AF_INET6, self.address)
+        self.address = address
+        self.address_bytes = socket.inet_pton(socket.AF_INET6, address)
 
         self.is_querier = True  # §7.6.2: every router starts as querier
         self.other_querier = None
         self.other_querier_until = 0.0
         self.startup_queries_left = self.robustness
-        self.next_general_query = time.monotonic()
+        self.next_general_query = now
         self.addresses = {}  # multicast address text -> AddressState
         self.pending_queries = []  # [due, address, sources or None, transmissions left]
         self.counters = {'queriesSent': 0, 'queriesHeard': 0, 'reportsHeard': 0, 'donesHeard': 0}
 
-        self.sender = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_ICMPV6)
-        self.sender.setsockopt(socket.IPPROTO_ICMPV6, ICMP6_FILTER, ICMP6_FILTER_BLOCK_ALL)
-        self.sender.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_IF, self.ifindex)
-        self.sender.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_HOPS, 1)
-        self.sender.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_LOOP, 0)
-        self.sender.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_HOPOPTS, HOP_BY_HOP_ROUTER_ALERT)
-        self.sender.bind((self.address, 0, 0, self.ifindex))
-
-        self.listener = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_IPV6))
-        self.listener.bind((self.iface, ETH_P_IPV6))
-
     # ---- output ----
-
-    def log(self, event, **fields):
-        print(json.dumps({'time': round(time.time(), 6), 'event': event, **fields}), flush=True)
 
     def send_query(self, multicast_address=None, sources=(), suppress=False):
         """General query when multicast_address is None; else address (and source) specific, §5.1."""
@@ -158,8 +149,7 @@ class Querier:
             message = struct.pack('!BBHHH16sBBH', ICMPV6_QUERY, 0, 0, encode_max_response_code(response_ms), 0,
                                   address_bytes, flags, encode_qqic(self.query_interval), len(sources))
             message += b''.join(socket.inet_pton(socket.AF_INET6, s) for s in sorted(sources))
-        destination = multicast_address or ALL_NODES
-        self.sender.sendto(message, (destination, 0, 0, self.ifindex))
+        self.transmit(message, multicast_address or ALL_NODES)
         self.counters['queriesSent'] += 1
         self.log('query-sent', version=self.version, group=multicast_address, sources=sorted(sources),
                  suppress=suppress)
@@ -419,8 +409,7 @@ class Querier:
 
     # ---- state dump ----
 
-    def snapshot(self):
-        now, wall = time.monotonic(), time.time()
+    def snapshot(self, now, wall):
 
         def remaining(expiry):
             return round(max(expiry - now, 0.0), 3)
@@ -439,7 +428,6 @@ class Querier:
             })
         return {
             'time': round(wall, 6),
-            'interface': self.iface,
             'address': self.address,
             'queryVersion': self.version,
             'role': 'querier' if self.is_querier else 'non-querier',
@@ -455,45 +443,74 @@ class Querier:
             'addresses': addresses,
         }
 
-    def write_state(self):
-        if not self.state_path:
-            return
-        temporary = f'{self.state_path}.tmp'
-        with open(temporary, 'w') as out:
-            json.dump(self.snapshot(), out, indent=1)
-        os.replace(temporary, self.state_path)
+    def next_deadline(self, now):
+        """When tick() has something to do next (a query to send), for the main loop's select timeout."""
+        deadlines = [pending[0] for pending in self.pending_queries]
+        if self.is_querier:
+            deadlines.append(self.next_general_query)
+        return min(deadlines, default=now + 0.5)
 
-    # ---- main loop ----
 
-    def run(self):
-        wake_read, wake_write = os.pipe()
-        os.set_blocking(wake_read, False)
-        os.set_blocking(wake_write, False)
-        signal.set_wakeup_fd(wake_write)
-        pending_signals = []
-        for signum in (signal.SIGUSR1, signal.SIGTERM, signal.SIGINT):
-            signal.signal(signum, lambda number, _frame: pending_signals.append(number))
-        self.log('start', address=self.address, interface=self.iface, version=self.version)
-        while True:
-            now = time.monotonic()
-            self.tick(now)
-            deadlines = [p[0] for p in self.pending_queries]
-            if self.is_querier:
-                deadlines.append(self.next_general_query)
-            timeout = min([max(d - now, 0.0) for d in deadlines] + [0.5])
-            readable, _, _ = select.select([self.listener, wake_read], [], [], timeout)
-            if wake_read in readable:
-                os.read(wake_read, 64)
-            while pending_signals:
-                if pending_signals.pop(0) == signal.SIGUSR1:
-                    self.write_state()
-                else:
-                    self.log('stop')
-                    return
-            if self.listener in readable:
-                frame, (_, _, packet_type, _, _) = self.listener.recvfrom(65535)
-                if packet_type != PACKET_OUTGOING:
-                    self.receive(frame, time.monotonic())
+def open_sockets(iface, ifindex, address):
+    """A raw ICMPv6 socket sending from the link-local address with hop limit 1 and the Router Alert, and an
+    AF_PACKET socket receiving every IPv6 frame of the interface."""
+    sender = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_ICMPV6)
+    sender.setsockopt(socket.IPPROTO_ICMPV6, ICMP6_FILTER, ICMP6_FILTER_BLOCK_ALL)  # it never reads
+    sender.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_IF, ifindex)
+    sender.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_HOPS, 1)
+    sender.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_LOOP, 0)
+    sender.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_HOPOPTS, HOP_BY_HOP_ROUTER_ALERT)
+    sender.bind((address, 0, 0, ifindex))
+    listener = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_IPV6))
+    listener.bind((iface, ETH_P_IPV6))
+    return sender, listener
+
+
+def log_json(event, **fields):
+    print(json.dumps({'time': round(time.time(), 6), 'event': event, **fields}), flush=True)
+
+
+def write_state(path, document):
+    temporary = f'{path}.tmp'
+    with open(temporary, 'w') as out:
+        json.dump(document, out, indent=1)
+    os.replace(temporary, path)
+
+
+def run(config):
+    ifindex = socket.if_nametoindex(config.iface)
+    address = wait_for_link_local(config.iface)
+    sender, listener = open_sockets(config.iface, ifindex, address)
+    def transmit(message, destination):
+        sender.sendto(message, (destination, 0, 0, ifindex))
+
+    querier = Querier(config, address, transmit, log_json, time.monotonic())
+    wake_read, wake_write = os.pipe()
+    os.set_blocking(wake_read, False)
+    os.set_blocking(wake_write, False)
+    signal.set_wakeup_fd(wake_write)
+    pending_signals = []
+    for signum in (signal.SIGUSR1, signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda number, _frame: pending_signals.append(number))
+    log_json('start', address=address, interface=config.iface, version=config.mld_version)
+    while True:
+        now = time.monotonic()
+        querier.tick(now)
+        timeout = min(max(querier.next_deadline(now) - now, 0.0), 0.5)
+        readable, _, _ = select.select([listener, wake_read], [], [], timeout)
+        if wake_read in readable:
+            os.read(wake_read, 64)
+        while pending_signals:
+            if pending_signals.pop(0) != signal.SIGUSR1:
+                log_json('stop')
+                return
+            if config.state:
+                snapshot = querier.snapshot(time.monotonic(), time.time())
+                write_state(config.state, {'interface': config.iface, **snapshot})
+        if listener in readable:
+            frame, (_, _, packet_type, _, _) = listener.recvfrom(65535)
+            if packet_type != PACKET_OUTGOING:
+                querier.receive(frame, time.monotonic())
 
 
 def wait_for_link_local(iface, timeout=10.0):
@@ -510,16 +527,154 @@ def wait_for_link_local(iface, timeout=10.0):
         time.sleep(0.1)
 
 
+def self_test():
+    """`mld-querier.py --self-test`: the §7.4 tables, LLQT and filter timer expiry, MLDv1 compatibility, querier
+    election and the code encodings, driven through hand-built frames and a fake clock. Exits non-zero on a failure."""
+    checks = 0
+
+    def check(condition, what):
+        nonlocal checks
+        if not condition:
+            sys.exit(f'self-test failed: {what}')
+        checks += 1
+
+    def pton(address):
+        return socket.inet_pton(socket.AF_INET6, address)
+
+    def decode_mrc(code):  # RFC 3810 §5.1.3
+        return code if code < 0x8000 else ((code & 0x0FFF) | 0x1000) << (((code >> 12) & 7) + 3)
+
+    def decode_qqic(code):  # RFC 3810 §5.1.9
+        return code if code < 0x80 else ((code & 0x0F) | 0x10) << (((code >> 4) & 7) + 3)
+
+    for milliseconds in (0, 1000, 32767, 32768, 40000, 1_000_000, 8_387_584):
+        code = encode_max_response_code(milliseconds)
+        step = 1 << (((code >> 12) & 7) + 3) if code >= 0x8000 else 1
+        check(code <= 0xFFFF and decode_mrc(code) <= milliseconds < decode_mrc(code) + step, f'MRC {milliseconds}')
+    for seconds in (0, 20, 127, 128, 1000, 31744):
+        code = encode_qqic(seconds)
+        step = 1 << (((code >> 4) & 7) + 3) if code >= 0x80 else 1
+        check(code <= 0xFF and decode_qqic(code) <= seconds < decode_qqic(code) + step, f'QQIC {seconds}')
+
+    def frame(source, icmp):  # Ethernet + IPv6 + Hop-by-Hop Router Alert + ICMPv6 (the checksum is not verified)
+        ipv6 = struct.pack('!IHBB16s16s', 0x60000000, len(icmp) + 8, 0, 1, pton(source), pton('ff02::16'))
+        return b'\x33\x33\x00\x00\x00\x16' + b'\x02' * 6 + b'\x86\xdd' + ipv6 + bytes([58, 0, 5, 2, 0, 0, 1, 0]) + icmp
+
+    def v2_report(record_type, address, sources=()):
+        record = struct.pack('!BBH16s', record_type, 0, len(sources), pton(address)) + b''.join(map(pton, sources))
+        return struct.pack('!BBHHH', ICMPV6_V2_REPORT, 0, 0, 0, 1) + record
+
+    def v1_message(kind, address):
+        return struct.pack('!BBHHH16s', kind, 0, 0, 0, 0, pton(address))
+
+    def query_from(source):
+        return frame(source, struct.pack('!BBHHH16sBBH', ICMPV6_QUERY, 0, 0, 1000, 0, pton('::'), 2, 20, 0))
+
+    sent = []
+    config = argparse.Namespace(mld_version=2, query_interval=20, response_interval=5.0, robustness=2,
+                                last_listener_interval=1.0)
+    querier = Querier(config, 'fe80::5', lambda message, destination: sent.append((destination, message)),
+                      lambda event, **fields: None, 0.0)
+    host, group, s1, s2 = 'fe80::a', 'ff3e::8000:1', 'fd00::1', 'fd00::2'
+
+    def queries_since(count, general=False):  # (destination, header, sources) of the queries sent since
+        return [(destination, message[:28], {socket.inet_ntop(socket.AF_INET6, message[i:i + 16])
+                                             for i in range(28, len(message), 16)})
+                for destination, message in sent[count:] if general or destination != ALL_NODES]
+
+    querier.tick(0.0)
+    destination, message = sent[0]
+    check(destination == ALL_NODES and len(message) == 28 and message[0] == ICMPV6_QUERY, 'general query form')
+    check(struct.unpack_from('!H', message, 4)[0] == 5000 and message[24] == 2 and message[25] == 20,
+          'general query MRC 5000 ms, QRV 2, QQIC 20')
+
+    # INCLUDE({}) + ALLOW({S1,S2}) -> INCLUDE({S1,S2}), timers MALI (45 s)
+    querier.receive(frame(host, v2_report(5, group, (s1, s2))), 1.0)
+    state = querier.addresses[group]
+    check(state.mode == INCLUDE and state.sources == {s1: 46.0, s2: 46.0}, 'ALLOW in INCLUDE')
+    # INCLUDE(A) + BLOCK(B) -> Q(MA, A*B): S2 lowered to LLQT, two source-specific queries, then S2 expires
+    before = len(sent)
+    querier.receive(frame(host, v2_report(6, group, (s2,))), 2.0)
+    check(state.sources[s2] == 4.0 and state.sources[s1] == 46.0, 'BLOCK lowers only the blocked source to LLQT')
+    querier.tick(2.0)
+    querier.tick(3.0)
+    querier.tick(4.01)
+    specific = queries_since(before)
+    check(len(specific) == 2 and all(d == group and srcs == {s2} for d, _, srcs in specific),
+          'two address-and-source-specific queries for S2')
+    check(set(state.sources) == {s1}, 'S2 expired after LLQT, S1 kept')
+    # INCLUDE({S1}) + TO_EX({}) -> EXCLUDE({}, {}), filter timer MALI, no query (A*B empty)
+    before = len(sent)
+    querier.receive(frame(host, v2_report(4, group)), 5.0)
+    check(state.mode == EXCLUDE and not state.sources and state.filter_timer == 50.0 and len(sent) == before,
+          'TO_EX({}) in INCLUDE')
+    # EXCLUDE + TO_IN({}) -> Q(MA): filter timer lowered to LLQT, two address-specific queries, then back to
+    # INCLUDE({}) = deleted
+    querier.receive(frame(host, v2_report(3, group)), 6.0)
+    check(state.filter_timer == 8.0, 'TO_IN({}) lowers the filter timer to LLQT')
+    querier.tick(6.0)
+    querier.tick(7.0)
+    querier.tick(8.01)
+    specific = queries_since(before)
+    check(len(specific) == 2 and all(d == group and not srcs for d, _, srcs in specific),
+          'two address-specific queries')
+    check(group not in querier.addresses, 'filter timer expiry with no source deletes the address')
+
+    # MLDv1 listener (§8.3.2): report = IS_EX({}), BLOCK ignored, Done = TO_IN({}) -> Q(MA)
+    v1_group = 'ff15::101'
+    querier.receive(frame(host, v1_message(ICMPV6_V1_REPORT, v1_group)), 10.0)
+    v1_state = querier.addresses[v1_group]
+    check(v1_state.mode == EXCLUDE and v1_state.mldv1_host_until == 55.0, 'MLDv1 report: EXCLUDE, host present')
+    before = len(sent)
+    querier.receive(frame(host, v2_report(6, v1_group, (s1,))), 11.0)
+    querier.tick(11.0)
+    check(not v1_state.sources and len(sent) == before, 'BLOCK ignored while an MLDv1 host is present')
+    querier.receive(frame(host, v1_message(ICMPV6_V1_DONE, v1_group)), 12.0)
+    querier.tick(12.0)
+    check([d for d, _, _ in queries_since(before)] == [v1_group], 'MLDv1 Done: address-specific query')
+
+    # IS_EX({S1}) creates EXCLUDE({}, {S1}): S1 excluded, not forwarded
+    querier.receive(frame(host, v2_report(2, 'ff05::7', (s1,))), 13.0)
+    entry = [a for a in querier.snapshot(13.0, 0.0)['addresses'] if a['address'] == 'ff05::7'][0]
+    check(entry['filterMode'] == EXCLUDE and entry['sources'] == [{'address': s1, 'timer': None, 'forward': False}],
+          'IS_EX({S1}) excludes S1')
+
+    # §7.6.2 election: a lower address silences us for the other querier present interval (42.5 s)
+    querier.receive(query_from('fe80::9'), 19.0)
+    check(querier.is_querier, 'a query from a higher address changes nothing')
+    querier.receive(query_from('fe80::1'), 20.0)
+    before = len(sent)
+    querier.tick(40.0)
+    check(not querier.is_querier and not queries_since(before, general=True),
+          'non-querier after a query from a lower address')
+    querier.tick(62.6)
+    check(querier.is_querier and queries_since(before, general=True)[0][0] == ALL_NODES, 'querier again after 42.5 s')
+
+    # --mld-version 1 sends 24-byte MLDv1 queries
+    v1_sent = []
+    Querier(argparse.Namespace(**{**vars(config), 'mld_version': 1}), 'fe80::5',
+            lambda message, destination: v1_sent.append(message), lambda event, **fields: None, 0.0).tick(0.0)
+    check(len(v1_sent[0]) == 24 and struct.unpack_from('!H', v1_sent[0], 4)[0] == 5000, 'MLDv1 general query')
+    print(f'mld-querier self-test: {checks} checks passed')
+
+
 def main():
     parser = argparse.ArgumentParser(description='MLDv2 querier (RFC 3810) for the mcast lab')
-    parser.add_argument('--iface', required=True)
+    parser.add_argument('--iface', help='interface to query on (required unless --self-test)')
     parser.add_argument('--query-interval', type=int, default=125, help='seconds (QI)')
     parser.add_argument('--response-interval', type=float, default=10.0, help='seconds (QRI)')
     parser.add_argument('--robustness', type=int, default=2)
     parser.add_argument('--last-listener-interval', type=float, default=1.0, help='seconds (LLQI)')
     parser.add_argument('--mld-version', type=int, choices=(1, 2), default=2, help='format of the queries sent')
     parser.add_argument('--state', help='file written with the querier state on SIGUSR1')
-    Querier(parser.parse_args()).run()
+    parser.add_argument('--self-test', action='store_true', help='check the state machine and encodings, no network')
+    config = parser.parse_args()
+    if config.self_test:
+        self_test()
+    elif config.iface is None:
+        parser.error('--iface is required')
+    else:
+        run(config)
 
 
 if __name__ == '__main__':
