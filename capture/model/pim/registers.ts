@@ -7,14 +7,17 @@
  *                                  changes nothing (§4.4.1); a wildcard source (all zeros)
  *                                  stops every source of G registered by that DR (§4.9.4)
  *   Null-Register                  JOIN-PENDING (probing) for Register_Probe_Time
- *   suppression or probe ends      JOIN again
- *   Keepalive_Period of silence    the (S,G) register state is gone
+ *   probe unanswered               JOIN again (the Register-Stop Timer expired in JOIN-PENDING)
+ *   no probe by the end of the     the DR's register state is gone: in PRUNE it must probe when its
+ *     suppression                  Register-Stop Timer expires, so silence means the (S,G) left it
+ *                                  (its Keepalive Timer ran out, the source having stopped)
+ *   Keepalive_Period of silence    while registering, the (S,G) register state is gone
  * §4.4.1: the DR's Register-Stop Timer is rand(0.5, 1.5) × Register_Suppression_Time − Register_Probe_Time,
- * then it probes for Register_Probe_Time: it resumes at most 1.5 × Register_Suppression_Time after the
- * Register-Stop, and that bound is when the observer lets a silent suppression end. Register_Suppression_Time
- * is the default (60 s) until the wire shows it: each first Null-Register after a Register-Stop gives one
- * draw of the random interval (the time between them plus Register_Probe_Time); their mean estimates the
- * DR's Register_Suppression_Time and the bound becomes max(1.5 × mean, longest draw).
+ * then it probes: its Null-Register comes at most 1.5 × Register_Suppression_Time after the Register-Stop,
+ * the end of the suppression for the observer. Register_Suppression_Time is the default (60 s) until the
+ * wire shows it: each first Null-Register after a Register-Stop gives one draw of the random interval
+ * (the time between them plus Register_Probe_Time); their mean estimates the DR's Register_Suppression_Time
+ * and the end becomes max(1.5 × mean, longest draw) after the Register-Stop.
  */
 import { compareAddresses, isUnspecifiedAddress } from './address-order.js';
 import type { RpKnowledge } from './rp.js';
@@ -124,13 +127,19 @@ export class RegisterTracker implements Expiring {
         }
         // No Register, Null-Register or Register-Stop for Keepalive_Period: the (S,G) state is gone.
         this.rows.delete(row.key);
-        out.push({ time: at, kind: 'register-expired', detail: registerDetail(row) });
+        out.push({ time: at, kind: 'register-expired', detail: { ...registerDetail(row), reason: 'keepalive-expired' } });
         continue;
       }
-      // §4.4.1: the Register-Stop Timer expired in JOIN-PENDING (or the suppression ran out): back to JOIN.
+      if (row.state === 'suppressed') {
+        // §4.4.1: a DR still in PRUNE would have probed by now; it no longer registers (S,G).
+        this.rows.delete(row.key);
+        out.push({ time: at, kind: 'register-expired', detail: { ...registerDetail(row), reason: 'no-probe' } });
+        continue;
+      }
+      // §4.4.1: the Register-Stop Timer expired in JOIN-PENDING without a Register-Stop: back to JOIN.
       row.state = 'registering';
       row.since = at;
-      out.push({ time: at, kind: 'register-resumed', detail: { ...registerDetail(row), reason: 'suppression-ended' } });
+      out.push({ time: at, kind: 'register-resumed', detail: { ...registerDetail(row), reason: 'probe-unanswered' } });
       this.timers.schedule(row, Math.max(at, row.lastActivityAt + this.options.keepalivePeriod));
     }
   }

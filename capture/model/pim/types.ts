@@ -32,7 +32,7 @@ export interface PimDefaults {
   overrideInterval: number;
   /** Assert_Time, seconds (§4.11): 180. */
   assertTime: number;
-  /** Register_Suppression_Time, seconds (§4.11): 60; a silent suppression ends 1.5 × this after the Register-Stop. */
+  /** Register_Suppression_Time, seconds (§4.11): 60; a DR probes at most 1.5 × this after a Register-Stop. */
   registerSuppressionTime: number;
   /** Register_Probe_Time, seconds (§4.11): 5. */
   registerProbeTime: number;
@@ -132,8 +132,9 @@ export interface PimChangeDetails {
   'register-started': RegisterDetail;
   'register-stopped': RegisterDetail & { suppressedUntil: number };
   'register-probe': RegisterDetail;
-  'register-resumed': RegisterDetail & { reason: 'data-register' | 'suppression-ended' };
-  'register-expired': RegisterDetail;
+  'register-resumed': RegisterDetail & { reason: 'data-register' | 'probe-unanswered' };
+  /** Keepalive_Period without a message while registering, or no Null-Register probe by the end of a suppression. */
+  'register-expired': RegisterDetail & { reason: 'keepalive-expired' | 'no-probe' };
   'limit-exceeded': { limit: LimitName; max: number; dropped: string };
 }
 

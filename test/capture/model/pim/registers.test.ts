@@ -34,7 +34,7 @@ describe('Register state (RFC 7761 §4.4)', () => {
     }]);
   });
 
-  it('suppresses on Register-Stop until 1.5 × Register_Suppression_Time at most, ignoring repeats, then registers again', () => {
+  it('suppresses on Register-Stop, ignoring repeats, and forgets a DR that does not probe by 1.5 × Register_Suppression_Time', () => {
     const state = new PimState();
     state.onMessage(fromDr(1, register()));
     const stopped = state.onMessage(fromRp(2, registerStop()));
@@ -43,10 +43,10 @@ describe('Register state (RFC 7761 §4.4)', () => {
     assert.deepEqual(state.onMessage(fromRp(2.2, registerStop())), [], '§4.4.1: Register-Stop in PRUNE state changes nothing');
     assert.equal(state.snapshot(10).registers[0]!.state, 'suppressed');
 
-    const resumed = state.advance(100);
-    assert.deepEqual(resumed.map((change) => [change.time, change.kind]), [[92, 'register-resumed']]);
-    assert.equal(changesOf(resumed, 'register-resumed')[0]!.detail.reason, 'suppression-ended');
-    assert.deepEqual(state.advance(1000).map((change) => [change.time, change.kind]), [[211, 'rp-expired'], [212.2, 'register-expired']]);
+    const ended = state.advance(100);
+    assert.deepEqual(ended.map((change) => [change.time, change.kind]), [[92, 'register-expired']]);
+    assert.equal(changesOf(ended, 'register-expired')[0]!.detail.reason, 'no-probe');
+    assert.deepEqual(state.snapshot(100).registers, []);
   });
 
   it('follows Null-Register probes and prefers the suppression time seen on the wire', () => {
@@ -60,7 +60,9 @@ describe('Register state (RFC 7761 §4.4)', () => {
     assert.equal(row!.lastNullRegisterAt, 40);
     assert.equal(row!.observedSuppressionTime, 43, 'Register-Stop → Null-Register (38 s) + Register_Probe_Time (5 s)');
 
-    assert.deepEqual(state.advance(50).map((change) => [change.time, change.kind]), [[45, 'register-resumed']]);
+    const resumed = state.advance(50);
+    assert.deepEqual(resumed.map((change) => [change.time, change.kind]), [[45, 'register-resumed']]);
+    assert.equal(changesOf(resumed, 'register-resumed')[0]!.detail.reason, 'probe-unanswered');
     const again = changesOf(state.onMessage(fromRp(50, registerStop())), 'register-stopped');
     assert.equal(again[0]!.detail.suppressedUntil, 50 + 1.5 * 43, '1.5 × the observed 43 s, not 1.5 × the default 60 s');
 
