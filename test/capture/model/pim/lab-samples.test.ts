@@ -243,7 +243,7 @@ describe('lab samples against the routers\' own state', () => {
     assert.ok(samples.length > 0);
   });
   for (const sample of samples) {
-    it(`${sample}: neighbors, DRs, Joins, (S,G,rpt) Prunes, registers and Assert winners as FRR reported them`, async () => {
+    it(`${sample}: neighbors, DRs, Joins, (S,G,rpt) Prunes, registers, Assert winners, BSR and RPs as FRR reported them`, async () => {
       const truthDirectory = new URL(`${sample}/truth/`, SAMPLES);
       const checkpoints = readdirSync(truthDirectory).filter((name) => name.startsWith('checkpoint-')).sort()
         .map((name) => JSON.parse(readFileSync(new URL(name, truthDirectory), 'utf8')) as Checkpoint);
