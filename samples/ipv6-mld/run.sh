@@ -12,6 +12,7 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=../lab/lib.sh
 source "$HERE/../lab/lib.sh"
 LAB_VTYSH_CMDS=() # the queriers are not FRR: their truth is their own state dump ("queriers" in each checkpoint)
+LAB_GZIP_ABOVE=100000 # captures committed gzipped
 
 GROUP_ASM=ff15::101      # transient, site scope: the sender streams to it
 GROUP_ASM_QUIET=ff05::202 # site scope, joined by the MLDv1 host only, no traffic
