@@ -4,12 +4,11 @@
  * over capture files (like the CLI's decodeCaptureFiles, plus progress reports and waiting for
  * the database when it falls behind).
  *
- * Facts are synced only when something may have changed. A timeline entry was emitted: synced
- * at most once per second of packet time, when the first frame of a later second arrives and
- * before it is analyzed, so the facts take the time of the last frame before it. Forwarder
- * activity changes the flows, trees and anomalies without an entry: a forwarder whose activity
- * window ran out is synced at that moment, one quiet at the last sync that sends again counts
- * as a change.
+ * Facts are synced at most once per second of packet time, when the first frame of a later
+ * second arrives (before it is analyzed), and only when something may have changed: a timeline
+ * entry was emitted, or forwarder activity changed — it changes flows, trees and anomalies
+ * without an entry: a forwarder whose activity window ran out, or one quiet at the last sync
+ * that sends again. The facts take the time of the last frame, or of the activity deadline.
  */
 import { createHash } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
@@ -39,8 +38,8 @@ export class StoreFeed {
   private lastSync = -Infinity;
   /** When the first forwarder active at the last sync goes quiet unless it sends again. */
   private forwarderDeadline = Infinity;
-  /** Forwarders quiet at the last sync (`link|source|group|mac`): one sending again is a change. */
-  private readonly quietForwarders = new Set<string>();
+  /** When each forwarder (`link|source|group|mac`, as the flow tracker keys them) last sent. */
+  private readonly forwarderLastSeen = new Map<string, number>();
 
   constructor(readonly writer: CaptureWriter, options: Partial<StoreFeedOptions> = {}) {
     const listener = options.onChange ?? null;
@@ -58,31 +57,47 @@ export class StoreFeed {
     this.syncUpTo(result.ok ? result.packet.time : result.error.time);
     this.analyzer.onFrame(result);
     this.writer.onFrame(result);
-    if (this.quietForwarders.size > 0 && result.ok) this.noteResumedForwarder(result.packet);
+    if (result.ok) this.noteForwarder(result.packet);
   }
 
   /** Packet time moves on without frames (a quiet live capture): timers run, facts follow. */
   tick(now: number): void {
     this.syncUpTo(now);
     this.analyzer.advance(now);
-    if (this.changedSinceSync && Math.floor(now) > Math.floor(this.lastSync)) this.sync(now);
   }
 
   /** Syncs what is left and closes the capture record. */
   async finish(status: 'complete' | 'stopped' = 'complete'): Promise<CaptureRecord> {
     const end = this.analyzer.time;
-    this.syncUpTo(end);
-    if (this.changedSinceSync && Number.isFinite(end) && end > this.lastSync) this.sync(end);
+    if ((this.changedSinceSync || this.forwarderDeadline < end) && end > this.lastSync) this.sync(end);
     return this.writer.finish(status);
   }
 
-  /** Before a frame at `time`: the syncs due since the previous frame. */
+  /**
+   * Before packet time moves on to `time`. Through a silence, the analyzer's timers are run
+   * second by second, so that what they change is synced within a second too.
+   */
   private syncUpTo(time: number): void {
-    const now = this.analyzer.time;
-    if (this.changedSinceSync && Math.floor(time) > Math.floor(this.lastSync) && Number.isFinite(now)) this.sync(now);
-    // Synced just past the deadline (the next representable time), never past the frame: each sync
-    // moves on, and the next deadline is later still.
-    while (this.forwarderDeadline < time) this.sync(Math.min(Math.max(this.forwarderDeadline, this.lastSync) * (1 + Number.EPSILON), time));
+    const from = this.analyzer.time;
+    for (let second = Number.isFinite(from) ? Math.floor(from) + 1 : Infinity; second < time; second++) {
+      this.syncIfDue(second);
+      this.analyzer.advance(second);
+    }
+    this.syncIfDue(time);
+  }
+
+  /**
+   * A sync when one is due and `time` is in a later second than the last sync. It takes the
+   * state as of the analyzer's time, or just past a forwarder's deadline when that is later
+   * (never past `time`); a silence can hold several deadlines, each in a second of its own.
+   */
+  private syncIfDue(time: number): void {
+    for (;;) {
+      const now = this.analyzer.time;
+      const deadlinePassed = this.forwarderDeadline < time;
+      if (!(this.changedSinceSync || deadlinePassed) || Math.floor(time) <= Math.floor(this.lastSync) || !Number.isFinite(now)) return;
+      this.sync(deadlinePassed ? Math.max(now, Math.min(this.forwarderDeadline * (1 + Number.EPSILON), time)) : now);
+    }
   }
 
   private sync(at: number): void {
@@ -92,20 +107,19 @@ export class StoreFeed {
     this.changedSinceSync = false;
     // Forwarder activity (and the trees and anomalies built on it) ends without a change entry.
     this.forwarderDeadline = Infinity;
-    this.quietForwarders.clear();
-    for (const flow of this.analyzer.flows.snapshot(at)) {
-      for (const forwarder of flow.forwarders) {
-        if (forwarder.active) this.forwarderDeadline = Math.min(this.forwarderDeadline, forwarder.lastSeen + this.activeWindow);
-        else this.quietForwarders.add(`${flow.link}|${flow.source}|${flow.group}|${forwarder.mac}`);
-      }
+    for (const lastSeen of this.forwarderLastSeen.values()) {
+      if (at - lastSeen <= this.activeWindow) this.forwarderDeadline = Math.min(this.forwarderDeadline, lastSeen + this.activeWindow);
     }
   }
 
-  private noteResumedForwarder(packet: Packet): void {
+  /** Multicast data: its forwarder's activity, and a change when it was quiet at the last sync. */
+  private noteForwarder(packet: Packet): void {
     const { message } = packet;
-    if (message.kind !== 'data.ipv4' && message.kind !== 'data.ipv6') return;
+    if ((message.kind !== 'data.ipv4' && message.kind !== 'data.ipv6') || packet.srcMac === null) return;
     const key = `${packet.link}|${message.source}|${message.group}|${packet.srcMac}`;
-    if (this.quietForwarders.delete(key)) this.changedSinceSync = true;
+    const lastSeen = this.forwarderLastSeen.get(key);
+    if (lastSeen !== undefined && this.lastSync - lastSeen > this.activeWindow) this.changedSinceSync = true;
+    if (lastSeen === undefined || packet.time > lastSeen) this.forwarderLastSeen.set(key, packet.time);
   }
 }
 

@@ -51,8 +51,10 @@ export const FACT_KINDS = Object.keys(FACT_SPECS) as FactKind[];
  * content only changes when something that matters does, and parsing it gives the rebuilt row.
  */
 export function factContent(spec: FactSpec, row: Row): string {
-  const content: Row = {};
-  for (const field in row) content[field] = field in spec.volatile ? spec.volatile[field] : row[field];
+  const volatile = Object.keys(spec.volatile);
+  if (volatile.length === 0) return JSON.stringify(row);
+  const content = { ...row };
+  for (const field of volatile) if (field in content) content[field] = spec.volatile[field];
   return JSON.stringify(content);
 }
 

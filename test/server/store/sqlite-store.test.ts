@@ -19,7 +19,7 @@ import { pickSample, PIM_FIXTURE, storedContent } from './store-sample.js';
 /** A second capture, different from any sample. */
 const KERNEL_FIXTURE = join(process.cwd(), 'test', 'fixtures', 'decoders', 'igmpv3-mldv2.pcap');
 
-const RATE_WINDOW = DEFAULT_FLOW_OPTIONS.rateWindow;
+const { rateWindow: RATE_WINDOW, activeWindow: ACTIVE_WINDOW } = DEFAULT_FLOW_OPTIONS;
 
 /** How many moments the stored state is checked at. */
 const MOMENTS = 12;
@@ -32,6 +32,8 @@ let capture: CaptureRecord;
 let stats: CaptureStats;
 /** Data packets and bytes per `link|source|group|second`, whatever the frame order. */
 const perSecond = new Map<string, { packets: number; bytes: number }>();
+/** When forwarders (`link|source|group|mac`) went quiet or sent again after being quiet. */
+const activityEvents: number[] = [];
 let timeline: TimelineEntry[] = [];
 /** The analyzer's own snapshots at the chosen moments, from one pass over the sample. */
 let snapshots: NetworkSnapshot[] = [];
@@ -39,18 +41,21 @@ let snapshots: NetworkSnapshot[] = [];
 /** Seconds without a change before a moment the state is compared at. */
 const QUIET = 1.5;
 
-function latestChange(changes: readonly TimelineEntry[], at: number): number | null {
+function latestEvent(events: readonly number[], at: number): number | null {
   let latest: number | null = null;
-  for (const entry of changes) if (entry.time <= at && entry.time > at - QUIET) latest = Math.max(latest ?? entry.time, entry.time);
+  for (const time of events) if (time <= at && time > at - QUIET) latest = Math.max(latest ?? time, time);
   return latest;
 }
 
-/** Moments spread over the capture, each at least a second after the latest change before it (facts are synced per second). */
-function chooseMoments(start: number, end: number, changes: readonly TimelineEntry[]): number[] {
+/**
+ * Moments spread over the capture, each QUIET seconds after the latest event before it (facts are
+ * synced once per second): a change, or a forwarder going quiet or sending again.
+ */
+function chooseMoments(start: number, end: number, events: readonly number[]): number[] {
   const moments: number[] = [];
   for (let i = 1; i <= MOMENTS; i++) {
     let at = start + ((end - start) * i) / (MOMENTS + 1);
-    for (let recent = latestChange(changes, at); recent !== null; recent = latestChange(changes, at)) at = recent + QUIET;
+    for (let recent = latestEvent(events, at); recent !== null; recent = latestEvent(events, at)) at = recent + QUIET;
     if (at < end) moments.push(at);
   }
   return [...new Set(moments)];
@@ -76,11 +81,16 @@ before(async () => {
   store = await SqliteStore.open(join(dir, 'store.sqlite'));
   const counter = new StatsCounter();
   const { frames } = openCaptureFiles([sample]);
+  const lastSent = new Map<string, number>();
   for await (const frame of frames) {
     const result = decodeFrame(frame);
     counter.add(result);
     const message = result.ok ? result.packet.message : null;
-    if (message?.kind !== 'data.ipv4' && message?.kind !== 'data.ipv6') continue;
+    if (!result.ok || (message?.kind !== 'data.ipv4' && message?.kind !== 'data.ipv6')) continue;
+    const forwarder = `${frame.link}|${message.source}|${message.group}|${result.packet.srcMac}`;
+    const previous = lastSent.get(forwarder);
+    if (previous !== undefined && result.packet.time - previous > ACTIVE_WINDOW) activityEvents.push(previous + ACTIVE_WINDOW, result.packet.time);
+    lastSent.set(forwarder, Math.max(previous ?? -Infinity, result.packet.time));
     const key = `${frame.link}|${message.source}|${message.group}|${Math.floor(frameTime(frame))}`;
     const count = perSecond.get(key) ?? { packets: 0, bytes: 0 };
     count.packets++;
@@ -88,8 +98,9 @@ before(async () => {
     perSecond.set(key, count);
   }
   stats = counter.result();
+  for (const time of lastSent.values()) activityEvents.push(time + ACTIVE_WINDOW);
   capture = await analyzeIntoStore([sample], store, { onChange: (entry) => timeline.push(entry) });
-  snapshots = await analyzeDirectly(sample, chooseMoments(capture.startTime!, capture.endTime!, timeline));
+  snapshots = await analyzeDirectly(sample, chooseMoments(capture.startTime!, capture.endTime!, [...timeline.map((entry) => entry.time), ...activityEvents]));
 });
 
 after(async () => {
