@@ -13,8 +13,9 @@
  *   Register                  the IP destination is the RP of the inner (S,G), kept for Keepalive_Period
  *   Join(*,G)                 the entry's source address is the RP of G (RFC 7761 §4.9.5.1), kept for the
  *                             Join's holdtime
- * `rpForGroup` maps a group to one RP by RFC 7761 §4.7.2 (rp-hash.ts) over the BSR's RP-set, else over
- * the C-RP-Advertisements seen, else the latest RP a Register or Join named for it.
+ * `rpForGroup` maps a group to one RP by RFC 7761 §4.7.2 (rp-hash.ts) over the RP-set of the live BSR,
+ * which is then the whole answer (a group its RP-set does not cover has no RP); with no BSR, over the
+ * C-RP-Advertisements seen, else the latest RP a Register or Join named for the group.
  */
 import { addressBytes } from '../../addresses.js';
 import { compareAddresses, familyOf, fullMaskLength, prefixContains, prefixText } from './address-order.js';
@@ -142,13 +143,15 @@ export class RpKnowledge implements Expiring {
     const groupBytes = addressBytes(group);
     if (!groupBytes) return null;
     const family = familyOf(group);
-    const hashMaskLength = this.bsrs.get(family)?.hashMaskLength
-      ?? (family === 4 ? this.options.hashMaskLengthIPv4 : this.options.hashMaskLengthIPv6);
-    for (const tier of ['bsr', 'c-rp-adv'] as const) {
-      const candidates = this.matchingRows(tier, groupBytes);
-      const choice = chooseRp(candidates, groupBytes, hashMaskLength);
-      if (choice) return mapping(choice.candidate, choice.hash);
+    const bsr = this.bsrs.get(family);
+    if (bsr) {
+      // RFC 5059 §3: with a BSR, its RP-set is the domain's group-to-RP mapping.
+      const choice = chooseRp(this.matchingRows('bsr', groupBytes), groupBytes, bsr.hashMaskLength);
+      return choice ? mapping(choice.candidate, choice.hash) : null;
     }
+    const hashMaskLength = family === 4 ? this.options.hashMaskLengthIPv4 : this.options.hashMaskLengthIPv6;
+    const advertised = chooseRp(this.matchingRows('c-rp-adv', groupBytes), groupBytes, hashMaskLength);
+    if (advertised) return mapping(advertised.candidate, advertised.hash);
     let latest: RpRow | null = null;
     for (const row of [...this.matchingRows('register', groupBytes), ...this.matchingRows('join', groupBytes)]) {
       if (latest === null || row.lastSeenAt > latest.lastSeenAt) latest = row;

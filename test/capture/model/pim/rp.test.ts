@@ -139,6 +139,15 @@ describe('Group-to-RP mapping', () => {
     assert.equal(state.rpForGroup('ff0e::1'), null);
   });
 
+  it('answers from the live BSR\'s RP-set alone: a group it does not cover has no RP', () => {
+    const state = withRpSet([{ group: { address: '239.0.0.0', maskLength: 8 }, rps: [{ address: '10.0.0.1', holdtime: 150, priority: 0 }] }]);
+    state.onMessage(observe(1, LINK, '10.0.0.2', joinPrune('10.0.0.1', 210, { group: '225.1.1.1', joins: [starG('10.255.0.7')] })));
+    assert.equal(state.rpForGroup('239.1.1.1')?.rp, '10.0.0.1');
+    assert.equal(state.rpForGroup('225.1.1.1'), null, 'the Join named 10.255.0.7, but the BSR maps 225/8 to no RP');
+    state.advance(140);
+    assert.equal(state.rpForGroup('225.1.1.1')?.rp, '10.255.0.7', 'the BSR timed out (130 s): the Join\'s RP counts again');
+  });
+
   it('falls back to what Registers and (*,G) Joins named', () => {
     const state = new PimState();
     state.onMessage(observe(0, LINK, '10.0.0.2', joinPrune('10.0.0.1', 210, { group: '239.1.1.1', joins: [starG('10.255.0.7')] })));
