@@ -78,8 +78,11 @@ interface LinkCount extends Counted {
 
 const counted = (): Counted => ({ current: { a: 0, b: 0 }, previous: { a: 0, b: 0 }, total: { a: 0, b: 0 } });
 
-/** Facts are opened (a row to insert) and closed (an UPDATE) in the order syncs produced them. */
-type FactOperation = { open: SqlValue[] } | { close: [end: number, kind: FactKind, key: string] };
+/** Facts are closed (an UPDATE per sync) and opened (a row to insert) in the order syncs produced them. */
+type FactOperation = { open: SqlValue[] } | { close: { end: number; facts: [kind: FactKind, key: string][] } };
+
+/** (kind, key) pairs per UPDATE that closes facts. */
+const CLOSES_PER_UPDATE = 100;
 
 interface Batch {
   messages: SqlValue[][];
@@ -193,6 +196,8 @@ export class CaptureWriter {
   syncFacts(snapshot: NetworkSnapshot): void {
     const time = snapshot.at;
     const seen = new Set<string>();
+    const closed: [FactKind, string][] = [];
+    const opened: SqlValue[][] = [];
     for (const kind of FACT_KINDS) {
       const spec = FACT_SPECS[kind];
       for (const row of snapshot[spec.list] as unknown as Record<string, unknown>[]) {
@@ -203,19 +208,22 @@ export class CaptureWriter {
         const content = factContent(spec, row);
         const previous = this.openFacts.get(mapKey);
         if (previous === content) continue;
-        if (previous !== undefined) this.add('facts', { close: [time, kind, key] });
+        if (previous !== undefined) closed.push([kind, key]);
         const { link, group, source } = factColumns(kind, row);
-        this.add('facts', { open: [this.captureId, kind, key, time, link, group, source, content] });
+        opened.push([this.captureId, kind, key, time, link, group, source, content]);
         this.openFacts.set(mapKey, content);
-        this.counts.facts++;
       }
     }
     for (const mapKey of this.openFacts.keys()) {
       if (seen.has(mapKey)) continue;
       const separator = mapKey.indexOf('\n');
-      this.add('facts', { close: [time, mapKey.slice(0, separator) as FactKind, mapKey.slice(separator + 1)] });
+      closed.push([mapKey.slice(0, separator) as FactKind, mapKey.slice(separator + 1)]);
       this.openFacts.delete(mapKey);
     }
+    // Every fact closed here was opened by an earlier sync: closing them all first is safe.
+    if (closed.length > 0) this.add('facts', { close: { end: time, facts: closed } });
+    for (const row of opened) this.add('facts', { open: row });
+    this.counts.facts += opened.length;
   }
 
   /** Writes everything pending (the current second's counters stay until the capture moves on). */
@@ -375,8 +383,13 @@ export class CaptureWriter {
       }
       await this.inserts.facts.insert(opened);
       opened = [];
-      const [end, kind, key] = operation.close;
-      await this.db.run('UPDATE facts SET end_time = ? WHERE capture_id = ? AND kind = ? AND key = ? AND end_time IS NULL', [end, this.captureId, kind, key]);
+      const { end, facts } = operation.close;
+      for (let start = 0; start < facts.length; start += CLOSES_PER_UPDATE) {
+        const chunk = facts.slice(start, start + CLOSES_PER_UPDATE);
+        await this.db.run(
+          `UPDATE facts SET end_time = ? WHERE capture_id = ? AND end_time IS NULL AND (kind, key) IN (VALUES ${chunk.map(() => '(?, ?)').join(', ')})`,
+          [end, this.captureId, ...chunk.flat()]);
+      }
     }
     await this.inserts.facts.insert(opened);
   }

@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: how fast and how lean mcast reads a capture, next to tcpdump and tshark on the
- * same file in the same run. The file is the bundled sample replicated (shifted in time) to about
+ * same file in the same run, and what storing the analysis in SQLite (`analyze --db`) costs. The file is the bundled sample replicated (shifted in time) to about
  * BENCH_FRAMES frames (default 1,000,000), so the figures are about throughput, not start-up.
  * Wall time and peak RSS come from /usr/bin/time for every tool alike.
  */
@@ -71,6 +71,7 @@ try {
   const results = [
     await measure('mcast stats', process.execPath, [cli, 'stats', file, '--json']),
     await measure('mcast analyze', process.execPath, [cli, 'analyze', file, '--json']),
+    await measure('mcast analyze --db', process.execPath, [cli, 'analyze', file, '--db', join(dir, 'bench.sqlite')]),
     await measure('tcpdump -nr (decode + print)', 'tcpdump', ['-nr', file]),
     await measure('tshark -z io,phs (dissect all)', 'tshark', ['-r', file, '-q', '-z', 'io,phs']),
   ];
@@ -79,10 +80,12 @@ try {
   for (const result of results) {
     console.log(`${result.name.padEnd(32)} ${result.seconds.toFixed(2).padStart(8)} ${Math.round(frames / result.seconds).toLocaleString('en').padStart(10)} ${result.maxRssMiB.toFixed(0).padStart(12)} ${(result.seconds / base.seconds).toFixed(2).padStart(19)}x`);
   }
-  const tcpdump = results[2]!;
-  const tshark = results[3]!;
+  const [, analyze, stored, tcpdump, tshark] = results as [Measure, Measure, Measure, Measure, Measure];
   console.log(`\nratios: mcast stats / tcpdump = ${(base.seconds / tcpdump.seconds).toFixed(2)}, mcast stats / tshark = ${(base.seconds / tshark.seconds).toFixed(2)}, `
-    + `mcast analyze / tshark = ${(results[1]!.seconds / tshark.seconds).toFixed(2)}`);
+    + `mcast analyze / tshark = ${(analyze.seconds / tshark.seconds).toFixed(2)}`);
+  const database = await stat(join(dir, 'bench.sqlite'));
+  console.log(`database overhead: mcast analyze --db / mcast analyze = ${(stored.seconds / analyze.seconds).toFixed(2)} `
+    + `(${(database.size / 2 ** 20).toFixed(1)} MiB of SQLite, ${(stored.maxRssMiB - analyze.maxRssMiB).toFixed(0)} MiB more peak RSS)`);
 } finally {
   await rm(dir, { recursive: true, force: true });
 }
