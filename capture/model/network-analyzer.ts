@@ -47,6 +47,8 @@ export class NetworkAnalyzer {
    * join state, as a router's RPF interface outlives its joins.
    */
   readonly rpfLinks = new Map<string, string>();
+  /** (S,G) channels some router joined, `source|group` → time of the latest Join: their state then lives on with the data. */
+  readonly joinedChannels = new Map<string, number>();
   /** Every address that sent an IGMP/MLD query on a link (`link|family`): the routers running IGMP/MLD there. */
   readonly queryingRouters = new Map<string, Set<string>>();
   private readonly starGroups = new Set<string>();
@@ -179,8 +181,10 @@ export class NetworkAnalyzer {
 
   private noteRpfLinks(link: string, changes: ReturnType<PimState['onMessage']>): void {
     for (const change of changes) {
+      if (change.kind === 'join' && change.detail.type === 'S,G') this.joinedChannels.set(`${change.detail.source}|${change.detail.group}`, change.time);
       if (change.kind === 'join' || change.kind === 'prune') {
-        const { from, type, source } = change.detail;
+        const { from, upstream, type, source } = change.detail;
+        if (from === upstream) continue; // a router naming itself upstream tells nothing of its RPF link
         const target = type === 'S,G' ? source : type === '*,G' && change.kind === 'join' ? change.detail.rp : null;
         if (target !== null) this.rpfLinks.set(`${from}|${target}`, link);
       }

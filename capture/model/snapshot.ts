@@ -133,7 +133,7 @@ export function buildSnapshot(analyzer: NetworkAnalyzer, at: number): NetworkSna
   });
 
   const { trees, anomalies } = inferTrees({
-    at, keepalivePeriod: analyzer.keepalivePeriod, rpfLinks: analyzer.rpfLinks,
+    at, keepalivePeriod: analyzer.keepalivePeriod, rpfLinks: analyzer.rpfLinks, joinedChannels: analyzer.joinedChannels,
     routers, flows, pim, memberships: groupMemberships, switchovers: analyzer.switchovers,
     rpFor: (group) => analyzer.pim.rpForGroup(group)?.rp ?? null,
   });

@@ -61,6 +61,8 @@ export interface TreeInput {
   keepalivePeriod: number;
   /** RPF links learned from Join/Prunes, keyed `sender address|source or RP`. */
   rpfLinks: ReadonlyMap<string, string>;
+  /** (S,G) channels ever joined, `source|group` → time of the latest Join. */
+  joinedChannels: ReadonlyMap<string, number>;
   routers: RouterRegistry;
   flows: FlowSnapshot[];
   pim: PimSnapshot;
@@ -140,6 +142,12 @@ class TreeContext {
     return ends.length === 1 ? ends[0]! : null;
   }
 
+  /** Whether an Assert on `link` for (S,G) or (*,G) was won by another router than `router`. */
+  lostAssert(router: string, link: string, source: string | null, group: string): boolean {
+    const asserted = this.input.pim.asserts.find((entry) => entry.link === link && entry.group === group && (entry.source === source || entry.source === null));
+    return asserted !== undefined && this.routerAt(link, { address: asserted.winner }) !== router;
+  }
+
   /** The link a router last sent Join/Prunes on towards `target` (a source or an RP), if ever. */
   rememberedRpf(router: string, target: string | null): string | undefined {
     if (target === null) return undefined;
@@ -194,10 +202,13 @@ function inferTree(context: TreeContext, source: string | null, group: string, r
   // RFC 7761 §4.4: the DR registering the source, and the RP receiving its Registers, hold (S,G)
   // state while the Keepalive Timer runs, even with nothing to forward.
   const registering = source === null ? undefined : input.pim.registers.find((entry) => entry.source === source && entry.group === group);
+  // In the SSM range nothing registers (RFC 4607 §2, RFC 7761 §4.4.1 CouldRegister): the first hop
+  // holds state only for a channel someone joined, and then while its data keeps coming.
+  const channelJoined = source !== null && input.joinedChannels.has(`${source}|${group}`);
   const firstHops = new Set<string>();
   for (const link of sourceLinks) {
     const dr = context.localForwarder(link, null, group);
-    if (dr !== null) firstHops.add(dr);
+    if (dr !== null && (!isSsmGroup(group) || channelJoined)) firstHops.add(dr);
   }
 
   // Downstream state: every live Join for this entry makes its upstream router forward there.
@@ -211,16 +222,13 @@ function inferTree(context: TreeContext, source: string | null, group: string, r
     const spt = source === null ? [] : context.sentBy(router, 'S,G', source, group);
     const rpt = context.sentBy(router, '*,G', null, group);
     const live = (rows: JoinSnapshot[]) => rows.find((row) => row.state !== 'pruned')?.link;
-    return live(spt) ?? live(rpt) ?? spt[0]?.link
+    return live(spt) ?? live(rpt)
+      // A router the source is directly connected to receives it there (RFC 7761 §4.5.7 DirectlyConnected):
+      // seen on the wire (the source's own frames), or from the topology's prefixes.
       ?? (firstHops.has(router) ? context.routerLinks(router).find((link) => sourceLinks.has(link)) : undefined)
-      ?? context.rememberedRpf(router, source ?? rp)
-      // The end of the (S,G) Joins: the source is on one of its links (RFC 7761 §4.5.7 DirectlyConnected).
-      ?? (source !== null && receivesJoins(router) ? input.routers.connectedLink(router, source) : null);
+      ?? (source !== null ? input.routers.connectedLink(router, source) ?? undefined : undefined)
+      ?? spt[0]?.link ?? context.rememberedRpf(router, source ?? rp) ?? null;
   };
-  function receivesJoins(router: string): boolean {
-    return liveJoins.some((join) => join.group === group && join.source === source && join.type === 'S,G'
-      && context.routerAt(join.link, { address: join.upstream }) === router);
-  }
   const onTree = (router: string) => edges.has(router) || router === rpRouter || firstHops.has(router) || incoming(router) !== null;
 
   // Local receivers: the DR of a member link forwards there if it is on the tree itself.
@@ -233,6 +241,8 @@ function inferTree(context: TreeContext, source: string | null, group: string, r
   const nodes = new Map<string, TreeNode>();
   for (const found of edges.values()) {
     found.wanted ||= context.membersOn(found.out, source, group) || context.joinedOn(found.out, source, group).length > 0;
+    // RFC 7761 §4.6: an Assert loser takes the link out of its outgoing list; what it still sends there is a duplicate.
+    if (context.lostAssert(found.router, found.out, source, group)) found.wanted = false;
     found.in = incoming(found.router);
   }
   const holders = new Set([...[...edges.values()].map((found) => found.router), ...firstHops]);
