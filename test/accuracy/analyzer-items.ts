@@ -32,6 +32,13 @@ export function analyzerItems(snapshot: NetworkSnapshot, topology: Topology): It
       for (const neighbor of link.pimNeighbors) if (neighbor !== self) items['pim-neighbors'].add(`${router} ${link.name} ${neighbor}`);
     }
     if (link.dr !== null) items['pim-dr'].add(`${link.name} ${link.dr}`);
+    if (link.mldQuerier !== null) items['mld-querier'].add(`${link.name} ${link.mldQuerier}`);
+  }
+  for (const membership of snapshot.memberships) {
+    if (membership.family !== 6) continue;
+    items['mld-groups'].add(`${membership.link} ${membership.group} ${membership.mode}`);
+    for (const source of membership.sources) items['mld-sources'].add(`${membership.link} ${membership.group} ${source} forward`);
+    for (const source of membership.excluded) items['mld-sources'].add(`${membership.link} ${membership.group} ${source} block`);
   }
   for (const join of snapshot.joins) {
     const router = ownerOn(join.link, join.upstream);

@@ -1,11 +1,16 @@
 /**
- * The routers' own view (FRR `vtysh ... json` dumped by the lab at each checkpoint), turned into
- * comparable item sets: one string per fact, with the router name and the link (from the lab's
- * topology.json, which maps each router interface to its link).
+ * The routers' own view (FRR `vtysh ... json` dumped by the lab at each checkpoint, and the lab's
+ * MLD queriers' state dumps), turned into comparable item sets: one string per fact, with the
+ * router name and the link (from the lab's topology.json, which maps each interface to its link).
  */
 import type { Topology } from '../../capture/model/topology.js';
 
-export const CATEGORIES = ['igmp-groups', 'igmp-sources', 'pim-neighbors', 'pim-dr', 'pim-joins', 'mroute-iif', 'mroute-oil'] as const;
+export const CATEGORIES = [
+  'igmp-groups', 'igmp-sources', 'pim-neighbors', 'pim-dr', 'pim-joins', 'mroute-iif', 'mroute-oil',
+  'mld-querier', 'mld-groups', 'mld-sources',
+] as const;
+/** Categories whose truth comes from the lab's MLD queriers: compared only where a checkpoint has them. */
+export const MLD_CATEGORIES: readonly Category[] = ['mld-querier', 'mld-groups', 'mld-sources'];
 export type Category = (typeof CATEGORIES)[number];
 export type ItemSets = Record<Category, Set<string>>;
 
@@ -15,6 +20,14 @@ export interface Checkpoint {
   timeStart: number;
   timeEnd: number;
   routers: Record<string, Record<string, unknown>>;
+  /** samples/lab/mld-querier.py state dumps, by querier name. */
+  queriers?: Record<string, MldQuerierDump | null>;
+}
+
+export interface MldQuerierDump {
+  address: string;
+  role: 'querier' | 'non-querier';
+  addresses: { address: string; filterMode: 'INCLUDE' | 'EXCLUDE'; sources: { address: string; forward: boolean }[] }[];
 }
 
 type Json = Record<string, unknown>;
@@ -94,6 +107,17 @@ export function truthItems(checkpoint: Checkpoint, topology: Topology): ItemSets
           if (out !== null) items['mroute-oil'].add(`${router} ${source} ${group} ${out}`);
         }
       }
+    }
+  }
+  for (const [name, dump] of Object.entries(checkpoint.queriers ?? {})) {
+    // The querier's view is the one the link runs on (RFC 3810 §7.6.2); the other only listens.
+    if (dump === null || dump.role !== 'querier') continue;
+    const link = topology.nodes.find((node) => node.name === name)?.interfaces[0]?.link;
+    if (link === undefined) continue;
+    items['mld-querier'].add(`${link} ${dump.address}`);
+    for (const entry of dump.addresses) {
+      items['mld-groups'].add(`${link} ${entry.address} ${entry.filterMode}`);
+      for (const source of entry.sources) items['mld-sources'].add(`${link} ${entry.address} ${source.address} ${source.forward ? 'forward' : 'block'}`);
     }
   }
   return items;

@@ -11,7 +11,7 @@ import type { NetworkSnapshot } from '../../capture/model/snapshot.js';
 import { parseTopology, type Topology } from '../../capture/model/topology.js';
 import { openCaptureFiles } from '../../capture/sources/capture-file.js';
 import { analyzerItems } from './analyzer-items.js';
-import { CATEGORIES, truthItems, type Category, type Checkpoint } from './frr-truth.js';
+import { CATEGORIES, MLD_CATEGORIES, truthItems, type Category, type Checkpoint } from './frr-truth.js';
 import { differenceKey, loadKnownDifferences, type KnownDifference } from './known-differences.js';
 
 /** The lab's output; MCAST_SAMPLES_DIR points elsewhere (e.g. a lab run of your own). */
@@ -94,6 +94,9 @@ export async function scoreScenario(name: string): Promise<{ checkpoints: Checkp
     const truth = truthItems(checkpoint, topology);
     const atStart = analyzerItems(snapshots[2 * index]!, topology);
     const atEnd = analyzerItems(snapshots[2 * index + 1]!, topology);
+    if (checkpoint.queriers === undefined) {
+      for (const category of MLD_CATEGORIES) atStart[category].clear();
+    }
     return {
       scenario: name, checkpoint: checkpoint.checkpoint, label: checkpoint.label, at: checkpoint.timeStart,
       scores: CATEGORIES.map((category) => score(checkpoint.checkpoint, category, truth[category], duringDump(truth[category], atStart[category], atEnd[category]), byKey)),
