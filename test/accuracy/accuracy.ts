@@ -15,6 +15,7 @@ for (const scenario of await scenariosWithTruth()) {
   console.log(`${'category'.padEnd(15)} ${'truth'.padStart(6)} ${'ours'.padStart(6)} ${'match'.padStart(6)} ${'precision'.padStart(9)} ${'recall'.padStart(7)} ${'explained'.padStart(9)}`);
   for (const category of CATEGORIES) {
     const total = categoryTotal(checkpoints, category);
+    if (total.truth + total.ours + total.explained === 0) continue; // nothing of this kind in the sample
     console.log(`${category.padEnd(15)} ${String(total.truth).padStart(6)} ${String(total.ours).padStart(6)} ${String(total.matched).padStart(6)} `
       + `${percent(precision(total)).padStart(9)} ${percent(recall(total)).padStart(7)} ${String(total.explained).padStart(9)}`);
     if (!verbose) continue;
