@@ -31,6 +31,12 @@ export interface StoreFeedOptions {
   onChange: TimelineListener | null;
 }
 
+/**
+ * Seconds of a silence stepped through one by one: longer than every protocol timer (the longest
+ * defaults are 260 s for membership, 210 s for Join/Prune state).
+ */
+const MAX_SILENCE_STEPS = 3600;
+
 export class StoreFeed {
   readonly analyzer: NetworkAnalyzer;
   private readonly activeWindow = DEFAULT_FLOW_OPTIONS.activeWindow;
@@ -75,11 +81,13 @@ export class StoreFeed {
 
   /**
    * Before packet time moves on to `time`. Through a silence, the analyzer's timers are run
-   * second by second, so that what they change is synced within a second too.
+   * second by second (for the first MAX_SILENCE_STEPS seconds of it), so that what they change
+   * is synced within a second too.
    */
   private syncUpTo(time: number): void {
     const from = this.analyzer.time;
-    for (let second = Number.isFinite(from) ? Math.floor(from) + 1 : Infinity; second < time; second++) {
+    const last = Math.min(time, Math.floor(from) + MAX_SILENCE_STEPS);
+    for (let second = Number.isFinite(from) ? Math.floor(from) + 1 : Infinity; second < last; second++) {
       this.syncIfDue(second);
       this.analyzer.advance(second);
     }

@@ -167,8 +167,9 @@ export class CaptureWriter {
     if ((++this.frameCount & CLOCK_CHECK_MASK) === 0 && this.pendingRows > 0 && performance.now() - this.lastFlushAt >= this.options.flushMs) this.startFlush();
   }
 
-  /** A decoded packet: a control message becomes a message row, multicast data a counter. */
+  /** A decoded packet (onFrame also counts its frame): a control message becomes a message row, multicast data a counter. */
   onPacket(packet: Packet): void {
+    this.advanceSecond(packet.time);
     const { message, ip } = packet;
     if (message.kind === 'data.ipv4' || message.kind === 'data.ipv6') {
       this.countData(packet.time, packet.link, message.source, message.group, message.length);
@@ -192,7 +193,7 @@ export class CaptureWriter {
     this.counts.changes++;
   }
 
-  /** Diffs the snapshot against the open facts (see the header); `snapshot.at` is the time of the change. */
+  /** Diffs the snapshot against the open facts (see the header); the facts it opens and closes take `snapshot.at` as their time. */
   syncFacts(snapshot: NetworkSnapshot): void {
     const time = snapshot.at;
     const seen = new Set<string>();
