@@ -4,7 +4,7 @@
  *
  *   mcast stats FILE... [--json]     counts per link, message kind, group record kind; data flows
  *   mcast analyze FILE... [...]      membership, PIM state, flows and trees at a moment, or the timeline
- *   mcast demo                       analyze the bundled sample capture
+ *   mcast demo                       analyze the bundled sample capture and serve the dashboard
  *   mcast interfaces [--json]        the devices live capture can use
  *   mcast capture --iface IF [...]   live capture through the same analysis
  *   mcast serve --db FILE [...]      the web dashboard, REST API and live events over a store
@@ -17,9 +17,9 @@ import { analyzeCommand } from './commands/analyze.js';
 import { serveCommand } from './commands/serve.js';
 import { captureCommand } from './commands/capture.js';
 import { interfacesCommand } from './commands/interfaces.js';
+import { BUNDLED_SAMPLE, demoCommand } from './commands/demo.js';
 import { DEFAULT_BUFFER_SIZE } from '../capture/sources/live-capture.js';
 
-export const BUNDLED_SAMPLE = fileURLToPath(new URL('../../samples/pim-sm/pim-sm.pcapng.gz', import.meta.url));
 
 const USAGE = `usage:
   mcast stats FILE... [--json]   per-link counts of every IGMP/MLD/PIM message kind, decode errors, data flows
@@ -28,7 +28,10 @@ const USAGE = `usage:
                                  links, group membership, PIM joins and asserts, flows, inferred trees; or,
                                  with --timeline, every state change with its time; with --db, store the
                                  whole analysis (state over time, changes, messages, counters) in SQLite
-  mcast demo                     analyze the bundled sample capture (${BUNDLED_SAMPLE})
+  mcast demo [--port 8080] [--host 127.0.0.1] [--db FILE]
+                                 the bundled sample (${BUNDLED_SAMPLE}):
+                                 its analysis printed, stored (default: a file in the temp directory)
+                                 and served on the dashboard
   mcast interfaces [--json]      the devices live capture can use: name, link type, state, addresses
   mcast capture --iface IF [--iface LINK=IF ...] [--filter BPF] [--duration S] [--write FILE.pcapng]
                 [--buffer MiB] [--json] [--db FILE] [--serve [--port 8080] [--host 127.0.0.1]]
@@ -90,8 +93,13 @@ const COMMANDS: Record<string, Command> = {
     await serveCommand({ db: values.db, port: Number(values.port), host: values.host ?? '127.0.0.1', uploadLimit });
   },
   async demo(args) {
-    parseArgs({ args, allowPositionals: false, options: {} });
-    await analyzeCommand([BUNDLED_SAMPLE], { at: null, topology: null, json: false, timeline: false, db: null });
+    const { values } = parseArgs({
+      args, allowPositionals: false,
+      options: { port: { type: 'string', default: '8080' }, host: { type: 'string', default: '127.0.0.1' }, db: { type: 'string' } },
+    });
+    const port = Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port takes a port number (0-65535), not '${values.port}'`);
+    await demoCommand({ port, host: values.host ?? '127.0.0.1', db: values.db ?? null });
   },
 };
 

@@ -67,7 +67,14 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
     throw error;
   }
   process.stdout.write(`mcast: serving ${options.db} at ${server.url} (Ctrl-C to stop)\n`);
-  await new Promise<void>((resolve) => {
+  await untilStopped();
+  await server.close();
+  await store.close();
+}
+
+/** Resolves at the first SIGINT or SIGTERM. */
+export function untilStopped(): Promise<void> {
+  return new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
@@ -76,6 +83,4 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
-  await server.close();
-  await store.close();
 }

@@ -1,0 +1,37 @@
+/**
+ * `mcast demo [--port 8080] [--host 127.0.0.1] [--db FILE]`: the bundled sample (samples/pim-sm, four
+ * FRR routers) analyzed network-wide and printed, stored, and served on the dashboard.
+ */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { analyzeIntoStore } from '../store/analyze-into-store.js';
+import { SqliteStore } from '../store/sqlite-store.js';
+import { analyzeCommand, loadTopology } from './analyze.js';
+import { startServer, untilStopped } from './serve.js';
+
+const SAMPLE_DIR = fileURLToPath(new URL('../../../samples/pim-sm/', import.meta.url));
+export const BUNDLED_SAMPLE = join(SAMPLE_DIR, 'pim-sm.pcapng.gz');
+const BUNDLED_TOPOLOGY = join(SAMPLE_DIR, 'topology.json');
+
+export interface DemoOptions {
+  port: number;
+  host: string;
+  db: string | null;
+}
+
+export async function demoCommand(options: DemoOptions): Promise<void> {
+  await analyzeCommand([BUNDLED_SAMPLE], { at: null, topology: BUNDLED_TOPOLOGY, json: false, timeline: false, db: null });
+  const db = options.db ?? join(tmpdir(), 'mcast-demo.sqlite');
+  const store = await SqliteStore.open(db);
+  try {
+    // The same file again replaces its earlier capture in the store (same fingerprint): no duplicates.
+    const capture = await analyzeIntoStore([BUNDLED_SAMPLE], store, { topology: await loadTopology(BUNDLED_TOPOLOGY) });
+    const server = await startServer(store, { port: options.port, host: options.host });
+    process.stdout.write(`\nmcast: ${capture.frames} frames stored in ${db}; dashboard at ${server.url} (Ctrl-C to stop)\n`);
+    await untilStopped();
+    await server.close();
+  } finally {
+    await store.close();
+  }
+}
