@@ -75,7 +75,7 @@ export class StoreFeed {
   /** Syncs what is left and closes the capture record. */
   async finish(status: 'complete' | 'stopped' = 'complete'): Promise<CaptureRecord> {
     const end = this.analyzer.time;
-    if ((this.changedSinceSync || this.forwarderDeadline < end) && end > this.lastSync) this.sync(end);
+    if ((this.changedSinceSync || this.forwarderDeadline < end) && end >= this.lastSync) this.sync(end);
     return this.writer.finish(status);
   }
 

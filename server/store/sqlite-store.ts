@@ -105,9 +105,10 @@ export class SqliteStore implements StoreReader {
     const id = captureId ?? (await this.captureAt(time));
     if (id === null) return snapshot;
     const lists = snapshot as unknown as Record<string, unknown[]>;
-    const during = 'capture_id = ? AND start_time <= ? AND (end_time IS NULL OR end_time > ?)';
+    // ?1 the capture, ?2 the time; the counters' ?3 T's second, ?4 the second before, ?5 the second before the rate window.
+    const during = 'f.capture_id = ?1 AND f.start_time <= ?2 AND (f.end_time IS NULL OR f.end_time > ?2)';
     const facts = await this.db.all<{ kind: FactKind; content: string }>(
-      `SELECT kind, content FROM facts WHERE ${during} AND kind NOT IN ('flow', 'link') ORDER BY kind, key`, [id, time, time]);
+      `SELECT kind, content FROM facts f WHERE ${during} AND kind NOT IN ('flow', 'link') ORDER BY kind, key`, [id, time]);
     for (const fact of facts) lists[FACT_SPECS[fact.kind].list]!.push(JSON.parse(fact.content));
 
     const second = Math.floor(time);
@@ -116,11 +117,11 @@ export class SqliteStore implements StoreReader {
     const flowMatch = 'c.source = f.source AND c.grp = f.grp AND c.link = f.link';
     const flows = await this.db.all<{ content: string; packets: number | null; bytes: number | null; recentPackets: number | null; recentBytes: number | null; earlierPackets: number | null; earlierBytes: number | null }>(
       `SELECT content,
-        ${total('total_packets', 'counters', flowMatch, '?4')} AS packets, ${total('total_bytes', 'counters', flowMatch, '?4')} AS bytes,
-        ${total('total_packets', 'counters', flowMatch, '?5')} AS recentPackets, ${total('total_bytes', 'counters', flowMatch, '?5')} AS recentBytes,
-        ${total('total_packets', 'counters', flowMatch, '?6')} AS earlierPackets, ${total('total_bytes', 'counters', flowMatch, '?6')} AS earlierBytes
-       FROM facts f WHERE capture_id = ?1 AND start_time <= ?2 AND (end_time IS NULL OR end_time > ?3) AND kind = 'flow' ORDER BY key`,
-      [id, time, time, second, second - 1, second - 1 - RATE_WINDOW]);
+        ${total('total_packets', 'counters', flowMatch, '?3')} AS packets, ${total('total_bytes', 'counters', flowMatch, '?3')} AS bytes,
+        ${total('total_packets', 'counters', flowMatch, '?4')} AS recentPackets, ${total('total_bytes', 'counters', flowMatch, '?4')} AS recentBytes,
+        ${total('total_packets', 'counters', flowMatch, '?5')} AS earlierPackets, ${total('total_bytes', 'counters', flowMatch, '?5')} AS earlierBytes
+       FROM facts f WHERE ${during} AND kind = 'flow' ORDER BY key`,
+      [id, time, second, second - 1, second - 1 - RATE_WINDOW]);
     for (const row of flows) {
       const flow = JSON.parse(row.content) as StoredSnapshot['flows'][number];
       flow.packets = row.packets ?? 0;
@@ -132,9 +133,9 @@ export class SqliteStore implements StoreReader {
 
     const linkMatch = 'c.link = f.link';
     const links = await this.db.all<{ content: string; frames: number | null; decodeErrors: number | null }>(
-      `SELECT content, ${total('total_frames', 'link_counters', linkMatch, '?4')} AS frames, ${total('total_decode_errors', 'link_counters', linkMatch, '?4')} AS decodeErrors
-       FROM facts f WHERE capture_id = ?1 AND start_time <= ?2 AND (end_time IS NULL OR end_time > ?3) AND kind = 'link' ORDER BY key`,
-      [id, time, time, second]);
+      `SELECT content, ${total('total_frames', 'link_counters', linkMatch, '?3')} AS frames, ${total('total_decode_errors', 'link_counters', linkMatch, '?3')} AS decodeErrors
+       FROM facts f WHERE ${during} AND kind = 'link' ORDER BY key`,
+      [id, time, second]);
     for (const row of links) {
       const link = JSON.parse(row.content) as StoredSnapshot['links'][number];
       link.frames = row.frames ?? 0;
