@@ -81,6 +81,20 @@ export function parseIPv6(text: string): Uint8Array | null {
   return bytes;
 }
 
+/** Snapshots sort the same few addresses over and over: their parsed bytes are kept (a bounded cache). */
+const parsed = new Map<string, Uint8Array | null>();
+const PARSED_CACHE_SIZE = 65_536;
+
+function parsedAddress(text: string): Uint8Array | null {
+  let bytes = parsed.get(text);
+  if (bytes === undefined) {
+    if (parsed.size >= PARSED_CACHE_SIZE) parsed.clear();
+    bytes = text.includes(':') ? parseIPv6(text) : parseIPv4(text);
+    parsed.set(text, bytes);
+  }
+  return bytes;
+}
+
 /**
  * Numeric order of two address texts, IPv4 before IPv6. The elections use it (lowest querier,
  * RFC 3376 §6.6.2; highest DR, RFC 7761 §4.3.2); text that is no address (a prefix, say) sorts
@@ -88,8 +102,8 @@ export function parseIPv6(text: string): Uint8Array | null {
  */
 export function compareAddresses(a: string, b: string): number {
   if (a === b) return 0;
-  const left = a.includes(':') ? parseIPv6(a) : parseIPv4(a);
-  const right = b.includes(':') ? parseIPv6(b) : parseIPv4(b);
+  const left = parsedAddress(a);
+  const right = parsedAddress(b);
   if (!left || !right) return left ? -1 : right ? 1 : a.localeCompare(b);
   if (left.length !== right.length) return left.length - right.length;
   for (let i = 0; i < left.length; i++) if (left[i] !== right[i]) return left[i]! - right[i]!;

@@ -166,8 +166,15 @@ export class FlowTracker {
         payloadFormat: sequence.format, sequenceGaps: sequence.gaps, lostPackets: sequence.lost,
       });
     }
-    return result.sort((a, b) => a.link.localeCompare(b.link) || a.group.localeCompare(b.group) || a.source.localeCompare(b.source));
+    return result.sort(byLinkGroupSource);
   }
+}
+
+/** Plain code-unit order (not locale order, which costs a collator call per comparison). */
+function byLinkGroupSource(a: FlowSnapshot, b: FlowSnapshot): number {
+  const left = `${a.link}\u0000${a.group}\u0000${a.source}`;
+  const right = `${b.link}\u0000${b.group}\u0000${b.source}`;
+  return left < right ? -1 : left > right ? 1 : 0;
 }
 
 function round(value: number): number {

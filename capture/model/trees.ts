@@ -73,10 +73,18 @@ export interface TreeInput {
 
 /** Link-local and narrower groups are never routed (RFC 5771 §4, RFC 4291 §2.7). */
 export function isRoutable(group: string): boolean {
-  const scope = multicastScope(group);
-  if (scope === null) return false;
-  return scope.family === 4 ? scope.block !== 'link-local' : scope.scopeValue > 2;
+  let routable = routableGroups.get(group);
+  if (routable === undefined) {
+    const scope = multicastScope(group);
+    routable = scope !== null && (scope.family === 4 ? scope.block !== 'link-local' : scope.scopeValue > 2);
+    if (routableGroups.size >= 65_536) routableGroups.clear();
+    routableGroups.set(group, routable);
+  }
+  return routable;
 }
+
+/** Every snapshot asks again about the same groups: the answers are kept (a bounded cache). */
+const routableGroups = new Map<string, boolean>();
 
 /** Whether a group's membership on a link asks for traffic from `source` (RFC 3376 §6.2.2); null source: any. */
 function membershipWants(membership: GroupSnapshot, source: string | null): boolean {
