@@ -388,6 +388,7 @@ export async function captureCommand(options: CaptureOptions): Promise<CaptureSu
   };
   let ticks = 0;
   let tickRunning = false;
+  let stopping = false;
   const tick = async () => {
     if (tickRunning) return;
     tickRunning = true;
@@ -398,6 +399,7 @@ export async function captureCommand(options: CaptureOptions): Promise<CaptureSu
     if (lagMs >= LAG_WARNING_MS) warn('lag', `the capture is falling behind: the event loop was ${Math.round(lagMs)} ms late`, now);
     if (ringShare >= BUFFER_PRESSURE_SHARE) warn('ring', `libpcap's buffer was about ${Math.round(ringShare * 100)} % full in one read: frames may be dropped unseen (a larger buffer helps)`, now);
     const counters = linkCounters(analysis, firstCounters, await readAllCounters(specs));
+    if (stopping) return; // the summary has the last word
     for (const link of counters) if (link.kernelDrops) warn(`drops-${link.link}`, `${link.device}: the kernel dropped ${link.kernelDrops} frames on receive so far`, now);
     if (options.json) emitJson({ type: 'status', time: now, frames: analysis.frames, messages: analysis.messages, lagMs: Math.round(lagMs), links: counters });
     else if (++ticks % TEXT_STATUS_EVERY === 0) {
@@ -412,6 +414,7 @@ export async function captureCommand(options: CaptureOptions): Promise<CaptureSu
   try {
     reason = output ? await Promise.race([stopped, output.failure]) : await stopped;
   } finally {
+    stopping = true;
     dispose();
     clearInterval(ticker);
     capture.close();
