@@ -10,7 +10,7 @@ if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 # Debian packages: libpcap-dev to build `cap`; the rest are for the live-capture and lab tests
 # (iproute2 namespaces, FRR routers, tcpdump) and the dashboard's browser tests (chromium).
 need=()
-for pkg in libpcap-dev iproute2 frr tcpdump ethtool chromium; do
+for pkg in libpcap-dev iproute2 procps frr tcpdump ethtool chromium; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
