@@ -14,20 +14,10 @@ import { decodeMulticastData } from '../../../capture/protocols/multicast-data.j
 import { encodeIPv4, encodeIPv6, encodeUdp, fragmentHeader, hopByHopRouterAlert, optionsHeader, PROTOCOL_UDP } from '../../helpers/encode-ip.js';
 import { encodeIgmpMessage, encodeIgmpV3Query, encodeIgmpV3Report, igmpPacket, setIgmpChecksum } from '../../helpers/encode-igmp.js';
 import { encodeMldV1, encodeMldV2Query, encodeMldV2Report, mldPacket, setIcmpv6Checksum } from '../../helpers/encode-mld.js';
+import { seededRandom } from '../../helpers/seeded-random.js';
 
 const ITERATIONS = 4000;
 
-/** mulberry32: a small seeded generator, so failures reproduce. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const HOST = { src: 'fe80::2', dst: 'ff02::16' };
 

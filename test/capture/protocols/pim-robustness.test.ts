@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodePim } from '../../../capture/protocols/pim.js';
 import { MESSAGE_KINDS } from '../../../capture/message-kinds.js';
+import { seededRandom } from '../../helpers/seeded-random.js';
 import {
   encodePim, helloOption, ipv4Packet, ipv6Packet, IPV4_ENDS, IPV6_ENDS, type EncodedPim, type PimInput,
 } from '../../helpers/encode-pim.js';
@@ -89,17 +90,6 @@ test('truncation at every byte offset of every message type is an error, never a
   }
 });
 
-/** mulberry32: a small seeded PRNG so failures reproduce. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('seeded fuzz: thousands of mutated messages never throw, and every success has a known kind', () => {
   const random = seededRandom(0x5eed);
