@@ -5,7 +5,7 @@
 import type { NetworkAnalyzer } from './network-analyzer.js';
 import { compareAddresses } from '../ip/address-format.js';
 import type { RouterSnapshot } from './routers.js';
-import type { BsrSnapshot, RegisterSnapshot, RpSnapshot } from './pim/index.js';
+import type { AssertSnapshot, BsrSnapshot, JoinSnapshot, RegisterSnapshot, RpSnapshot } from './pim/index.js';
 import { inferTrees, type Anomaly, type LinkGroupMembership, type Tree } from './trees.js';
 
 export interface LinkState {
@@ -35,28 +35,10 @@ export interface MembershipState {
   expiresAt: number | null;
 }
 
-export interface JoinState {
-  link: string;
-  from: string;
-  upstream: string;
-  type: '*,G' | 'S,G' | 'S,G,rpt';
-  source: string | null;
-  group: string;
-  rp: string | null;
-  state: 'join' | 'prune-pending' | 'pruned';
-  expiresAt: number | null;
-}
+/** A downstream join row as the snapshot shows it (the PIM model's row without its bookkeeping). */
+export type JoinState = Pick<JoinSnapshot, 'link' | 'from' | 'upstream' | 'type' | 'source' | 'group' | 'rp' | 'state' | 'expiresAt'>;
 
-export interface AssertState {
-  link: string;
-  source: string | null;
-  group: string;
-  winner: string;
-  rpt: boolean;
-  metricPreference: number;
-  metric: number;
-  expiresAt: number;
-}
+export type AssertState = Pick<AssertSnapshot, 'link' | 'source' | 'group' | 'winner' | 'rpt' | 'metricPreference' | 'metric' | 'expiresAt'>;
 
 export interface FlowState {
   link: string;
