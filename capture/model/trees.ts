@@ -190,8 +190,7 @@ function inferTree(context: TreeContext, source: string | null, group: string, r
   };
   const rpRouter = rp === null ? null : context.rpRouter(rp, group);
 
-  // Data: who puts the flow on each link. A sender that is no router is the source on its own link
-  // (inactive flows too: the first-hop router keeps (S,G) state while its register state lives).
+  // Data: who puts the flow on each link. A sender that is no router is the source on its own link.
   const sourceLinks = new Set<string>();
   if (source !== null) {
     for (const flow of input.flows) {
@@ -207,9 +206,6 @@ function inferTree(context: TreeContext, source: string | null, group: string, r
       }
     }
   }
-  // RFC 7761 §4.4: the DR registering the source, and the RP receiving its Registers, hold (S,G)
-  // state while the Keepalive Timer runs, even with nothing to forward.
-  const registering = source === null ? undefined : input.pim.registers.find((entry) => entry.source === source && entry.group === group);
   // In the SSM range nothing registers (RFC 4607 §2, RFC 7761 §4.4.1 CouldRegister): the first hop
   // holds state only for a channel someone joined, and then while its data keeps coming.
   const channelJoined = source !== null && input.joinedChannels.has(`${source}|${group}`);
@@ -237,7 +233,8 @@ function inferTree(context: TreeContext, source: string | null, group: string, r
       ?? (source !== null ? input.routers.connectedLink(router, source) ?? undefined : undefined)
       ?? spt[0]?.link ?? context.rememberedRpf(router, source ?? rp) ?? null;
   };
-  const onTree = (router: string) => edges.has(router) || router === rpRouter || firstHops.has(router) || incoming(router) !== null;
+  const forwards = (router: string) => [...edges.values()].some((found) => found.router === router);
+  const onTree = (router: string) => forwards(router) || router === rpRouter || firstHops.has(router) || incoming(router) !== null;
 
   // Local receivers: the DR of a member link forwards there if it is on the tree itself.
   for (const entry of input.memberships) {
@@ -254,7 +251,9 @@ function inferTree(context: TreeContext, source: string | null, group: string, r
     found.in = incoming(found.router);
   }
   const holders = new Set([...[...edges.values()].map((found) => found.router), ...firstHops]);
-  if (registering !== undefined && rpRouter !== null) holders.add(rpRouter);
+  // RFC 7761 §4.4: the RP receiving the source's Registers holds (S,G) state while they come, with nothing to forward.
+  const registering = source !== null && input.pim.registers.some((entry) => entry.source === source && entry.group === group);
+  if (registering && rpRouter !== null) holders.add(rpRouter);
   for (const join of liveJoins) {
     if (join.group !== group || join.source !== source || (join.type !== 'S,G' && join.type !== '*,G')) continue;
     const router = context.routerAt(join.link, { address: join.from });
