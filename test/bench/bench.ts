@@ -12,6 +12,9 @@ import { join } from 'node:path';
 import { frameTime } from '../../capture/frame.js';
 import { openCaptureFiles } from '../../capture/sources/capture-file.js';
 import { PcapngWriter } from '../../capture/sources/pcapng-writer.js';
+import { encodeIgmpV3Query, encodeIgmpV3Report, igmpPacket } from '../helpers/encode-igmp.js';
+import { encodeIPv4, encodeUdp, PROTOCOL_UDP } from '../helpers/encode-ip.js';
+import { ethernetFrame } from '../helpers/encode-frame.js';
 
 const SAMPLE = process.env.BENCH_SAMPLE ?? 'samples/pim-sm/pim-sm.pcapng.gz';
 const TARGET_FRAMES = Number(process.env.BENCH_FRAMES ?? 1_000_000);
@@ -61,6 +64,42 @@ async function buildBigCapture(path: string): Promise<number> {
   return written;
 }
 
+/**
+ * A data-heavy capture: one link where a source sends 4 groups (2 MPEG-TS packets per datagram) at 10,000 pps in all, with an IGMPv3
+ * querier and a member refreshing every 10 s, for DATA_SECONDS seconds — the shape of an IPTV LAN,
+ * where state changes rarely and data is nearly everything (the store's per-second counters' case).
+ */
+const DATA_SECONDS = 100;
+const DATA_PPS = 10_000;
+
+async function buildDataCapture(path: string): Promise<number> {
+  const writer = new PcapngWriter(createWriteStream(path), [{ name: 'iptv', linkType: 1 }]);
+  const groups = ['239.10.0.1', '239.10.0.2', '239.10.0.3', '239.10.0.4'];
+  const packets = groups.map((group) => {
+    const [, , c, d] = group.split('.').map(Number);
+    const udp = encodeUdp('10.9.0.10', group, 5000, 5004, new Uint8Array(376));
+    return ethernetFrame(`01:00:5e:${(c! & 0x7f).toString(16).padStart(2, '0')}:00:${d!.toString(16).padStart(2, '0')}`, '02:00:00:00:09:10', 0x0800,
+      encodeIPv4({ src: '10.9.0.10', dst: group, protocol: PROTOCOL_UDP, ttl: 16, payload: udp }));
+  });
+  const query = ethernetFrame('01:00:5e:00:00:01', '02:00:00:00:09:01', 0x0800, igmpPacket('10.9.0.1', '224.0.0.1', encodeIgmpV3Query({})));
+  const report = ethernetFrame('01:00:5e:00:00:16', '02:00:00:00:09:20', 0x0800,
+    igmpPacket('10.9.0.20', '224.0.0.22', encodeIgmpV3Report(groups.map((group) => ({ type: 2, group })))));
+  const start = 1_800_000_000;
+  let written = 0;
+  for (let tick = 0; tick < DATA_SECONDS * DATA_PPS; tick++) {
+    const nanosTotal = Math.round((tick * 1e9) / DATA_PPS);
+    const seconds = start + Math.floor(nanosTotal / 1e9);
+    const nanos = nanosTotal % 1e9;
+    const control = tick % (10 * DATA_PPS) === 0 ? [query, report] : [];
+    for (const data of [...control, packets[tick % packets.length]!]) {
+      written++;
+      if (!writer.write({ seconds, nanos, data })) await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+  await writer.end();
+  return written;
+}
+
 const dir = await mkdtemp(join(tmpdir(), 'mcast-bench-'));
 try {
   const file = join(dir, 'big.pcapng');
@@ -86,6 +125,17 @@ try {
   const database = await stat(join(dir, 'bench.sqlite'));
   console.log(`database overhead: mcast analyze --db / mcast analyze = ${(stored.seconds / analyze.seconds).toFixed(2)} `
     + `(${(database.size / 2 ** 20).toFixed(1)} MiB of SQLite, ${(stored.maxRssMiB - analyze.maxRssMiB).toFixed(0)} MiB more peak RSS)`);
+
+  const dataFile = join(dir, 'iptv.pcapng');
+  const dataFrames = await buildDataCapture(dataFile);
+  console.log(`\ndata-heavy capture: ${dataFrames} frames, ${((await stat(dataFile)).size / 2 ** 20).toFixed(1)} MiB (${DATA_PPS} pps of 4 groups for ${DATA_SECONDS} s, IGMPv3 every 10 s)`);
+  const dataAnalyze = await measure('mcast analyze', process.execPath, [cli, 'analyze', dataFile, '--json']);
+  const dataStored = await measure('mcast analyze --db', process.execPath, [cli, 'analyze', dataFile, '--db', join(dir, 'iptv.sqlite')]);
+  const dataTshark = await measure('tshark -z io,phs', 'tshark', ['-r', dataFile, '-q', '-z', 'io,phs']);
+  for (const result of [dataAnalyze, dataStored, dataTshark]) {
+    console.log(`${result.name.padEnd(32)} ${result.seconds.toFixed(2).padStart(8)} ${Math.round(dataFrames / result.seconds).toLocaleString('en').padStart(10)} ${result.maxRssMiB.toFixed(0).padStart(12)}`);
+  }
+  console.log(`database overhead: mcast analyze --db / mcast analyze = ${(dataStored.seconds / dataAnalyze.seconds).toFixed(2)}, mcast analyze / tshark = ${(dataAnalyze.seconds / dataTshark.seconds).toFixed(2)}`);
 } finally {
   await rm(dir, { recursive: true, force: true });
 }
