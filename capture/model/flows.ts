@@ -80,6 +80,7 @@ export class FlowTracker {
   private readonly flows = new Map<string, FlowState>();
   private readonly options: FlowOptions;
   private droppedFlows = 0;
+  private order: string[] | null = null;
 
   constructor(options: Partial<FlowOptions> = {}) {
     this.options = { ...DEFAULT_FLOW_OPTIONS, ...options };
@@ -102,6 +103,7 @@ export class FlowTracker {
         sequence: new SequenceGapDetector(),
       };
       this.flows.set(key, flow);
+      this.order = null;
       changes.push({ time, link, kind: 'flow-started', source: data.source, group: data.group, detail: { protocol: data.protocol } });
     }
     flow.packets++;
@@ -143,10 +145,11 @@ export class FlowTracker {
 
   snapshot(now: number): FlowSnapshot[] {
     const { rateWindow, activeWindow } = this.options;
+    // The rate is over the last `rateWindow` complete seconds before `now`.
+    const current = Math.floor(now);
     const result: FlowSnapshot[] = [];
-    for (const flow of this.flows.values()) {
-      // The rate is over the last `rateWindow` complete seconds before `now`.
-      const current = Math.floor(now);
+    for (const key of this.sortedKeys()) {
+      const flow = this.flows.get(key)!;
       let packets = 0;
       let bytes = 0;
       for (const [second, bucket] of flow.seconds) {
@@ -155,26 +158,38 @@ export class FlowTracker {
           bytes += bucket.bytes;
         }
       }
-      const forwarders = [...flow.forwarders.values()]
-        .map((forwarder) => ({ ...forwarder, active: now - forwarder.lastSeen <= activeWindow }))
-        .sort((x, y) => x.mac.localeCompare(y.mac));
-      const { seconds: _buckets, forwarders: _forwarders, sequence, ...counts } = flow;
+      const forwarders: ForwarderSnapshot[] = [];
+      let active = 0;
+      for (const forwarder of flow.forwarders.values()) {
+        const isActive = now - forwarder.lastSeen <= activeWindow;
+        if (isActive) active++;
+        forwarders.push({ mac: forwarder.mac, packets: forwarder.packets, firstSeen: forwarder.firstSeen, lastSeen: forwarder.lastSeen, ttl: forwarder.ttl, active: isActive });
+      }
+      if (forwarders.length > 1) forwarders.sort((x, y) => (x.mac < y.mac ? -1 : x.mac > y.mac ? 1 : 0));
       result.push({
-        ...counts,
+        link: flow.link, source: flow.source, group: flow.group, family: flow.family, protocol: flow.protocol, dstPort: flow.dstPort,
+        packets: flow.packets, bytes: flow.bytes, firstSeen: flow.firstSeen, lastSeen: flow.lastSeen, macMismatches: flow.macMismatches,
         pps: round(packets / rateWindow), bps: round((bytes * 8) / rateWindow),
-        forwarders, duplicated: forwarders.filter((forwarder) => forwarder.active).length > 1,
-        payloadFormat: sequence.format, sequenceGaps: sequence.gaps, lostPackets: sequence.lost,
+        forwarders, duplicated: active > 1,
+        payloadFormat: flow.sequence.format, sequenceGaps: flow.sequence.gaps, lostPackets: flow.sequence.lost,
       });
     }
-    return result.sort(byLinkGroupSource);
+    return result;
   }
-}
 
-/** Plain code-unit order (not locale order, which costs a collator call per comparison). */
-function byLinkGroupSource(a: FlowSnapshot, b: FlowSnapshot): number {
-  const left = `${a.link}\u0000${a.group}\u0000${a.source}`;
-  const right = `${b.link}\u0000${b.group}\u0000${b.source}`;
-  return left < right ? -1 : left > right ? 1 : 0;
+  /** Flow keys in link, group, source order; sorted again only when a flow was added. */
+  private sortedKeys(): string[] {
+    if (this.order === null) {
+      const byLinkGroupSource = (key: string) => {
+        const flow = this.flows.get(key)!;
+        return `${flow.link}\u0000${flow.group}\u0000${flow.source}`;
+      };
+      this.order = [...this.flows.keys()].map((key) => [byLinkGroupSource(key), key] as const)
+        .sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0)).map(([, key]) => key);
+    }
+    return this.order;
+  }
+
 }
 
 function round(value: number): number {
