@@ -64,13 +64,19 @@ function sameMembers(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
   return a.size === b.size && [...a].every((item) => b.has(item));
 }
 
+interface Built {
+  routers: RouterSnapshot[];
+  byInterface: Map<InterfaceState, RouterSnapshot>;
+  onLink: Map<string, RouterSnapshot>;
+}
+
 export class RouterRegistry {
   private readonly interfaces: InterfaceState[] = [];
   private readonly byAddress = new Map<string, InterfaceState>();
   private readonly byMac = new Map<string, InterfaceState>();
   /** What each OSPF router's latest Router-LSA says it owns: interface addresses and stub prefixes. */
   private readonly ospfLinks = new Map<string, { addresses: Set<string>; stubs: string[] }>();
-  private cache: { routers: RouterSnapshot[]; byInterface: Map<InterfaceState, RouterSnapshot> } | null = null;
+  private cache: Built | null = null;
 
   constructor(private readonly topology: Topology | null = null) {}
 
@@ -138,12 +144,8 @@ export class RouterRegistry {
 
   /** The router owning the interface with this address or MAC on this link, if known. */
   routerOn(link: string, key: { address?: string | null; mac?: string | null }): RouterSnapshot | null {
-    const { byInterface } = this.build();
-    for (const [entry, router] of byInterface) {
-      if (entry.link !== link) continue;
-      if ((key.address && entry.addresses.has(key.address)) || (key.mac && entry.mac === key.mac)) return router;
-    }
-    return null;
+    const { onLink } = this.build();
+    return (key.address ? onLink.get(`${link}|${key.address}`) : undefined) ?? (key.mac ? onLink.get(`${link}|${key.mac}`) : undefined) ?? null;
   }
 
   /**
@@ -191,7 +193,7 @@ export class RouterRegistry {
     return owners;
   }
 
-  private build(): { routers: RouterSnapshot[]; byInterface: Map<InterfaceState, RouterSnapshot> } {
+  private build(): Built {
     if (this.cache) return this.cache;
     const entries = this.interfaces;
     const parent = new Map<InterfaceState, InterfaceState>(entries.map((entry) => [entry, entry]));
@@ -244,7 +246,13 @@ export class RouterRegistry {
       for (const member of members) byInterface.set(member, router);
     }
     routers.sort((a, b) => (a.name ?? '').localeCompare(b.name ?? '') || compareAddresses(a.id, b.id));
-    this.cache = { routers, byInterface };
+    // Lookups by `link|address` and `link|mac`: trees ask them for every edge of every snapshot.
+    const onLink = new Map<string, RouterSnapshot>();
+    for (const [entry, router] of byInterface) {
+      for (const address of entry.addresses) if (!onLink.has(`${entry.link}|${address}`)) onLink.set(`${entry.link}|${address}`, router);
+      if (entry.mac !== null && !onLink.has(`${entry.link}|${entry.mac}`)) onLink.set(`${entry.link}|${entry.mac}`, router);
+    }
+    this.cache = { routers, byInterface, onLink };
     return this.cache;
   }
 }
