@@ -194,6 +194,13 @@ async function main(): Promise<void> {
   }
   const dir = await mkdtemp(join(tmpdir(), 'mcast-live-bench-'));
   const blast = join(dir, 'mcast-blast');
+  // Interrupted, it still takes its namespaces down (a finally block does not run on a signal).
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      removeLab();
+      process.exit(130);
+    });
+  }
   try {
     run('gcc', '-O2', '-Wall', '-o', blast, join(process.cwd(), 'test/bench/mcast-blast.c'));
     removeLab();
