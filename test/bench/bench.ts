@@ -9,9 +9,8 @@ import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { frameTime } from '../../capture/frame.js';
-import { openCaptureFiles } from '../../capture/sources/capture-file.js';
 import { PcapngWriter } from '../../capture/sources/pcapng-writer.js';
+import { replicateCapture } from '../helpers/replicate-capture.js';
 import { encodeIgmpV3Query, encodeIgmpV3Report, igmpPacket } from '../helpers/encode-igmp.js';
 import { encodeIPv4, encodeUdp, PROTOCOL_UDP } from '../helpers/encode-ip.js';
 import { ethernetFrame } from '../helpers/encode-frame.js';
@@ -41,28 +40,6 @@ function measure(name: string, command: string, args: string[]): Promise<Measure
   });
 }
 
-/** Writes the sample again and again, each copy shifted past the previous one, up to the target frame count. */
-async function buildBigCapture(path: string): Promise<number> {
-  const first = openCaptureFiles([SAMPLE]);
-  const frames: { link: string; linkType: number; seconds: number; nanos: number; data: Uint8Array; originalLength: number }[] = [];
-  for await (const frame of first.frames) frames.push({ ...frame, data: frame.data.slice() });
-  if (frames.length === 0) throw new Error(`${SAMPLE}: no frames`);
-  const links = [...new Map(frames.map((frame) => [frame.link, frame.linkType])).entries()];
-  const writer = new PcapngWriter(createWriteStream(path), links.map(([name, linkType]) => ({ name, linkType })));
-  const span = Math.ceil(frameTime(frames.at(-1)!) - frameTime(frames[0]!)) + 1;
-  let written = 0;
-  for (let copy = 0; written < TARGET_FRAMES; copy++) {
-    for (const frame of frames) {
-      const interfaceId = links.findIndex(([name]) => name === frame.link);
-      if (!writer.write({ interfaceId, seconds: frame.seconds + copy * span, nanos: frame.nanos, data: frame.data, originalLength: frame.originalLength })) {
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-      if (++written >= TARGET_FRAMES) break;
-    }
-  }
-  await writer.end();
-  return written;
-}
 
 /**
  * A data-heavy capture: one link where a source sends 4 groups (2 MPEG-TS packets per datagram) at 10,000 pps in all, with an IGMPv3
@@ -103,7 +80,7 @@ async function buildDataCapture(path: string): Promise<number> {
 const dir = await mkdtemp(join(tmpdir(), 'mcast-bench-'));
 try {
   const file = join(dir, 'big.pcapng');
-  const frames = await buildBigCapture(file);
+  const frames = await replicateCapture(SAMPLE, file, TARGET_FRAMES);
   const size = (await stat(file)).size;
   console.log(`capture: ${frames} frames, ${(size / 2 ** 20).toFixed(1)} MiB (${SAMPLE} replicated)\n`);
   const cli = 'dist/server/cli.js';

@@ -1,41 +1,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { frameTime } from '../../../capture/frame.js';
-import { openCaptureFiles } from '../../../capture/sources/capture-file.js';
-import { PcapngWriter } from '../../../capture/sources/pcapng-writer.js';
 import { SqliteStore } from '../../../server/store/sqlite-store.js';
 import { pickSample, withTempDir } from './store-sample.js';
+import { replicateCapture } from '../../helpers/replicate-capture.js';
 
 /** Frames in the replicated capture: enough for the analysis to run for seconds. */
 const BIG_FRAMES = 400_000;
 const POLL_MS = 50;
 const GIVE_UP_MS = 60_000;
 
-/** The sample written again and again, each copy shifted past the previous one. */
-async function replicate(sample: string, path: string, target: number): Promise<number> {
-  const frames: { link: string; linkType: number; seconds: number; nanos: number; data: Uint8Array; originalLength: number }[] = [];
-  for await (const frame of openCaptureFiles([sample]).frames) frames.push({ ...frame, data: frame.data.slice() });
-  const links = [...new Map(frames.map((frame) => [frame.link, frame.linkType])).entries()];
-  const writer = new PcapngWriter(createWriteStream(path), links.map(([name, linkType]) => ({ name, linkType })));
-  const span = Math.ceil(Math.max(...frames.map(frameTime)) - Math.min(...frames.map(frameTime))) + 1;
-  let written = 0;
-  for (let copy = 0; written < target; copy++) {
-    for (const frame of frames) {
-      const interfaceId = links.findIndex(([name]) => name === frame.link);
-      if (!writer.write({ interfaceId, seconds: frame.seconds + copy * span, nanos: frame.nanos, data: frame.data, originalLength: frame.originalLength })) {
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-      if (++written >= target) break;
-    }
-  }
-  await writer.end();
-  return written;
-}
 
 /** Opens the database read-only once the writer has created and migrated it. */
 async function openWhenReady(path: string, deadline: number): Promise<SqliteStore> {
@@ -53,7 +30,7 @@ test('kill -9 during mcast analyze --db: the database opens, is intact, and keep
   await withTempDir(async (dir) => {
     const big = join(dir, 'big.pcapng');
     const db = join(dir, 'killed.sqlite');
-    const frames = await replicate(await pickSample(), big, BIG_FRAMES);
+    const frames = await replicateCapture(await pickSample(), big, BIG_FRAMES);
     assert.equal(frames, BIG_FRAMES);
 
     const child = spawn(process.execPath, ['dist/server/cli.js', 'analyze', big, '--db', db], { stdio: ['ignore', 'pipe', 'pipe'] });
