@@ -9,16 +9,11 @@
  */
 import type { TimelineEntry } from '../../capture/model/timeline.js';
 import type { FlowState } from '../../capture/model/snapshot.js';
+import type { ChangeRecord } from '../store/store-api.js';
 
-export interface LiveChange {
+/** A change as the store keeps it, before (or without) a database id; captureId null outside any capture. */
+export interface LiveChange extends Omit<ChangeRecord, 'id' | 'captureId'> {
   captureId: number | null;
-  time: number;
-  area: TimelineEntry['area'];
-  kind: string;
-  link: string | null;
-  group: string | null;
-  source: string | null;
-  detail: unknown;
 }
 
 export interface FlowRate {

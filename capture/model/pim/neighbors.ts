@@ -11,23 +11,14 @@
  */
 import { electDesignatedRouter } from './dr-election.js';
 import { finiteOrNull, holdtimeExpiry, TimerQueue } from './timer-queue.js';
-import type { Expiring, LanPruneDelay, LinkSnapshot, NeighborSnapshot, ObservedPim, PimChange, PimOptions } from './types.js';
+import type { Expiring, LinkSnapshot, NeighborSnapshot, ObservedPim, PimChange, PimOptions } from './types.js';
 import { compareAddresses, familyOf } from './address-order.js';
 import type { AddressFamily, PimHello } from '../../protocols/pim.js';
 
-export interface Neighbor {
+export interface Neighbor extends Omit<NeighborSnapshot, 'expiresAt'> {
   link: string;
-  address: string;
-  mac: string | null;
-  holdtime: number;
   /** Neighbor Liveness Timer expiry (Infinity: never). */
   deadline: number;
-  drPriority: number | null;
-  generationId: number | null;
-  secondaryAddresses: string[];
-  lanPruneDelay: LanPruneDelay | null;
-  since: number;
-  lastHelloAt: number;
 }
 
 export class LinkNeighbors {
