@@ -3,8 +3,15 @@
  * window, and who put it on the link (the sender's MAC: a router forwarding it, or the source
  * host itself on its own link). Two forwarders active at once on one link is the duplicate
  * forwarding PIM Asserts exist to stop (RFC 7761 §4.6).
+ *
+ * Forwarder activity is state with a timer: a forwarder starts when its first packet arrives (or
+ * its first after a pause) and stops when it has sent nothing for `activeWindow` seconds. Both are
+ * timeline changes (`forwarder-started`, `forwarder-stopped`), so whoever follows the timeline
+ * (the store, the live hub) knows when trees and anomalies built on the activity change.
  */
 import type { MulticastData } from '../protocols/multicast-data.js';
+import { TimerQueue } from './pim/timer-queue.js';
+import type { Timed } from './pim/types.js';
 import { SequenceGapDetector, type PayloadFormat } from './sequence-gaps.js';
 
 export interface FlowOptions {
@@ -18,7 +25,7 @@ export interface FlowOptions {
 
 export const DEFAULT_FLOW_OPTIONS: Readonly<FlowOptions> = { rateWindow: 5, activeWindow: 5, maxFlows: 100_000 };
 
-interface ForwarderState {
+interface ForwarderCounts {
   mac: string;
   packets: number;
   firstSeen: number;
@@ -27,7 +34,13 @@ interface ForwarderState {
   ttl: number;
 }
 
-export interface ForwarderSnapshot extends ForwarderState {
+interface ForwarderState extends ForwarderCounts, Timed {
+  flow: FlowState;
+  /** Between its forwarder-started and forwarder-stopped changes. */
+  active: boolean;
+}
+
+export interface ForwarderSnapshot extends ForwarderCounts {
   active: boolean;
 }
 
@@ -67,18 +80,27 @@ export interface FlowSnapshot extends FlowCounts {
   lostPackets: number;
 }
 
-export interface FlowChange {
-  time: number;
-  link: string;
-  kind: 'flow-started' | 'forwarder-added' | 'duplicate-forwarding' | 'limit-exceeded';
-  source: string;
-  group: string;
-  detail: Record<string, string | number>;
+/** What each change kind carries. */
+export interface FlowChangeDetails {
+  'flow-started': { protocol: number };
+  /** A forwarder's first packet, or its first after `activeWindow` of silence. */
+  'forwarder-started': { mac: string; ttl: number };
+  /** Nothing from it for `activeWindow` seconds: the change's time is when its activity ran out. */
+  'forwarder-stopped': { mac: string; packets: number };
+  /** A forwarder started while others were active on the link. */
+  'duplicate-forwarding': { macs: string };
+  'limit-exceeded': { limit: 'maxFlows'; max: number };
 }
+
+export type FlowChange = {
+  [K in keyof FlowChangeDetails]: { time: number; link: string; group: string; source: string; kind: K; detail: FlowChangeDetails[K] };
+}[keyof FlowChangeDetails];
 
 export class FlowTracker {
   private readonly flows = new Map<string, FlowState>();
   private readonly options: FlowOptions;
+  /** Active forwarders by the time their activity runs out unless they send again. */
+  private readonly activity = new TimerQueue<ForwarderState>();
   private droppedFlows = 0;
   private order: string[] | null = null;
 
@@ -93,7 +115,7 @@ export class FlowTracker {
     if (!flow) {
       if (this.flows.size >= this.options.maxFlows) {
         if (this.droppedFlows++ === 0) {
-          changes.push({ time, link, kind: 'limit-exceeded', source: data.source, group: data.group, detail: { limit: 'maxFlows', max: this.options.maxFlows } });
+          changes.push({ time, link, group: data.group, source: data.source, kind: 'limit-exceeded', detail: { limit: 'maxFlows', max: this.options.maxFlows } });
         }
         return changes;
       }
@@ -104,7 +126,7 @@ export class FlowTracker {
       };
       this.flows.set(key, flow);
       this.order = null;
-      changes.push({ time, link, kind: 'flow-started', source: data.source, group: data.group, detail: { protocol: data.protocol } });
+      changes.push({ time, link, group: data.group, source: data.source, kind: 'flow-started', detail: { protocol: data.protocol } });
     }
     flow.packets++;
     flow.bytes += data.length;
@@ -124,23 +146,47 @@ export class FlowTracker {
     return changes;
   }
 
+  /** Stops every forwarder whose activity ran out by `now` (see the header). */
+  advance(now: number): FlowChange[] {
+    const changes: FlowChange[] = [];
+    for (let due = this.activity.nextDeadline(); due < now; due = this.activity.nextDeadline()) {
+      const forwarder = this.activity.takeDue(due)!;
+      // Its packets since it was queued moved the deadline on: queue it again rather than once per packet.
+      const deadline = forwarder.lastSeen + this.options.activeWindow;
+      if (deadline > due) {
+        this.activity.schedule(forwarder, deadline);
+        continue;
+      }
+      forwarder.active = false;
+      const { flow } = forwarder;
+      changes.push({
+        time: due, link: flow.link, group: flow.group, source: flow.source, kind: 'forwarder-stopped',
+        detail: { mac: forwarder.mac, packets: forwarder.packets },
+      });
+    }
+    return changes;
+  }
+
   private countForwarder(flow: FlowState, mac: string, time: number, ttl: number, changes: FlowChange[]): void {
     let forwarder = flow.forwarders.get(mac);
     if (!forwarder) {
-      forwarder = { mac, packets: 0, firstSeen: time, lastSeen: time, ttl };
+      forwarder = { flow, mac, packets: 0, firstSeen: time, lastSeen: time, ttl, active: false, deadline: Infinity };
       flow.forwarders.set(mac, forwarder);
-      changes.push({ time, link: flow.link, kind: 'forwarder-added', source: flow.source, group: flow.group, detail: { mac } });
-      const othersActive = [...flow.forwarders.values()].filter((other) => other !== forwarder && time - other.lastSeen <= this.options.activeWindow);
-      if (othersActive.length > 0) {
-        changes.push({
-          time, link: flow.link, kind: 'duplicate-forwarding', source: flow.source, group: flow.group,
-          detail: { macs: [mac, ...othersActive.map((other) => other.mac)].sort().join(' ') },
-        });
-      }
     }
     forwarder.packets++;
     forwarder.lastSeen = time;
     forwarder.ttl = ttl;
+    if (forwarder.active) return;
+    forwarder.active = true;
+    this.activity.schedule(forwarder, time + this.options.activeWindow);
+    changes.push({ time, link: flow.link, group: flow.group, source: flow.source, kind: 'forwarder-started', detail: { mac, ttl } });
+    const othersActive = [...flow.forwarders.values()].filter((other) => other !== forwarder && other.active);
+    if (othersActive.length > 0) {
+      changes.push({
+        time, link: flow.link, group: flow.group, source: flow.source, kind: 'duplicate-forwarding',
+        detail: { macs: [mac, ...othersActive.map((other) => other.mac)].sort().join(' ') },
+      });
+    }
   }
 
   snapshot(now: number): FlowSnapshot[] {

@@ -89,12 +89,20 @@ export class NetworkAnalyzer {
     this.onPacket(result.packet);
   }
 
-  /** Runs every timer due up to `now` (also when no packet arrives, as in a silent live capture). */
+  /**
+   * Runs every timer due up to `now` (also when no packet arrives, as in a silent live capture);
+   * what they change is told in time order across membership, PIM and flows.
+   */
   advance(now: number): void {
     if (now <= this.now) return;
     this.now = now;
-    for (const membership of this.memberships.values()) this.emitAll('membership', membership.advance(now));
-    this.emitAll('pim', this.pim.advance(now));
+    const due: TimelineEntry[] = [];
+    for (const membership of this.memberships.values()) for (const change of membership.advance(now)) due.push({ area: 'membership', ...change });
+    for (const change of this.pim.advance(now)) due.push({ area: 'pim', ...change });
+    for (const change of this.flows.advance(now)) due.push({ area: 'flow', ...change });
+    if (this.options.onChange === null || due.length === 0) return;
+    due.sort((a, b) => a.time - b.time);
+    for (const entry of due) this.emit(entry);
   }
 
   snapshot(at = this.now): NetworkSnapshot {
@@ -175,7 +183,7 @@ export class NetworkAnalyzer {
       if (this.pim.isRpAddress(from, group, packet.time)) continue; // the RP joining the source is not a switchover
       const router = this.routers.routerWithAddress(from);
       this.switchovers.set(key, { time: packet.time, router: router?.id ?? from });
-      this.emit({ area: 'tree', time: packet.time, kind: 'spt-switchover', source, group, detail: { router: router?.id ?? from } });
+      this.emit({ area: 'tree', time: packet.time, link: null, group, source, kind: 'spt-switchover', detail: { router: router?.id ?? from } });
     }
   }
 

@@ -1,4 +1,7 @@
-/** Every state change the analysis sees, in packet time: the `--timeline` output and the store's feed. */
+/**
+ * Every state change the analysis sees, in packet time: the `--timeline` output and the store's feed.
+ * Every entry names the link, group and source it concerns at its top level (null where it has none).
+ */
 import type { FlowChange } from './flows.js';
 import type { MembershipChange } from './membership/index.js';
 import type { PimChange } from './pim/index.js';
@@ -7,6 +10,6 @@ export type TimelineEntry =
   | ({ area: 'membership' } & MembershipChange)
   | ({ area: 'pim' } & PimChange)
   | ({ area: 'flow' } & FlowChange)
-  | { area: 'tree'; time: number; kind: 'spt-switchover'; source: string; group: string; detail: { router: string | null } };
+  | { area: 'tree'; time: number; link: null; group: string; source: string; kind: 'spt-switchover'; detail: { router: string | null } };
 
 export type TimelineListener = (entry: TimelineEntry) => void;

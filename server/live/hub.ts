@@ -1,8 +1,8 @@
 /**
  * The live event hub: analysis runs (an upload, a live capture) publish here, socket.io relays
  * to browsers. Three streams:
- *   - `change`: a timeline entry as it is stored, with its group/link/source lifted out so that
- *     subscribers can filter without knowing every entry shape;
+ *   - `change`: a timeline entry as it is stored (its link, group and source at the top, for
+ *     subscribers to filter on);
  *   - `counters`: once a second, packet and bit rates per flow and per link;
  *   - `upload:progress`: bytes received / analyzed and frames decoded by an upload.
  * Publishing never throws and never waits: a listener's error is not the publisher's problem.
@@ -55,15 +55,10 @@ export interface HubEvents {
 
 type Listener<T> = (payload: T) => void;
 
-/** Pulls the group, link and source out of any timeline entry (PIM entries carry them in `detail`). */
+/** A timeline entry as the live stream carries it: the stored change's shape. */
 export function liveChangeOf(entry: TimelineEntry, captureId: number | null = null): LiveChange {
-  const detail = entry.detail as { group?: unknown; source?: unknown } | null;
-  const group = 'group' in entry && typeof entry.group === 'string' ? entry.group : typeof detail?.group === 'string' ? detail.group : null;
-  const source = 'source' in entry && typeof entry.source === 'string' ? entry.source : typeof detail?.source === 'string' ? detail.source : null;
-  return {
-    captureId, time: entry.time, area: entry.area, kind: entry.kind,
-    link: 'link' in entry && typeof entry.link === 'string' ? entry.link : null, group, source, detail: entry.detail,
-  };
+  const { time, area, kind, link, group, source, detail } = entry;
+  return { captureId, time, area, kind, link, group, source, detail };
 }
 
 /** Rates per flow from a snapshot's flows (or the flow tracker's own), and their sums per link. */

@@ -5,17 +5,16 @@
  * the database when it falls behind).
  *
  * Facts are synced at most once per second of packet time, when the first frame of a later
- * second arrives (before it is analyzed), and only when something may have changed: a timeline
- * entry was emitted, or forwarder activity changed — it changes flows, trees and anomalies
- * without an entry: a forwarder whose activity window ran out, or one quiet at the last sync
- * that sends again. The facts take the time of the last frame, or of the activity deadline.
+ * second arrives (before it is analyzed), and only when a timeline entry was emitted since the
+ * last sync (forwarder activity too is a change: the flow tracker's forwarder-started and
+ * forwarder-stopped). The facts take the analyzer's time: the last frame's, or the second a
+ * silence was stepped through.
  */
 import { createHash } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { decodeFrame, type FrameResult, type Packet } from '../../capture/decode.js';
+import { decodeFrame, type FrameResult } from '../../capture/decode.js';
 import { frameTime } from '../../capture/frame.js';
-import { DEFAULT_FLOW_OPTIONS } from '../../capture/model/flows.js';
 import { NetworkAnalyzer } from '../../capture/model/network-analyzer.js';
 import type { TimelineListener } from '../../capture/model/timeline.js';
 import type { Topology } from '../../capture/model/topology.js';
@@ -39,13 +38,8 @@ const MAX_SILENCE_STEPS = 3600;
 
 export class StoreFeed {
   readonly analyzer: NetworkAnalyzer;
-  private readonly activeWindow = DEFAULT_FLOW_OPTIONS.activeWindow;
   private changedSinceSync = false;
   private lastSync = -Infinity;
-  /** When the first forwarder active at the last sync goes quiet unless it sends again. */
-  private forwarderDeadline = Infinity;
-  /** When each forwarder (`link|source|group|mac`, as the flow tracker keys them) last sent. */
-  private readonly forwarderLastSeen = new Map<string, number>();
 
   constructor(readonly writer: CaptureWriter, options: Partial<StoreFeedOptions> = {}) {
     const listener = options.onChange ?? null;
@@ -63,7 +57,6 @@ export class StoreFeed {
     this.syncUpTo(result.ok ? result.packet.time : result.error.time);
     this.analyzer.onFrame(result);
     this.writer.onFrame(result);
-    if (result.ok) this.noteForwarder(result.packet);
   }
 
   /** Packet time moves on without frames (a quiet live capture): timers run, facts follow. */
@@ -75,7 +68,7 @@ export class StoreFeed {
   /** Syncs what is left and closes the capture record. */
   async finish(status: 'complete' | 'stopped' = 'complete'): Promise<CaptureRecord> {
     const end = this.analyzer.time;
-    if ((this.changedSinceSync || this.forwarderDeadline < end) && end >= this.lastSync) this.sync(end);
+    if (this.changedSinceSync && end >= this.lastSync) this.sync(end);
     return this.writer.finish(status);
   }
 
@@ -94,40 +87,17 @@ export class StoreFeed {
     this.syncIfDue(time);
   }
 
-  /**
-   * A sync when one is due and `time` is in a later second than the last sync. It takes the
-   * state as of the analyzer's time, or just past a forwarder's deadline when that is later
-   * (never past `time`); a silence can hold several deadlines, each in a second of its own.
-   */
+  /** A sync when something changed and `time` is in a later second than the last sync; it takes the state as of the analyzer's time. */
   private syncIfDue(time: number): void {
-    for (;;) {
-      const now = this.analyzer.time;
-      const deadlinePassed = this.forwarderDeadline < time;
-      if (!(this.changedSinceSync || deadlinePassed) || Math.floor(time) <= Math.floor(this.lastSync) || !Number.isFinite(now)) return;
-      this.sync(deadlinePassed ? Math.max(now, Math.min(this.forwarderDeadline * (1 + Number.EPSILON), time)) : now);
-    }
+    const now = this.analyzer.time;
+    if (!this.changedSinceSync || Math.floor(time) <= Math.floor(this.lastSync) || !Number.isFinite(now)) return;
+    this.sync(now);
   }
 
   private sync(at: number): void {
-    const snapshot = this.analyzer.snapshot(at);
-    this.writer.syncFacts(snapshot);
+    this.writer.syncFacts(this.analyzer.snapshot(at));
     this.lastSync = at;
     this.changedSinceSync = false;
-    // Forwarder activity (and the trees and anomalies built on it) ends without a change entry.
-    this.forwarderDeadline = Infinity;
-    for (const lastSeen of this.forwarderLastSeen.values()) {
-      if (at - lastSeen <= this.activeWindow) this.forwarderDeadline = Math.min(this.forwarderDeadline, lastSeen + this.activeWindow);
-    }
-  }
-
-  /** Multicast data: its forwarder's activity, and a change when it was quiet at the last sync. */
-  private noteForwarder(packet: Packet): void {
-    const { message } = packet;
-    if ((message.kind !== 'data.ipv4' && message.kind !== 'data.ipv6') || packet.srcMac === null) return;
-    const key = `${packet.link}|${message.source}|${message.group}|${packet.srcMac}`;
-    const lastSeen = this.forwarderLastSeen.get(key);
-    if (lastSeen !== undefined && this.lastSync - lastSeen > this.activeWindow) this.changedSinceSync = true;
-    if (lastSeen === undefined || packet.time > lastSeen) this.forwarderLastSeen.set(key, packet.time);
   }
 }
 

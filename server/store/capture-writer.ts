@@ -182,14 +182,7 @@ export class CaptureWriter {
   }
 
   onChange(entry: TimelineEntry): void {
-    const detail = entry.detail as Record<string, unknown>;
-    const text = (value: unknown) => (typeof value === 'string' ? value : null);
-    const group = 'group' in entry ? text(entry.group) : null;
-    const source = 'source' in entry ? text(entry.source) : null;
-    this.add('changes', [
-      this.captureId, entry.time, entry.area, entry.kind, 'link' in entry ? text(entry.link) : null,
-      group ?? text(detail.group) ?? text(detail.groupPrefix), source ?? text(detail.source), JSON.stringify(entry.detail),
-    ]);
+    this.add('changes', [this.captureId, entry.time, entry.area, entry.kind, entry.link, entry.group, entry.source, JSON.stringify(entry.detail)]);
     this.counts.changes++;
   }
 

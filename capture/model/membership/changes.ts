@@ -7,9 +7,7 @@ export class ChangeLog {
   constructor(private readonly link: string, private readonly family: AddressFamily) {}
 
   add<K extends MembershipChangeKind>(time: number, kind: K, group: string | null, detail: MembershipChangeDetails[K]): void {
-    const change = { time, link: this.link, family: this.family, kind, detail } as MembershipChange;
-    if (group !== null) change.group = group;
-    this.records.push(change);
+    this.records.push({ time, link: this.link, family: this.family, kind, group, source: null, detail } as MembershipChange);
   }
 
   /** Hands the collected records over and starts a new list. */

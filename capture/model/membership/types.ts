@@ -129,8 +129,10 @@ export type MembershipChange = {
     link: string;
     family: AddressFamily;
     kind: K;
-    /** The group concerned; absent for link-wide changes (querier, link version). */
-    group?: string;
+    /** The group concerned; null for link-wide changes (querier, link version). */
+    group: string | null;
+    /** Membership changes name sources in their detail (a change may concern several): always null here. */
+    source: null;
     detail: MembershipChangeDetails[K];
   };
 }[MembershipChangeKind];

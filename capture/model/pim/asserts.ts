@@ -67,7 +67,7 @@ export class AssertState implements Expiring {
         // §4.6.1, §4.6.2: an AssertCancel from the winner ends the Assert state.
         this.entries.delete(key);
         entry.deadline = Infinity;
-        out.push({ time, link, kind: 'assert-cancel', detail: assertDetail(entry) });
+        out.push({ time, link, group, source, kind: 'assert-cancel', detail: assertDetail(entry) });
         return;
       }
       // The winner's periodic Assert restarts the Assert Timer with its current metric.
@@ -84,12 +84,12 @@ export class AssertState implements Expiring {
       entry.winner = sender;
       entry.since = time;
       this.timers.schedule(entry, time + this.options.assertTime);
-      out.push({ time, link, kind: 'assert-winner', detail: { ...assertDetail(entry), previous } });
+      out.push({ time, link, group, source, kind: 'assert-winner', detail: { ...assertDetail(entry), previous } });
       return;
     }
     if (this.entries.size >= this.options.maxAsserts) {
       out.push({
-        time, link, kind: 'limit-exceeded',
+        time, link, group, source, kind: 'limit-exceeded',
         detail: { limit: 'maxAsserts', max: this.options.maxAsserts, dropped: `assert (${source ?? '*'},${group}) from ${event.src}` },
       });
       return;
@@ -97,7 +97,7 @@ export class AssertState implements Expiring {
     const created: AssertEntry = { key, link, source, group, winner: sender, since: time, deadline: Infinity };
     this.entries.set(key, created);
     this.timers.schedule(created, time + this.options.assertTime);
-    out.push({ time, link, kind: 'assert-winner', detail: { ...assertDetail(created), previous: null } });
+    out.push({ time, link, group, source, kind: 'assert-winner', detail: { ...assertDetail(created), previous: null } });
   }
 
   /** §4.6.1, §4.6.2: the winner's neighbor state ended or restarted; its Assert states on the link end. */
@@ -106,7 +106,7 @@ export class AssertState implements Expiring {
       if (entry.link !== link || entry.winner.address !== address) continue;
       this.entries.delete(entry.key);
       entry.deadline = Infinity;
-      out.push({ time, link, kind: 'assert-expired', detail: { ...assertDetail(entry), reason } });
+      out.push({ time, link, group: entry.group, source: entry.source, kind: 'assert-expired', detail: { ...assertDetail(entry), reason } });
     }
   }
 
@@ -118,7 +118,7 @@ export class AssertState implements Expiring {
   expireAt(at: number, out: PimChange[]): void {
     for (let entry = this.timers.takeDue(at); entry; entry = this.timers.takeDue(at)) {
       this.entries.delete(entry.key);
-      out.push({ time: at, link: entry.link, kind: 'assert-expired', detail: { ...assertDetail(entry), reason: 'assert-timer' } });
+      out.push({ time: at, link: entry.link, group: entry.group, source: entry.source, kind: 'assert-expired', detail: { ...assertDetail(entry), reason: 'assert-timer' } });
     }
   }
 

@@ -153,7 +153,7 @@ export class JoinPruneState implements Expiring {
     if (newlyJoined) {
       row.state = 'join';
       row.since = time;
-      out.push({ time, link: where.link, kind: 'join', detail: { ...rowDetail(row), rp: entry.rp, holdtime } });
+      out.push({ time, ...changeScope(row), kind: 'join', detail: { ...rowDetail(row), rp: entry.rp, holdtime } });
     }
     this.timers.schedule(row, expiresAt);
     if (starG) this.rps.learnFromJoin(source.address, where.group, time, expiresAt, out);
@@ -177,7 +177,7 @@ export class JoinPruneState implements Expiring {
       if (row.state !== 'pruned') {
         row.state = 'pruned';
         row.since = time;
-        out.push({ time, link: where.link, kind: 'pruned', detail: { ...rowDetail(row), removedJoins: [] } });
+        out.push({ time, ...changeScope(row), kind: 'pruned', detail: { ...rowDetail(row), removedJoins: [] } });
       }
       row.pruneEffectiveAt = Infinity;
       this.timers.schedule(row, expiresAt);
@@ -188,7 +188,7 @@ export class JoinPruneState implements Expiring {
     row.state = 'prune-pending';
     row.since = time;
     row.pruneEffectiveAt = time + wait;
-    out.push({ time, link: where.link, kind: 'prune', detail: { ...rowDetail(row), holdtime, effectiveAt: row.pruneEffectiveAt } });
+    out.push({ time, ...changeScope(row), kind: 'prune', detail: { ...rowDetail(row), holdtime, effectiveAt: row.pruneEffectiveAt } });
     if (wait === 0) this.pruneTakesEffect(row, time, out);
     else this.timers.schedule(row, Math.min(row.pruneEffectiveAt, expiresAt));
   }
@@ -225,19 +225,19 @@ export class JoinPruneState implements Expiring {
       removedJoins.push(other.from);
       this.deleteRow(other);
     }
-    out.push({ time, link: row.entry.link, kind: 'pruned', detail: { ...rowDetail(row), removedJoins } });
+    out.push({ time, ...changeScope(row), kind: 'pruned', detail: { ...rowDetail(row), removedJoins } });
     this.timers.schedule(row, row.expiresAt);
   }
 
   private endRow(row: JoinRow, time: number, reason: JoinEndReason, out: PimChange[]): void {
     this.deleteRow(row);
     const kind = row.state === 'join' ? 'join-expired' : 'prune-expired';
-    out.push({ time, link: row.entry.link, kind, detail: { ...rowDetail(row), reason } });
+    out.push({ time, ...changeScope(row), kind, detail: { ...rowDetail(row), reason } });
   }
 
   private override(row: JoinRow, overriddenBy: string, time: number, out: PimChange[]): void {
     this.deleteRow(row);
-    out.push({ time, link: row.entry.link, kind: 'prune-overridden', detail: { ...rowDetail(row), overriddenBy } });
+    out.push({ time, ...changeScope(row), kind: 'prune-overridden', detail: { ...rowDetail(row), overriddenBy } });
   }
 
   /** The row of `where.from` for the entry, created (in no state yet) when new; null past the limit. */
@@ -248,7 +248,7 @@ export class JoinPruneState implements Expiring {
     if (existing) return existing;
     if (this.rowCount >= this.options.maxJoinStates) {
       out.push({
-        time, link: where.link, kind: 'limit-exceeded',
+        time, link: where.link, group: where.group, source, kind: 'limit-exceeded',
         detail: { limit: 'maxJoinStates', max: this.options.maxJoinStates, dropped: `(${source ?? '*'},${where.group}${type === 'S,G,rpt' ? ',rpt' : ''}) from ${where.from} to ${where.upstream}` },
       });
       return null;
@@ -306,6 +306,11 @@ function entryKey(where: { link: string; upstream: string; group: string }, type
 
 function groupKey(where: { link: string; upstream: string; group: string }): string {
   return `${where.link}\u0000${where.upstream}\u0000${where.group}`;
+}
+
+/** The link, group and source a change of this row concerns. */
+function changeScope(row: JoinRow): { link: string; group: string; source: string | null } {
+  return { link: row.entry.link, group: row.entry.group, source: row.entry.source };
 }
 
 function rowDetail(row: JoinRow): JoinEntryDetail {

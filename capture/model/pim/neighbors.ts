@@ -65,7 +65,7 @@ export class NeighborTable implements Expiring {
     if (!neighbor) {
       if (neighbors.size >= this.options.maxNeighborsPerLink) {
         out.push({
-          time, link, kind: 'limit-exceeded',
+          time, link, group: null, source: null, kind: 'limit-exceeded',
           detail: { limit: 'maxNeighborsPerLink', max: this.options.maxNeighborsPerLink, dropped: `neighbor ${address}` },
         });
         return;
@@ -76,7 +76,7 @@ export class NeighborTable implements Expiring {
       };
       neighbors.set(address, neighbor);
       out.push({
-        time, link, kind: 'neighbor-up',
+        time, link, group: null, source: null, kind: 'neighbor-up',
         detail: { address, holdtime, drPriority: hello.drPriority, generationId: hello.generationId },
       });
     } else if (
@@ -84,7 +84,7 @@ export class NeighborTable implements Expiring {
       neighbor.generationId !== null && hello.generationId !== null && neighbor.generationId !== hello.generationId
     ) {
       out.push({
-        time, link, kind: 'neighbor-restart',
+        time, link, group: null, source: null, kind: 'neighbor-restart',
         detail: { address, previousGenerationId: neighbor.generationId, generationId: hello.generationId },
       });
       neighbor.since = time;
@@ -130,7 +130,7 @@ export class NeighborTable implements Expiring {
   private remove(linkState: LinkNeighbors, neighbor: Neighbor, time: number, reason: 'goodbye' | 'holdtime-expired', out: PimChange[]): void {
     linkState.neighbors.delete(neighbor.address);
     neighbor.deadline = Infinity;
-    out.push({ time, link: linkState.link, kind: 'neighbor-down', detail: { address: neighbor.address, reason } });
+    out.push({ time, link: linkState.link, group: null, source: null, kind: 'neighbor-down', detail: { address: neighbor.address, reason } });
     this.electDr(linkState, time, out);
   }
 
@@ -138,7 +138,7 @@ export class NeighborTable implements Expiring {
   private electDr(linkState: LinkNeighbors, time: number, out: PimChange[]): void {
     const dr = electDesignatedRouter(linkState.neighbors.values());
     if (dr === linkState.dr) return;
-    out.push({ time, link: linkState.link, kind: 'dr-changed', detail: { from: linkState.dr, to: dr } });
+    out.push({ time, link: linkState.link, group: null, source: null, kind: 'dr-changed', detail: { from: linkState.dr, to: dr } });
     linkState.dr = dr;
   }
 }

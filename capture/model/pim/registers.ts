@@ -81,7 +81,7 @@ export class RegisterTracker implements Expiring {
       if (row.state !== 'probing') {
         row.state = 'probing';
         row.since = time;
-        out.push({ time, kind: 'register-probe', detail: registerDetail(row) });
+        out.push({ time, ...registerScope(row), kind: 'register-probe', detail: registerDetail(row) });
       }
       this.timers.schedule(row, time + this.options.registerProbeTime);
     } else {
@@ -89,7 +89,7 @@ export class RegisterTracker implements Expiring {
       if (row.state !== 'registering') {
         row.state = 'registering';
         row.since = time;
-        out.push({ time, kind: 'register-resumed', detail: { ...registerDetail(row), reason: 'data-register' } });
+        out.push({ time, ...registerScope(row), kind: 'register-resumed', detail: { ...registerDetail(row), reason: 'data-register' } });
         this.timers.schedule(row, time + this.options.keepalivePeriod);
       } else if (row.deadline === Infinity) {
         this.timers.schedule(row, time + this.options.keepalivePeriod);
@@ -127,19 +127,19 @@ export class RegisterTracker implements Expiring {
         }
         // No Register, Null-Register or Register-Stop for Keepalive_Period: the (S,G) state is gone.
         this.rows.delete(row.key);
-        out.push({ time: at, kind: 'register-expired', detail: { ...registerDetail(row), reason: 'keepalive-expired' } });
+        out.push({ time: at, ...registerScope(row), kind: 'register-expired', detail: { ...registerDetail(row), reason: 'keepalive-expired' } });
         continue;
       }
       if (row.state === 'suppressed') {
         // §4.4.1: a DR still in PRUNE would have probed by now; it no longer registers (S,G).
         this.rows.delete(row.key);
-        out.push({ time: at, kind: 'register-expired', detail: { ...registerDetail(row), reason: 'no-probe' } });
+        out.push({ time: at, ...registerScope(row), kind: 'register-expired', detail: { ...registerDetail(row), reason: 'no-probe' } });
         continue;
       }
       // §4.4.1: the Register-Stop Timer expired in JOIN-PENDING without a Register-Stop: back to JOIN.
       row.state = 'registering';
       row.since = at;
-      out.push({ time: at, kind: 'register-resumed', detail: { ...registerDetail(row), reason: 'probe-unanswered' } });
+      out.push({ time: at, ...registerScope(row), kind: 'register-resumed', detail: { ...registerDetail(row), reason: 'probe-unanswered' } });
       this.timers.schedule(row, Math.max(at, row.lastActivityAt + this.options.keepalivePeriod));
     }
   }
@@ -162,7 +162,7 @@ export class RegisterTracker implements Expiring {
     row.state = 'suppressed';
     row.since = time;
     row.suppressedUntil = time + this.longestSuppression(row.dr);
-    out.push({ time, kind: 'register-stopped', detail: { ...registerDetail(row), suppressedUntil: row.suppressedUntil } });
+    out.push({ time, ...registerScope(row), kind: 'register-stopped', detail: { ...registerDetail(row), suppressedUntil: row.suppressedUntil } });
     this.timers.schedule(row, row.suppressedUntil);
   }
 
@@ -196,7 +196,7 @@ export class RegisterTracker implements Expiring {
     if (existing) return existing;
     if (this.rows.size >= this.options.maxRegisters) {
       out.push({
-        time, kind: 'limit-exceeded',
+        time, link: null, group, source, kind: 'limit-exceeded',
         detail: { limit: 'maxRegisters', max: this.options.maxRegisters, dropped: `register (${source},${group}) from ${dr}` },
       });
       return null;
@@ -206,9 +206,14 @@ export class RegisterTracker implements Expiring {
       suppressedUntil: null, lastActivityAt: time, deadline: Infinity,
     };
     this.rows.set(key, row);
-    out.push({ time, kind: 'register-started', detail: registerDetail(row) });
+    out.push({ time, ...registerScope(row), kind: 'register-started', detail: registerDetail(row) });
     return row;
   }
+}
+
+/** Register state is domain-wide (no link) and about one (S,G). */
+function registerScope(row: RegisterRow): { link: null; group: string; source: string } {
+  return { link: null, group: row.group, source: row.source };
 }
 
 function registerDetail(row: RegisterRow): RegisterDetail {

@@ -24,6 +24,9 @@ import { finiteOrNull, TimerQueue } from './timer-queue.js';
 import type { BsrSnapshot, Expiring, ObservedPim, PimChange, PimOptions, RpDetail, RpMapping, RpSnapshot, RpSource } from './types.js';
 import type { AddressFamily, EncodedGroup, PimBootstrap, PimCandidateRpAdvertisement } from '../../protocols/pim.js';
 
+/** RP and BSR state is domain-wide and about group ranges (the prefix is in the change's detail), not one (S,G). */
+const DOMAIN_WIDE = { link: null, group: null, source: null } as const;
+
 interface RpRow {
   key: string;
   rp: string;
@@ -92,7 +95,7 @@ export class RpKnowledge implements Expiring {
       bsr.deadline = Infinity;
     }
     if (!bsr || bsr.address !== address) {
-      out.push({ time, kind: 'bsr-elected', detail: { address, priority: message.bsrPriority, previous: bsr?.address ?? null } });
+      out.push({ time, ...DOMAIN_WIDE, kind: 'bsr-elected', detail: { address, priority: message.bsrPriority, previous: bsr?.address ?? null } });
       bsr = { family, address, priority: message.bsrPriority, hashMaskLength: message.hashMaskLength, since: time, deadline: Infinity };
       this.bsrs.set(family, bsr);
     }
@@ -177,7 +180,7 @@ export class RpKnowledge implements Expiring {
     // RFC 5059 §3.1.3: the Bootstrap Timer expired; no BSR until the next Bootstrap.
     for (let bsr = this.bsrTimers.takeDue(at); bsr; bsr = this.bsrTimers.takeDue(at)) {
       this.bsrs.delete(bsr.family);
-      out.push({ time: at, kind: 'bsr-expired', detail: { address: bsr.address } });
+      out.push({ time: at, ...DOMAIN_WIDE, kind: 'bsr-expired', detail: { address: bsr.address } });
     }
     for (let row = this.rowTimers.takeDue(at); row; row = this.rowTimers.takeDue(at)) {
       if (row.expiresAt > at) {
@@ -185,7 +188,7 @@ export class RpKnowledge implements Expiring {
         continue;
       }
       this.rows.delete(row.key);
-      out.push({ time: at, kind: 'rp-expired', detail: { ...rpDetail(row), reason: 'holdtime-expired' } });
+      out.push({ time: at, ...DOMAIN_WIDE, kind: 'rp-expired', detail: { ...rpDetail(row), reason: 'holdtime-expired' } });
     }
   }
 
@@ -223,7 +226,7 @@ export class RpKnowledge implements Expiring {
       if (!rpBytes || !prefixBytes) return;
       if (this.rows.size >= this.options.maxRps) {
         out.push({
-          time, kind: 'limit-exceeded',
+          time, ...DOMAIN_WIDE, kind: 'limit-exceeded',
           detail: { limit: 'maxRps', max: this.options.maxRps, dropped: `RP ${rp} for ${groupPrefix} (${learnedFrom})` },
         });
         return;
@@ -233,7 +236,7 @@ export class RpKnowledge implements Expiring {
         priority, holdtime, since: time, lastSeenAt: time, expiresAt: Infinity, deadline: Infinity,
       };
       this.rows.set(key, row);
-      out.push({ time, kind: 'rp-learned', detail: rpDetail(row) });
+      out.push({ time, ...DOMAIN_WIDE, kind: 'rp-learned', detail: rpDetail(row) });
     }
     row.priority = priority;
     row.holdtime = holdtime;
@@ -259,7 +262,7 @@ export class RpKnowledge implements Expiring {
     this.rows.delete(row.key);
     row.expiresAt = Infinity;
     row.deadline = Infinity;
-    out.push({ time, kind: 'rp-expired', detail: { ...rpDetail(row), reason: 'withdrawn' } });
+    out.push({ time, ...DOMAIN_WIDE, kind: 'rp-expired', detail: { ...rpDetail(row), reason: 'withdrawn' } });
   }
 }
 

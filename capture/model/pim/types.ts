@@ -143,8 +143,11 @@ export type PimChangeKind = keyof PimChangeDetails;
 export type PimChange = {
   [K in PimChangeKind]: {
     time: number;
-    /** Set for per-link state (neighbors, DR, joins, asserts); RP, BSR and register state is domain-wide. */
-    link?: string;
+    /** The link of per-link state (neighbors, DR, joins, asserts); null for domain-wide RP, BSR and register state. */
+    link: string | null;
+    /** The group and source of (S,G) / (*,G) state; null where a change is about neither (an RP mapping's prefix is in its detail). */
+    group: string | null;
+    source: string | null;
     kind: K;
     detail: PimChangeDetails[K];
   };

@@ -41,7 +41,7 @@ export function query(time: number, querier: string, fields: Partial<ObservedQue
 
 /** Changes without the link and family stamps, for compact expectations. */
 export function brief(changes: MembershipChange[]): { time: number; kind: string; group?: string; detail: unknown }[] {
-  return changes.map(({ time, kind, group, detail }) => (group === undefined ? { time, kind, detail } : { time, kind, group, detail }));
+  return changes.map(({ time, kind, group, detail }) => (group === null ? { time, kind, detail } : { time, kind, group, detail }));
 }
 
 export function kinds(changes: MembershipChange[]): string[] {

@@ -59,7 +59,7 @@ describe('BSR and RP-set (RFC 5059)', () => {
     ])));
     assert.deepEqual(kinds(first), ['bsr-elected', 'rp-learned', 'rp-learned']);
     assert.deepEqual(first[0]!.detail, { address: '10.255.0.1', priority: 64, previous: null });
-    assert.equal(first[0]!.link, undefined, 'BSR state is domain-wide');
+    assert.deepEqual([first[0]!.link, first[0]!.group, first[0]!.source], [null, null, null], 'BSR state is domain-wide');
     assert.deepEqual(state.snapshot(0).bsrs, [{ address: '10.255.0.1', priority: 64, hashMaskLength: 30, since: 0, expiresAt: 130 }]);
     assert.deepEqual(rpRows(state, 0), ['bsr 10.255.0.3 224.0.0.0/4 0 150', 'bsr 10.255.0.4 224.0.0.0/4 0 150']);
 
