@@ -49,7 +49,8 @@ export const DEFAULT_UPLOAD_LIMIT = 200 * 1024 * 1024;
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const WEB_PUBLIC = join(REPO_ROOT, 'web', 'public');
-const WEB_SCRIPTS = join(REPO_ROOT, 'dist', 'web');
+/** The browser build (web/tsconfig.json): its rootDir is the repository, so web/src's modules land in dist/web/web/src. */
+const WEB_SCRIPTS = join(REPO_ROOT, 'dist', 'web', 'web', 'src');
 const CHART_UMD = join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.js');
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {

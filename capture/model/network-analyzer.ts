@@ -12,7 +12,8 @@ import { PIM_DEFAULTS, PimState, type PimOptions } from './pim/index.js';
 import { RouterRegistry } from './routers.js';
 import type { Topology } from './topology.js';
 import type { TimelineEntry, TimelineListener } from './timeline.js';
-import { buildSnapshot, type NetworkSnapshot } from './snapshot.js';
+import { buildSnapshot } from './snapshot.js';
+import type { NetworkSnapshot } from '../../shapes/snapshot.js';
 
 /** TTLs / hop limits packets start with (RFC 1700's 64, 255; Windows' 128): no router has forwarded them yet. */
 const ORIGINAL_TTLS = new Set([64, 128, 255]);

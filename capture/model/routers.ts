@@ -14,18 +14,7 @@ import { interfaceAddresses, type Topology } from './topology.js';
 import type { RouterLsa } from '../protocols/ospf.js';
 import { compareAddresses, parseIPv4, parseIPv6 } from '../ip/address-format.js';
 
-export interface RouterInterfaceSnapshot {
-  link: string;
-  addresses: string[];
-  mac: string | null;
-}
-
-export interface RouterSnapshot {
-  id: string;
-  name: string | null;
-  ospfRouterId: string | null;
-  interfaces: RouterInterfaceSnapshot[];
-}
+import type { Router } from '../../shapes/snapshot.js';
 
 interface InterfaceState {
   link: string;
@@ -65,9 +54,9 @@ function sameMembers(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
 }
 
 interface Built {
-  routers: RouterSnapshot[];
-  byInterface: Map<InterfaceState, RouterSnapshot>;
-  onLink: Map<string, RouterSnapshot>;
+  routers: Router[];
+  byInterface: Map<InterfaceState, Router>;
+  onLink: Map<string, Router>;
 }
 
 export class RouterRegistry {
@@ -138,12 +127,12 @@ export class RouterRegistry {
     this.cache = null;
   }
 
-  routers(): RouterSnapshot[] {
+  routers(): Router[] {
     return this.build().routers;
   }
 
   /** The router owning the interface with this address or MAC on this link, if known. */
-  routerOn(link: string, key: { address?: string | null; mac?: string | null }): RouterSnapshot | null {
+  routerOn(link: string, key: { address?: string | null; mac?: string | null }): Router | null {
     const { onLink } = this.build();
     return (key.address ? onLink.get(`${link}|${key.address}`) : undefined) ?? (key.mac ? onLink.get(`${link}|${key.mac}`) : undefined) ?? null;
   }
@@ -152,7 +141,7 @@ export class RouterRegistry {
    * The router owning this address on any link, or whose router ID it is (router IDs are usually a
    * loopback address, which is also where RPs and BSRs live).
    */
-  routerWithAddress(address: string): RouterSnapshot | null {
+  routerWithAddress(address: string): Router | null {
     const { routers, byInterface } = this.build();
     for (const [entry, router] of byInterface) if (entry.addresses.has(address) || entry.listed.has(address)) return router;
     return routers.find((router) => router.id === address || router.ospfRouterId === address) ?? null;
@@ -232,8 +221,8 @@ export class RouterRegistry {
       const root = find(entry);
       groups.set(root, [...(groups.get(root) ?? []), entry]);
     }
-    const byInterface = new Map<InterfaceState, RouterSnapshot>();
-    const routers: RouterSnapshot[] = [];
+    const byInterface = new Map<InterfaceState, Router>();
+    const routers: Router[] = [];
     for (const members of groups.values()) {
       const named = members.map((member) => names.get(member)).find((value) => value !== undefined) ?? null;
       const ospfRouterId = members.map((member) => member.ospfRouterId).find((value) => value !== null) ?? null;
@@ -241,13 +230,13 @@ export class RouterRegistry {
       const interfaces = members
         .map((member) => ({ link: member.link, addresses: [...member.addresses].sort(compareAddresses), mac: member.mac }))
         .sort((a, b) => a.link.localeCompare(b.link) || compareAddresses(a.addresses[0]!, b.addresses[0]!));
-      const router: RouterSnapshot = { id: ospfRouterId ?? named?.routerId ?? addresses[0]!, name: named?.name ?? null, ospfRouterId, interfaces };
+      const router: Router = { id: ospfRouterId ?? named?.routerId ?? addresses[0]!, name: named?.name ?? null, ospfRouterId, interfaces };
       routers.push(router);
       for (const member of members) byInterface.set(member, router);
     }
     routers.sort((a, b) => (a.name ?? '').localeCompare(b.name ?? '') || compareAddresses(a.id, b.id));
     // Lookups by `link|address` and `link|mac`: trees ask them for every edge of every snapshot.
-    const onLink = new Map<string, RouterSnapshot>();
+    const onLink = new Map<string, Router>();
     for (const [entry, router] of byInterface) {
       for (const address of entry.addresses) if (!onLink.has(`${entry.link}|${address}`)) onLink.set(`${entry.link}|${address}`, router);
       if (entry.mac !== null && !onLink.has(`${entry.link}|${entry.mac}`)) onLink.set(`${entry.link}|${entry.mac}`, router);

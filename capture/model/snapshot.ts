@@ -1,75 +1,8 @@
-/**
- * The network's state at one moment, in the stable JSON shape of `mcast analyze --json`
- * (the issue's schema, with a few additions: per-link MLD querier, RPs, BSRs, registers, anomalies).
- */
+/** The network's state at one moment (shapes/snapshot.ts: the JSON of `mcast analyze --json` and of the API), built from the model. */
 import type { NetworkAnalyzer } from './network-analyzer.js';
 import { compareAddresses } from '../ip/address-format.js';
-import type { RouterSnapshot } from './routers.js';
-import type { AssertSnapshot, BsrSnapshot, JoinSnapshot, RegisterSnapshot, RpSnapshot } from './pim/index.js';
-import { inferTrees, type Anomaly, type LinkGroupMembership, type Tree } from './trees.js';
-
-export interface LinkState {
-  name: string;
-  querier: string | null;
-  igmpVersion: number | null;
-  mldQuerier: string | null;
-  mldVersion: number | null;
-  /** Every router seen sending IGMP / MLD queries on the link (the querier and the routers that lost the election). */
-  igmpRouters: string[];
-  mldRouters: string[];
-  dr: string | null;
-  pimNeighbors: string[];
-  frames: number;
-  decodeErrors: number;
-}
-
-export interface MembershipState {
-  link: string;
-  group: string;
-  family: 4 | 6;
-  mode: 'INCLUDE' | 'EXCLUDE';
-  sources: string[];
-  excluded: string[];
-  reporters: string[];
-  version: number;
-  expiresAt: number | null;
-}
-
-/** A downstream join row as the snapshot shows it (the PIM model's row without its bookkeeping). */
-export type JoinState = Pick<JoinSnapshot, 'link' | 'from' | 'upstream' | 'type' | 'source' | 'group' | 'rp' | 'state' | 'expiresAt'>;
-
-export type AssertState = Pick<AssertSnapshot, 'link' | 'source' | 'group' | 'winner' | 'rpt' | 'metricPreference' | 'metric' | 'expiresAt'>;
-
-export interface FlowState {
-  link: string;
-  source: string;
-  group: string;
-  pps: number;
-  bps: number;
-  packets: number;
-  bytes: number;
-  forwarders: string[];
-  duplicated: boolean;
-  /** Loss seen in the flow's own numbering (RTP / MPEG-TS), see model/sequence-gaps.ts. */
-  payloadFormat: 'rtp' | 'mpeg-ts' | null;
-  sequenceGaps: number;
-  lostPackets: number;
-}
-
-export interface NetworkSnapshot {
-  at: number;
-  routers: RouterSnapshot[];
-  links: LinkState[];
-  memberships: MembershipState[];
-  joins: JoinState[];
-  asserts: AssertState[];
-  flows: FlowState[];
-  trees: Tree[];
-  rps: RpSnapshot[];
-  bsrs: BsrSnapshot[];
-  registers: RegisterSnapshot[];
-  anomalies: Anomaly[];
-}
+import type { LinkState, MembershipState, NetworkSnapshot } from '../../shapes/snapshot.js';
+import { inferTrees, type LinkGroupMembership } from './trees.js';
 
 export function buildSnapshot(analyzer: NetworkAnalyzer, at: number): NetworkSnapshot {
   const pim = analyzer.pim.snapshot(at);

@@ -16,38 +16,7 @@ import type { FlowSnapshot } from './flows.js';
 import type { GroupSnapshot } from './membership/index.js';
 import type { JoinSnapshot, PimSnapshot } from './pim/index.js';
 import type { RouterRegistry } from './routers.js';
-
-export interface TreeEdge {
-  router: string;
-  in: string | null;
-  out: string;
-  carriesData: boolean;
-  wanted: boolean;
-}
-
-/** A router holding state for the tree, with its incoming link: also those with nothing to forward. */
-export interface TreeNode {
-  router: string;
-  in: string | null;
-  isRp: boolean;
-  isFirstHop: boolean;
-}
-
-export interface Tree {
-  source: string;
-  group: string;
-  rp: string | null;
-  kind: 'SPT' | 'RPT' | 'SSM';
-  switchoverAt: number | null;
-  edges: TreeEdge[];
-  nodes: TreeNode[];
-}
-
-export type Anomaly =
-  | { kind: 'unwanted-data'; link: string; source: string; group: string; router: string }
-  | { kind: 'members-without-data'; link: string; group: string; source: string | null }
-  | { kind: 'duplicate-forwarding'; link: string; source: string; group: string; forwarders: string[] }
-  | { kind: 'mac-mismatch'; link: string; source: string; group: string; packets: number };
+import type { Anomaly, Tree, TreeEdge, TreeNode } from '../../shapes/trees.js';
 
 export interface LinkGroupMembership {
   link: string;

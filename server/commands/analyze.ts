@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { NetworkAnalyzer } from '../../capture/model/network-analyzer.js';
-import type { NetworkSnapshot } from '../../capture/model/snapshot.js';
+import type { NetworkSnapshot } from '../../shapes/snapshot.js';
 import type { TimelineEntry } from '../../capture/model/timeline.js';
 import { parseTopology, type Topology } from '../../capture/model/topology.js';
 import { CliError } from '../cli-error.js';

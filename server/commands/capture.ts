@@ -24,7 +24,7 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { decodeFrame, type FrameResult } from '../../capture/decode.js';
 import type { Frame } from '../../capture/frame.js';
 import { NetworkAnalyzer } from '../../capture/model/network-analyzer.js';
-import type { NetworkSnapshot } from '../../capture/model/snapshot.js';
+import type { NetworkSnapshot } from '../../shapes/snapshot.js';
 import type { TimelineEntry, TimelineListener } from '../../capture/model/timeline.js';
 import { counterDelta, kernelDrops, readInterfaceCounters, type InterfaceCounters } from '../../capture/sources/interface-counters.js';
 import {
@@ -242,7 +242,7 @@ export function formatSummary(summary: CaptureSummary): string {
     '',
     'flows',
     summary.snapshot.flows.length === 0 ? '  (none)' : formatTable(['link', 'source', 'group', 'packets', 'pps', 'format', 'gaps', 'lost'], summary.snapshot.flows.map((f) => [
-      f.link, f.source, f.group, f.packets, f.pps, f.payloadFormat ?? '-', f.sequenceGaps, f.lostPackets,
+      f.link, f.source, f.group, f.packets, f.pps, f.payloadFormat ?? '-', f.sequenceGaps ?? '-', f.lostPackets ?? '-',
     ])),
   ];
   if (summary.maxEventLoopLagMs >= LAG_WARNING_MS) lines.push('', `the capture fell behind: event-loop lag up to ${summary.maxEventLoopLagMs} ms`);

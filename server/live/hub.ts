@@ -8,44 +8,10 @@
  * Publishing never throws and never waits: a listener's error is not the publisher's problem.
  */
 import type { TimelineEntry } from '../../capture/model/timeline.js';
-import type { FlowState } from '../../capture/model/snapshot.js';
-import type { ChangeRecord } from '../store/store-api.js';
+import type { FlowState } from '../../shapes/snapshot.js';
+import type { CountersMessage, FlowRate, LinkRate, LiveChange, UploadProgress } from '../../shapes/live.js';
 
-/** A change as the store keeps it, before (or without) a database id; captureId null outside any capture. */
-export interface LiveChange extends Omit<ChangeRecord, 'id' | 'captureId'> {
-  captureId: number | null;
-}
-
-export interface FlowRate {
-  link: string;
-  source: string;
-  group: string;
-  pps: number;
-  bps: number;
-}
-
-export interface LinkRate {
-  link: string;
-  pps: number;
-  bps: number;
-}
-
-export interface CountersMessage {
-  /** Packet time of the second the rates describe (epoch seconds). */
-  time: number;
-  flows: FlowRate[];
-  links: LinkRate[];
-}
-
-export interface UploadProgress {
-  /** File name as uploaded. */
-  name: string;
-  /** 'receiving' while the body streams in, 'analyzing' while frames are decoded. */
-  phase: 'receiving' | 'analyzing';
-  bytes: number;
-  total: number | null;
-  frames: number;
-}
+export type { CountersMessage, LiveChange, UploadProgress } from '../../shapes/live.js';
 
 export interface HubEvents {
   change: LiveChange;

@@ -1,5 +1,5 @@
 /** The analyzer's snapshot as the same item sets the routers' truth gives (see frr-truth.ts). */
-import type { NetworkSnapshot } from '../../capture/model/snapshot.js';
+import type { NetworkSnapshot } from '../../shapes/snapshot.js';
 import type { Topology } from '../../capture/model/topology.js';
 import { interfaceAddresses } from '../../capture/model/topology.js';
 import { emptyItemSets, type ItemSets } from './frr-truth.js';

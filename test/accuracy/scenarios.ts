@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { decodeFrame } from '../../capture/decode.js';
 import { frameTime } from '../../capture/frame.js';
 import { NetworkAnalyzer } from '../../capture/model/network-analyzer.js';
-import type { NetworkSnapshot } from '../../capture/model/snapshot.js';
+import type { NetworkSnapshot } from '../../shapes/snapshot.js';
 import { parseTopology, type Topology } from '../../capture/model/topology.js';
 import { openCaptureFiles } from '../../capture/sources/capture-file.js';
 import { analyzerItems } from './analyzer-items.js';

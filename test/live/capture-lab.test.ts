@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
-import type { NetworkSnapshot } from '../../capture/model/snapshot.js';
+import type { NetworkSnapshot } from '../../shapes/snapshot.js';
 import { SqliteStore } from '../../server/store/sqlite-store.js';
 
 const FRR_DIR = '/usr/lib/frr';

@@ -13,7 +13,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import type { NetworkSnapshot } from '../../capture/model/snapshot.js';
+import type { NetworkSnapshot } from '../../shapes/snapshot.js';
 import { isRoutable } from '../../capture/model/trees.js';
 import { startServer, type RunningServer } from '../../server/commands/serve.js';
 import { makeSampleStore, type SampleStore } from '../server/routes/sample-store.js';

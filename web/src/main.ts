@@ -4,7 +4,8 @@
  * connection that feeds views live changes and counters.
  */
 import { h, replace } from './dom.js';
-import type { Change, Counters, Router, UploadProgress } from './types.js';
+import type { CountersMessage, LiveChange, UploadProgress } from '../../shapes/live.js';
+import type { Router } from '../../shapes/snapshot.js';
 import type { DashboardContext, View } from './view.js';
 import { eventsView } from './views/events.js';
 import { groupView } from './views/group.js';
@@ -97,14 +98,14 @@ socket.on('disconnect', () => {
   replace(status, 'disconnected');
   status.className = 'status status-down';
 });
-socket.on('change', (change: Change) => {
+socket.on('change', (change: LiveChange) => {
   slider.extend(change.time);
   current?.onChange?.(change);
   if (slider.at() !== null) return;
   clearTimeout(liveRefresh);
   liveRefresh = setTimeout(() => void refresh(), LIVE_REFRESH_MS);
 });
-socket.on('counters', (counters: Counters) => {
+socket.on('counters', (counters: CountersMessage) => {
   for (const flow of counters.flows) liveRates.set(`${flow.link}|${flow.source}|${flow.group}`, { pps: flow.pps, bps: flow.bps });
   slider.extend(counters.time);
   current?.onCounters?.(counters);

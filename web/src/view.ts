@@ -1,5 +1,6 @@
 /** What every view gets from the shell, and what it gives back. */
-import type { Change, Counters, Router } from './types.js';
+import type { CountersMessage, LiveChange } from '../../shapes/live.js';
+import type { Router } from '../../shapes/snapshot.js';
 
 export interface DashboardContext {
   /** The moment shown, or null while following the end of the data (live). */
@@ -16,7 +17,7 @@ export interface DashboardContext {
 export interface View {
   element: HTMLElement;
   refresh(): Promise<void>;
-  onChange?(change: Change): void;
-  onCounters?(counters: Counters): void;
+  onChange?(change: LiveChange): void;
+  onCounters?(counters: CountersMessage): void;
   dispose?(): void;
 }

@@ -14,18 +14,16 @@ import { basename, join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
 import { CliError } from '../../cli-error.js';
-import { captureQuery, errorReply, withErrors, type CaptureScopedQuery } from '../../schemas/common.js';
-import { captureSchema, rangeSchema } from '../../schemas/records.js';
+import { ErrorReply } from '../../../shapes/api.js';
+import { CaptureRecord, TimeRange } from '../../../shapes/records.js';
+import { CaptureParams, CaptureQuery, UploadHeaders, UploadQuery, withErrors } from '../../schemas/requests.js';
 import { HttpError } from './http-error.js';
 
 const UPLOAD_CONTENT_TYPE = 'application/octet-stream';
 /** How often (bytes) receiving progress is published. */
 const PROGRESS_STEP = 1024 * 1024;
-
-interface UploadQuery {
-  name?: string;
-}
 
 /** A file name safe to use inside our temporary directory: the base name, tame characters only. */
 function safeFileName(name: string | undefined): string {
@@ -39,27 +37,21 @@ export async function captureRoutes(app: FastifyInstance): Promise<void> {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(UPLOAD_CONTENT_TYPE, (_request, payload, done) => done(null, payload));
 
-  app.get('/captures', { schema: { response: withErrors({ type: 'array', items: captureSchema }) } }, () => app.store.captures());
+  app.get('/captures', { schema: { response: withErrors(Type.Array(CaptureRecord)) } }, () => app.store.captures());
 
-  app.get<{ Params: { id: number } }>('/captures/:id', {
-    schema: { params: { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } }, response: withErrors(captureSchema) },
-  }, async (request) => {
+  app.get<{ Params: CaptureParams }>('/captures/:id', { schema: { params: CaptureParams, response: withErrors(CaptureRecord) } }, async (request) => {
     const capture = await app.store.capture(request.params.id);
     if (capture === null) throw new HttpError(404, `no capture ${request.params.id}`);
     return capture;
   });
 
-  app.get<{ Querystring: CaptureScopedQuery }>('/range', { schema: { querystring: captureQuery, response: withErrors(rangeSchema) } }, async (request) => {
+  app.get<{ Querystring: CaptureQuery }>('/range', { schema: { querystring: CaptureQuery, response: withErrors(TimeRange) } }, async (request) => {
     const range = await app.store.timeRange(request.query.capture);
     return range ?? { start: null, end: null };
   });
 
-  app.post<{ Querystring: UploadQuery; Headers: { 'x-file-name'?: string; 'content-length'?: number } }>('/captures', {
-    schema: {
-      querystring: { type: 'object', additionalProperties: false, properties: { name: { type: 'string', minLength: 1, maxLength: 255 } } },
-      headers: { type: 'object', properties: { 'x-file-name': { type: 'string', maxLength: 255 }, 'content-length': { type: 'integer', minimum: 0 } } },
-      response: { ...withErrors(captureSchema), 413: errorReply, 501: errorReply },
-    },
+  app.post<{ Querystring: UploadQuery; Headers: UploadHeaders }>('/captures', {
+    schema: { querystring: UploadQuery, headers: UploadHeaders, response: { ...withErrors(CaptureRecord), 413: ErrorReply, 501: ErrorReply } },
   }, async (request) => {
     const ingest = app.ingest;
     if (ingest === null) throw new HttpError(501, 'this server has no writable store: uploads are off');

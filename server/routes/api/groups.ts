@@ -6,32 +6,11 @@ import type { FastifyInstance } from 'fastify';
 import { isMulticast } from '../../../capture/addresses.js';
 import { formatIPv6, parseIPv6 } from '../../../capture/ip/address-format.js';
 import { isRoutable } from '../../../capture/model/trees.js';
-import { addressText, atQuery, rangeProperties, stringArray, withErrors, type AtQuery, type RangeQuery } from '../../schemas/common.js';
-import { assertSchema, flowSchema, joinSchema, membershipSchema, treeSchema } from '../../schemas/snapshot.js';
+import { AtList, GroupDetail, GroupSummary, MemberSeries } from '../../../shapes/api.js';
+import { AtQuery, GroupParams, GroupsQuery, RangeQuery, withErrors } from '../../schemas/requests.js';
 import type { StoredSnapshot } from '../../store/store-api.js';
 import { HttpError } from './http-error.js';
 import { atOrEnd, rangeOrAll } from './query-time.js';
-
-export interface GroupSummary {
-  group: string;
-  family: 4 | 6;
-  /** Links with members, and how many reporters each has (0: members known, reporters not). */
-  links: { link: string; members: number; mode: string }[];
-  flows: number;
-  sources: string[];
-  treeKinds: string[];
-}
-
-const groupSummarySchema = {
-  type: 'object', required: ['group', 'family', 'links', 'flows', 'sources', 'treeKinds'],
-  properties: {
-    group: { type: 'string' }, family: { type: 'integer' },
-    links: { type: 'array', items: { type: 'object', required: ['link', 'members', 'mode'], properties: { link: { type: 'string' }, members: { type: 'integer' }, mode: { type: 'string' } } } },
-    flows: { type: 'integer' }, sources: stringArray, treeKinds: stringArray,
-  },
-} as const;
-
-const groupParams = { type: 'object', required: ['group'], properties: { group: addressText } } as const;
 
 /** The group as the analyzer writes it (IPv6 in RFC 5952 form), or a 400 when it is not a multicast address. */
 function canonicalGroup(text: string): string {
@@ -68,31 +47,15 @@ export function summarizeGroups(snapshot: StoredSnapshot): GroupSummary[] {
 }
 
 export async function groupRoutes(app: FastifyInstance): Promise<void> {
-  app.get<{ Querystring: AtQuery & { routable?: boolean } }>('/groups', {
-    schema: {
-      querystring: { ...atQuery, properties: { ...atQuery.properties, routable: { type: 'boolean', description: 'leave out link-local groups' } } },
-      response: withErrors({ type: 'object', required: ['at', 'items'], properties: { at: { type: 'number' }, items: { type: 'array', items: groupSummarySchema } } }),
-    },
-  }, async (request) => {
+  app.get<{ Querystring: GroupsQuery }>('/groups', { schema: { querystring: GroupsQuery, response: withErrors(AtList(GroupSummary)) } }, async (request) => {
     const snapshot = await app.store.stateAt(await atOrEnd(app.store, request.query), request.query.capture);
     const groups = summarizeGroups(snapshot);
     return { at: snapshot.at, items: request.query.routable === true ? groups.filter((entry) => isRoutable(entry.group)) : groups };
   });
 
-  app.get<{ Params: { group: string }; Querystring: AtQuery }>('/groups/:group', {
-    schema: {
-      params: groupParams, querystring: atQuery,
-      response: withErrors({
-        type: 'object', required: ['at', 'group', 'memberships', 'flows', 'joins', 'asserts', 'trees', 'anomalies'],
-        properties: {
-          at: { type: 'number' }, group: { type: 'string' }, rp: { type: ['string', 'null'] },
-          memberships: { type: 'array', items: membershipSchema }, flows: { type: 'array', items: flowSchema },
-          joins: { type: 'array', items: joinSchema }, asserts: { type: 'array', items: assertSchema },
-          trees: { type: 'array', items: treeSchema }, anomalies: { type: 'array', items: { type: 'object', additionalProperties: true } },
-        },
-      }),
-    },
-  }, async (request) => {
+  app.get<{ Params: GroupParams; Querystring: AtQuery }>('/groups/:group', {
+    schema: { params: GroupParams, querystring: AtQuery, response: withErrors(GroupDetail) },
+  }, async (request): Promise<GroupDetail> => {
     const group = canonicalGroup(request.params.group);
     const { capture } = request.query;
     const snapshot = await app.store.stateAt(await atOrEnd(app.store, request.query), capture);
@@ -110,17 +73,8 @@ export async function groupRoutes(app: FastifyInstance): Promise<void> {
     return result;
   });
 
-  app.get<{ Params: { group: string }; Querystring: RangeQuery }>('/groups/:group/members', {
-    schema: {
-      params: groupParams, querystring: { type: 'object', additionalProperties: false, properties: rangeProperties },
-      response: withErrors({
-        type: 'object', required: ['group', 'from', 'to', 'items'],
-        properties: {
-          group: { type: 'string' }, from: { type: 'number' }, to: { type: 'number' },
-          items: { type: 'array', items: { type: 'object', required: ['time', 'link', 'members'], properties: { time: { type: 'number' }, link: { type: 'string' }, members: { type: 'integer' } } } },
-        },
-      }),
-    },
+  app.get<{ Params: GroupParams; Querystring: RangeQuery }>('/groups/:group/members', {
+    schema: { params: GroupParams, querystring: RangeQuery, response: withErrors(MemberSeries) },
   }, async (request) => {
     const group = canonicalGroup(request.params.group);
     const { from, to } = await rangeOrAll(app.store, request.query);

@@ -1,6 +1,6 @@
 /** Defaults for time parameters: `at` is the end of the data, `from`/`to` its whole span. */
 import type { StoreReader } from '../../store/store-api.js';
-import type { AtQuery, RangeQuery } from '../../schemas/common.js';
+import type { AtQuery, RangeQuery } from '../../schemas/requests.js';
 import { HttpError } from './http-error.js';
 
 export async function atOrEnd(store: StoreReader, query: AtQuery): Promise<number> {

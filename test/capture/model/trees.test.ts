@@ -9,9 +9,10 @@ import { join } from 'node:path';
 import { decodeFrame } from '../../../capture/decode.js';
 import { frameTime } from '../../../capture/frame.js';
 import { NetworkAnalyzer } from '../../../capture/model/network-analyzer.js';
-import type { NetworkSnapshot } from '../../../capture/model/snapshot.js';
+import type { NetworkSnapshot } from '../../../shapes/snapshot.js';
 import { parseTopology } from '../../../capture/model/topology.js';
-import { isRoutable, type Tree } from '../../../capture/model/trees.js';
+import { isRoutable } from '../../../capture/model/trees.js';
+import type { Tree } from '../../../shapes/trees.js';
 import { openCaptureFiles } from '../../../capture/sources/capture-file.js';
 
 const SAMPLE = join(process.cwd(), 'samples', 'pim-sm');

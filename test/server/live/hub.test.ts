@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { FlowState } from '../../../capture/model/snapshot.js';
+import type { FlowState } from '../../../shapes/snapshot.js';
 import type { TimelineEntry } from '../../../capture/model/timeline.js';
 import { countersOf, liveChangeOf, LiveHub, type LiveChange } from '../../../server/live/hub.js';
 

@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import type { NetworkSnapshot } from '../../../capture/model/snapshot.js';
+import type { NetworkSnapshot } from '../../../shapes/snapshot.js';
 import { isRoutable } from '../../../capture/model/trees.js';
 import { buildApp } from '../../../server/app.js';
 import { storeIngest } from '../../../server/commands/serve.js';

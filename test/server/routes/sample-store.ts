@@ -8,7 +8,7 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { NetworkSnapshot } from '../../../capture/model/snapshot.js';
+import type { NetworkSnapshot } from '../../../shapes/snapshot.js';
 import { isRoutable } from '../../../capture/model/trees.js';
 import { analyzeFiles } from '../../../server/commands/analyze.js';
 import { analyzeIntoStore } from '../../../server/store/analyze-into-store.js';

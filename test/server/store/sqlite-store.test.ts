@@ -7,7 +7,7 @@ import { decodeFrame } from '../../../capture/decode.js';
 import { frameTime } from '../../../capture/frame.js';
 import { DEFAULT_FLOW_OPTIONS } from '../../../capture/model/flows.js';
 import { NetworkAnalyzer } from '../../../capture/model/network-analyzer.js';
-import type { NetworkSnapshot } from '../../../capture/model/snapshot.js';
+import type { NetworkSnapshot } from '../../../shapes/snapshot.js';
 import type { TimelineEntry } from '../../../capture/model/timeline.js';
 import { openCaptureFiles } from '../../../capture/sources/capture-file.js';
 import { StatsCounter, type CaptureStats } from '../../../capture/stats.js';

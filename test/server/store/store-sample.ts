@@ -6,7 +6,7 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { NetworkSnapshot } from '../../../capture/model/snapshot.js';
+import type { NetworkSnapshot } from '../../../shapes/snapshot.js';
 import { FACT_KINDS, FACT_SPECS, factContent } from '../../../server/store/facts.js';
 import type { StoredSnapshot } from '../../../server/store/store-api.js';
 

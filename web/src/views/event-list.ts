@@ -2,7 +2,8 @@
 import { getJson, type Query } from '../api.js';
 import { h, type Child } from '../dom.js';
 import { clockTime, groupHref } from '../format.js';
-import type { Change, Page } from '../types.js';
+import type { LiveChange } from '../../../shapes/live.js';
+import type { Page } from '../../../shapes/records.js';
 
 /** Detail fields naming a moment (effectiveAt, suppressedUntil...) hold epoch seconds: shown as clock times. */
 const MOMENT_FIELD = /(At|Until)$/;
@@ -23,7 +24,7 @@ function describeDetail(detail: unknown): string {
 
 export const EVENT_HEADERS = ['time', 'event', 'link', 'group', 'source', 'detail'];
 
-export function eventCells(change: Change): Child[] {
+export function eventCells(change: LiveChange): Child[] {
   return [
     h('span', { class: 'mono', title: String(change.time) }, clockTime(change.time)),
     h('span', { class: `tag tag-${change.area}` }, `${change.area}.${change.kind}`),
@@ -34,15 +35,15 @@ export function eventCells(change: Change): Child[] {
   ];
 }
 
-function eventRow(change: Change): HTMLTableRowElement {
+function eventRow(change: LiveChange): HTMLTableRowElement {
   return h('tr', null, ...eventCells(change).map((cell) => h('td', null, cell)));
 }
 
 /** The newest `count` stored changes matching `query` (up to its `to`), oldest first. */
-export async function latestChanges(query: Query, count: number): Promise<Change[]> {
-  const { total } = await getJson<Page<Change>>('/changes', { ...query, limit: 1 });
+export async function latestChanges(query: Query, count: number): Promise<LiveChange[]> {
+  const { total } = await getJson<Page<LiveChange>>('/changes', { ...query, limit: 1 });
   if (total === 0) return [];
-  return (await getJson<Page<Change>>('/changes', { ...query, limit: count, offset: Math.max(0, total - count) })).items;
+  return (await getJson<Page<LiveChange>>('/changes', { ...query, limit: count, offset: Math.max(0, total - count) })).items;
 }
 
 /**
@@ -52,20 +53,20 @@ export async function latestChanges(query: Query, count: number): Promise<Change
 export class RecentEvents {
   readonly element: HTMLTableElement;
   private readonly body = h('tbody');
-  private live: Change[] = [];
+  private live: LiveChange[] = [];
 
   constructor(private readonly size: number, id: string) {
     this.element = h('table', { id }, h('thead', null, h('tr', null, ...EVENT_HEADERS.map((name) => h('th', null, name)))), this.body);
   }
 
-  show(stored: Change[], following: boolean): void {
+  show(stored: LiveChange[], following: boolean): void {
     const newest = stored[stored.length - 1]?.time ?? Number.NEGATIVE_INFINITY;
     this.live = following ? this.live.filter((change) => change.time > newest) : [];
     const rows = [...stored, ...this.live].slice(-this.size).reverse();
     this.body.replaceChildren(...(rows.length > 0 ? rows.map(eventRow) : [h('tr', null, h('td', { class: 'empty', attrs: { colspan: String(EVENT_HEADERS.length) } }, 'no events'))]));
   }
 
-  add(change: Change): void {
+  add(change: LiveChange): void {
     this.live = [...this.live, change].slice(-this.size);
     this.body.querySelector('td.empty')?.parentElement?.remove();
     this.body.prepend(eventRow(change));

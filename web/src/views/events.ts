@@ -1,7 +1,9 @@
 /** The event log: every stored change, filtered by area, kind, link and group, paged; live ones added on top. */
 import { getJson } from '../api.js';
 import { h, replace, table } from '../dom.js';
-import type { Change, Link, Page } from '../types.js';
+import type { LiveChange } from '../../../shapes/live.js';
+import type { Page } from '../../../shapes/records.js';
+import type { LinkState } from '../../../shapes/snapshot.js';
 import type { DashboardContext, View } from '../view.js';
 import { EVENT_HEADERS, eventCells } from './event-list.js';
 
@@ -34,7 +36,7 @@ export function eventsView(context: DashboardContext, initial: EventFilters): Vi
   /** Pages count back from the newest event at the moment shown: page 0 is the latest. */
   let page = 0;
   const filters = (): EventFilters => ({ area: area.value, kind: kind.value.trim(), link: link.value, group: group.value.trim() });
-  const matches = (change: Change) => {
+  const matches = (change: LiveChange) => {
     const wanted = filters();
     return (!wanted.area || change.area === wanted.area) && (!wanted.kind || change.kind === wanted.kind)
       && (!wanted.link || change.link === wanted.link) && (!wanted.group || change.group === wanted.group);
@@ -44,10 +46,10 @@ export function eventsView(context: DashboardContext, initial: EventFilters): Vi
     const at = context.at();
     const query = { ...filters(), to: at ?? undefined };
     try {
-      const { total } = await getJson<Page<Change>>('/changes', { ...query, limit: 1 });
+      const { total } = await getJson<Page<LiveChange>>('/changes', { ...query, limit: 1 });
       const offset = Math.max(0, total - (page + 1) * PAGE_SIZE);
       const limit = Math.min(PAGE_SIZE, total - page * PAGE_SIZE);
-      const result = limit > 0 ? await getJson<Page<Change>>('/changes', { ...query, limit, offset }) : { items: [], total };
+      const result = limit > 0 ? await getJson<Page<LiveChange>>('/changes', { ...query, limit, offset }) : { items: [], total };
       replace(results, table(EVENT_HEADERS, result.items.reverse().map(eventCells), 'no events match'));
       replace(status, total === 0 ? '' : `${offset + 1}–${offset + result.items.length} of ${total}`);
       previous.disabled = page === 0;
@@ -74,7 +76,7 @@ export function eventsView(context: DashboardContext, initial: EventFilters): Vi
   return {
     element,
     async refresh() {
-      const links = await getJson<{ items: Link[] }>('/links', context.atQuery());
+      const links = await getJson<{ items: LinkState[] }>('/links', context.atQuery());
       const chosen = link.value || initial.link || '';
       replace(link, h('option', { value: '' }, 'all links'), ...links.items.map((entry) => h('option', { value: entry.name }, entry.name)));
       link.value = chosen;

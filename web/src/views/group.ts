@@ -7,7 +7,9 @@ import { getJson } from '../api.js';
 import { h, replace, section, table } from '../dom.js';
 import { lineChart, type Series } from '../charts.js';
 import { dateTime } from '../format.js';
-import type { CounterPoint, GroupDetail, Range, Router } from '../types.js';
+import type { GroupDetail } from '../../../shapes/api.js';
+import type { CounterPoint, TimeRange } from '../../../shapes/records.js';
+import type { Router } from '../../../shapes/snapshot.js';
 import type { DashboardContext, View } from '../view.js';
 import { latestChanges, RecentEvents } from './event-list.js';
 import { treeGraph } from './tree-graph.js';
@@ -47,7 +49,7 @@ export function groupView(context: DashboardContext, group: string): View {
 
   const renderEvents = async (to: number) => recentEvents.show(await latestChanges({ group, to }, RECENT_EVENTS), context.at() === null);
 
-  const renderCharts = async (detail: GroupDetail, range: Range) => {
+  const renderCharts = async (detail: GroupDetail, range: TimeRange) => {
     const from = range.start ?? detail.at;
     const to = range.end ?? detail.at;
     const members = await getJson<{ items: { time: number; link: string; members: number }[] }>(`/groups/${encodeURIComponent(group)}/members`, { from, to });
@@ -68,7 +70,7 @@ export function groupView(context: DashboardContext, group: string): View {
     async refresh() {
       const [detail, range, routers] = await Promise.all([
         getJson<GroupDetail>(`/groups/${encodeURIComponent(group)}`, context.atQuery()),
-        getJson<Range>('/range'),
+        getJson<TimeRange>('/range'),
         getJson<{ items: Router[] }>('/routers', context.atQuery()),
       ]);
       context.rememberRouters(routers.items);
@@ -82,7 +84,9 @@ export function groupView(context: DashboardContext, group: string): View {
         : h('p', { class: 'empty' }, 'no tree at this moment'));
       replace(anomalyCard, detail.anomalies.length === 0 ? null : table(['anomaly', 'link', 'source', 'detail'], detail.anomalies.map((anomaly) => [
         h('span', { class: 'badge badge-bad' }, anomaly.kind), anomaly.link, anomaly.source ?? '*',
-        anomaly.router !== undefined ? `forwarded by ${context.routerName(anomaly.router)}` : anomaly.forwarders?.join(', ') ?? '',
+        anomaly.kind === 'unwanted-data' ? `forwarded by ${context.routerName(anomaly.router)}`
+          : anomaly.kind === 'duplicate-forwarding' ? anomaly.forwarders.join(', ')
+            : anomaly.kind === 'mac-mismatch' && anomaly.packets !== null ? `${anomaly.packets} packets` : '',
       ])));
       replace(membershipCard, table(['link', 'mode', 'sources', 'excluded', 'reporters', 'version'], detail.memberships.map((entry) => [
         entry.link, entry.mode, entry.sources.join(', ') || '–', entry.excluded.join(', ') || '–', entry.reporters.join(', ') || '–', `v${entry.version}`,

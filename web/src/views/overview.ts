@@ -5,7 +5,10 @@
 import { getJson } from '../api.js';
 import { h, replace, section, table } from '../dom.js';
 import { bitRate, groupHref, packetRate } from '../format.js';
-import type { CounterPoint, Counters, Flow, GroupSummary, Snapshot } from '../types.js';
+import type { GroupSummary } from '../../../shapes/api.js';
+import type { CountersMessage } from '../../../shapes/live.js';
+import type { CounterPoint } from '../../../shapes/records.js';
+import type { FlowState, NetworkSnapshot } from '../../../shapes/snapshot.js';
 import type { DashboardContext, View } from '../view.js';
 import { latestChanges, RecentEvents } from './event-list.js';
 
@@ -19,7 +22,7 @@ interface FlowRate {
 }
 
 /** A flow's rate: the live counters when following, else the snapshot's, else the stored counters before T. */
-async function flowRate(context: DashboardContext, flow: Flow, at: number): Promise<FlowRate> {
+async function flowRate(context: DashboardContext, flow: FlowState, at: number): Promise<FlowRate> {
   const live = context.at() === null ? context.liveRate(flow.link, flow.source, flow.group) : undefined;
   if (live) return live;
   if (flow.pps !== null && flow.bps !== null) return { pps: flow.pps, bps: flow.bps };
@@ -45,7 +48,7 @@ export function overviewView(context: DashboardContext): View {
     section('Recent events', recentEvents.element));
 
   /** Flows someone forwards at T, of the groups listed (routable ones unless link-local are asked for). */
-  const renderFlows = async (snapshot: Snapshot, groups: GroupSummary[]) => {
+  const renderFlows = async (snapshot: NetworkSnapshot, groups: GroupSummary[]) => {
     const listed = new Set(groups.map((entry) => entry.group));
     const flows = snapshot.flows.filter((flow) => flow.forwarders.length > 0 && listed.has(flow.group));
     const rates = await Promise.all(flows.map((flow) => flowRate(context, flow, snapshot.at)));
@@ -69,7 +72,7 @@ export function overviewView(context: DashboardContext): View {
     return groups.items;
   };
 
-  let snapshot: Snapshot | null = null;
+  let snapshot: NetworkSnapshot | null = null;
   showLinkLocal.addEventListener('change', async () => {
     const groups = await renderGroups();
     if (snapshot !== null) await renderFlows(snapshot, groups);
@@ -78,7 +81,7 @@ export function overviewView(context: DashboardContext): View {
   return {
     element,
     async refresh() {
-      const [state, groups] = await Promise.all([getJson<Snapshot>('/snapshot', context.atQuery()), renderGroups()]);
+      const [state, groups] = await Promise.all([getJson<NetworkSnapshot>('/snapshot', context.atQuery()), renderGroups()]);
       snapshot = state;
       context.rememberRouters(state.routers);
       const name = (address: string | null) => (address === null ? '–' : address);
@@ -98,7 +101,7 @@ export function overviewView(context: DashboardContext): View {
     onChange(change) {
       if (context.at() === null) recentEvents.add(change);
     },
-    onCounters(counters: Counters) {
+    onCounters(counters: CountersMessage) {
       if (context.at() !== null) return;
       for (const rate of counters.flows) {
         for (const cell of flowsCard.querySelectorAll<HTMLElement>('.rate')) {

@@ -5,7 +5,7 @@
 import { getJson } from '../api.js';
 import { h, replace } from '../dom.js';
 import { dateTime } from '../format.js';
-import type { Range } from '../types.js';
+import type { TimeRange } from '../../../shapes/records.js';
 
 const SETTLE_MS = 150;
 const PLAY_STEPS = 100;
@@ -28,7 +28,7 @@ export function timeSlider(onSelect: (at: number | null) => void): TimeSlider {
   const live = h('button', { id: 'time-live', type: 'button', class: 'active', title: 'follow the end of the data' }, 'live');
   const play = h('button', { id: 'time-play', type: 'button', title: 'replay from the moment shown' }, '▶ play');
   const element = h('div', { class: 'time-slider' }, play, input, live, label);
-  let range: Range = { start: null, end: null };
+  let range: TimeRange = { start: null, end: null };
   let chosen: number | null = null;
   let settle: ReturnType<typeof setTimeout> | undefined;
   let player: ReturnType<typeof setInterval> | undefined;
@@ -82,7 +82,7 @@ export function timeSlider(onSelect: (at: number | null) => void): TimeSlider {
     element,
     at: () => chosen,
     async load() {
-      range = await getJson<Range>('/range');
+      range = await getJson<TimeRange>('/range');
       input.min = String(range.start ?? 0);
       input.max = String(range.end ?? 0);
       input.value = String(chosen ?? range.end ?? 0);

@@ -7,7 +7,7 @@
  * duplicate forwarders in orange; edges with join state but no data yet in grey.
  */
 import { svg } from '../dom.js';
-import type { Tree } from '../types.js';
+import type { Tree } from '../../../shapes/trees.js';
 
 export interface TreeGraphContext {
   routerName(id: string): string;

@@ -1,8 +1,8 @@
 /** The upload button: sends a capture file as the raw body of POST /api/captures; progress arrives over socket.io. */
 import { h } from '../dom.js';
-import type { Capture } from '../types.js';
+import type { CaptureRecord } from '../../../shapes/records.js';
 
-export function uploadButton(onDone: (capture: Capture) => void, onStatus: (text: string) => void): HTMLElement {
+export function uploadButton(onDone: (capture: CaptureRecord) => void, onStatus: (text: string) => void): HTMLElement {
   const input = h('input', { id: 'upload-file', type: 'file', attrs: { accept: '.pcap,.pcapng,.gz,.cap' } });
   const button = h('button', { type: 'button', class: 'upload', title: 'analyze a pcap/pcapng file (optionally .gz) into the store' }, 'upload capture');
   button.addEventListener('click', () => input.click());
@@ -17,7 +17,7 @@ export function uploadButton(onDone: (capture: Capture) => void, onStatus: (text
       });
       const body: unknown = await response.json();
       if (!response.ok) throw new Error((body as { message?: string }).message ?? response.statusText);
-      const capture = body as Capture;
+      const capture = body as CaptureRecord;
       onStatus(`${capture.source}: ${capture.frames} frames analyzed`);
       onDone(capture);
     } catch (error) {

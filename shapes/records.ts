@@ -1,0 +1,65 @@
+/** What the store keeps and returns (store/store-api.ts): captures, changes, messages, counters. */
+import { Type, type Static, type TSchema } from 'typebox';
+import { Count, NullableAddress, NullableText, NullableTime, Shape, Text, Time } from './common.js';
+import { ChangeFields } from './timeline.js';
+
+export const CaptureStatus = Type.Enum(['running', 'complete', 'stopped']);
+
+export const CaptureRecord = Shape({
+  id: Type.Integer({ minimum: 1 }),
+  /** Files analyzed (base names), or `live:<iface>,...` for a live capture. */
+  source: Text,
+  /** Content hash of the inputs: re-analyzing the same files replaces the earlier capture. */
+  fingerprint: Text,
+  startTime: NullableTime,
+  endTime: NullableTime,
+  frames: Count,
+  decodeErrors: Count,
+  links: Type.Array(Text),
+  status: CaptureStatus,
+  /** Wall-clock time of the analysis. */
+  analyzedAt: Time,
+});
+
+export const ChangeRecord = Shape({ id: Type.Integer(), captureId: Type.Integer(), ...ChangeFields });
+
+export const MessageRecord = Shape({
+  id: Type.Integer(),
+  captureId: Type.Integer(),
+  time: Time,
+  frame: Type.Integer(),
+  link: Text,
+  kind: Text,
+  src: NullableAddress,
+  dst: NullableAddress,
+  /** The group(s) the message is about, comma-separated. */
+  groups: NullableText,
+  /** One line: "IS_EX 239.1.1.1 {}", "Join (*,239.1.1.1) RP 10.0.0.2 → 10.0.12.2". */
+  summary: Text,
+});
+
+export const CounterPoint = Shape({
+  /** Whole second, epoch. */
+  time: Time,
+  packets: Count,
+  bytes: Count,
+});
+
+export const TimeRange = Shape({ start: NullableTime, end: NullableTime });
+
+export function Page<T extends TSchema>(item: T) {
+  return Shape({ items: Type.Array(item), total: Count, limit: Count, offset: Count });
+}
+
+export type CaptureStatus = Static<typeof CaptureStatus>;
+export type CaptureRecord = Static<typeof CaptureRecord>;
+export type ChangeRecord = Static<typeof ChangeRecord>;
+export type MessageRecord = Static<typeof MessageRecord>;
+export type CounterPoint = Static<typeof CounterPoint>;
+export type TimeRange = Static<typeof TimeRange>;
+export interface Page<T> {
+  items: T[];
+  total: number;
+  limit: number;
+  offset: number;
+}
