@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import type { TimelineEntry } from '../capture/model/timeline.js';
-import type { CaptureRecord, StoreReader } from './store/store-api.js';
+import type { CaptureRecord, StoreReader } from '../store/store-api.js';
 import { LiveHub } from './live/hub.js';
 import { attachSocket, type LiveSocket } from './live/socket.js';
 import { apiRoutes } from './routes/api/index.js';

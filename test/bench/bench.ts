@@ -83,7 +83,7 @@ try {
   const frames = await replicateCapture(SAMPLE, file, TARGET_FRAMES);
   const size = (await stat(file)).size;
   console.log(`capture: ${frames} frames, ${(size / 2 ** 20).toFixed(1)} MiB (${SAMPLE} replicated)\n`);
-  const cli = 'dist/server/cli.js';
+  const cli = 'dist/cli/main.js';
   const results = [
     await measure('mcast stats', process.execPath, [cli, 'stats', file, '--json']),
     await measure('mcast analyze', process.execPath, [cli, 'analyze', file, '--json']),

@@ -26,7 +26,7 @@ const TX = `${PREFIX}-tx`;
 const RX = `${PREFIX}-rx`;
 const SOURCE = '10.8.0.1';
 const GROUP = '239.8.8.8';
-const CLI = join(process.cwd(), 'dist/server/cli.js');
+const CLI = join(process.cwd(), 'dist/cli/main.js');
 const BUFFER_MIB = 32;
 
 const run = (...args: string[]) => execFileSync(args[0]!, args.slice(1), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });

@@ -21,11 +21,11 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import type { NetworkSnapshot } from '../../shapes/snapshot.js';
-import { SqliteStore } from '../../server/store/sqlite-store.js';
+import { SqliteStore } from '../../store/sqlite-store.js';
 
 const FRR_DIR = '/usr/lib/frr';
 const REPO = process.cwd();
-const CLI = join(REPO, 'dist/server/cli.js');
+const CLI = join(REPO, 'dist/cli/main.js');
 const PREFIX = `mcl${process.pid % 100_000}`;
 const GROUP = '239.9.9.9';
 const SENDER_PPS = 50;

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { collectStats } from '../../server/commands/stats.js';
+import { collectStats } from '../../cli/commands/stats.js';
 
 const SAMPLES = process.env.MCAST_SAMPLES_DIR ?? join(process.cwd(), 'samples');
 

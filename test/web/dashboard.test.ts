@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { NetworkSnapshot } from '../../shapes/snapshot.js';
 import { isRoutable } from '../../capture/model/trees.js';
-import { startServer, type RunningServer } from '../../server/commands/serve.js';
+import { startServer, type RunningServer } from '../../cli/commands/serve.js';
 import { makeSampleStore, type SampleStore } from '../server/routes/sample-store.js';
 
 const CHROMIUM = '/usr/bin/chromium';

@@ -15,7 +15,7 @@ import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { CliError } from '../../cli-error.js';
+import { CliError } from '../../../capture/input-error.js';
 import { ErrorReply } from '../../../shapes/api.js';
 import { CaptureRecord, TimeRange } from '../../../shapes/records.js';
 import { CaptureParams, CaptureQuery, UploadHeaders, UploadQuery, withErrors } from '../../schemas/requests.js';

@@ -8,7 +8,7 @@ import { formatIPv6, parseIPv6 } from '../../../capture/ip/address-format.js';
 import { isRoutable } from '../../../capture/model/trees.js';
 import { AtList, GroupDetail, GroupSummary, MemberSeries } from '../../../shapes/api.js';
 import { AtQuery, GroupParams, GroupsQuery, RangeQuery, withErrors } from '../../schemas/requests.js';
-import type { StoredSnapshot } from '../../store/store-api.js';
+import type { StoredSnapshot } from '../../../store/store-api.js';
 import { HttpError } from './http-error.js';
 import { atOrEnd, rangeOrAll } from './query-time.js';
 

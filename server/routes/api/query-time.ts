@@ -1,5 +1,5 @@
 /** Defaults for time parameters: `at` is the end of the data, `from`/`to` its whole span. */
-import type { StoreReader } from '../../store/store-api.js';
+import type { StoreReader } from '../../../store/store-api.js';
 import type { AtQuery, RangeQuery } from '../../schemas/requests.js';
 import { HttpError } from './http-error.js';
 

@@ -12,8 +12,8 @@ import type { FastifyInstance } from 'fastify';
 import type { NetworkSnapshot } from '../../../shapes/snapshot.js';
 import { isRoutable } from '../../../capture/model/trees.js';
 import { buildApp } from '../../../server/app.js';
-import { storeIngest } from '../../../server/commands/serve.js';
-import { SqliteStore } from '../../../server/store/sqlite-store.js';
+import { storeIngest } from '../../../cli/commands/serve.js';
+import { SqliteStore } from '../../../store/sqlite-store.js';
 import { makeSampleStore, type SampleStore } from './sample-store.js';
 
 let sample: SampleStore;

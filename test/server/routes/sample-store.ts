@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NetworkSnapshot } from '../../../shapes/snapshot.js';
 import { isRoutable } from '../../../capture/model/trees.js';
-import { analyzeFiles } from '../../../server/commands/analyze.js';
-import { analyzeIntoStore } from '../../../server/store/analyze-into-store.js';
-import { SqliteStore } from '../../../server/store/sqlite-store.js';
-import type { CaptureRecord } from '../../../server/store/store-api.js';
+import { analyzeFiles } from '../../../cli/commands/analyze.js';
+import { analyzeIntoStore } from '../../../pipeline/analyze-into-store.js';
+import { SqliteStore } from '../../../store/sqlite-store.js';
+import type { CaptureRecord } from '../../../store/store-api.js';
 
 const SAMPLES = process.env['MCAST_SAMPLES_DIR'] ?? join(process.cwd(), 'samples');
 const FALLBACK = join(process.cwd(), 'test', 'fixtures', 'pim', 'frr-pim.pcap');

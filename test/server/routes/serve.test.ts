@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { makeSampleStore, type SampleStore } from './sample-store.js';
 
 const run = promisify(execFile);
-const CLI = 'dist/server/cli.js';
+const CLI = 'dist/cli/main.js';
 let sample: SampleStore;
 let server: ChildProcess | null = null;
 

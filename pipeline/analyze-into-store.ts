@@ -13,16 +13,16 @@
 import { createHash } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { decodeFrame, type FrameResult } from '../../capture/decode.js';
-import { frameTime } from '../../capture/frame.js';
-import { NetworkAnalyzer } from '../../capture/model/network-analyzer.js';
-import type { TimelineListener } from '../../capture/model/timeline.js';
-import type { Topology } from '../../capture/model/topology.js';
-import { openCaptureFiles, type CaptureProblem } from '../../capture/sources/capture-file.js';
-import { CliError } from '../cli-error.js';
-import type { CaptureWriter, WriterOptions } from './capture-writer.js';
-import type { SqliteStore } from './sqlite-store.js';
-import type { CaptureRecord } from './store-api.js';
+import { decodeFrame, type FrameResult } from '../capture/decode.js';
+import { frameTime } from '../capture/frame.js';
+import { NetworkAnalyzer } from '../capture/model/network-analyzer.js';
+import type { TimelineListener } from '../capture/model/timeline.js';
+import type { Topology } from '../capture/model/topology.js';
+import { openCaptureFiles, type CaptureProblem } from '../capture/sources/capture-file.js';
+import { CliError } from '../capture/input-error.js';
+import type { CaptureWriter, WriterOptions } from '../store/capture-writer.js';
+import type { SqliteStore } from '../store/sqlite-store.js';
+import type { CaptureRecord } from '../store/store-api.js';
 
 export interface StoreFeedOptions {
   topology: Topology | null;

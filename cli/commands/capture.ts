@@ -31,10 +31,10 @@ import {
   DEFAULT_FILTER, EpochClock, estimateRing, LiveCapture, LiveCaptureError, parseInterfaceSpec, type InterfaceSpec, type LiveFrameHandler,
 } from '../../capture/sources/live-capture.js';
 import { PcapngWriter } from '../../capture/sources/pcapng-writer.js';
-import { CliError } from '../cli-error.js';
-import { countersOf, LiveHub } from '../live/hub.js';
-import { StoreFeed } from '../store/analyze-into-store.js';
-import { SqliteStore } from '../store/sqlite-store.js';
+import { CliError } from '../../capture/input-error.js';
+import { countersOf, LiveHub } from '../../server/live/hub.js';
+import { StoreFeed } from '../../pipeline/analyze-into-store.js';
+import { SqliteStore } from '../../store/sqlite-store.js';
 import { formatTable } from './format-table.js';
 import { startServer, type RunningServer } from './serve.js';
 

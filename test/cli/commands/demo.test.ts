@@ -8,7 +8,7 @@ import { join } from 'node:path';
 
 test('mcast demo prints the bundled sample\'s state, serves it, and stops on SIGTERM', async () => {
   const db = join(await mkdtemp(join(tmpdir(), 'mcast-demo-')), 'demo.sqlite');
-  const child = spawn(process.execPath, ['dist/server/cli.js', 'demo', '--port', '0', '--db', db], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['dist/cli/main.js', 'demo', '--port', '0', '--db', db], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

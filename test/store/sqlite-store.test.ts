@@ -3,17 +3,17 @@ import assert from 'node:assert/strict';
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { decodeFrame } from '../../../capture/decode.js';
-import { frameTime } from '../../../capture/frame.js';
-import { DEFAULT_FLOW_OPTIONS } from '../../../capture/model/flows.js';
-import { NetworkAnalyzer } from '../../../capture/model/network-analyzer.js';
-import type { NetworkSnapshot } from '../../../shapes/snapshot.js';
-import type { TimelineEntry } from '../../../capture/model/timeline.js';
-import { openCaptureFiles } from '../../../capture/sources/capture-file.js';
-import { StatsCounter, type CaptureStats } from '../../../capture/stats.js';
-import { analyzeIntoStore } from '../../../server/store/analyze-into-store.js';
-import { SqliteStore } from '../../../server/store/sqlite-store.js';
-import type { CaptureRecord } from '../../../server/store/store-api.js';
+import { decodeFrame } from '../../capture/decode.js';
+import { frameTime } from '../../capture/frame.js';
+import { DEFAULT_FLOW_OPTIONS } from '../../capture/model/flows.js';
+import { NetworkAnalyzer } from '../../capture/model/network-analyzer.js';
+import type { NetworkSnapshot } from '../../shapes/snapshot.js';
+import type { TimelineEntry } from '../../capture/model/timeline.js';
+import { openCaptureFiles } from '../../capture/sources/capture-file.js';
+import { StatsCounter, type CaptureStats } from '../../capture/stats.js';
+import { analyzeIntoStore } from '../../pipeline/analyze-into-store.js';
+import { SqliteStore } from '../../store/sqlite-store.js';
+import type { CaptureRecord } from '../../store/store-api.js';
 import { pickSample, PIM_FIXTURE, storedContent } from './store-sample.js';
 
 /** A second capture, different from any sample. */

@@ -6,7 +6,7 @@ import { stat } from 'node:fs/promises';
 import { decodeFrame, type FrameResult } from '../../capture/decode.js';
 import { frameTime } from '../../capture/frame.js';
 import { openCaptureFiles, type CaptureFileReader, type CaptureProblem } from '../../capture/sources/capture-file.js';
-import { CliError } from '../cli-error.js';
+import { CliError } from '../../capture/input-error.js';
 import { ProgressBar } from './progress.js';
 
 export interface CaptureRun {

@@ -11,7 +11,7 @@
  */
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { CliError } from './cli-error.js';
+import { CliError } from '../capture/input-error.js';
 import { statsCommand } from './commands/stats.js';
 import { analyzeCommand } from './commands/analyze.js';
 import { serveCommand } from './commands/serve.js';

@@ -11,7 +11,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SYS_CLASS_NET } from '../../capture/sources/interface-counters.js';
 import { LiveCaptureError, listDevices } from '../../capture/sources/live-capture.js';
-import { CliError } from '../cli-error.js';
+import { CliError } from '../../capture/input-error.js';
 import { formatTable } from './format-table.js';
 
 const ARPHRD_ETHER = 1;

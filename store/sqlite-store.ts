@@ -9,7 +9,7 @@
  *   flowSeries    per-second packets/bytes of one (source, group)
  *   memberSeries  reporters per link of one group, from the membership facts
  */
-import { DEFAULT_FLOW_OPTIONS } from '../../capture/model/flows.js';
+import { DEFAULT_FLOW_OPTIONS } from '../capture/model/flows.js';
 import { CaptureWriter, type WriterOptions } from './capture-writer.js';
 import { FACT_SPECS } from './facts.js';
 import { migrate } from './migrations.js';

@@ -8,11 +8,11 @@
  * which it held with the same content. Volatile fields (timer expiries, counters, rates) are left
  * out of the stored content; rates come from the per-second counters.
  */
-import type { NetworkSnapshot } from '../../shapes/snapshot.js';
-import type { CaptureRecord, ChangeRecord, CounterPoint, MessageRecord, Page } from '../../shapes/records.js';
-import type { MemberPoint } from '../../shapes/api.js';
+import type { NetworkSnapshot } from '../shapes/snapshot.js';
+import type { CaptureRecord, ChangeRecord, CounterPoint, MessageRecord, Page } from '../shapes/records.js';
+import type { MemberPoint } from '../shapes/api.js';
 
-export type { CaptureRecord, ChangeRecord, CounterPoint, MessageRecord, Page } from '../../shapes/records.js';
+export type { CaptureRecord, ChangeRecord, CounterPoint, MessageRecord, Page } from '../shapes/records.js';
 
 export type FactKind = 'router' | 'link' | 'membership' | 'join' | 'assert' | 'flow' | 'tree' | 'rp' | 'anomaly' | 'bsr' | 'register';
 

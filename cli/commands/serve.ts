@@ -6,11 +6,11 @@
  */
 import { stat } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
-import { buildApp, type CaptureIngest } from '../app.js';
-import { CliError } from '../cli-error.js';
-import type { LiveHub } from '../live/hub.js';
-import { analyzeIntoStore } from '../store/analyze-into-store.js';
-import { SqliteStore } from '../store/sqlite-store.js';
+import { buildApp, type CaptureIngest } from '../../server/app.js';
+import { CliError } from '../../capture/input-error.js';
+import type { LiveHub } from '../../server/live/hub.js';
+import { analyzeIntoStore } from '../../pipeline/analyze-into-store.js';
+import { SqliteStore } from '../../store/sqlite-store.js';
 
 export interface ServeOptions {
   db: string;

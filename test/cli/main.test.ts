@@ -12,7 +12,7 @@ import { encodeIPv4, encodeUdp, PROTOCOL_UDP } from '../helpers/encode-ip.js';
 import { ethernetFrame } from '../helpers/encode-frame.js';
 
 const run = promisify(execFile);
-const CLI = 'dist/server/cli.js';
+const CLI = 'dist/cli/main.js';
 const HOST = '02:00:00:00:00:05';
 let dir = '';
 let capture = '';

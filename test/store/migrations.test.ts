@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { MIGRATIONS, SCHEMA_VERSION, SchemaVersionError } from '../../../server/store/migrations.js';
-import { SqliteDatabase } from '../../../server/store/sqlite.js';
-import { SqliteStore } from '../../../server/store/sqlite-store.js';
+import { MIGRATIONS, SCHEMA_VERSION, SchemaVersionError } from '../../store/migrations.js';
+import { SqliteDatabase } from '../../store/sqlite.js';
+import { SqliteStore } from '../../store/sqlite-store.js';
 import { withTempDir } from './store-sample.js';
 
 const TABLES = ['captures', 'changes', 'counters', 'facts', 'link_counters', 'links', 'messages'];

@@ -5,7 +5,7 @@
  * and counters, stored as null (timers) or 0 (counters, which the reader fills from the
  * per-second counters) so that they never open a new interval.
  */
-import type { NetworkSnapshot } from '../../shapes/snapshot.js';
+import type { NetworkSnapshot } from '../shapes/snapshot.js';
 import type { FactKind } from './store-api.js';
 
 type Row = Record<string, unknown>;

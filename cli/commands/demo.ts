@@ -5,8 +5,8 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { analyzeIntoStore } from '../store/analyze-into-store.js';
-import { SqliteStore } from '../store/sqlite-store.js';
+import { analyzeIntoStore } from '../../pipeline/analyze-into-store.js';
+import { SqliteStore } from '../../store/sqlite-store.js';
 import { analyzeCommand, loadTopology } from './analyze.js';
 import { startServer, untilStopped } from './serve.js';
 

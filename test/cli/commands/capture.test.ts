@@ -14,14 +14,14 @@ import { promisify } from 'node:util';
 import type { Frame } from '../../../capture/frame.js';
 import { openCaptureFiles } from '../../../capture/sources/capture-file.js';
 import { PcapngWriter } from '../../../capture/sources/pcapng-writer.js';
-import { analyzerFeed, buildSummary, formatSummary, LiveAnalysis, parseInterfaces, type LinkInfo } from '../../../server/commands/capture.js';
-import { analyzeFiles } from '../../../server/commands/analyze.js';
+import { analyzerFeed, buildSummary, formatSummary, LiveAnalysis, parseInterfaces, type LinkInfo } from '../../../cli/commands/capture.js';
+import { analyzeFiles } from '../../../cli/commands/analyze.js';
 import { ethernetFrame, frameOf } from '../../helpers/encode-frame.js';
 import { encodeIPv4, encodeUdp, PROTOCOL_UDP } from '../../helpers/encode-ip.js';
 import { encodeIgmpV3Query, encodeIgmpV3Report, igmpPacket } from '../../helpers/encode-igmp.js';
 
 const run = promisify(execFile);
-const CLI = join(process.cwd(), 'dist/server/cli.js');
+const CLI = join(process.cwd(), 'dist/cli/main.js');
 const T0 = 1_764_057_600;
 const ROUTER_MAC = '02:00:00:00:00:01';
 const HOST_MAC = '02:00:00:00:00:0a';

@@ -10,9 +10,9 @@
  *
  * Also the `groups` column: the group(s) a message is about (prefixes for BSR/C-RP ranges).
  */
-import type { ControlMessage, Packet } from '../../capture/decode.js';
-import type { GroupRecordType } from '../../capture/message-kinds.js';
-import type { EncodedGroup, EncodedSource, JoinPruneGroup } from '../../capture/protocols/pim.js';
+import type { ControlMessage, Packet } from '../capture/decode.js';
+import type { GroupRecordType } from '../capture/message-kinds.js';
+import type { EncodedGroup, EncodedSource, JoinPruneGroup } from '../capture/protocols/pim.js';
 
 export interface MessageSummary {
   groups: string | null;

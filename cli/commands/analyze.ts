@@ -8,9 +8,9 @@ import { NetworkAnalyzer } from '../../capture/model/network-analyzer.js';
 import type { NetworkSnapshot } from '../../shapes/snapshot.js';
 import type { TimelineEntry } from '../../capture/model/timeline.js';
 import { parseTopology, type Topology } from '../../capture/model/topology.js';
-import { CliError } from '../cli-error.js';
-import { analyzeIntoStore } from '../store/analyze-into-store.js';
-import { SqliteStore } from '../store/sqlite-store.js';
+import { CliError } from '../../capture/input-error.js';
+import { analyzeIntoStore } from '../../pipeline/analyze-into-store.js';
+import { SqliteStore } from '../../store/sqlite-store.js';
 import { formatTable } from './format-table.js';
 import { decodeCaptureFiles, describeProblem } from './read-captures.js';
 

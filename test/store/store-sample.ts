@@ -6,9 +6,9 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { NetworkSnapshot } from '../../../shapes/snapshot.js';
-import { FACT_KINDS, FACT_SPECS, factContent } from '../../../server/store/facts.js';
-import type { StoredSnapshot } from '../../../server/store/store-api.js';
+import type { NetworkSnapshot } from '../../shapes/snapshot.js';
+import { FACT_KINDS, FACT_SPECS, factContent } from '../../store/facts.js';
+import type { StoredSnapshot } from '../../store/store-api.js';
 
 const SAMPLES = join(process.cwd(), 'samples');
 const FALLBACK = join(process.cwd(), 'test', 'fixtures', 'pim', 'frr-pim.pcap');

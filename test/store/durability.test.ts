@@ -4,9 +4,9 @@ import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SqliteStore } from '../../../server/store/sqlite-store.js';
+import { SqliteStore } from '../../store/sqlite-store.js';
 import { pickSample, withTempDir } from './store-sample.js';
-import { replicateCapture } from '../../helpers/replicate-capture.js';
+import { replicateCapture } from '../helpers/replicate-capture.js';
 
 /** Frames in the replicated capture: enough for the analysis to run for seconds. */
 const BIG_FRAMES = 400_000;
@@ -33,7 +33,7 @@ test('kill -9 during mcast analyze --db: the database opens, is intact, and keep
     const frames = await replicateCapture(await pickSample(), big, BIG_FRAMES);
     assert.equal(frames, BIG_FRAMES);
 
-    const child = spawn(process.execPath, ['dist/server/cli.js', 'analyze', big, '--db', db], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['dist/cli/main.js', 'analyze', big, '--db', db], { stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
     const deadline = Date.now() + GIVE_UP_MS;
     const watcher = await openWhenReady(db, deadline);

@@ -16,9 +16,9 @@
  *                  whose key is new or whose stored content changed opens a fact (closing the
  *                  previous one), an open fact whose key is gone is closed
  */
-import type { FrameResult, Packet } from '../../capture/decode.js';
-import type { NetworkSnapshot } from '../../shapes/snapshot.js';
-import type { TimelineEntry } from '../../capture/model/timeline.js';
+import type { FrameResult, Packet } from '../capture/decode.js';
+import type { NetworkSnapshot } from '../shapes/snapshot.js';
+import type { TimelineEntry } from '../capture/model/timeline.js';
 import { FACT_KINDS, FACT_SPECS, factColumns, factContent } from './facts.js';
 import { summarizeMessage } from './message-summary.js';
 import { readCapture } from './records.js';
