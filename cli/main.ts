@@ -11,7 +11,7 @@
  */
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { CliError } from '../capture/input-error.js';
+import { InputError } from '../capture/input-error.js';
 import { statsCommand } from './commands/stats.js';
 import { analyzeCommand } from './commands/analyze.js';
 import { serveCommand } from './commands/serve.js';
@@ -74,9 +74,9 @@ const COMMANDS: Record<string, Command> = {
       },
     });
     const port = Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port takes a port number (0-65535), not '${values.port}'`);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InputError(`--port takes a port number (0-65535), not '${values.port}'`, 'usage');
     const bufferMiB = values.buffer === undefined ? DEFAULT_BUFFER_SIZE / 2 ** 20 : Number(values.buffer);
-    if (!(bufferMiB >= 1 && bufferMiB <= 2047)) throw new CliError('--buffer takes MiB between 1 and 2047');
+    if (!(bufferMiB >= 1 && bufferMiB <= 2047)) throw new InputError('--buffer takes MiB between 1 and 2047', 'usage');
     await captureCommand({
       interfaces: values.iface, filter: values.filter ?? null, duration: values.duration === undefined ? null : Number(values.duration),
       write: values.write ?? null, json: values.json === true, bufferSize: Math.round(bufferMiB * 2 ** 20),
@@ -88,7 +88,7 @@ const COMMANDS: Record<string, Command> = {
       args, allowPositionals: false,
       options: { db: { type: 'string' }, port: { type: 'string', default: '8080' }, host: { type: 'string', default: '127.0.0.1' }, 'upload-limit': { type: 'string' } },
     });
-    if (values.db === undefined) throw new CliError('serve needs --db FILE (a store made by: mcast analyze FILE... --db FILE)');
+    if (values.db === undefined) throw new InputError('serve needs --db FILE (a store made by: mcast analyze FILE... --db FILE)', 'usage');
     const uploadLimit = values['upload-limit'] === undefined ? undefined : Number(values['upload-limit']) * 1024 * 1024;
     await serveCommand({ db: values.db, port: Number(values.port), host: values.host ?? '127.0.0.1', uploadLimit });
   },
@@ -98,7 +98,7 @@ const COMMANDS: Record<string, Command> = {
       options: { port: { type: 'string', default: '8080' }, host: { type: 'string', default: '127.0.0.1' }, db: { type: 'string' } },
     });
     const port = Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port takes a port number (0-65535), not '${values.port}'`);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InputError(`--port takes a port number (0-65535), not '${values.port}'`, 'usage');
     await demoCommand({ port, host: values.host ?? '127.0.0.1', db: values.db ?? null });
   },
 };
@@ -111,15 +111,15 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = COMMANDS[name];
   try {
-    if (!command) throw new CliError(`unknown command '${name}'\n${USAGE}`);
+    if (!command) throw new InputError(`unknown command '${name}'\n${USAGE}`, 'usage');
     await command(args);
     return 0;
   } catch (error) {
     // parseArgs reports unknown/invalid options with ERR_PARSE_ARGS_* codes: usage errors.
     const code = (error as NodeJS.ErrnoException).code;
-    if (error instanceof CliError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
+    if (error instanceof InputError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
       process.stderr.write(`mcast: ${(error as Error).message}\n`);
-      return error instanceof CliError ? error.exitCode : 2;
+      return error instanceof InputError ? error.exitCode : 2;
     }
     throw error;
   }

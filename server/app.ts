@@ -14,16 +14,18 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
-import type { TimelineEntry } from '../capture/model/timeline.js';
 import type { CaptureRecord, StoreReader } from '../store/store-api.js';
 import { LiveHub } from './live/hub.js';
 import { attachSocket, type LiveSocket } from './live/socket.js';
 import { apiRoutes } from './routes/api/index.js';
 
-/** Analyzes one capture file into the store, reporting progress and each change as it is stored. */
+/**
+ * Analyzes one uploaded capture file into the store (its changes going out live as they are
+ * stored), reporting progress; `name` is the file's name as uploaded. Bad input is an InputError.
+ */
 export type CaptureIngest = (
   file: { path: string; name: string },
-  events: { onProgress: (progress: { bytesRead: number; frames: number }) => void; onChange: (entry: TimelineEntry) => void },
+  onProgress: (progress: { bytesRead: number; frames: number }) => void,
 ) => Promise<CaptureRecord>;
 
 export interface AppOptions {

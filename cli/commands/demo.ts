@@ -5,7 +5,8 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { analyzeIntoStore } from '../../pipeline/analyze-into-store.js';
+import { ingestFiles } from '../../pipeline/ingest.js';
+import { inputsOf } from '../../pipeline/file-source.js';
 import { SqliteStore } from '../../store/sqlite-store.js';
 import { analyzeCommand, loadTopology } from './analyze.js';
 import { startServer, untilStopped } from './serve.js';
@@ -26,7 +27,7 @@ export async function demoCommand(options: DemoOptions): Promise<void> {
   const store = await SqliteStore.open(db);
   try {
     // The same file again replaces its earlier capture in the store (same fingerprint): no duplicates.
-    const capture = await analyzeIntoStore([BUNDLED_SAMPLE], store, { topology: await loadTopology(BUNDLED_TOPOLOGY) });
+    const capture = await ingestFiles(inputsOf([BUNDLED_SAMPLE]), store, { topology: await loadTopology(BUNDLED_TOPOLOGY) });
     const server = await startServer(store, { port: options.port, host: options.host });
     process.stdout.write(`\nmcast: ${capture.frames} frames stored in ${db}; dashboard at ${server.url} (Ctrl-C to stop)\n`);
     await untilStopped();

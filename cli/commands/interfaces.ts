@@ -11,8 +11,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SYS_CLASS_NET } from '../../capture/sources/interface-counters.js';
 import { LiveCaptureError, listDevices } from '../../capture/sources/live-capture.js';
-import { CliError } from '../../capture/input-error.js';
-import { formatTable } from './format-table.js';
+import { InputError } from '../../capture/input-error.js';
+import { formatTable } from '../output/format-table.js';
 
 const ARPHRD_ETHER = 1;
 const ARPHRD_LOOPBACK = 772;
@@ -49,8 +49,8 @@ export async function listInterfaces(): Promise<InterfaceInfo[]> {
   try {
     devices = listDevices();
   } catch (error) {
-    if (error instanceof LiveCaptureError) throw new CliError(error.message, 1);
-    throw new CliError(`cannot list interfaces: ${(error as Error).message}`, 1);
+    if (error instanceof LiveCaptureError) throw new InputError(error.message);
+    throw new InputError(`cannot list interfaces: ${(error as Error).message}`);
   }
   return Promise.all(devices.map(async (device) => {
     const arphrd = await readSys(device.name, 'type');

@@ -7,9 +7,9 @@
 import { stat } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type CaptureIngest } from '../../server/app.js';
-import { CliError } from '../../capture/input-error.js';
-import type { LiveHub } from '../../server/live/hub.js';
-import { analyzeIntoStore } from '../../pipeline/analyze-into-store.js';
+import { InputError } from '../../capture/input-error.js';
+import { LiveHub } from '../../server/live/hub.js';
+import { ingestFiles } from '../../pipeline/ingest.js';
 import { SqliteStore } from '../../store/sqlite-store.js';
 
 export interface ServeOptions {
@@ -26,25 +26,26 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** The upload route's way into the store: the same analysis as `mcast analyze --db`. */
-export function storeIngest(store: SqliteStore): CaptureIngest {
-  return (file, events) => analyzeIntoStore([file.path], store, { source: file.name, onProgress: events.onProgress, onChange: events.onChange });
+/** The upload route's way into the store: the same analysis as `mcast analyze --db`, its changes published to the hub. */
+export function storeIngest(store: SqliteStore, hub: LiveHub): CaptureIngest {
+  return (file, onProgress) => ingestFiles([file], store, { source: file.name, publisher: hub, onProgress });
 }
 
 /**
  * Starts the server on an open store (also used in-process by `mcast capture --serve`, which
- * publishes its live events to `hub`). A port already taken is a one-line CliError.
+ * publishes its live events to `hub`). A port already taken is a one-line InputError.
  */
 export async function startServer(store: SqliteStore, options: { port: number; host: string; hub?: LiveHub; uploadLimit?: number }): Promise<RunningServer> {
-  const app = await buildApp({ store, hub: options.hub, ingest: storeIngest(store), uploadLimit: options.uploadLimit });
+  const hub = options.hub ?? new LiveHub();
+  const app = await buildApp({ store, hub, ingest: storeIngest(store, hub), uploadLimit: options.uploadLimit });
   try {
     await app.listen({ port: options.port, host: options.host });
   } catch (error) {
     await app.close();
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new CliError(`port ${options.port} on ${options.host} is already in use: choose another with --port`, 1);
-    if (code === 'EACCES') throw new CliError(`not allowed to listen on port ${options.port} (ports below 1024 need privileges): choose another with --port`, 1);
-    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new CliError(`cannot listen on ${options.host}: no such local address`, 1);
+    if (code === 'EADDRINUSE') throw new InputError(`port ${options.port} on ${options.host} is already in use: choose another with --port`);
+    if (code === 'EACCES') throw new InputError(`not allowed to listen on port ${options.port} (ports below 1024 need privileges): choose another with --port`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new InputError(`cannot listen on ${options.host}: no such local address`);
     throw error;
   }
   const address = app.server.address();
@@ -54,10 +55,10 @@ export async function startServer(store: SqliteStore, options: { port: number; h
 }
 
 export async function serveCommand(options: ServeOptions): Promise<void> {
-  if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) throw new CliError(`--port takes a port number (0-65535), not '${options.port}'`);
-  if (options.uploadLimit !== undefined && !(options.uploadLimit > 0)) throw new CliError('--upload-limit takes a size in MB greater than 0');
+  if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) throw new InputError(`--port takes a port number (0-65535), not '${options.port}'`, 'usage');
+  if (options.uploadLimit !== undefined && !(options.uploadLimit > 0)) throw new InputError('--upload-limit takes a size in MB greater than 0', 'usage');
   const info = await stat(options.db).catch(() => null);
-  if (!info?.isFile()) throw new CliError(`cannot open ${options.db}: no such file (make one with: mcast analyze FILE... --db ${options.db})`);
+  if (!info?.isFile()) throw new InputError(`cannot open ${options.db}: no such file (make one with: mcast analyze FILE... --db ${options.db})`, 'usage');
   const store = await SqliteStore.open(options.db);
   let server: RunningServer;
   try {

@@ -1,16 +1,21 @@
 /** `mcast stats FILE... [--json]`: what the capture holds, per link and message kind. */
 import { StatsCounter, type CaptureStats } from '../../capture/stats.js';
-import { decodeCaptureFiles, describeProblem } from './read-captures.js';
-import { formatTable } from './format-table.js';
 import type { CaptureProblem } from '../../capture/sources/capture-file.js';
+import { describeProblem, inputsOf, runFiles } from '../../pipeline/file-source.js';
+import { AnalysisRun } from '../../pipeline/run.js';
+import { formatTable } from '../output/format-table.js';
+import { ProgressBar } from '../output/progress.js';
 
 export interface StatsOutput extends CaptureStats {
   problems: CaptureProblem[];
 }
 
+/** The counts need no analysis: the run only decodes. */
 export async function collectStats(paths: string[]): Promise<StatsOutput> {
   const counter = new StatsCounter();
-  const { problems } = await decodeCaptureFiles(paths, (result) => counter.add(result));
+  const progress = new ProgressBar();
+  const run = new AnalysisRun({ analyze: false, sinks: [{ decoded: (result) => counter.add(result) }] });
+  const { problems } = await runFiles(inputsOf(paths), run, { onProgress: progress.update }).finally(() => progress.done());
   return { ...counter.result(), problems };
 }
 

@@ -7,9 +7,7 @@
  *   - `upload:progress`: bytes received / analyzed and frames decoded by an upload.
  * Publishing never throws and never waits: a listener's error is not the publisher's problem.
  */
-import type { TimelineEntry } from '../../capture/model/timeline.js';
-import type { FlowState } from '../../shapes/snapshot.js';
-import type { CountersMessage, FlowRate, LinkRate, LiveChange, UploadProgress } from '../../shapes/live.js';
+import type { CountersMessage, LiveChange, UploadProgress } from '../../shapes/live.js';
 
 export type { CountersMessage, LiveChange, UploadProgress } from '../../shapes/live.js';
 
@@ -20,26 +18,6 @@ export interface HubEvents {
 }
 
 type Listener<T> = (payload: T) => void;
-
-/** A timeline entry as the live stream carries it: the stored change's shape. */
-export function liveChangeOf(entry: TimelineEntry, captureId: number | null = null): LiveChange {
-  const { time, area, kind, link, group, source, detail } = entry;
-  return { captureId, time, area, kind, link, group, source, detail };
-}
-
-/** Rates per flow from a snapshot's flows (or the flow tracker's own), and their sums per link. */
-export function countersOf(time: number, flows: readonly Pick<FlowState, 'link' | 'source' | 'group' | 'pps' | 'bps'>[]): CountersMessage {
-  const links = new Map<string, LinkRate>();
-  const rates: FlowRate[] = [];
-  for (const flow of flows) {
-    rates.push({ link: flow.link, source: flow.source, group: flow.group, pps: flow.pps, bps: flow.bps });
-    const link = links.get(flow.link) ?? { link: flow.link, pps: 0, bps: 0 };
-    link.pps += flow.pps;
-    link.bps += flow.bps;
-    links.set(flow.link, link);
-  }
-  return { time, flows: rates, links: [...links.values()].sort((a, b) => a.link.localeCompare(b.link)) };
-}
 
 export class LiveHub {
   private readonly listeners: { [E in keyof HubEvents]: Set<Listener<HubEvents[E]>> } = {
@@ -55,10 +33,6 @@ export class LiveHub {
 
   publishChange(change: LiveChange): void {
     this.emit('change', change);
-  }
-
-  publishEntry(entry: TimelineEntry, captureId: number | null = null): void {
-    if (this.listeners.change.size > 0) this.emit('change', liveChangeOf(entry, captureId));
   }
 
   publishCounters(counters: CountersMessage): void {

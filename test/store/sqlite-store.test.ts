@@ -11,7 +11,8 @@ import type { NetworkSnapshot } from '../../shapes/snapshot.js';
 import type { TimelineEntry } from '../../capture/model/timeline.js';
 import { openCaptureFiles } from '../../capture/sources/capture-file.js';
 import { StatsCounter, type CaptureStats } from '../../capture/stats.js';
-import { analyzeIntoStore } from '../../pipeline/analyze-into-store.js';
+import { inputsOf } from '../../pipeline/file-source.js';
+import { ingestFiles } from '../../pipeline/ingest.js';
 import { SqliteStore } from '../../store/sqlite-store.js';
 import type { CaptureRecord } from '../../store/store-api.js';
 import { pickSample, PIM_FIXTURE, storedContent } from './store-sample.js';
@@ -99,7 +100,7 @@ before(async () => {
   }
   stats = counter.result();
   for (const time of lastSent.values()) activityEvents.push(time + ACTIVE_WINDOW);
-  capture = await analyzeIntoStore([sample], store, { onChange: (entry) => timeline.push(entry) });
+  capture = await ingestFiles(inputsOf([sample]), store, { sinks: [{ change: (entry) => timeline.push(entry) }] });
   snapshots = await analyzeDirectly(sample, chooseMoments(capture.startTime!, capture.endTime!, [...timeline.map((entry) => entry.time), ...activityEvents]));
 });
 
@@ -285,7 +286,7 @@ test('member series: reporters per link of a group, matching the stored state', 
 
 test('re-analyzing the same file replaces its capture; another file is another capture', async () => {
   const counts = await store.captureCounts(capture.id);
-  const again = await analyzeIntoStore([sample], store);
+  const again = await ingestFiles(inputsOf([sample]), store);
   assert.equal(again.fingerprint, capture.fingerprint);
   const captures = await store.captures();
   assert.equal(captures.length, 1);
@@ -297,7 +298,7 @@ test('re-analyzing the same file replaces its capture; another file is another c
   }
   capture = again;
 
-  const other = await analyzeIntoStore([resolve(picked) === PIM_FIXTURE ? KERNEL_FIXTURE : PIM_FIXTURE], store);
+  const other = await ingestFiles(inputsOf([resolve(picked) === PIM_FIXTURE ? KERNEL_FIXTURE : PIM_FIXTURE]), store);
   assert.notEqual(other.id, capture.id);
   assert.notEqual(other.fingerprint, capture.fingerprint);
   assert.deepEqual((await store.captures()).map((entry) => entry.id).sort(), [capture.id, other.id].sort());
@@ -309,6 +310,6 @@ test('re-analyzing the same file replaces its capture; another file is another c
 
 test('a file that is not a capture leaves no capture behind', async () => {
   const before = await store.captures();
-  await assert.rejects(analyzeIntoStore([join(process.cwd(), 'package.json')], store), /package\.json/);
+  await assert.rejects(ingestFiles(inputsOf([join(process.cwd(), 'package.json')]), store), /package\.json/);
   assert.deepEqual(await store.captures(), before);
 });

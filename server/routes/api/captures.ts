@@ -15,7 +15,7 @@ import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { CliError } from '../../../capture/input-error.js';
+import { InputError } from '../../../capture/input-error.js';
 import { ErrorReply } from '../../../shapes/api.js';
 import { CaptureRecord, TimeRange } from '../../../shapes/records.js';
 import { CaptureParams, CaptureQuery, UploadHeaders, UploadQuery, withErrors } from '../../schemas/requests.js';
@@ -85,13 +85,10 @@ export async function captureRoutes(app: FastifyInstance): Promise<void> {
       if (received === 0) throw new HttpError(400, 'empty upload: send the capture file as the request body');
       app.hub.publishUploadProgress({ name, phase: 'receiving', bytes: received, total: declared ?? received, frames: 0 });
       try {
-        return await ingest({ path, name }, {
-          onProgress: ({ bytesRead, frames }) => app.hub.publishUploadProgress({ name, phase: 'analyzing', bytes: bytesRead, total: received, frames }),
-          onChange: (entry) => app.hub.publishEntry(entry),
-        });
+        return await ingest({ path, name }, ({ bytesRead, frames }) => app.hub.publishUploadProgress({ name, phase: 'analyzing', bytes: bytesRead, total: received, frames }));
       } catch (error) {
         // The reader's verdict on a file that is not a capture (bad magic, not gzip...) is the user's to fix.
-        if (error instanceof CliError) throw new HttpError(400, error.message.replaceAll(dir + '/', ''));
+        if (error instanceof InputError) throw new HttpError(400, error.message);
         throw error;
       }
     } finally {

@@ -11,6 +11,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { NetworkSnapshot } from '../../../shapes/snapshot.js';
 import { isRoutable } from '../../../capture/model/trees.js';
+import { LiveHub } from '../../../server/live/hub.js';
 import { buildApp } from '../../../server/app.js';
 import { storeIngest } from '../../../cli/commands/serve.js';
 import { SqliteStore } from '../../../store/sqlite-store.js';
@@ -228,7 +229,8 @@ describe('uploads', () => {
 
   before(async () => {
     uploadStore = await SqliteStore.open(join(sample.dir, 'uploads.sqlite'));
-    uploads = await buildApp({ store: uploadStore, ingest: storeIngest(uploadStore), uploadLimit: 64 * 1024 * 1024 });
+    const hub = new LiveHub();
+    uploads = await buildApp({ store: uploadStore, hub, ingest: storeIngest(uploadStore, hub), uploadLimit: 64 * 1024 * 1024 });
   });
   after(async () => {
     await uploads?.close();
@@ -262,7 +264,8 @@ describe('uploads', () => {
   });
 
   test('an upload over the limit is 413 with the limit in the reason', async () => {
-    const small = await buildApp({ store: uploadStore, ingest: storeIngest(uploadStore), uploadLimit: 1000 });
+    const hub = new LiveHub();
+    const small = await buildApp({ store: uploadStore, hub, ingest: storeIngest(uploadStore, hub), uploadLimit: 1000 });
     try {
       const response = await small.inject({ method: 'POST', url: '/api/captures?name=big.pcap', headers: { 'content-type': 'application/octet-stream' }, payload: Buffer.alloc(5000) });
       assert.equal(response.statusCode, 413, response.body);

@@ -2,7 +2,7 @@
  * A real SQLite store made from a real capture, for the server, socket and browser tests: the
  * sample is picked at run time (samples/pim-sm first, then any other lab sample, then the FRR
  * PIM fixture when no sample capture is present), analyzed once into a temporary database with
- * the store's own `analyzeIntoStore`, and also analyzed directly so tests can compare the API
+ * the pipeline's own `ingestFiles`, and also analyzed directly so tests can compare the API
  * with the analyzer's own results. MCAST_SAMPLES_DIR points at another samples directory.
  */
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NetworkSnapshot } from '../../../shapes/snapshot.js';
 import { isRoutable } from '../../../capture/model/trees.js';
-import { analyzeFiles } from '../../../cli/commands/analyze.js';
-import { analyzeIntoStore } from '../../../pipeline/analyze-into-store.js';
+import { analyzeFiles, inputsOf } from '../../../pipeline/file-source.js';
+import { ingestFiles } from '../../../pipeline/ingest.js';
 import { SqliteStore } from '../../../store/sqlite-store.js';
 import type { CaptureRecord } from '../../../store/store-api.js';
 
@@ -54,9 +54,9 @@ export async function makeSampleStore(): Promise<SampleStore> {
   const dir = await mkdtemp(join(tmpdir(), 'mcast-server-'));
   const dbPath = join(dir, 'sample.sqlite');
   const store = await SqliteStore.open(dbPath);
-  const capture = await analyzeIntoStore([sample], store);
+  const capture = await ingestFiles(inputsOf([sample]), store);
   const analyzerSnapshot = async (at?: number) => {
-    const { analyzer } = await analyzeFiles([sample], { at: at ?? null, topology: null });
+    const { analyzer } = await analyzeFiles([sample], { until: at ?? Infinity });
     return analyzer.snapshot(at ?? analyzer.time);
   };
   return {

@@ -1,0 +1,51 @@
+/** Text views of the model's output: the state at T as router-CLI-like tables, and timeline lines. */
+import type { TimelineEntry } from '../../capture/model/timeline.js';
+import type { NetworkSnapshot } from '../../shapes/snapshot.js';
+import { formatTable } from './format-table.js';
+
+export function isoTime(time: number): string {
+  return Number.isFinite(time) ? new Date(time * 1000).toISOString() : String(time);
+}
+
+export function formatTimelineEntry(entry: TimelineEntry): string {
+  const where = 'link' in entry && entry.link ? ` ${entry.link}` : '';
+  const group = 'group' in entry && entry.group ? ` ${'source' in entry && entry.source ? `(${entry.source},${entry.group})` : entry.group}` : '';
+  return `${isoTime(entry.time)} ${entry.area}.${entry.kind}${where}${group} ${JSON.stringify(entry.detail)}`;
+}
+
+function remaining(expiresAt: number | null, at: number): string {
+  if (expiresAt === null) return 'never';
+  const seconds = Math.max(0, Math.round(expiresAt - at));
+  return `${String(Math.floor(seconds / 60)).padStart(2, '0')}:${String(seconds % 60).padStart(2, '0')}`;
+}
+
+/** Router-CLI-like text, network-wide: the same tables an engineer would type on each router. */
+export function formatSnapshot(snapshot: NetworkSnapshot): string {
+  const at = snapshot.at;
+  const nameOf = new Map(snapshot.routers.map((router) => [router.id, router.name ?? router.id]));
+  const sections: string[] = [`state at ${isoTime(at)} (${at})`];
+  const section = (title: string, header: string[], rows: (string | number)[][]) => {
+    sections.push('', `${title}`, rows.length ? formatTable(header, rows) : '  (none)');
+  };
+  section('routers', ['router', 'link', 'addresses', 'mac'], snapshot.routers.flatMap((router) =>
+    router.interfaces.map((entry) => [router.name ?? router.id, entry.link, entry.addresses.join(' '), entry.mac ?? '-'])));
+  section('links (show ip igmp interface / show ip pim interface)', ['link', 'igmp querier', 'ver', 'mld querier', 'ver', 'pim dr', 'pim neighbors'],
+    snapshot.links.map((link) => [link.name, link.querier ?? '-', link.igmpVersion ?? '-', link.mldQuerier ?? '-', link.mldVersion ?? '-', link.dr ?? '-', link.pimNeighbors.join(' ') || '-']));
+  section('groups (show ip igmp groups / show ipv6 mld groups)', ['link', 'group', 'mode', 'sources', 'excluded', 'reporters', 'ver', 'expires'],
+    snapshot.memberships.map((m) => [m.link, m.group, m.mode, m.sources.join(' ') || '-', m.excluded.join(' ') || '-', m.reporters.join(' ') || '-', m.version, remaining(m.expiresAt, at)]));
+  section('joins (show ip pim join)', ['link', 'from', 'upstream', 'type', 'source', 'group', 'state', 'expires'],
+    snapshot.joins.map((j) => [j.link, j.from, j.upstream, j.type, j.source ?? (j.rp ? `RP ${j.rp}` : '*'), j.group, j.state, remaining(j.expiresAt, at)]));
+  section('asserts (show ip pim assert)', ['link', 'source', 'group', 'winner', 'pref', 'metric', 'expires'],
+    snapshot.asserts.map((a) => [a.link, a.source ?? '*', a.group, a.winner, a.metricPreference, a.metric, remaining(a.expiresAt, at)]));
+  section('rp mappings (show ip pim rp-info)', ['rp', 'groups', 'learned from', 'priority', 'expires'],
+    snapshot.rps.map((rp) => [rp.rp, rp.groupPrefix, rp.learnedFrom, rp.priority ?? '-', remaining(rp.expiresAt, at)]));
+  section('flows', ['link', 'source', 'group', 'pps', 'kbit/s', 'forwarders', 'dup'],
+    snapshot.flows.map((f) => [f.link, f.source, f.group, f.pps, Math.round(f.bps / 100) / 10, f.forwarders.join(' ') || '-', f.duplicated ? 'DUP' : '']));
+  section('trees (show ip mroute, inferred network-wide)', ['source', 'group', 'kind', 'rp', 'router', 'in', 'out', 'data', 'wanted'],
+    snapshot.trees.flatMap((tree) => tree.edges.map((edge) => [tree.source, tree.group, tree.kind, tree.rp ?? '-', nameOf.get(edge.router) ?? edge.router, edge.in ?? '-', edge.out, edge.carriesData ? 'yes' : 'no', edge.wanted ? 'yes' : 'NO'])));
+  section('anomalies', ['kind', 'link', 'source', 'group', 'detail'], snapshot.anomalies.map((anomaly) => [
+    anomaly.kind, anomaly.link, anomaly.source ?? '*', anomaly.group,
+    anomaly.kind === 'unwanted-data' ? nameOf.get(anomaly.router) ?? anomaly.router : anomaly.kind === 'duplicate-forwarding' ? anomaly.forwarders.join(' ') : anomaly.kind === 'mac-mismatch' ? `${anomaly.packets} packets` : '',
+  ]));
+  return sections.join('\n');
+}

@@ -1,0 +1,77 @@
+/**
+ * The store as a run's sink: every frame's counters and messages, every change, and the facts —
+ * the state diffed against what is stored (store/capture-writer.ts) at most once per second of
+ * packet time: when time is about to move into a later second than the last sync and a change
+ * was told since it. The facts take the analyzer's time then: the last frame's, or the second a
+ * silence was stepped through (pipeline/run.ts).
+ */
+import type { FrameResult } from '../../capture/decode.js';
+import type { NetworkAnalyzer } from '../../capture/model/network-analyzer.js';
+import type { TimelineEntry } from '../../capture/model/timeline.js';
+import type { CaptureWriter } from '../../store/capture-writer.js';
+import type { SqliteStore } from '../../store/sqlite-store.js';
+import type { CaptureRecord } from '../../store/store-api.js';
+import type { RunEnd, Sink } from '../run.js';
+
+/** Batches the writer may have in flight before the source waits for the database. */
+const MAX_WRITES_IN_FLIGHT = 2;
+
+export class StoreSink implements Sink {
+  private changedSinceSync = false;
+  private lastSync = -Infinity;
+  /** The capture record as `finish` left it. */
+  record: CaptureRecord | null = null;
+
+  private constructor(readonly writer: CaptureWriter) {}
+
+  /**
+   * Starts a capture in the store: `source` names it (file base names, an upload's name,
+   * `live:...`); an earlier capture with the same fingerprint (the same inputs) is replaced.
+   */
+  static async begin(store: SqliteStore, capture: { source: string; fingerprint: string }): Promise<StoreSink> {
+    const writer = store.writer();
+    await writer.begin(capture.source, capture.fingerprint);
+    return new StoreSink(writer);
+  }
+
+  get captureId(): number {
+    return this.writer.captureId;
+  }
+
+  beforeTime(time: number, analyzer: NetworkAnalyzer): void {
+    const now = analyzer.time;
+    if (!this.changedSinceSync || Math.floor(time) <= Math.floor(this.lastSync) || !Number.isFinite(now)) return;
+    this.sync(analyzer, now);
+  }
+
+  decoded(result: FrameResult): void {
+    this.writer.onFrame(result);
+  }
+
+  change(entry: TimelineEntry): void {
+    this.changedSinceSync = true;
+    this.writer.onChange(entry);
+  }
+
+  drain(): Promise<void> {
+    return this.writer.backpressure(MAX_WRITES_IN_FLIGHT);
+  }
+
+  /** Syncs what is left and closes the capture record. */
+  async finish(end: RunEnd, analyzer: NetworkAnalyzer): Promise<void> {
+    const now = analyzer.time;
+    if (this.changedSinceSync && now >= this.lastSync) this.sync(analyzer, now);
+    this.record = await this.writer.finish(end);
+  }
+
+  /** Deletes the capture (a run that could not read anything, or never started capturing). */
+  discard(): Promise<void> {
+    return this.writer.discard();
+  }
+
+  private sync(analyzer: NetworkAnalyzer, at: number): void {
+    this.writer.syncFacts(analyzer.snapshot(at));
+    this.lastSync = at;
+    this.changedSinceSync = false;
+  }
+}
