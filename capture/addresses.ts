@@ -14,6 +14,7 @@
  * Functions take text or raw address bytes (4 or 16), so per-packet callers can skip parsing.
  */
 import { formatIPv6, formatMac, parseIPv4, parseIPv6 } from './ip/address-format.js';
+import { readUint16 } from './bytes.js';
 
 export type Address = string | Uint8Array;
 
@@ -154,7 +155,7 @@ export function multicastScope(group: Address): MulticastScope | null {
     const value = ipv4(bytes[0]!, bytes[1]!, bytes[2]!, bytes[3]!);
     const found = IPV4_BLOCKS.find(([first, last]) => value >= first && value <= last);
     const block = found ? found[2] : 'global';
-    return { family: 4, block, glopAs: block === 'glop' ? (bytes[1]! << 8) | bytes[2]! : null };
+    return { family: 4, block, glopAs: block === 'glop' ? readUint16(bytes, 1) : null };
   }
   const flags = bytes[1]! >> 4;
   const scopeValue = bytes[1]! & 0x0f;

@@ -1,4 +1,5 @@
 /** Text forms of addresses read from packets: dotted quad, RFC 5952 IPv6, colon-separated MAC. */
+import { readUint16 } from '../bytes.js';
 
 export function formatIPv4(bytes: Uint8Array, offset = 0): string {
   return `${bytes[offset]}.${bytes[offset + 1]}.${bytes[offset + 2]}.${bytes[offset + 3]}`;
@@ -7,7 +8,7 @@ export function formatIPv4(bytes: Uint8Array, offset = 0): string {
 /** RFC 5952 §4: lower case, no leading zeros, the longest (first) run of ≥ 2 zero groups as `::`. */
 export function formatIPv6(bytes: Uint8Array, offset = 0): string {
   const groups: number[] = [];
-  for (let i = 0; i < 8; i++) groups.push((bytes[offset + 2 * i]! << 8) | bytes[offset + 2 * i + 1]!);
+  for (let i = 0; i < 8; i++) groups.push(readUint16(bytes, offset + 2 * i));
   let bestStart = -1;
   let bestLength = 1;
   for (let i = 0; i < 8; ) {

@@ -1,8 +1,9 @@
 /** RFC 1071 Internet checksum: one's-complement sum of 16-bit words. */
+import { readUint16 } from '../bytes.js';
 export function onesComplementSum(bytes: Uint8Array, start: number, end: number, initial = 0): number {
   let sum = initial;
   let i = start;
-  for (; i + 1 < end; i += 2) sum += (bytes[i]! << 8) | bytes[i + 1]!;
+  for (; i + 1 < end; i += 2) sum += readUint16(bytes, i);
   if (i < end) sum += bytes[i]! << 8;
   while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
   return sum;

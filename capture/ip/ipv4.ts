@@ -16,6 +16,7 @@
 import { type ChecksumStatus, type Decoded, fail, ok, truncated } from '../decode-error.js';
 import { checksumIsValid, onesComplementSum } from './checksum.js';
 import { formatIPv4 } from './address-format.js';
+import { readUint16 } from '../bytes.js';
 
 const MIN_HEADER_LENGTH = 20;
 const OFFSET_TOTAL_LENGTH = 2;
@@ -80,7 +81,7 @@ export function decodeIPv4(bytes: Uint8Array): Decoded<IPv4Packet> {
     return fail('ipv4', 'bad-length', 0, `IHL ${headerLength / 4} is below the minimum 5 (RFC 791 §3.1)`);
   }
   if (bytes.length < headerLength) return truncated('ipv4', 0, headerLength, bytes.length, 'IPv4 header with options');
-  const totalLength = (bytes[OFFSET_TOTAL_LENGTH]! << 8) | bytes[OFFSET_TOTAL_LENGTH + 1]!;
+  const totalLength = readUint16(bytes, OFFSET_TOTAL_LENGTH);
   if (totalLength < headerLength) {
     return fail('ipv4', 'bad-length', OFFSET_TOTAL_LENGTH, `total length ${totalLength} is shorter than the ${headerLength}-byte header`);
   }
@@ -104,7 +105,7 @@ export function decodeIPv4(bytes: Uint8Array): Decoded<IPv4Packet> {
       }
       if (type === OPTION_ROUTER_ALERT) {
         if (length !== ROUTER_ALERT_LENGTH) return fail('ipv4', 'bad-length', at + 1, `Router Alert length ${length}, expected 4 (RFC 2113 §2.1)`);
-        routerAlert = (bytes[at + 2]! << 8) | bytes[at + 3]!;
+        routerAlert = readUint16(bytes, at + 2);
       }
       found.push(type);
       at += length;
@@ -112,7 +113,7 @@ export function decodeIPv4(bytes: Uint8Array): Decoded<IPv4Packet> {
     if (found.length) options = found;
   }
 
-  const flagsFragment = (bytes[OFFSET_FLAGS_FRAGMENT]! << 8) | bytes[OFFSET_FLAGS_FRAGMENT + 1]!;
+  const flagsFragment = readUint16(bytes, OFFSET_FLAGS_FRAGMENT);
   const fragmentOffset = (flagsFragment & FRAGMENT_OFFSET_MASK) * 8;
   const moreFragments = (flagsFragment & FLAG_MORE_FRAGMENTS) !== 0;
   const end = Math.min(totalLength, bytes.length);
@@ -121,7 +122,7 @@ export function decodeIPv4(bytes: Uint8Array): Decoded<IPv4Packet> {
     headerLength,
     tos: bytes[1]!,
     totalLength,
-    id: (bytes[OFFSET_ID]! << 8) | bytes[OFFSET_ID + 1]!,
+    id: readUint16(bytes, OFFSET_ID),
     dontFragment: (flagsFragment & FLAG_DONT_FRAGMENT) !== 0,
     ttl: bytes[OFFSET_TTL]!,
     protocol: bytes[OFFSET_PROTOCOL]!,
@@ -139,7 +140,7 @@ export function decodeIPv4(bytes: Uint8Array): Decoded<IPv4Packet> {
 }
 
 function badChecksumReason(bytes: Uint8Array, headerLength: number): string {
-  const stored = (bytes[OFFSET_CHECKSUM]! << 8) | bytes[OFFSET_CHECKSUM + 1]!;
+  const stored = readUint16(bytes, OFFSET_CHECKSUM);
   const withoutField = onesComplementSum(bytes, OFFSET_CHECKSUM + 2, headerLength, onesComplementSum(bytes, 0, OFFSET_CHECKSUM));
   return `header checksum ${hex16(stored)}, expected ${hex16(~withoutField & 0xffff)}`;
 }

@@ -18,6 +18,7 @@
 import { type Decoded, fail, ok, truncated } from '../decode-error.js';
 import { formatIPv6 } from './address-format.js';
 import type { FragmentInfo } from './ipv4.js';
+import { readUint16 } from '../bytes.js';
 
 const FIXED_HEADER_LENGTH = 40;
 const OFFSET_PAYLOAD_LENGTH = 4;
@@ -75,7 +76,7 @@ export function decodeIPv6(bytes: Uint8Array): Decoded<IPv6Packet> {
   if (bytes.length < FIXED_HEADER_LENGTH) return truncated('ipv6', 0, FIXED_HEADER_LENGTH, bytes.length, 'IPv6 header');
   const version = bytes[0]! >> 4;
   if (version !== 6) return fail('ipv6', 'bad-version', 0, `version ${version}, expected 6`);
-  const payloadLength = (bytes[OFFSET_PAYLOAD_LENGTH]! << 8) | bytes[OFFSET_PAYLOAD_LENGTH + 1]!;
+  const payloadLength = readUint16(bytes, OFFSET_PAYLOAD_LENGTH);
   if (payloadLength === 0 && bytes[OFFSET_NEXT_HEADER] === HOP_BY_HOP) {
     return fail('ipv6', 'unsupported', OFFSET_PAYLOAD_LENGTH, 'payload length 0 with a Hop-by-Hop header: a jumbogram (RFC 2675)');
   }
@@ -104,7 +105,7 @@ export function decodeIPv6(bytes: Uint8Array): Decoded<IPv6Packet> {
     }
     (extensionHeaders ??= []).push(nextHeader);
     if (nextHeader === FRAGMENT) {
-      const offsetFlags = (bytes[at + 2]! << 8) | bytes[at + 3]!;
+      const offsetFlags = readUint16(bytes, at + 2);
       fragment = { offset: offsetFlags & 0xfff8, moreFragments: (offsetFlags & 1) !== 0 };
     }
     nextHeader = bytes[at]!;
@@ -116,7 +117,7 @@ export function decodeIPv6(bytes: Uint8Array): Decoded<IPv6Packet> {
   return ok({
     version: 6,
     trafficClass: ((bytes[0]! & 0x0f) << 4) | (bytes[1]! >> 4),
-    flowLabel: ((bytes[1]! & 0x0f) << 16) | (bytes[2]! << 8) | bytes[3]!,
+    flowLabel: ((bytes[1]! & 0x0f) << 16) | readUint16(bytes, 2),
     payloadLength,
     hopLimit: bytes[OFFSET_HOP_LIMIT]!,
     src: formatIPv6(bytes, OFFSET_SRC),
@@ -163,7 +164,7 @@ function walkHopByHopOptions(bytes: Uint8Array, start: number, end: number): Dec
     if (type === OPTION_JUMBO_PAYLOAD) return fail('ipv6', 'unsupported', at, 'Jumbo Payload option (RFC 2675)');
     if (type === OPTION_ROUTER_ALERT) {
       if (dataLength !== ROUTER_ALERT_DATA_LENGTH) return fail('ipv6', 'bad-length', at + 1, `Router Alert length ${dataLength}, expected 2 (RFC 2711 §2.1)`);
-      routerAlert = (bytes[at + 2]! << 8) | bytes[at + 3]!;
+      routerAlert = readUint16(bytes, at + 2);
     }
     at += 2 + dataLength;
   }

@@ -12,6 +12,7 @@
 import { ok, truncated, type Decoded } from '../decode-error.js';
 import { formatMac } from '../ip/address-format.js';
 import type { LinkFrame } from './link-frame.js';
+import { readUint16 } from '../bytes.js';
 
 const ETHERNET_HEADER_LENGTH = 14;
 const DST_MAC_OFFSET = 0;
@@ -47,8 +48,8 @@ export function readVlanTags(data: Uint8Array, offset: number, tpid: number): De
     if (data.length < at + VLAN_TAG_LENGTH) {
       return truncated('link', at, VLAN_TAG_LENGTH, data.length - at, 'VLAN tag');
     }
-    vlans.push(((data[at]! << 8) | data[at + 1]!) & VLAN_ID_MASK);
-    etherType = (data[at + 2]! << 8) | data[at + 3]!;
+    vlans.push((readUint16(data, at)) & VLAN_ID_MASK);
+    etherType = readUint16(data, at + 2);
     at += VLAN_TAG_LENGTH;
   }
   return ok({ vlans, etherType, end: at });
@@ -58,7 +59,7 @@ export function decodeEthernet(data: Uint8Array): Decoded<LinkFrame> {
   if (data.length < ETHERNET_HEADER_LENGTH) {
     return truncated('link', 0, ETHERNET_HEADER_LENGTH, data.length, 'Ethernet header');
   }
-  const typeOrLength = (data[TYPE_OFFSET]! << 8) | data[TYPE_OFFSET + 1]!;
+  const typeOrLength = readUint16(data, TYPE_OFFSET);
   const tags = readVlanTags(data, ETHERNET_HEADER_LENGTH, typeOrLength);
   if (!tags.ok) return tags;
   const { vlans, etherType, end } = tags.value;

@@ -15,6 +15,7 @@ import { ok, truncated, type Decoded } from '../decode-error.js';
 import { formatMac } from '../ip/address-format.js';
 import { readVlanTags } from './ethernet.js';
 import type { LinkFrame, LinuxPacketType } from './link-frame.js';
+import { readUint16 } from '../bytes.js';
 
 const MAC_LENGTH = 6;
 /** Protocol values below this are Linux pseudo-protocols (ETH_P_802_3 = 1, ETH_P_802_2 = 4, ...). */
@@ -49,13 +50,13 @@ const SLL2: CookedHeaderLayout = {
 };
 
 function readField(data: Uint8Array, offset: number, size: 1 | 2): number {
-  return size === 1 ? data[offset]! : (data[offset]! << 8) | data[offset + 1]!;
+  return size === 1 ? data[offset]! : readUint16(data, offset);
 }
 
 function decodeCooked(data: Uint8Array, layout: CookedHeaderLayout): Decoded<LinkFrame> {
   if (data.length < layout.length) return truncated('link', 0, layout.length, data.length, layout.name);
   const addressLength = readField(data, layout.addressLengthOffset, layout.addressLengthSize);
-  const protocol = (data[layout.protocolOffset]! << 8) | data[layout.protocolOffset + 1]!;
+  const protocol = readUint16(data, layout.protocolOffset);
   const tags = readVlanTags(data, layout.length, protocol);
   if (!tags.ok) return tags;
   const { vlans, etherType, end } = tags.value;

@@ -7,6 +7,7 @@
  */
 import { ok, truncated, type Decoded } from '../decode-error.js';
 import { ETHERTYPE_IPV4, ETHERTYPE_IPV6, type LinkFrame } from './link-frame.js';
+import { readUint32 } from '../bytes.js';
 
 const FAMILY_LENGTH = 4;
 const AF_INET = 2;
@@ -24,7 +25,7 @@ function loopbackFrame(data: Uint8Array, family: number): LinkFrame {
 }
 
 function readFamilyBigEndian(data: Uint8Array): number {
-  return ((data[0]! << 24) | (data[1]! << 16) | (data[2]! << 8) | data[3]!) >>> 0;
+  return readUint32(data, 0);
 }
 
 /** LINKTYPE_NULL: the byte order is unknown, so the reading that gives a small value wins. */

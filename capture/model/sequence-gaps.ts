@@ -14,6 +14,7 @@
  * same SSRC and sequence numbers that move forward by less than MAX_DROPOUT — random data rarely does.
  * RTP that carries MPEG-TS is counted by its RTP sequence numbers (they cover every datagram).
  */
+import { readUint16, readUint32 } from '../bytes.js';
 
 export type PayloadFormat = 'rtp' | 'mpeg-ts';
 
@@ -59,9 +60,9 @@ function looksLikeRtp(payload: Uint8Array): boolean {
   return payload.length >= RTP_HEADER_LENGTH + 4 * csrcCount;
 }
 
-const readSequence = (payload: Uint8Array) => (payload[RTP_SEQUENCE_OFFSET]! << 8) | payload[RTP_SEQUENCE_OFFSET + 1]!;
+const readSequence = (payload: Uint8Array) => readUint16(payload, RTP_SEQUENCE_OFFSET);
 const readSsrc = (payload: Uint8Array) =>
-  ((payload[RTP_SSRC_OFFSET]! << 24) | (payload[RTP_SSRC_OFFSET + 1]! << 16) | (payload[RTP_SSRC_OFFSET + 2]! << 8) | payload[RTP_SSRC_OFFSET + 3]!) >>> 0;
+  readUint32(payload, RTP_SSRC_OFFSET);
 
 /** One flow's numbering, fed the UDP payload of each of its packets in arrival order. */
 export class SequenceGapDetector implements SequenceGapCounts {

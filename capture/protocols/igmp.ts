@@ -26,6 +26,7 @@ import { formatIPv4 } from '../ip/address-format.js';
 import { checksumIsValid, onesComplementSum } from '../ip/checksum.js';
 import { GROUP_RECORD_TYPES, type GroupRecordType } from '../message-kinds.js';
 import { decodeCode8, igmpMaxRespSeconds } from './max-resp-code.js';
+import { readUint16 } from '../bytes.js';
 
 const TYPE_QUERY = 0x11;
 const TYPE_V1_REPORT = 0x12;
@@ -161,7 +162,7 @@ function decodeQuery(bytes: Uint8Array): Decoded<IgmpMessage> {
   if (bytes.length < V3_QUERY_MIN_LENGTH) {
     return fail('igmp', 'bad-length', HEADER_LENGTH, `query length ${bytes.length}: neither 8 (v1/v2) nor at least 12 (v3), RFC 3376 §7.1`);
   }
-  const sourceCount = (bytes[V3_QUERY_OFFSET_SOURCE_COUNT]! << 8) | bytes[V3_QUERY_OFFSET_SOURCE_COUNT + 1]!;
+  const sourceCount = readUint16(bytes, V3_QUERY_OFFSET_SOURCE_COUNT);
   const sourcesEnd = V3_QUERY_MIN_LENGTH + sourceCount * ADDRESS_LENGTH;
   if (sourcesEnd > bytes.length) {
     return truncated('igmp', V3_QUERY_MIN_LENGTH, sourceCount * ADDRESS_LENGTH, bytes.length - V3_QUERY_MIN_LENGTH, `${sourceCount} query sources`);
@@ -198,7 +199,7 @@ function otherMessage(type: number): OtherIgmp {
 
 /** RFC 3376 §4.2: Number of Group Records, then the records back to back. */
 function decodeV3Report(bytes: Uint8Array): Decoded<IgmpMessage> {
-  const recordCount = (bytes[V3_REPORT_OFFSET_RECORD_COUNT]! << 8) | bytes[V3_REPORT_OFFSET_RECORD_COUNT + 1]!;
+  const recordCount = readUint16(bytes, V3_REPORT_OFFSET_RECORD_COUNT);
   const records: IgmpGroupRecord[] = [];
   let ignoredRecords = 0;
   let at = HEADER_LENGTH;
@@ -208,7 +209,7 @@ function decodeV3Report(bytes: Uint8Array): Decoded<IgmpMessage> {
     }
     const typeNumber = bytes[at]!;
     const auxLength = bytes[at + 1]! * 4;
-    const sourceCount = (bytes[at + 2]! << 8) | bytes[at + 3]!;
+    const sourceCount = readUint16(bytes, at + 2);
     const sourcesStart = at + GROUP_RECORD_HEADER_LENGTH;
     const recordEnd = sourcesStart + sourceCount * ADDRESS_LENGTH + auxLength;
     if (recordEnd > bytes.length) {
@@ -241,7 +242,7 @@ function isZeroAddress(bytes: Uint8Array, offset: number): boolean {
 }
 
 function badChecksumReason(bytes: Uint8Array): string {
-  const stored = (bytes[OFFSET_CHECKSUM]! << 8) | bytes[OFFSET_CHECKSUM + 1]!;
+  const stored = readUint16(bytes, OFFSET_CHECKSUM);
   const withoutField = onesComplementSum(bytes, OFFSET_CHECKSUM + 2, bytes.length, onesComplementSum(bytes, 0, OFFSET_CHECKSUM));
   const hex = (value: number) => `0x${value.toString(16).padStart(4, '0')}`;
   return `IGMP checksum ${hex(stored)}, expected ${hex(~withoutField & 0xffff)}`;

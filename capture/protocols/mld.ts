@@ -22,6 +22,7 @@ import { formatIPv6 } from '../ip/address-format.js';
 import { checksumIsValid, ipv6PseudoHeaderSum, onesComplementSum } from '../ip/checksum.js';
 import { GROUP_RECORD_TYPES, type GroupRecordType } from '../message-kinds.js';
 import { decodeCode16, decodeCode8 } from './max-resp-code.js';
+import { readUint16 } from '../bytes.js';
 
 const ICMPV6_PROTOCOL = 58;
 const TYPE_QUERY = 130;
@@ -141,7 +142,7 @@ export function decodeMld(icmpv6: Uint8Array, ip: MldIpContext): Decoded<MldMess
 /** RFC 3810 §8.1: the query version follows from the message length. */
 function decodeQuery(bytes: Uint8Array): Decoded<MldMessage> {
   if (bytes.length < V1_LENGTH) return truncated('mld', 0, V1_LENGTH, bytes.length, 'MLD query');
-  const maxResp = (bytes[OFFSET_MAX_RESP]! << 8) | bytes[OFFSET_MAX_RESP + 1]!;
+  const maxResp = readUint16(bytes, OFFSET_MAX_RESP);
   const general = isZeroAddress(bytes, OFFSET_ADDRESS);
   if (bytes.length === V1_LENGTH) {
     return ok({
@@ -157,7 +158,7 @@ function decodeQuery(bytes: Uint8Array): Decoded<MldMessage> {
   if (bytes.length < V2_QUERY_MIN_LENGTH) {
     return fail('mld', 'bad-length', V1_LENGTH, `query length ${bytes.length}: neither 24 (MLDv1) nor at least 28 (MLDv2), RFC 3810 §8.1`);
   }
-  const sourceCount = (bytes[V2_QUERY_OFFSET_SOURCE_COUNT]! << 8) | bytes[V2_QUERY_OFFSET_SOURCE_COUNT + 1]!;
+  const sourceCount = readUint16(bytes, V2_QUERY_OFFSET_SOURCE_COUNT);
   if (V2_QUERY_MIN_LENGTH + sourceCount * ADDRESS_LENGTH > bytes.length) {
     return truncated('mld', V2_QUERY_MIN_LENGTH, sourceCount * ADDRESS_LENGTH, bytes.length - V2_QUERY_MIN_LENGTH, `${sourceCount} query sources`);
   }
@@ -192,7 +193,7 @@ function v1Message(bytes: Uint8Array, kind: MldV1Message['kind']): Decoded<MldMe
 /** RFC 3810 §5.2: Nr of Mcast Address Records, then the records back to back. */
 function decodeV2Report(bytes: Uint8Array): Decoded<MldMessage> {
   if (bytes.length < V2_REPORT_HEADER_LENGTH) return truncated('mld', 0, V2_REPORT_HEADER_LENGTH, bytes.length, 'MLDv2 report header');
-  const recordCount = (bytes[V2_REPORT_OFFSET_RECORD_COUNT]! << 8) | bytes[V2_REPORT_OFFSET_RECORD_COUNT + 1]!;
+  const recordCount = readUint16(bytes, V2_REPORT_OFFSET_RECORD_COUNT);
   const records: MldAddressRecord[] = [];
   let ignoredRecords = 0;
   let at = V2_REPORT_HEADER_LENGTH;
@@ -202,7 +203,7 @@ function decodeV2Report(bytes: Uint8Array): Decoded<MldMessage> {
     }
     const typeNumber = bytes[at]!;
     const auxLength = bytes[at + 1]! * 4;
-    const sourceCount = (bytes[at + 2]! << 8) | bytes[at + 3]!;
+    const sourceCount = readUint16(bytes, at + 2);
     const sourcesStart = at + ADDRESS_RECORD_HEADER_LENGTH;
     const recordEnd = sourcesStart + sourceCount * ADDRESS_LENGTH + auxLength;
     if (recordEnd > bytes.length) {
@@ -236,7 +237,7 @@ function isZeroAddress(bytes: Uint8Array, offset: number): boolean {
 }
 
 function badChecksumReason(bytes: Uint8Array, pseudoHeader: number): string {
-  const stored = (bytes[OFFSET_CHECKSUM]! << 8) | bytes[OFFSET_CHECKSUM + 1]!;
+  const stored = readUint16(bytes, OFFSET_CHECKSUM);
   const withoutField = onesComplementSum(bytes, OFFSET_CHECKSUM + 2, bytes.length, onesComplementSum(bytes, 0, OFFSET_CHECKSUM, pseudoHeader));
   const hex = (value: number) => `0x${value.toString(16).padStart(4, '0')}`;
   return `ICMPv6 checksum ${hex(stored)}, expected ${hex(~withoutField & 0xffff)}`;

@@ -11,6 +11,7 @@
  */
 import type { IPv4Packet } from '../ip/ipv4.js';
 import type { IPv6Packet } from '../ip/ipv6.js';
+import { readUint16 } from '../bytes.js';
 
 const UDP_PROTOCOL = 17;
 const PORTS_LENGTH = 4;
@@ -44,8 +45,8 @@ export function decodeMulticastData(ip: IPv4Packet | IPv6Packet): MulticastData 
     source: ip.src,
     group: ip.dst,
     protocol,
-    srcPort: hasPorts ? (payload[0]! << 8) | payload[1]! : null,
-    dstPort: hasPorts ? (payload[2]! << 8) | payload[3]! : null,
+    srcPort: hasPorts ? readUint16(payload, 0) : null,
+    dstPort: hasPorts ? readUint16(payload, 2) : null,
     length: ip.version === 4 ? ip.totalLength : IPV6_FIXED_HEADER_LENGTH + ip.payloadLength,
     ttl: ip.version === 4 ? ip.ttl : ip.hopLimit,
     fragment: ip.fragment !== null,

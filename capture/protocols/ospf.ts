@@ -14,6 +14,7 @@
  */
 import { fail, ok, truncated, type Decoded } from '../decode-error.js';
 import { formatIPv4 } from '../ip/address-format.js';
+import { readUint16, readUint32 } from '../bytes.js';
 
 export const IP_PROTOCOL_OSPF = 89;
 const COMMON_HEADER_LENGTH = 12;
@@ -57,17 +58,15 @@ export function decodeOspfHeader(bytes: Uint8Array): Decoded<OspfHeader> {
   return ok({ version, type, routerId: formatIPv4(bytes, 4), areaId: formatIPv4(bytes, 8), routerLsas });
 }
 
-const u16 = (bytes: Uint8Array, at: number) => (bytes[at]! << 8) | bytes[at + 1]!;
-
 /** The Router-LSAs of an LS Update, as far as the bytes hold whole ones. */
 function readRouterLsas(bytes: Uint8Array): RouterLsa[] {
   const lsas: RouterLsa[] = [];
-  const end = Math.min(bytes.length, u16(bytes, 2));
+  const end = Math.min(bytes.length, readUint16(bytes, 2));
   if (end < V2_HEADER_LENGTH + 4) return lsas;
-  const count = ((bytes[V2_HEADER_LENGTH]! << 24) | (bytes[V2_HEADER_LENGTH + 1]! << 16) | u16(bytes, V2_HEADER_LENGTH + 2)) >>> 0;
+  const count = readUint32(bytes, V2_HEADER_LENGTH);
   let at = V2_HEADER_LENGTH + 4;
   for (let index = 0; index < count && at + LSA_HEADER_LENGTH <= end; index++) {
-    const length = u16(bytes, at + 18);
+    const length = readUint16(bytes, at + 18);
     if (length < LSA_HEADER_LENGTH || at + length > end) break;
     if (bytes[at + 3] === LSA_TYPE_ROUTER) {
       const lsa = readRouterLsa(bytes, at, at + length);
@@ -83,7 +82,7 @@ function readRouterLsa(bytes: Uint8Array, start: number, end: number): RouterLsa
   if (body + 4 > end) return null;
   const links: RouterLink[] = [];
   let at = body + 4;
-  for (let index = 0; index < u16(bytes, body + 2); index++) {
+  for (let index = 0; index < readUint16(bytes, body + 2); index++) {
     if (at + ROUTER_LINK_LENGTH > end) return null;
     const type = ROUTER_LINK_TYPES[bytes[at + 8]!];
     if (type) links.push({ type, id: formatIPv4(bytes, at), data: formatIPv4(bytes, at + 4) });

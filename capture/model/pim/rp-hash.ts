@@ -13,6 +13,7 @@
  * Only the low 31 bits of each product matter mod 2^31, so Math.imul's low 32 bits suffice.
  */
 import { compareAddresses } from './address-order.js';
+import { readUint32 } from '../../bytes.js';
 
 const HASH_MULTIPLIER = 1103515245;
 const HASH_INCREMENT = 12345;
@@ -22,7 +23,7 @@ const MOD_2_31 = 0x7fffffff;
 export function hashDigest(bytes: Uint8Array): number {
   let digest = 0;
   for (let offset = 0; offset + 3 < bytes.length; offset += 4) {
-    digest ^= (bytes[offset]! << 24) | (bytes[offset + 1]! << 16) | (bytes[offset + 2]! << 8) | bytes[offset + 3]!;
+    digest ^= readUint32(bytes, offset);
   }
   return digest >>> 0;
 }

@@ -7,7 +7,7 @@
  * preference and metric are both infinite (0x7fffffff / 0xffffffff).
  */
 import { ok, truncated, type ChecksumStatus, type Decoded } from '../../decode-error.js';
-import { readUint32 } from './pim-bytes.js';
+import { readUint32 } from '../../bytes.js';
 import {
   decodeEncodedGroup, decodeEncodedUnicast, encodedGroupOrSourceLength, encodedUnicastLength,
   type EncodedGroup, type EncodedUnicast,

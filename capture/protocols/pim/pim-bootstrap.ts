@@ -11,7 +11,7 @@
  * RP count is the group's total over all fragments; fragment RP count is the number in this one.
  */
 import { ok, truncated, type ChecksumStatus, type Decoded } from '../../decode-error.js';
-import { readUint16 } from './pim-bytes.js';
+import { readUint16 } from '../../bytes.js';
 import {
   decodeEncodedGroup, decodeEncodedUnicast, encodedGroupOrSourceLength, encodedUnicastLength,
   type EncodedGroup, type EncodedUnicast,

@@ -7,6 +7,7 @@
 import { fail, type Decoded } from '../../decode-error.js';
 import { computeChecksum, ipv6PseudoHeaderSum, onesComplementSum } from '../../ip/checksum.js';
 import { PIM_CHECKSUM_OFFSET } from './pim-header.js';
+import { readUint16 } from '../../bytes.js';
 
 /** The IP layer facts the PIM checksum and length checks need. */
 export interface PimIpContext {
@@ -33,7 +34,7 @@ export function pimChecksumIsValid(bytes: Uint8Array, ip: PimIpContext, coveredL
 export function badPimChecksum(bytes: Uint8Array, ip: PimIpContext, coveredLength: number): Decoded<never> {
   const beforeField = onesComplementSum(bytes, 0, PIM_CHECKSUM_OFFSET, pseudoHeaderSum(ip, coveredLength));
   const expected = computeChecksum(bytes, PIM_CHECKSUM_OFFSET + 2, coveredLength, beforeField);
-  const carried = (bytes[PIM_CHECKSUM_OFFSET]! << 8) | bytes[PIM_CHECKSUM_OFFSET + 1]!;
+  const carried = readUint16(bytes, PIM_CHECKSUM_OFFSET);
   return fail('pim', 'bad-checksum', PIM_CHECKSUM_OFFSET, `expected 0x${hex16(expected)}, got 0x${hex16(carried)}`);
 }
 

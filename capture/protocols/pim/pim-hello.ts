@@ -17,7 +17,7 @@
  * IANA PIM-Hello Options registry, plus 65001, Cisco's pre-RFC address list.
  */
 import { fail, ok, truncated, type ChecksumStatus, type Decoded } from '../../decode-error.js';
-import { readUint16, readUint32 } from './pim-bytes.js';
+import { readUint16, readUint32 } from '../../bytes.js';
 import { decodeEncodedUnicast, encodedUnicastLength, type EncodedUnicast } from './pim-encoded-address.js';
 import { PIM_HEADER_LENGTH } from './pim-header.js';
 

@@ -11,7 +11,7 @@
  * (see pim-encoded-address.ts).
  */
 import { ok, truncated, type ChecksumStatus, type Decoded } from '../../decode-error.js';
-import { readUint16 } from './pim-bytes.js';
+import { readUint16 } from '../../bytes.js';
 import {
   decodeEncodedGroup, decodeEncodedSource, decodeEncodedUnicast, encodedGroupOrSourceLength,
   encodedUnicastLength, type EncodedGroup, type EncodedSource, type EncodedUnicast, type SourceEntryType,

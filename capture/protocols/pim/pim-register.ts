@@ -18,7 +18,7 @@
 import { fail, ok, truncated, type ChecksumStatus, type Decoded, type DecodeError } from '../../decode-error.js';
 import { formatIPv4 } from '../../ip/address-format.js';
 import { decodeIPv6 } from '../../ip/ipv6.js';
-import { readUint16, readUint32 } from './pim-bytes.js';
+import { readUint16, readUint32 } from '../../bytes.js';
 import { badPimChecksum, pimChecksumIsValid, type PimIpContext } from './pim-checksum.js';
 import {
   decodeEncodedGroup, decodeEncodedUnicast, encodedGroupOrSourceLength, encodedUnicastLength,

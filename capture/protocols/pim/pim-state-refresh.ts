@@ -8,7 +8,7 @@
  * P: Prune Indicator; N: Prune Now; O: Assert Override.
  */
 import { ok, truncated, type ChecksumStatus, type Decoded } from '../../decode-error.js';
-import { readUint32 } from './pim-bytes.js';
+import { readUint32 } from '../../bytes.js';
 import { METRIC_PREFERENCE_MASK, RPT_BIT } from './pim-assert.js';
 import {
   decodeEncodedGroup, decodeEncodedUnicast, encodedGroupOrSourceLength, encodedUnicastLength,

@@ -1,4 +1,7 @@
-/** Big-endian reads for PIM fields; callers check lengths first (every decoder does, before reading). */
+/**
+ * Big-endian reads of network byte order fields, shared by every decoder (link, IP, protocols,
+ * payload numbering). Callers check lengths first: every decoder does, before reading.
+ */
 
 export function readUint16(bytes: Uint8Array, offset: number): number {
   return (bytes[offset]! << 8) | bytes[offset + 1]!;
