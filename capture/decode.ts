@@ -70,6 +70,15 @@ export interface FrameError {
 
 export type FrameResult = { ok: true; packet: Packet } | { ok: false; error: FrameError };
 
+/**
+ * A control message whose checksum did not verify. It is decoded (its fields are shown, as
+ * Wireshark does) but receivers drop it (RFC 3376 §4.1.2, RFC 3810 §5.1.2, RFC 7761 §4.9): the
+ * analysis counts it with the decode errors and does not apply it.
+ */
+export function hasBadChecksum(message: PacketMessage): boolean {
+  return 'checksum' in message && message.checksum === 'bad';
+}
+
 export function decodeFrame(frame: Frame): FrameResult {
   const time = frameTime(frame);
   const failed = (error: DecodeError): FrameResult => ({ ok: false, error: { frame: frame.number, time, link: frame.link, error } });

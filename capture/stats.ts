@@ -2,7 +2,7 @@
  * Counting what a capture holds: frames, message kinds and group-record kinds per link, decode
  * errors, and multicast data flows. This is the `mcast stats` schema; its names never change.
  */
-import type { FrameResult, PacketMessage } from './decode.js';
+import { hasBadChecksum, type FrameResult, type PacketMessage } from './decode.js';
 import type { MessageKind, RecordKind } from './message-kinds.js';
 
 export interface LinkCounts {
@@ -60,16 +60,14 @@ export class StatsCounter {
     }
     link.frames++;
     if (!result.ok) {
-      this.decodeErrors++;
-      link.decodeErrors++;
-      const reason = `${result.error.error.layer}.${result.error.error.code}`;
-      const summary = this.errors.get(reason) ?? { reason, count: 0, firstFrames: [] };
-      summary.count++;
-      if (summary.firstFrames.length < FIRST_FRAMES_KEPT) summary.firstFrames.push(result.error.frame);
-      this.errors.set(reason, summary);
+      this.countError(link, `${result.error.error.layer}.${result.error.error.code}`, result.error.frame);
       return;
     }
     const message = result.packet.message;
+    if (hasBadChecksum(message)) {
+      this.countError(link, `${message.kind.slice(0, message.kind.indexOf('.'))}.bad-checksum`, result.packet.frame);
+      return;
+    }
     increment(link.messages, message.kind);
     this.countRecords(link, message);
     if (message.kind === 'data.ipv4' || message.kind === 'data.ipv6') {
@@ -82,6 +80,15 @@ export class StatsCounter {
       flow.packets++;
       flow.bytes += message.length;
     }
+  }
+
+  private countError(link: LinkCounts, reason: string, frame: number): void {
+    this.decodeErrors++;
+    link.decodeErrors++;
+    const summary = this.errors.get(reason) ?? { reason, count: 0, firstFrames: [] };
+    summary.count++;
+    if (summary.firstFrames.length < FIRST_FRAMES_KEPT) summary.firstFrames.push(frame);
+    this.errors.set(reason, summary);
   }
 
   private countRecords(link: LinkCounts, message: PacketMessage): void {

@@ -9,7 +9,7 @@
  * silence is stepped through second by second (for its first MAX_SILENCE_STEPS seconds), so the
  * timers that run out in it are seen, and synced, within a second of when they did.
  */
-import { decodeFrame, type FrameResult } from '../capture/decode.js';
+import { decodeFrame, hasBadChecksum, type FrameResult } from '../capture/decode.js';
 import { frameTime, type Frame } from '../capture/frame.js';
 import { NetworkAnalyzer } from '../capture/model/network-analyzer.js';
 import type { TimelineEntry } from '../capture/model/timeline.js';
@@ -80,7 +80,7 @@ export class AnalysisRun {
     if (this.analyze) this.stepTo(frameTime(frame));
     const result = decodeFrame(frame);
     this.frames++;
-    if (!result.ok) this.decodeErrors++;
+    if (!result.ok || hasBadChecksum(result.packet.message)) this.decodeErrors++;
     else if (isControl(result.packet.message.kind)) this.messages++;
     if (this.analyze) this.analyzer.onFrame(result);
     for (const sink of this.decodedSinks) sink.decoded!(result);

@@ -16,7 +16,7 @@
  *                  whose key is new or whose stored content changed opens a fact (closing the
  *                  previous one), an open fact whose key is gone is closed
  */
-import type { FrameResult, Packet } from '../capture/decode.js';
+import { hasBadChecksum, type FrameResult, type Packet } from '../capture/decode.js';
 import type { NetworkSnapshot } from '../shapes/snapshot.js';
 import type { TimelineEntry } from '../capture/model/timeline.js';
 import { FACT_KINDS, FACT_SPECS, factColumns, factContent } from './facts.js';
@@ -159,8 +159,9 @@ export class CaptureWriter {
     count.firstSeen = Math.min(count.firstSeen, time);
     count.lastSeen = Math.max(count.lastSeen, time);
     this.counts.frames++;
+    const failed = !result.ok || hasBadChecksum(result.packet.message);
     if (result.ok) this.onPacket(result.packet);
-    else {
+    if (failed) {
       tally.b++;
       this.counts.decodeErrors++;
     }

@@ -116,7 +116,7 @@ const SUMMARIZERS: ByKind = {
     groups: joined(m.groups.map((entry) => groupText(entry.group))),
     summary: `Join/Prune → ${m.upstreamNeighbor.address}, holdtime ${m.holdtime} s: ${joinPruneEntries(m.groups)}`,
   }),
-  'pim.graft': (m) => ({ groups: joined(m.groups.map((entry) => groupText(entry.group))), summary: `Graft → ${m.upstreamNeighbor.address}: ${joinPruneEntries(m.groups)}` }),
+  'pim.graft': (m) => ({ groups: joined(m.groups.map((entry) => groupText(entry.group))), summary: m.upstreamNeighbor === null ? 'Graft (header only)' : `Graft → ${m.upstreamNeighbor.address}: ${joinPruneEntries(m.groups)}` }),
   'pim.graft-ack': (m) => ({ groups: joined(m.groups.map((entry) => groupText(entry.group))), summary: `Graft-Ack: ${joinPruneEntries(m.groups)}` }),
   'pim.assert': (m) => {
     const group = groupText(m.group);

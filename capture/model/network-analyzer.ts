@@ -4,7 +4,7 @@
  * routers, inferred trees) and a timeline of changes. Packet time drives every timer, so a file
  * and a live capture of the same traffic give the same answers.
  */
-import type { FrameResult, Packet } from '../decode.js';
+import { hasBadChecksum, type FrameResult, type Packet } from '../decode.js';
 import { FlowTracker, type FlowOptions } from './flows.js';
 import { LinkMembership, type MembershipOptions } from './membership/index.js';
 import { membershipObservation } from './membership-observations.js';
@@ -25,6 +25,17 @@ export interface AnalyzerOptions {
   flows: Partial<FlowOptions>;
   /** Called with every change as it happens (timeline output, database, live push). */
   onChange: TimelineListener | null;
+}
+
+/** Control messages one sender put on a link with a checksum that does not verify. */
+export interface BadChecksums {
+  link: string;
+  sender: string;
+  mac: string | null;
+  kind: string;
+  count: number;
+  firstSeen: number;
+  lastSeen: number;
 }
 
 export interface LinkActivity {
@@ -52,6 +63,8 @@ export class NetworkAnalyzer {
   readonly joinedChannels = new Map<string, number>();
   /** Every address that sent an IGMP/MLD query on a link (`link|family`): the routers running IGMP/MLD there. */
   readonly queryingRouters = new Map<string, Set<string>>();
+  /** Bad-checksum control messages by `link|sender|kind`: dropped by every receiver, so never applied to the state. */
+  readonly badChecksums = new Map<string, BadChecksums>();
   private readonly starGroups = new Set<string>();
   private readonly options: AnalyzerOptions;
   private now = -Infinity;
@@ -85,6 +98,11 @@ export class NetworkAnalyzer {
     activity.lastSeen = time;
     if (!result.ok) {
       activity.decodeErrors++;
+      return;
+    }
+    if (hasBadChecksum(result.packet.message)) {
+      activity.decodeErrors++;
+      this.noteBadChecksum(result.packet);
       return;
     }
     this.onPacket(result.packet);
@@ -197,6 +215,18 @@ export class NetworkAnalyzer {
         const target = type === 'S,G' ? source : type === '*,G' && change.kind === 'join' ? change.detail.rp : null;
         if (target !== null) this.rpfLinks.set(`${from}|${target}`, link);
       }
+    }
+  }
+
+  private noteBadChecksum(packet: Packet): void {
+    const sender = packet.ip?.src ?? packet.srcMac ?? '?';
+    const key = `${packet.link}|${sender}|${packet.message.kind}`;
+    const seen = this.badChecksums.get(key);
+    if (seen) {
+      seen.count++;
+      seen.lastSeen = packet.time;
+    } else {
+      this.badChecksums.set(key, { link: packet.link, sender, mac: packet.srcMac, kind: packet.message.kind, count: 1, firstSeen: packet.time, lastSeen: packet.time });
     }
   }
 

@@ -17,14 +17,17 @@
  * Query version (RFC 3376 §7.1): length 8 with Max Resp Code 0 → v1; length 8 otherwise → v2;
  * length ≥ 12 → v3; lengths 9–11 are not a valid query (decode error 'bad-length').
  *
- * The checksum covers the whole IGMP message (RFC 3376 §4.1.2); a wrong one is a decode error.
+ * The checksum covers the whole IGMP message (RFC 3376 §4.1.2); a message with a wrong one is
+ * decoded and its `checksum` is 'bad' (receivers drop it: the analysis counts it, and does not
+ * apply it).
  * Decode only an unfragmented IP payload; one cut short by the capture is decoded as far as it
  * goes with its checksum 'unverified'.
  */
 import { type ChecksumStatus, type Decoded, fail, ok, truncated } from '../decode-error.js';
 import { formatIPv4 } from '../ip/address-format.js';
-import { checksumIsValid, onesComplementSum } from '../ip/checksum.js';
-import { GROUP_RECORD_TYPES, type GroupRecordType } from '../message-kinds.js';
+import { checksumIsValid } from '../ip/checksum.js';
+import type { GroupRecordType } from '../message-kinds.js';
+import { readGroupRecords, type RecordFormat } from './group-records.js';
 import { decodeCode8, igmpMaxRespSeconds } from './max-resp-code.js';
 import { readUint16 } from '../bytes.js';
 
@@ -47,14 +50,12 @@ const OTHER_TYPE_NAMES: Readonly<Record<number, string>> = {
 
 const HEADER_LENGTH = 8;
 const OFFSET_MAX_RESP = 1;
-const OFFSET_CHECKSUM = 2;
 const OFFSET_GROUP = 4;
 const V3_QUERY_MIN_LENGTH = 12;
 const V3_QUERY_OFFSET_FLAGS = 8;
 const V3_QUERY_OFFSET_QQIC = 9;
 const V3_QUERY_OFFSET_SOURCE_COUNT = 10;
 const V3_REPORT_OFFSET_RECORD_COUNT = 6;
-const GROUP_RECORD_HEADER_LENGTH = 8;
 const ADDRESS_LENGTH = 4;
 
 interface IgmpCommon {
@@ -140,7 +141,7 @@ export function decodeIgmp(bytes: Uint8Array, captureTruncated = false): Decoded
   const decoded = decoder ? decoder(bytes) : ok(otherMessage(type));
   if (!decoded.ok) return decoded;
   if (captureTruncated) decoded.value.checksum = 'unverified';
-  else if (!checksumIsValid(bytes, 0, bytes.length)) return fail('igmp', 'bad-checksum', OFFSET_CHECKSUM, badChecksumReason(bytes));
+  else if (!checksumIsValid(bytes, 0, bytes.length)) decoded.value.checksum = 'bad';
   return decoded;
 }
 
@@ -199,37 +200,15 @@ function otherMessage(type: number): OtherIgmp {
 
 /** RFC 3376 §4.2: Number of Group Records, then the records back to back. */
 function decodeV3Report(bytes: Uint8Array): Decoded<IgmpMessage> {
-  const recordCount = readUint16(bytes, V3_REPORT_OFFSET_RECORD_COUNT);
-  const records: IgmpGroupRecord[] = [];
-  let ignoredRecords = 0;
-  let at = HEADER_LENGTH;
-  for (let index = 0; index < recordCount; index++) {
-    if (at + GROUP_RECORD_HEADER_LENGTH > bytes.length) {
-      return truncated('igmp', at, GROUP_RECORD_HEADER_LENGTH, bytes.length - at, `group record ${index + 1} of ${recordCount}`);
-    }
-    const typeNumber = bytes[at]!;
-    const auxLength = bytes[at + 1]! * 4;
-    const sourceCount = readUint16(bytes, at + 2);
-    const sourcesStart = at + GROUP_RECORD_HEADER_LENGTH;
-    const recordEnd = sourcesStart + sourceCount * ADDRESS_LENGTH + auxLength;
-    if (recordEnd > bytes.length) {
-      return truncated('igmp', at, recordEnd - at, bytes.length - at, `group record ${index + 1} of ${recordCount} (${sourceCount} sources, ${auxLength} aux bytes)`);
-    }
-    const type = GROUP_RECORD_TYPES[typeNumber - 1];
-    if (type) {
-      records.push({
-        type,
-        group: formatIPv4(bytes, at + 4),
-        sources: readAddresses(bytes, sourcesStart, sourceCount),
-        auxData: bytes.subarray(recordEnd - auxLength, recordEnd),
-      });
-    } else {
-      ignoredRecords++;
-    }
-    at = recordEnd;
-  }
-  return ok({ kind: 'igmp.v3.report', protocol: 'igmp', igmpType: TYPE_V3_REPORT, checksum: 'good', records, ignoredRecords });
+  const read = readGroupRecords(bytes, HEADER_LENGTH, readUint16(bytes, V3_REPORT_OFFSET_RECORD_COUNT), GROUP_RECORD_FORMAT);
+  if (!read.ok) return read;
+  return ok({ kind: 'igmp.v3.report', protocol: 'igmp', igmpType: TYPE_V3_REPORT, checksum: 'good', ...read.value });
 }
+
+const GROUP_RECORD_FORMAT: RecordFormat<IgmpGroupRecord> = {
+  layer: 'igmp', recordName: 'group record', addressLength: ADDRESS_LENGTH, formatAddress: formatIPv4,
+  record: (type, group, sources, auxData) => ({ type, group, sources, auxData }),
+};
 
 function readAddresses(bytes: Uint8Array, start: number, count: number): string[] {
   const addresses = new Array<string>(count);
@@ -239,11 +218,4 @@ function readAddresses(bytes: Uint8Array, start: number, count: number): string[
 
 function isZeroAddress(bytes: Uint8Array, offset: number): boolean {
   return (bytes[offset]! | bytes[offset + 1]! | bytes[offset + 2]! | bytes[offset + 3]!) === 0;
-}
-
-function badChecksumReason(bytes: Uint8Array): string {
-  const stored = readUint16(bytes, OFFSET_CHECKSUM);
-  const withoutField = onesComplementSum(bytes, OFFSET_CHECKSUM + 2, bytes.length, onesComplementSum(bytes, 0, OFFSET_CHECKSUM));
-  const hex = (value: number) => `0x${value.toString(16).padStart(4, '0')}`;
-  return `IGMP checksum ${hex(stored)}, expected ${hex(~withoutField & 0xffff)}`;
 }

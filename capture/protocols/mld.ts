@@ -14,13 +14,14 @@
  * query (decode error 'bad-length').
  *
  * The checksum covers the IPv6 pseudo-header (RFC 8200 §8.1, next header 58) and the whole ICMPv6
- * message; a wrong one is a decode error. Decode only an unfragmented IPv6 payload; one cut short
+ * message; a message with a wrong one is decoded with its `checksum` 'bad'. Decode only an unfragmented IPv6 payload; one cut short
  * by the capture is decoded as far as it goes with its checksum 'unverified'.
  */
 import { type ChecksumStatus, type Decoded, fail, ok, truncated } from '../decode-error.js';
 import { formatIPv6 } from '../ip/address-format.js';
-import { checksumIsValid, ipv6PseudoHeaderSum, onesComplementSum } from '../ip/checksum.js';
-import { GROUP_RECORD_TYPES, type GroupRecordType } from '../message-kinds.js';
+import { checksumIsValid, ipv6PseudoHeaderSum } from '../ip/checksum.js';
+import type { GroupRecordType } from '../message-kinds.js';
+import { readGroupRecords, type RecordFormat } from './group-records.js';
 import { decodeCode16, decodeCode8 } from './max-resp-code.js';
 import { readUint16 } from '../bytes.js';
 
@@ -31,7 +32,6 @@ const TYPE_V1_DONE = 132;
 const TYPE_V2_REPORT = 143;
 
 const ICMPV6_HEADER_LENGTH = 4;
-const OFFSET_CHECKSUM = 2;
 const OFFSET_MAX_RESP = 4;
 const OFFSET_ADDRESS = 8;
 const V1_LENGTH = 24;
@@ -41,7 +41,6 @@ const V2_QUERY_OFFSET_QQIC = 25;
 const V2_QUERY_OFFSET_SOURCE_COUNT = 26;
 const V2_REPORT_HEADER_LENGTH = 8;
 const V2_REPORT_OFFSET_RECORD_COUNT = 6;
-const ADDRESS_RECORD_HEADER_LENGTH = 20;
 const ADDRESS_LENGTH = 16;
 
 interface Icmpv6Common {
@@ -133,9 +132,7 @@ export function decodeMld(icmpv6: Uint8Array, ip: MldIpContext): Decoded<MldMess
     return decoded;
   }
   const pseudoHeader = ipv6PseudoHeaderSum(ip.srcBytes, ip.dstBytes, icmpv6.length, ICMPV6_PROTOCOL);
-  if (!checksumIsValid(icmpv6, 0, icmpv6.length, pseudoHeader)) {
-    return fail('mld', 'bad-checksum', OFFSET_CHECKSUM, badChecksumReason(icmpv6, pseudoHeader));
-  }
+  if (!checksumIsValid(icmpv6, 0, icmpv6.length, pseudoHeader)) decoded.value.checksum = 'bad';
   return decoded;
 }
 
@@ -193,37 +190,15 @@ function v1Message(bytes: Uint8Array, kind: MldV1Message['kind']): Decoded<MldMe
 /** RFC 3810 §5.2: Nr of Mcast Address Records, then the records back to back. */
 function decodeV2Report(bytes: Uint8Array): Decoded<MldMessage> {
   if (bytes.length < V2_REPORT_HEADER_LENGTH) return truncated('mld', 0, V2_REPORT_HEADER_LENGTH, bytes.length, 'MLDv2 report header');
-  const recordCount = readUint16(bytes, V2_REPORT_OFFSET_RECORD_COUNT);
-  const records: MldAddressRecord[] = [];
-  let ignoredRecords = 0;
-  let at = V2_REPORT_HEADER_LENGTH;
-  for (let index = 0; index < recordCount; index++) {
-    if (at + ADDRESS_RECORD_HEADER_LENGTH > bytes.length) {
-      return truncated('mld', at, ADDRESS_RECORD_HEADER_LENGTH, bytes.length - at, `address record ${index + 1} of ${recordCount}`);
-    }
-    const typeNumber = bytes[at]!;
-    const auxLength = bytes[at + 1]! * 4;
-    const sourceCount = readUint16(bytes, at + 2);
-    const sourcesStart = at + ADDRESS_RECORD_HEADER_LENGTH;
-    const recordEnd = sourcesStart + sourceCount * ADDRESS_LENGTH + auxLength;
-    if (recordEnd > bytes.length) {
-      return truncated('mld', at, recordEnd - at, bytes.length - at, `address record ${index + 1} of ${recordCount} (${sourceCount} sources, ${auxLength} aux bytes)`);
-    }
-    const type = GROUP_RECORD_TYPES[typeNumber - 1];
-    if (type) {
-      records.push({
-        type,
-        multicastAddress: formatIPv6(bytes, at + 4),
-        sources: readAddresses(bytes, sourcesStart, sourceCount),
-        auxData: bytes.subarray(recordEnd - auxLength, recordEnd),
-      });
-    } else {
-      ignoredRecords++;
-    }
-    at = recordEnd;
-  }
-  return ok({ kind: 'mld.v2.report', protocol: 'icmpv6', icmpType: TYPE_V2_REPORT, checksum: 'good', records, ignoredRecords });
+  const read = readGroupRecords(bytes, V2_REPORT_HEADER_LENGTH, readUint16(bytes, V2_REPORT_OFFSET_RECORD_COUNT), ADDRESS_RECORD_FORMAT);
+  if (!read.ok) return read;
+  return ok({ kind: 'mld.v2.report', protocol: 'icmpv6', icmpType: TYPE_V2_REPORT, checksum: 'good', ...read.value });
 }
+
+const ADDRESS_RECORD_FORMAT: RecordFormat<MldAddressRecord> = {
+  layer: 'mld', recordName: 'address record', addressLength: ADDRESS_LENGTH, formatAddress: formatIPv6,
+  record: (type, multicastAddress, sources, auxData) => ({ type, multicastAddress, sources, auxData }),
+};
 
 function readAddresses(bytes: Uint8Array, start: number, count: number): string[] {
   const addresses = new Array<string>(count);
@@ -234,11 +209,4 @@ function readAddresses(bytes: Uint8Array, start: number, count: number): string[
 function isZeroAddress(bytes: Uint8Array, offset: number): boolean {
   for (let i = offset; i < offset + ADDRESS_LENGTH; i++) if (bytes[i] !== 0) return false;
   return true;
-}
-
-function badChecksumReason(bytes: Uint8Array, pseudoHeader: number): string {
-  const stored = readUint16(bytes, OFFSET_CHECKSUM);
-  const withoutField = onesComplementSum(bytes, OFFSET_CHECKSUM + 2, bytes.length, onesComplementSum(bytes, 0, OFFSET_CHECKSUM, pseudoHeader));
-  const hex = (value: number) => `0x${value.toString(16).padStart(4, '0')}`;
-  return `ICMPv6 checksum ${hex(stored)}, expected ${hex(~withoutField & 0xffff)}`;
 }

@@ -7,7 +7,9 @@
  *
  * Version rule: only version 2 is decoded (PIMv1 travels inside IGMP, never as protocol 103).
  * Checksum rule: the whole message (plus the IPv6 pseudo-header), except Register (see
- * pim/pim-register.ts); a wrong checksum is a `bad-checksum` error. A message the capture cut short
+ * pim/pim-register.ts); a message with a wrong one is decoded with its `checksum` 'bad' (receivers drop
+ * it: the analysis counts it and does not apply it). Bytes after a message's last field are a note
+ * (`trailingBytes`), not an error: a message whose fields are all present is whole. A message the capture cut short
  * (`payloadLengthOnWire` > bytes) is a `truncated` error, except a Register, whose inner packet is
  * only read for its header. Types 10-15 become `{ kind: 'other', protocol: 'pim', pimType }`.
  *
@@ -18,7 +20,7 @@ import { decodeAssert, type PimAssert } from './pim/pim-assert.js';
 import {
   decodeBootstrap, decodeCandidateRpAdvertisement, type PimBootstrap, type PimCandidateRpAdvertisement,
 } from './pim/pim-bootstrap.js';
-import { badPimChecksum, pimChecksumIsValid, type PimIpContext } from './pim/pim-checksum.js';
+import { pimChecksumIsValid, type PimIpContext } from './pim/pim-checksum.js';
 import { PIM_HEADER_LENGTH, PIM_VERSION, PimType } from './pim/pim-header.js';
 import { decodeHello, type PimHello } from './pim/pim-hello.js';
 import { decodeJoinPrune, type PimJoinPrune } from './pim/pim-join-prune.js';
@@ -79,7 +81,7 @@ export function decodePim(bytes: Uint8Array, ip: PimIpContext): Decoded<PimMessa
     if (decoder) return truncated('pim', 0, lengthOnWire, bytes.length, 'PIM message cut by the capture');
     return ok({ kind: 'other', protocol: 'pim', pimType: type, checksum: 'unverified' });
   }
-  if (!pimChecksumIsValid(bytes, ip, bytes.length)) return badPimChecksum(bytes, ip, bytes.length);
-  if (decoder) return decoder(bytes, 'good');
-  return ok({ kind: 'other', protocol: 'pim', pimType: type, checksum: 'good' });
+  const checksum: ChecksumStatus = pimChecksumIsValid(bytes, ip, bytes.length) ? 'good' : 'bad';
+  if (decoder) return decoder(bytes, checksum);
+  return ok({ kind: 'other', protocol: 'pim', pimType: type, checksum });
 }

@@ -77,7 +77,7 @@ export class JoinPruneState implements Expiring {
     private readonly rps: RpKnowledge,
   ) {}
 
-  onJoinPrune(event: ObservedPim, message: PimJoinPrune, out: PimChange[]): void {
+  onJoinPrune(event: ObservedPim, message: Extract<PimJoinPrune, { kind: 'pim.join-prune' }>, out: PimChange[]): void {
     const upstream = message.upstreamNeighbor.address;
     const expiresAt = holdtimeExpiry(event.time, message.holdtime);
     for (const entry of message.groups) {

@@ -13,7 +13,7 @@ import {
   type EncodedGroup, type EncodedUnicast,
 } from './pim-encoded-address.js';
 import { PIM_HEADER_LENGTH } from './pim-header.js';
-import { trailingBytesError } from './pim-length.js';
+import { trailingBytes } from './pim-length.js';
 
 export interface PimAssert {
   kind: 'pim.assert';
@@ -24,6 +24,8 @@ export interface PimAssert {
   metricPreference: number;
   metric: number;
   isCancel: boolean;
+  /** Bytes after the last field (a note: the message is whole without them). */
+  trailingBytes: number;
 }
 
 /** The metric preference word: R (RPT bit) then 31 bits of preference; State Refresh reuses it. */
@@ -43,8 +45,6 @@ export function decodeAssert(bytes: Uint8Array, checksum: ChecksumStatus): Decod
   if (bytes.length - metricsOffset < METRICS_LENGTH) {
     return truncated('pim', metricsOffset, METRICS_LENGTH, bytes.length - metricsOffset, 'Assert metric preference and metric');
   }
-  const trailing = trailingBytesError(bytes, metricsOffset + METRICS_LENGTH, 'Assert');
-  if (trailing) return trailing;
   const preferenceWord = readUint32(bytes, metricsOffset);
   const metricPreference = preferenceWord & METRIC_PREFERENCE_MASK;
   const metric = readUint32(bytes, metricsOffset + 4);
@@ -57,5 +57,6 @@ export function decodeAssert(bytes: Uint8Array, checksum: ChecksumStatus): Decod
     metricPreference,
     metric,
     isCancel: metricPreference === INFINITE_METRIC_PREFERENCE && metric === INFINITE_METRIC,
+    trailingBytes: trailingBytes(bytes, metricsOffset + METRICS_LENGTH),
   });
 }

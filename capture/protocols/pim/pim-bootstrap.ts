@@ -17,7 +17,7 @@ import {
   type EncodedGroup, type EncodedUnicast,
 } from './pim-encoded-address.js';
 import { PIM_FLAGS_OFFSET, PIM_HEADER_LENGTH } from './pim-header.js';
-import { trailingBytesError } from './pim-length.js';
+import { trailingBytes } from './pim-length.js';
 
 export interface BootstrapRp {
   address: EncodedUnicast;
@@ -52,6 +52,8 @@ export interface PimCandidateRpAdvertisement {
   holdtime: number;
   rpAddress: EncodedUnicast;
   groups: EncodedGroup[];
+  /** Bytes after the last group prefix (a note: the message is whole without them). */
+  trailingBytes: number;
 }
 
 const NO_FORWARD_FLAG = 0x80;
@@ -132,7 +134,5 @@ export function decodeCandidateRpAdvertisement(bytes: Uint8Array, checksum: Chec
     groups.push(group.value);
     offset += encodedGroupOrSourceLength(group.value.family);
   }
-  const trailing = trailingBytesError(bytes, offset, 'C-RP-Adv');
-  if (trailing) return trailing;
-  return ok({ kind: 'pim.c-rp-adv', checksum, prefixCount, priority, holdtime, rpAddress: rpAddress.value, groups });
+  return ok({ kind: 'pim.c-rp-adv', checksum, prefixCount, priority, holdtime, rpAddress: rpAddress.value, groups, trailingBytes: trailingBytes(bytes, offset) });
 }

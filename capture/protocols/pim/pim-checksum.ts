@@ -4,10 +4,7 @@
  * are the exception: only their 8-byte header is covered, and the pseudo-header's upper-layer
  * length is then 8 (see pim-register.ts for the implementations that cover the whole message).
  */
-import { fail, type Decoded } from '../../decode-error.js';
-import { computeChecksum, ipv6PseudoHeaderSum, onesComplementSum } from '../../ip/checksum.js';
-import { PIM_CHECKSUM_OFFSET } from './pim-header.js';
-import { readUint16 } from '../../bytes.js';
+import { ipv6PseudoHeaderSum, onesComplementSum } from '../../ip/checksum.js';
 
 /** The IP layer facts the PIM checksum and length checks need. */
 export interface PimIpContext {
@@ -25,19 +22,10 @@ function pseudoHeaderSum(ip: PimIpContext, coveredLength: number): number {
   return ip.family === 6 ? ipv6PseudoHeaderSum(ip.srcBytes, ip.dstBytes, coveredLength, IP_PROTOCOL_PIM) : 0;
 }
 
-/** Whether the first `coveredLength` bytes (checksum field included) sum correctly. */
-export function pimChecksumIsValid(bytes: Uint8Array, ip: PimIpContext, coveredLength: number): boolean {
-  return onesComplementSum(bytes, 0, coveredLength, pseudoHeaderSum(ip, coveredLength)) === 0xffff;
-}
-
-/** The `bad-checksum` error, citing the value the covered bytes call for and the one carried. */
-export function badPimChecksum(bytes: Uint8Array, ip: PimIpContext, coveredLength: number): Decoded<never> {
-  const beforeField = onesComplementSum(bytes, 0, PIM_CHECKSUM_OFFSET, pseudoHeaderSum(ip, coveredLength));
-  const expected = computeChecksum(bytes, PIM_CHECKSUM_OFFSET + 2, coveredLength, beforeField);
-  const carried = readUint16(bytes, PIM_CHECKSUM_OFFSET);
-  return fail('pim', 'bad-checksum', PIM_CHECKSUM_OFFSET, `expected 0x${hex16(expected)}, got 0x${hex16(carried)}`);
-}
-
-function hex16(value: number): string {
-  return value.toString(16).padStart(4, '0');
+/**
+ * Whether the first `coveredLength` bytes (checksum field included) sum correctly; for IPv6 the
+ * pseudo-header's upper-layer length is `pseudoHeaderLength` (default: the bytes covered).
+ */
+export function pimChecksumIsValid(bytes: Uint8Array, ip: PimIpContext, coveredLength: number, pseudoHeaderLength = coveredLength): boolean {
+  return onesComplementSum(bytes, 0, coveredLength, pseudoHeaderSum(ip, pseudoHeaderLength)) === 0xffff;
 }

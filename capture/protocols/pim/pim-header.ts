@@ -13,7 +13,6 @@
 export const PIM_VERSION = 2;
 export const PIM_HEADER_LENGTH = 4;
 export const PIM_FLAGS_OFFSET = 1;
-export const PIM_CHECKSUM_OFFSET = 2;
 
 /** RFC 7761 §4.9 (0-5, 8), RFC 3973 §4.7 (6, 7, 9). */
 export const PimType = {

@@ -17,7 +17,7 @@ import {
   encodedUnicastLength, type EncodedGroup, type EncodedSource, type EncodedUnicast, type SourceEntryType,
 } from './pim-encoded-address.js';
 import { PIM_HEADER_LENGTH } from './pim-header.js';
-import { trailingBytesError } from './pim-length.js';
+import { trailingBytes } from './pim-length.js';
 
 export type JoinPruneKind = 'pim.join-prune' | 'pim.graft' | 'pim.graft-ack';
 
@@ -31,14 +31,19 @@ export interface JoinPruneGroup {
   prunedSources: JoinPruneSource[];
 }
 
-export interface PimJoinPrune {
-  kind: JoinPruneKind;
+interface JoinPruneBody {
   checksum: ChecksumStatus;
-  upstreamNeighbor: EncodedUnicast;
   /** Seconds the receiver keeps the state (RFC 7761 §4.9.5); 0xffff means "forever". */
   holdtime: number;
   groups: JoinPruneGroup[];
+  /** Bytes after the last source (a note: the message is whole without them). */
+  trailingBytes: number;
 }
+
+/** A Graft or Graft-Ack may come as a bare header (no upstream neighbor, no groups): it is whole, and says nothing more. */
+export type PimJoinPrune =
+  | (JoinPruneBody & { kind: 'pim.join-prune'; upstreamNeighbor: EncodedUnicast })
+  | (JoinPruneBody & { kind: 'pim.graft' | 'pim.graft-ack'; upstreamNeighbor: EncodedUnicast | null });
 
 /** Reserved (1), number of groups (1), holdtime (2) after the upstream neighbor. */
 const GROUP_COUNT_FIELD = 1;
@@ -48,6 +53,9 @@ const FIXED_AFTER_NEIGHBOR = 4;
 const SOURCE_COUNTS_LENGTH = 4;
 
 export function decodeJoinPrune(bytes: Uint8Array, kind: JoinPruneKind, checksum: ChecksumStatus): Decoded<PimJoinPrune> {
+  if (kind !== 'pim.join-prune' && bytes.length === PIM_HEADER_LENGTH) {
+    return ok({ kind, checksum, upstreamNeighbor: null, holdtime: 0, groups: [], trailingBytes: 0 });
+  }
   const neighbor = decodeEncodedUnicast(bytes, PIM_HEADER_LENGTH, 'upstream neighbor');
   if (!neighbor.ok) return neighbor;
   let offset = PIM_HEADER_LENGTH + encodedUnicastLength(neighbor.value.family);
@@ -78,9 +86,8 @@ export function decodeJoinPrune(bytes: Uint8Array, kind: JoinPruneKind, checksum
     offset = afterPruned.value;
     groups.push({ group: group.value, joinedSources, prunedSources });
   }
-  const trailing = trailingBytesError(bytes, offset, kind);
-  if (trailing) return trailing;
-  return ok({ kind, checksum, upstreamNeighbor: neighbor.value, holdtime, groups });
+  const body = { checksum, upstreamNeighbor: neighbor.value, holdtime, groups, trailingBytes: trailingBytes(bytes, offset) };
+  return ok(kind === 'pim.join-prune' ? { kind, ...body } : { kind, ...body });
 }
 
 /** Decodes `count` Encoded-Sources from `offset` into `into`; the value is the offset after them. */

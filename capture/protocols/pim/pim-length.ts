@@ -1,8 +1,9 @@
-/** The rule shared by every PIM body decoder: the message ends where its last field ends. */
-import { fail, type Decoded } from '../../decode-error.js';
+/**
+ * The rule shared by every PIM body decoder: a message whose fields are all present is accepted;
+ * bytes after its last field (padding, an implementation's extension) are a note, not an error.
+ */
 
-/** `bad-length` when bytes remain after the last field a message's counts and layout account for; else null. */
-export function trailingBytesError(bytes: Uint8Array, end: number, what: string): Decoded<never> | null {
-  if (end === bytes.length) return null;
-  return fail('pim', 'bad-length', end, `${what}: ${bytes.length - end} bytes after the last field`);
+/** Bytes after the last field the message's counts and layout account for. */
+export function trailingBytes(bytes: Uint8Array, end: number): number {
+  return Math.max(0, bytes.length - end);
 }

@@ -7,8 +7,10 @@
  * B (Border) is from PMBR use (RFC 4601, kept as 0 by 7761); N marks a Null-Register, whose inner
  * packet is only a dummy IP header naming (S,G) (§4.4.1). The Register checksum covers the 8-byte
  * Register header only, with an IPv6 pseudo-header length of 8 (§4.9); a checksum over the whole
- * message "should also be accepted" (§4.9.3). The header rule is tried first, then the whole
- * message, and `checksumCoverage` tells which one matched.
+ * message "should also be accepted" (§4.9.3). Implementations differ in the IPv6 pseudo-header's
+ * length for either rule (8, or the message's length), so each rule is tried with both; the
+ * header rule first, and `checksumCoverage` tells which one matched. A checksum no rule verifies
+ * is 'bad', and the message is still decoded.
  *
  * The inner packet is read for its (S,G), protocol and length only. Its IPv4 header checksum is not
  * PIM's to judge and is not verified: FRR sends Null-Registers whose dummy header checksum is 0
@@ -19,13 +21,13 @@ import { fail, ok, truncated, type ChecksumStatus, type Decoded, type DecodeErro
 import { formatIPv4 } from '../../ip/address-format.js';
 import { decodeIPv6 } from '../../ip/ipv6.js';
 import { readUint16, readUint32 } from '../../bytes.js';
-import { badPimChecksum, pimChecksumIsValid, type PimIpContext } from './pim-checksum.js';
+import { pimChecksumIsValid, type PimIpContext } from './pim-checksum.js';
 import {
   decodeEncodedGroup, decodeEncodedUnicast, encodedGroupOrSourceLength, encodedUnicastLength,
   type AddressFamily, type EncodedGroup, type EncodedUnicast,
 } from './pim-encoded-address.js';
 import { PIM_HEADER_LENGTH } from './pim-header.js';
-import { trailingBytesError } from './pim-length.js';
+import { trailingBytes } from './pim-length.js';
 
 /** Which bytes a Register checksum was found to cover; `unknown` when it could not be verified. */
 export type RegisterChecksumCoverage = 'header' | 'message' | 'unknown';
@@ -50,6 +52,8 @@ export interface PimRegisterStop {
   checksum: ChecksumStatus;
   group: EncodedGroup;
   source: EncodedUnicast;
+  /** Bytes after the last field (a note: the message is whole without them). */
+  trailingBytes: number;
 }
 
 const REGISTER_HEADER_LENGTH = 8;
@@ -72,6 +76,7 @@ interface RegisterChecksumResult {
 const HEADER_SUM: RegisterChecksumResult = { status: 'good', coverage: 'header' };
 const MESSAGE_SUM: RegisterChecksumResult = { status: 'good', coverage: 'message' };
 const UNVERIFIED_SUM: RegisterChecksumResult = { status: 'unverified', coverage: 'unknown' };
+const BAD_SUM: RegisterChecksumResult = { status: 'bad', coverage: 'unknown' };
 
 /** The inner packet's header fields a Register record keeps. */
 interface InnerPacket {
@@ -93,7 +98,6 @@ export function decodeRegister(bytes: Uint8Array, ip: PimIpContext, capturedWhol
     return truncated('pim', 0, REGISTER_HEADER_LENGTH, bytes.length, 'Register header');
   }
   const sum = verifyRegisterChecksum(bytes, ip, capturedWhole);
-  if (!sum.ok) return sum;
   const flags = readUint32(bytes, REGISTER_FLAGS_OFFSET);
   const nullRegister = (flags & REGISTER_FLAG_NULL) !== 0;
   const innerBytes = bytes.subarray(REGISTER_HEADER_LENGTH);
@@ -105,8 +109,8 @@ export function decodeRegister(bytes: Uint8Array, ip: PimIpContext, capturedWhol
   }
   return ok({
     kind: nullRegister ? 'pim.null-register' : 'pim.register',
-    checksum: sum.value.status,
-    checksumCoverage: sum.value.coverage,
+    checksum: sum.status,
+    checksumCoverage: sum.coverage,
     border: (flags & REGISTER_FLAG_BORDER) !== 0,
     nullRegister,
     innerFamily: inner.value.family,
@@ -118,11 +122,15 @@ export function decodeRegister(bytes: Uint8Array, ip: PimIpContext, capturedWhol
 }
 
 /** RFC 7761 §4.9: the 8-byte header first; then the whole message, which some implementations sum. */
-function verifyRegisterChecksum(bytes: Uint8Array, ip: PimIpContext, capturedWhole: boolean): Decoded<RegisterChecksumResult> {
-  if (pimChecksumIsValid(bytes, ip, REGISTER_HEADER_LENGTH)) return ok(HEADER_SUM);
-  if (!capturedWhole) return ok(UNVERIFIED_SUM);
-  if (pimChecksumIsValid(bytes, ip, bytes.length)) return ok(MESSAGE_SUM);
-  return badPimChecksum(bytes, ip, REGISTER_HEADER_LENGTH);
+function verifyRegisterChecksum(bytes: Uint8Array, ip: PimIpContext, capturedWhole: boolean): RegisterChecksumResult {
+  // The IPv6 pseudo-header length on the wire is the whole message's, even when the capture cut it.
+  const wireLength = ip.payloadLengthOnWire ?? bytes.length;
+  if (pimChecksumIsValid(bytes, ip, REGISTER_HEADER_LENGTH)) return HEADER_SUM;
+  if (ip.family === 6 && pimChecksumIsValid(bytes, ip, REGISTER_HEADER_LENGTH, wireLength)) return HEADER_SUM;
+  if (!capturedWhole) return UNVERIFIED_SUM;
+  if (pimChecksumIsValid(bytes, ip, bytes.length)) return MESSAGE_SUM;
+  if (ip.family === 6 && pimChecksumIsValid(bytes, ip, bytes.length, REGISTER_HEADER_LENGTH)) return MESSAGE_SUM;
+  return BAD_SUM;
 }
 
 /** The inner IPv4 or IPv6 header, by its version nibble; errors are re-based to PIM offsets. */
@@ -169,7 +177,6 @@ export function decodeRegisterStop(bytes: Uint8Array, checksum: ChecksumStatus):
   const sourceOffset = PIM_HEADER_LENGTH + encodedGroupOrSourceLength(group.value.family);
   const source = decodeEncodedUnicast(bytes, sourceOffset, 'Register-Stop source');
   if (!source.ok) return source;
-  const trailing = trailingBytesError(bytes, sourceOffset + encodedUnicastLength(source.value.family), 'Register-Stop');
-  if (trailing) return trailing;
-  return ok({ kind: 'pim.register-stop', checksum, group: group.value, source: source.value });
+  const end = sourceOffset + encodedUnicastLength(source.value.family);
+  return ok({ kind: 'pim.register-stop', checksum, group: group.value, source: source.value, trailingBytes: trailingBytes(bytes, end) });
 }

@@ -15,7 +15,7 @@ import {
   type EncodedGroup, type EncodedUnicast,
 } from './pim-encoded-address.js';
 import { PIM_HEADER_LENGTH } from './pim-header.js';
-import { trailingBytesError } from './pim-length.js';
+import { trailingBytes } from './pim-length.js';
 
 export interface PimStateRefresh {
   kind: 'pim.state-refresh';
@@ -33,6 +33,8 @@ export interface PimStateRefresh {
   pruneNow: boolean;
   assertOverride: boolean;
   intervalSeconds: number;
+  /** Bytes after the last field (a note: the message is whole without them). */
+  trailingBytes: number;
 }
 
 /** Metric preference (4), metric (4), mask length, TTL, flags, interval (1 each). */
@@ -54,8 +56,6 @@ export function decodeStateRefresh(bytes: Uint8Array, checksum: ChecksumStatus):
   if (bytes.length - offset < TAIL_LENGTH) {
     return truncated('pim', offset, TAIL_LENGTH, bytes.length - offset, 'State Refresh metrics, TTL and interval');
   }
-  const trailing = trailingBytesError(bytes, offset + TAIL_LENGTH, 'State Refresh');
-  if (trailing) return trailing;
   const preferenceWord = readUint32(bytes, offset);
   const flags = bytes[offset + 10]!;
   return ok({
@@ -73,5 +73,6 @@ export function decodeStateRefresh(bytes: Uint8Array, checksum: ChecksumStatus):
     pruneNow: (flags & FLAG_PRUNE_NOW) !== 0,
     assertOverride: (flags & FLAG_ASSERT_OVERRIDE) !== 0,
     intervalSeconds: bytes[offset + 11]!,
+    trailingBytes: trailingBytes(bytes, offset + TAIL_LENGTH),
   });
 }

@@ -61,6 +61,7 @@ test('join/prune with many groups, both lists, every valid S/W/R combination', (
         prunedSources: [],
       },
     ],
+    trailingBytes: 0,
   });
 });
 
@@ -122,7 +123,18 @@ test('graft and graft-ack share the join/prune format under their own kinds', ()
   }
 });
 
-test('counts that do not match the entries are errors', () => {
+test('a graft or graft-ack with only its header is whole: no upstream neighbor, no groups', () => {
+  for (const pimType of [6, 7]) {
+    const { bytes, ip } = encodePim({ kind: 'raw', pimType, body: [] });
+    const result = decodePim(bytes, ip);
+    assert.ok(result.ok);
+    assert.deepEqual(result.value, { kind: pimType === 6 ? 'pim.graft' : 'pim.graft-ack', checksum: 'good', upstreamNeighbor: null, holdtime: 0, groups: [], trailingBytes: 0 });
+  }
+  const { bytes, ip } = encodePim({ kind: 'raw', pimType: 3, body: [] });
+  assert.equal(decodePim(bytes, ip).ok, false, 'a Join/Prune needs its upstream neighbor');
+});
+
+test('counts beyond the entries present are truncated; fewer leave trailing bytes', () => {
   const { bytes } = encodePim({
     kind: 'pim.join-prune', upstreamNeighbor: '10.0.0.2', holdtime: 210,
     groups: [{ group: { address: '239.1.1.1' }, joinedSources: [{ address: '10.1.1.1', sparse: true }], prunedSources: [] }],
@@ -136,10 +148,11 @@ test('counts that do not match the entries are errors', () => {
   };
   const moreGroups = withBody((b) => { b[7] = 2; });
   assert.deepEqual(!moreGroups.ok && moreGroups.error.code, 'truncated');
+  // Fewer entries counted than present: what is counted is whole, the rest is a note of trailing bytes.
   const fewerGroups = withBody((b) => { b[7] = 0; });
-  assert.deepEqual(!fewerGroups.ok && [fewerGroups.error.code, fewerGroups.error.offset], ['bad-length', 14]);
+  assert.deepEqual(fewerGroups.ok && fewerGroups.value.kind === 'pim.join-prune' && [fewerGroups.value.groups.length, fewerGroups.value.trailingBytes], [0, bytes.length - 14]);
   const morePruned = withBody((b) => { b[21] = 1; });
   assert.deepEqual(!morePruned.ok && morePruned.error.code, 'truncated');
   const fewerJoined = withBody((b) => { b[19] = 0; });
-  assert.deepEqual(!fewerJoined.ok && [fewerJoined.error.code, fewerJoined.error.offset], ['bad-length', 26]);
+  assert.deepEqual(fewerJoined.ok && fewerJoined.value.kind === 'pim.join-prune' && fewerJoined.value.trailingBytes, bytes.length - 26);
 });
