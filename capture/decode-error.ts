@@ -7,7 +7,7 @@ export type Layer = 'link' | 'ipv4' | 'ipv6' | 'igmp' | 'mld' | 'pim' | 'udp' | 
 
 export type DecodeErrorCode =
   | 'truncated'        // fewer bytes than the structure needs
-  | 'bad-checksum'     // checksum verified and wrong
+  | 'bad-checksum'     // an IPv4 header checksum verified and wrong (a control message's own is its ChecksumStatus)
   | 'bad-version'      // version field not the one this decoder handles
   | 'bad-length'       // a length field contradicts the bytes or the RFC
   | 'bad-value'        // a field holds a value the RFC forbids

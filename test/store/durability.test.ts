@@ -5,7 +5,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SqliteStore } from '../../store/sqlite-store.js';
-import { pickSample, withTempDir } from './store-sample.js';
+import { SAMPLE, withTempDir } from './store-sample.js';
 import { replicateCapture } from '../helpers/replicate-capture.js';
 
 /** Frames in the replicated capture: enough for the analysis to run for seconds. */
@@ -30,7 +30,7 @@ test('kill -9 during mcast analyze --db: the database opens, is intact, and keep
   await withTempDir(async (dir) => {
     const big = join(dir, 'big.pcapng');
     const db = join(dir, 'killed.sqlite');
-    const frames = await replicateCapture(await pickSample(), big, BIG_FRAMES);
+    const frames = await replicateCapture(SAMPLE, big, BIG_FRAMES);
     assert.equal(frames, BIG_FRAMES);
 
     const child = spawn(process.execPath, ['dist/cli/main.js', 'analyze', big, '--db', db], { stdio: ['ignore', 'pipe', 'pipe'] });

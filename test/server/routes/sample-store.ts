@@ -1,11 +1,9 @@
 /**
- * A real SQLite store made from a real capture, for the server, socket and browser tests: the
- * sample is picked at run time (samples/pim-sm first, then any other lab sample, then the FRR
- * PIM fixture when no sample capture is present), analyzed once into a temporary database with
- * the pipeline's own `ingestFiles`, and also analyzed directly so tests can compare the API
- * with the analyzer's own results. MCAST_SAMPLES_DIR points at another samples directory.
+ * A real SQLite store made from the bundled real capture, for the server, socket and browser
+ * tests: analyzed once into a temporary database with the pipeline's own `ingestFiles`, and also
+ * analyzed directly so tests can compare the API with the analyzer's own results.
  */
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NetworkSnapshot } from '../../../shapes/snapshot.js';
@@ -15,23 +13,10 @@ import { ingestFiles } from '../../../pipeline/ingest.js';
 import { SqliteStore } from '../../../store/sqlite-store.js';
 import type { CaptureRecord } from '../../../store/store-api.js';
 
-const SAMPLES = process.env['MCAST_SAMPLES_DIR'] ?? join(process.cwd(), 'samples');
-const FALLBACK = join(process.cwd(), 'test', 'fixtures', 'pim', 'frr-pim.pcap');
-const CAPTURE_FILE = /\.(pcapng|pcap)(\.gz)?$/;
+/** The bundled sample (samples/pim-sm, committed): the server, socket and browser tests all read it. */
+export const SAMPLE = join(process.cwd(), 'samples', 'pim-sm', 'pim-sm.pcapng.gz');
 /** Where in the capture (fractions of its span) to look for a group with a tree. */
 const MOMENTS = [0.5, 0.3, 0.7, 0.9, 0.1, 1];
-
-/** The first sample capture found, samples/pim-sm first; the FRR PIM fixture when there is none. */
-export async function pickSample(): Promise<string> {
-  const scenarios = await readdir(SAMPLES, { withFileTypes: true }).then((entries) => entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name), () => []);
-  scenarios.sort((a, b) => Number(b === 'pim-sm') - Number(a === 'pim-sm') || a.localeCompare(b));
-  for (const scenario of scenarios) {
-    const files = await readdir(join(SAMPLES, scenario)).catch(() => []);
-    const merged = files.filter((file) => CAPTURE_FILE.test(file)).sort((a, b) => Number(b.startsWith(scenario)) - Number(a.startsWith(scenario)));
-    if (merged[0] !== undefined) return join(SAMPLES, scenario, merged[0]);
-  }
-  return FALLBACK;
-}
 
 export interface SampleStore {
   dir: string;
@@ -41,16 +26,13 @@ export interface SampleStore {
   capture: CaptureRecord;
   /** The analyzer's own state at `at` (default: the end of the capture). */
   analyzerSnapshot(at?: number): Promise<NetworkSnapshot>;
-  /**
-   * A moment when a routable group has a tree (else members), with that group and the analyzer's
-   * state then; null when the sample never has one.
-   */
-  groupMoment(): Promise<{ at: number; group: string; snapshot: NetworkSnapshot } | null>;
+  /** A moment when a routable group has a tree, with that group and the analyzer's state then. */
+  groupMoment(): Promise<{ at: number; group: string; snapshot: NetworkSnapshot }>;
   close(): Promise<void>;
 }
 
 export async function makeSampleStore(): Promise<SampleStore> {
-  const sample = await pickSample();
+  const sample = SAMPLE;
   const dir = await mkdtemp(join(tmpdir(), 'mcast-server-'));
   const dbPath = join(dir, 'sample.sqlite');
   const store = await SqliteStore.open(dbPath);
@@ -67,10 +49,9 @@ export async function makeSampleStore(): Promise<SampleStore> {
         const at = capture.startTime! + span * fraction;
         const snapshot = await analyzerSnapshot(at);
         const trees = snapshot.trees.filter((tree) => isRoutable(tree.group)).sort((a, b) => b.edges.length - a.edges.length);
-        const group = trees[0]?.group ?? snapshot.memberships.find((entry) => isRoutable(entry.group))?.group;
-        if (group !== undefined) return { at, group, snapshot };
+        if (trees[0] !== undefined) return { at, group: trees[0].group, snapshot };
       }
-      return null;
+      throw new Error(`no routable group with a tree in ${sample}`);
     },
     async close() {
       await store.close();
