@@ -1,4 +1,4 @@
-/** A short synthetic live session on two links (a querier, a join, 20 s of data, a leave), replayed as a live source would. */
+/** A short synthetic live session on two links (a querier, a join, 20 s of data, a leave and its group query), replayed as a live source would. */
 import type { Frame } from '../../capture/frame.js';
 import type { AnalysisRun } from '../../pipeline/run.js';
 import { ethernetFrame, frameOf } from './encode-frame.js';
@@ -33,6 +33,10 @@ export function session(): { frame: Frame; index: number }[] {
   add(report(T0 + 0.6, 'lan2', CHANGE_TO_EXCLUDE, '239.8.8.8'));
   for (let packet = 0; packet < 200; packet++) add(data(T0 + 1 + packet / 10, 'lan1'));
   add(report(T0 + 15, 'lan2', CHANGE_TO_INCLUDE, '239.8.8.8'));
+  // The querier's group-specific query (RFC 3376 §6.4.2, Send Q(G)), twice LMQI apart: 1 s each.
+  for (const at of [15.01, 16.01]) {
+    add(frameOf(ethernetFrame('01:00:5e:08:08:08', ROUTER_MAC, 0x0800, igmpPacket('10.0.0.1', '239.8.8.8', encodeIgmpV3Query({ maxRespCode: 10, group: '239.8.8.8' }))), { time: T0 + at, link: 'lan2' }));
+  }
   frames.sort((a, b) => a.frame.seconds + a.frame.nanos / 1e9 - (b.frame.seconds + b.frame.nanos / 1e9));
   frames.forEach((entry, index) => (entry.frame.number = index + 1));
   return frames;

@@ -8,13 +8,14 @@
  * source timers of S to T; "Delete (S)" removes those source records; GMI is the Group Membership
  * Interval, LMQT the Last Member Query Time.
  *
- * "Send Q(G)" and "Send Q(G,S)" stand for the querier's queries; their effect on the querier's own state
- * (RFC 3376 §6.6.3.1/§6.6.3.2: lower the group timer / the timers of the queried sources above LMQT to
- * LMQT, which then covers all LMQC retransmissions spaced LMQI apart) is applied here, at the report's time.
+ * "Send Q(G)" and "Send Q(G,S)" are the querier's to do: their effect on the state (RFC 3376 §6.6.1:
+ * lower the group timer / the queried sources' timers to LMQT) is applied when the query is seen on the
+ * wire (link-membership.ts, onQuery), never simulated here. A querier that should have sent one and did
+ * not leaves the timers where they were, as its routers would: that is the querier's fault to report.
  */
 import type { GroupRecordType } from '../../message-kinds.js';
 import {
-  deleteSource, excludeSource, lowerGroupTimer, lowerSourceTimer, requestSource,
+  deleteSource, excludeSource, requestSource,
   type GroupState, type SourceDelta,
 } from './group-state.js';
 import type { FilterMode } from './types.js';
@@ -22,7 +23,6 @@ import type { FilterMode } from './types.js';
 export interface RowContext {
   now: number;
   groupMembershipInterval: number;
-  lastMemberQueryTime: number;
   maxSourcesPerGroup: number;
   delta: SourceDelta;
 }
@@ -58,23 +58,16 @@ export function includeAllow(group: GroupState, sources: ReadonlySet<string>, co
   requestAll(group, sources, context.now + context.groupMembershipInterval, context);
 }
 
-/** RFC 3376 §6.4.2: INCLUDE (A), BLOCK (B) → INCLUDE (A); Send Q(G,A*B). */
-export function includeBlock(group: GroupState, sources: ReadonlySet<string>, context: RowContext): void {
-  const deadline = context.now + context.lastMemberQueryTime;
-  for (const source of sources) lowerSourceTimer(group, source, deadline);
-}
+/** RFC 3376 §6.4.2: INCLUDE (A), BLOCK (B) → INCLUDE (A); Send Q(G,A*B). Nothing changes until that query is seen. */
+export function includeBlock(): void {}
 
 /** RFC 3376 §6.4.2: INCLUDE (A), TO_EX (B) → EXCLUDE (A*B, B-A); (B-A)=0, Delete (A-B), Send Q(G,A*B), Group Timer=GMI. */
 export function includeToEx(group: GroupState, sources: ReadonlySet<string>, context: RowContext): void {
   switchToExclude(group, sources, context);
-  const deadline = context.now + context.lastMemberQueryTime;
-  for (const source of group.sources.keys()) lowerSourceTimer(group, source, deadline);
 }
 
 /** RFC 3376 §6.4.2: INCLUDE (A), TO_IN (B) → INCLUDE (A+B); (B)=GMI, Send Q(G,A-B). */
 export function includeToIn(group: GroupState, sources: ReadonlySet<string>, context: RowContext): void {
-  const deadline = context.now + context.lastMemberQueryTime;
-  for (const source of group.sources.keys()) if (!sources.has(source)) lowerSourceTimer(group, source, deadline);
   requestAll(group, sources, context.now + context.groupMembershipInterval, context);
 }
 
@@ -104,7 +97,6 @@ export function excludeAllow(group: GroupState, sources: ReadonlySet<string>, co
 /** RFC 3376 §6.4.2: EXCLUDE (X,Y), BLOCK (A) → EXCLUDE (X+(A-Y), Y); (A-X-Y)=Group Timer, Send Q(G,A-Y). */
 export function excludeBlock(group: GroupState, sources: ReadonlySet<string>, context: RowContext): void {
   requestUnknownAtGroupTimer(group, sources, context);
-  queryRequested(group, sources, context);
 }
 
 /**
@@ -114,17 +106,13 @@ export function excludeBlock(group: GroupState, sources: ReadonlySet<string>, co
 export function excludeToEx(group: GroupState, sources: ReadonlySet<string>, context: RowContext): void {
   deleteOutside(group, sources, context);
   requestUnknownAtGroupTimer(group, sources, context);
-  queryRequested(group, sources, context);
   group.groupTimer = context.now + context.groupMembershipInterval;
   group.noteTimer(group.groupTimer);
 }
 
 /** RFC 3376 §6.4.2: EXCLUDE (X,Y), TO_IN (A) → EXCLUDE (X+A, Y-A); (A)=GMI, Send Q(G,X-A), Send Q(G). */
 export function excludeToIn(group: GroupState, sources: ReadonlySet<string>, context: RowContext): void {
-  const deadline = context.now + context.lastMemberQueryTime;
-  for (const source of group.sources.keys()) if (!sources.has(source)) lowerSourceTimer(group, source, deadline);
   requestAll(group, sources, context.now + context.groupMembershipInterval, context);
-  lowerGroupTimer(group, deadline);
 }
 
 /** Delete (X-A), Delete (Y-A). */
@@ -141,12 +129,6 @@ function requestUnknownAtGroupTimer(group: GroupState, sources: ReadonlySet<stri
       requestSource(group, source, expiresAt, context.maxSourcesPerGroup, context.delta);
     }
   }
-}
-
-/** Send Q(G,A-Y). */
-function queryRequested(group: GroupState, sources: ReadonlySet<string>, context: RowContext): void {
-  const deadline = context.now + context.lastMemberQueryTime;
-  for (const source of sources) lowerSourceTimer(group, source, deadline);
 }
 
 /** The table, by the router's filter mode and the record type. */

@@ -50,7 +50,7 @@ export class LinkMembership {
     this.election = new QuerierElection();
     this.log = new ChangeLog(link, family);
     this.rowContext = {
-      now: 0, groupMembershipInterval: 0, lastMemberQueryTime: 0,
+      now: 0, groupMembershipInterval: 0,
       maxSourcesPerGroup: settings.maxSourcesPerGroup, delta: new SourceDelta(),
     };
   }
@@ -182,7 +182,6 @@ export class LinkMembership {
     delta.reset();
     context.now = now;
     context.groupMembershipInterval = this.parameters.groupMembershipInterval;
-    context.lastMemberQueryTime = this.parameters.lastMemberQueryTime;
     const modeBefore = group.mode;
     GROUP_RECORD_ACTIONS[group.mode][type](group, sources.length === 0 ? EMPTY_SOURCE_SET : new Set(sources), context);
     const tracking = trackRecord(group, reporter, type, sources, version, now, context.groupMembershipInterval);

@@ -20,12 +20,12 @@ describe('capture summary', () => {
     const summary = buildSummary(analysis, { started: T0, ended: end }, LINKS.map((link) => ({
       link: link.link, device: link.device, frames: 0, kernel: null, kernelDrops: null,
     })), { maxLagMs: 3, maxBurstFrames: 1 }, '/tmp/live.pcapng');
-    assert.equal(summary.frames, 205);
-    assert.equal(summary.messages, 5);
+    assert.equal(summary.frames, 207);
+    assert.equal(summary.messages, 7);
     assert.equal(summary.flows, 1);
     assert.deepEqual(summary.snapshot, analysis.analyzer.snapshot(end));
     const text = formatSummary(summary);
-    assert.match(text, /captured 25\.5 s: 205 frames, 5 IGMP\/MLD\/PIM messages, 0 decode errors, 1 flows/);
+    assert.match(text, /captured 25\.5 s: 207 frames, 7 IGMP\/MLD\/PIM messages, 0 decode errors, 1 flows/);
     assert.match(text, /lan1\s+239\.9\.9\.9\s+EXCLUDE/);
     assert.match(text, /written to \/tmp\/live\.pcapng/);
   });

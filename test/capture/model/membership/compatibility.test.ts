@@ -31,14 +31,16 @@ describe('older version hosts (RFC 3376 §7.3.2)', () => {
     assert.deepEqual(group.reporters.find((reporter) => reporter.address === V3_HOST)!.lastRecord, { type: 'TO_EX', sources: [] });
   });
 
-  it('an IGMPv2 Leave is TO_IN({}): Send Q(G) lowers the group timer to LMQT', () => {
+  it('an IGMPv2 Leave is TO_IN({}): the querier\'s Q(G), once seen, lowers the group timer to LMQT', () => {
     const model = new LinkMembership(LINK, 4);
     model.onReport(olderReport(0, V2_HOST, 2, G));
     assert.deepEqual(brief(model.onLeave(leave(30, V2_HOST, G))), [
       { time: 30, kind: 'reporter-removed', group: G, detail: { reporter: V2_HOST, reason: 'left' } },
     ]);
-    assert.equal(model.snapshot(30).groups[0]!.expiresAt, 32);
-    assert.deepEqual(brief(model.advance(40)), [{ time: 32, kind: 'group-removed', group: G, detail: { reason: 'group-timer-expired' } }]);
+    assert.equal(model.snapshot(30).groups[0]!.expiresAt, 260, 'no query seen yet: the timers stay');
+    model.onQuery(query(30.5, '10.0.0.1', { version: 2, group: G, maxRespSeconds: 1, qrv: null, qqiSeconds: null }));
+    assert.equal(model.snapshot(30.5).groups[0]!.expiresAt, 32.5);
+    assert.deepEqual(brief(model.advance(40)), [{ time: 32.5, kind: 'group-removed', group: G, detail: { reason: 'group-timer-expired' } }]);
   });
 
   it('a report answering the last member query keeps the group', () => {
@@ -76,7 +78,8 @@ describe('older version hosts (RFC 3376 §7.3.2)', () => {
     ]);
     // Back in IGMPv3 mode, BLOCK counts again.
     model.onReport(sourceFilterReport(400, V3_HOST, [['BLOCK', G, ['10.9.9.9']]]));
-    assert.deepEqual(model.snapshot(400).groups[0]!.sources, [{ address: '10.9.9.9', expiresAt: 402, reporters: [] }]);
+    // EXCLUDE + BLOCK (A): (A-X-Y)=Group Timer (the IS_EX at 300 set it to 560); Q(G,A-Y) would lower it when seen.
+    assert.deepEqual(model.snapshot(400).groups[0]!.sources, [{ address: '10.9.9.9', expiresAt: 560, reporters: [] }]);
   });
 
   it('an older report for a group in IGMPv3 mode switches its mode at once', () => {
@@ -136,9 +139,10 @@ describe('MLD older version listeners (RFC 3810 §8.3.2)', () => {
     assert.deepEqual([group.mode, group.compatibilityVersion, group.olderVersionHosts], ['EXCLUDE', 1, [{ version: 1, expiresAt: 260 }]]);
     assert.deepEqual(model.onReport(sourceFilterReport(1, 'fe80::30', [['BLOCK', M, ['2001:db8::1']]], 6)), []);
     model.onLeave(leave(10, 'fe80::20', M, 6));
-    group = model.snapshot(10).groups[0]!;
-    assert.equal(group.expiresAt, 12);
-    assert.deepEqual(kinds(model.advance(300)), ['group-removed']);
+    model.onQuery(query(10.1, 'fe80::1', { version: 1, group: M, maxRespSeconds: 1, qrv: null, qqiSeconds: null }, 6));
+    group = model.snapshot(10.1).groups[0]!;
+    assert.equal(group.expiresAt, 12.1, 'the Done, then the querier\'s Q(G): LMQT');
+    assert.deepEqual(kinds(model.advance(20)), ['group-removed']);
   });
 
   it('MLDv1 mode reverts to MLDv2 when its timer expires', () => {

@@ -66,11 +66,12 @@ describe('group timer expiry (RFC 3376 §6.5)', () => {
   it('a source timer ending together with the group timer counts as stopped', () => {
     const model = new LinkMembership(LINK, 4);
     model.onReport(sourceFilterReport(0, HOST, [['IS_EX', G, []]]));
-    model.onReport(sourceFilterReport(100, HOST, [['TO_IN', G, []]]));            // Send Q(G): group timer 102
+    model.onReport(sourceFilterReport(100, HOST, [['TO_IN', G, []]]));
+    model.onQuery(query(100, '10.0.0.1', { group: G, maxRespSeconds: 1 }));      // the querier's Q(G): group timer 102
     // EXCLUDE BLOCK: (A-X-Y)=Group Timer (102); Send Q(G,A-Y) leaves it, as it is not above LMQT.
     model.onReport(sourceFilterReport(101, '10.0.0.22', [['BLOCK', G, ['10.1.1.5']]]));
     assert.deepEqual(model.snapshot(101).groups[0]!.sources, [{ address: '10.1.1.5', expiresAt: 102, reporters: [] }]);
-    assert.deepEqual(brief(model.advance(400)).map(({ time, kind }) => [time, kind]), [
+    assert.deepEqual(brief(model.advance(300)).map(({ time, kind }) => [time, kind]), [
       [102, 'sources-changed'],
       [102, 'group-removed'],
     ]);
@@ -139,15 +140,15 @@ describe('timer updates on queries (RFC 3376 §6.6.1, §6.6.3)', () => {
     ]);
   });
 
-  it('the querier\'s own Q(G) after TO_IN({}) is emulated, and the observed one agrees with it', () => {
+  it('after TO_IN({}) the timers wait for the querier\'s Q(G) on the wire, which lowers them to LMQT', () => {
     const model = new LinkMembership(LINK, 4);
     model.onQuery(query(0, '10.0.0.1', { qrv: 3 }));
     model.onReport(sourceFilterReport(1, HOST, [['IS_EX', G, []]]));
     model.onReport(sourceFilterReport(50, HOST, [['TO_IN', G, []]]));
-    // LMQT = LMQI (1 s) · LMQC (QRV 3)
-    assert.equal(model.snapshot(50).groups[0]!.expiresAt, 53);
+    assert.equal(model.snapshot(50).groups[0]!.expiresAt, 386, 'Send Q(G) is the querier\'s: nothing lowered before it is seen');
     model.onQuery(query(50.01, '10.0.0.1', { group: G, maxRespSeconds: 1, qrv: 3 }));
-    assert.equal(model.snapshot(50.01).groups[0]!.expiresAt, 53);
+    // LMQT = LMQI (1 s) · LMQC (QRV 3)
+    assert.equal(model.snapshot(50.01).groups[0]!.expiresAt, 53.01);
   });
 
   it('LMQT follows the Max Resp of the querier\'s group-specific queries and its QRV', () => {
@@ -155,6 +156,7 @@ describe('timer updates on queries (RFC 3376 §6.6.1, §6.6.3)', () => {
     model.onQuery(query(0, '10.0.0.1', { group: '239.9.9.9', maxRespSeconds: 0.5, qrv: 4 }));
     model.onReport(sourceFilterReport(1, HOST, [['IS_EX', G, []]]));
     model.onReport(sourceFilterReport(10, HOST, [['TO_IN', G, []]]));
+    model.onQuery(query(10, '10.0.0.1', { group: G, maxRespSeconds: 0.5, qrv: 4 }));
     assert.equal(model.snapshot(10).groups[0]!.expiresAt, 12);
   });
 });

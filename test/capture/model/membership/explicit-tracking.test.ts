@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { LinkMembership } from '../../../../capture/model/membership/index.js';
-import { brief, leave, LINK, olderReport, sourceFilterReport } from './observations.js';
+import { brief, leave, LINK, olderReport, query, sourceFilterReport } from './observations.js';
 
 const G = '232.1.1.1';
 const S1 = '10.1.1.1';
@@ -76,6 +76,7 @@ describe('explicit tracking of reporters', () => {
     model.onReport(sourceFilterReport(0, A, [['IS_EX', G, []]]));
     model.onReport(sourceFilterReport(0, B, [['IS_EX', G, []]]));
     model.onReport(sourceFilterReport(10, A, [['TO_IN', G, []]]));
+    model.onQuery(query(10, '10.0.0.1', { group: G, maxRespSeconds: 1 }));
     assert.deepEqual(brief(model.advance(20)), [
       { time: 12, kind: 'reporter-removed', group: G, detail: { reporter: B, reason: 'group-removed' } },
       { time: 12, kind: 'group-removed', group: G, detail: { reason: 'group-timer-expired' } },

@@ -2,11 +2,12 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { GroupRecordType } from '../../../../capture/message-kinds.js';
 import { GROUP_RECORD_ACTIONS, type RowContext } from '../../../../capture/model/membership/group-record-actions.js';
-import { GroupState, SourceDelta } from '../../../../capture/model/membership/group-state.js';
+import { GroupState, lowerGroupTimer, lowerSourceTimer, SourceDelta } from '../../../../capture/model/membership/group-state.js';
 import type { FilterMode } from '../../../../capture/model/membership/types.js';
 
-// Every row of RFC 3376 §6.4.1 / §6.4.2, at now = 100 s with GMI = 260 s and LMQT = 2 s:
-// a timer set to GMI reads 360, one lowered by "Send Q(G,S)" / "Send Q(G)" reads 102.
+// Every row of RFC 3376 §6.4.1 / §6.4.2, at now = 100 s with GMI = 260 s: a timer set to GMI reads 360.
+// "Send Q(G,S)" / "Send Q(G)" change nothing here: the query's effect comes when it is seen (lowerSourceTimer,
+// lowerGroupTimer below, applied by link-membership.ts onQuery).
 const NOW = 100;
 const GMI_AT = 360;
 const LMQT_AT = 102;
@@ -39,7 +40,7 @@ function read(group: GroupState): State {
 function apply(state: State, type: GroupRecordType, sources: string[], maxSourcesPerGroup = 100) {
   const group = build(state);
   const context: RowContext = {
-    now: NOW, groupMembershipInterval: 260, lastMemberQueryTime: 2, maxSourcesPerGroup, delta: new SourceDelta(),
+    now: NOW, groupMembershipInterval: 260, maxSourcesPerGroup, delta: new SourceDelta(),
   };
   GROUP_RECORD_ACTIONS[group.mode][type](group, new Set(sources), context);
   return { after: read(group), delta: context.delta };
@@ -58,11 +59,11 @@ describe('RFC 3376 §6.4 rows, router in INCLUDE (A={a,b}), record B={b,c}', () 
     ['ALLOW', 'INCLUDE (A+B); (B)=GMI',
       { mode: 'INCLUDE', sources: { a: 150, b: GMI_AT, c: GMI_AT }, excluded: [], groupTimer: null }],
     ['BLOCK', 'INCLUDE (A); Send Q(G,A*B)',
-      { mode: 'INCLUDE', sources: { a: 150, b: LMQT_AT }, excluded: [], groupTimer: null }],
+      { mode: 'INCLUDE', sources: { a: 150, b: 200 }, excluded: [], groupTimer: null }],
     ['TO_EX', 'EXCLUDE (A*B, B-A); (B-A)=0, Delete (A-B), Send Q(G,A*B), Group Timer=GMI',
-      { mode: 'EXCLUDE', sources: { b: LMQT_AT }, excluded: ['c'], groupTimer: GMI_AT }],
+      { mode: 'EXCLUDE', sources: { b: 200 }, excluded: ['c'], groupTimer: GMI_AT }],
     ['TO_IN', 'INCLUDE (A+B); (B)=GMI, Send Q(G,A-B)',
-      { mode: 'INCLUDE', sources: { a: LMQT_AT, b: GMI_AT, c: GMI_AT }, excluded: [], groupTimer: null }],
+      { mode: 'INCLUDE', sources: { a: 150, b: GMI_AT, c: GMI_AT }, excluded: [], groupTimer: null }],
   ];
   for (const [type, row, expected] of rows) {
     it(`${type}: ${row}`, () => assert.deepEqual(apply(INCLUDE_A, type, RECORD_B).after, expected));
@@ -81,11 +82,11 @@ describe('RFC 3376 §6.4 rows, router in EXCLUDE (X={a,b}, Y={c,d}), group timer
     ['ALLOW', 'EXCLUDE (X+A, Y-A); (A)=GMI',
       { mode: 'EXCLUDE', sources: { a: 150, b: GMI_AT, c: GMI_AT, e: GMI_AT }, excluded: ['d'], groupTimer: 300 }],
     ['BLOCK', 'EXCLUDE (X+(A-Y), Y); (A-X-Y)=Group Timer, Send Q(G,A-Y)',
-      { mode: 'EXCLUDE', sources: { a: 150, b: LMQT_AT, e: LMQT_AT }, excluded: ['c', 'd'], groupTimer: 300 }],
+      { mode: 'EXCLUDE', sources: { a: 150, b: 200, e: 300 }, excluded: ['c', 'd'], groupTimer: 300 }],
     ['TO_EX', 'EXCLUDE (A-Y, Y*A); (A-X-Y)=Group Timer, Delete (X-A), Delete (Y-A), Send Q(G,A-Y), Group Timer=GMI',
-      { mode: 'EXCLUDE', sources: { b: LMQT_AT, e: LMQT_AT }, excluded: ['c'], groupTimer: GMI_AT }],
+      { mode: 'EXCLUDE', sources: { b: 200, e: 300 }, excluded: ['c'], groupTimer: GMI_AT }],
     ['TO_IN', 'EXCLUDE (X+A, Y-A); (A)=GMI, Send Q(G,X-A), Send Q(G)',
-      { mode: 'EXCLUDE', sources: { a: LMQT_AT, b: GMI_AT, c: GMI_AT, e: GMI_AT }, excluded: ['d'], groupTimer: LMQT_AT }],
+      { mode: 'EXCLUDE', sources: { a: 150, b: GMI_AT, c: GMI_AT, e: GMI_AT }, excluded: ['d'], groupTimer: 300 }],
   ];
   for (const [type, row, expected] of rows) {
     it(`${type}: ${row}`, () => assert.deepEqual(apply(EXCLUDE_XY, type, RECORD_A).after, expected));
@@ -93,14 +94,19 @@ describe('RFC 3376 §6.4 rows, router in EXCLUDE (X={a,b}, Y={c,d}), group timer
 });
 
 describe('timer details of the rows', () => {
-  it('Send Q(G,S) only lowers timers larger than LMQT', () => {
-    const state: State = { mode: 'INCLUDE', sources: { a: 101, b: 200 }, excluded: [], groupTimer: null };
-    assert.deepEqual(apply(state, 'BLOCK', ['a', 'b']).after.sources, { a: 101, b: LMQT_AT });
+  it('a Q(G,S) seen lowers only the queried timers larger than LMQT (RFC 3376 §6.6.1)', () => {
+    const group = build({ mode: 'INCLUDE', sources: { a: 101, b: 200, c: 300 }, excluded: [], groupTimer: null });
+    for (const source of ['a', 'b']) lowerSourceTimer(group, source, LMQT_AT);
+    assert.deepEqual(read(group).sources, { a: 101, b: LMQT_AT, c: 300 });
   });
 
-  it('Send Q(G) only lowers a group timer larger than LMQT', () => {
-    const state: State = { mode: 'EXCLUDE', sources: {}, excluded: [], groupTimer: 101 };
-    assert.equal(apply(state, 'TO_IN', []).after.groupTimer, 101);
+  it('a Q(G) seen lowers only a group timer larger than LMQT', () => {
+    const low = build({ mode: 'EXCLUDE', sources: {}, excluded: [], groupTimer: 101 });
+    lowerGroupTimer(low, LMQT_AT);
+    assert.equal(read(low).groupTimer, 101);
+    const high = build({ mode: 'EXCLUDE', sources: {}, excluded: [], groupTimer: 300 });
+    lowerGroupTimer(high, LMQT_AT);
+    assert.equal(read(high).groupTimer, LMQT_AT);
   });
 
   it('(A-X-Y)=Group Timer keeps a group timer below LMQT as it is', () => {

@@ -33,7 +33,7 @@ function joinRefreshLeave(family: AddressFamily) {
   take(model.onReport(sourceFilterReport(253, plan.hostA, [['IS_EX', plan.group, []]], family)));
   take(model.onReport(sourceFilterReport(300, plan.hostA, [['TO_IN', plan.group, []]], family)));
   at(300);
-  // The querier's own Q(G) and its retransmission one LMQI later (S set): neither moves the timer set at the leave.
+  // The querier's own Q(G) lowers the group timer to LMQT; its retransmission one LMQI later (S set) moves nothing.
   take(model.onQuery(query(300.01, plan.querier, { group: plan.group, maxRespSeconds: 1 }, family)));
   take(model.onQuery(query(301.01, plan.querier, { group: plan.group, maxRespSeconds: 1, suppressRouterSide: true }, family)));
   at(303);
@@ -55,14 +55,14 @@ describe('scripted sequences', () => {
     assert.equal(snapshots[200]!.querier!.otherQuerierExpiresAt, 380);
     assert.deepEqual(
       [snapshots[300]!.groups[0]!.expiresAt, snapshots[300]!.groups[0]!.reporters],
-      [302, []],
+      [513, []],
     );
     assert.deepEqual(snapshots[303]!.groups, []);
     assert.deepEqual(changes.map((change) => [change.time, change.kind]), [
       [0, 'querier-changed'],
       [1, 'group-added'], [1, 'reporter-added'],
       [300, 'reporter-removed'],
-      [302, 'group-removed'],
+      [302.01, 'group-removed'],
     ]);
   });
 
@@ -95,8 +95,9 @@ describe('scripted sequences', () => {
       const model = new LinkMembership(LINK, family);
       model.onReport(sourceFilterReport(0, plan.hostA, [['ALLOW', plan.group, [plan.s1]]], family));
       model.onReport(sourceFilterReport(1, plan.hostB, [['ALLOW', plan.group, [plan.s1, plan.s2]]], family));
-      // A blocks S1: Send Q(G,{S1}) lowers it to LMQT; B answers with its current state and keeps it.
+      // A blocks S1: the querier's Q(G,{S1}) lowers it to LMQT; B answers with its current state and keeps it.
       model.onReport(sourceFilterReport(10, plan.hostA, [['BLOCK', plan.group, [plan.s1]]], family));
+      model.onQuery(query(10, plan.querier, { group: plan.group, sources: [plan.s1], maxRespSeconds: 1 }, family));
       assert.deepEqual(model.snapshot(10).groups[0]!.sources.map((source) => [source.address, source.expiresAt]), [[plan.s1, 12], [plan.s2, 261]]);
       model.onReport(sourceFilterReport(10.5, plan.hostB, [['IS_IN', plan.group, [plan.s1, plan.s2]]], family));
       assert.deepEqual(model.advance(20), []);
@@ -107,6 +108,7 @@ describe('scripted sequences', () => {
       assert.deepEqual(group.reporters.map((reporter) => reporter.address), [plan.hostB]);
       // B leaves both: no answer, both sources time out at LMQT and the group goes.
       model.onReport(sourceFilterReport(30, plan.hostB, [['TO_IN', plan.group, []]], family));
+      model.onQuery(query(30, plan.querier, { group: plan.group, sources: [plan.s1, plan.s2], maxRespSeconds: 1 }, family));
       group = model.snapshot(30).groups[0]!;
       assert.deepEqual(group.sources.map((source) => source.expiresAt), [32, 32]);
       assert.deepEqual(model.advance(40).map((change) => [change.time, change.kind]), [[32, 'sources-changed'], [32, 'group-removed']]);
