@@ -19,10 +19,11 @@ import { GroupState, lowerGroupTimer, lowerSourceTimer, SourceDelta } from './gr
 import { compareAddresses, QuerierElection } from './querier.js';
 import { LinkParameters, RFC_DEFAULTS } from './timers.js';
 import type {
-  AddressFamily, GroupRemovalReason, GroupSnapshot, LinkMembershipSnapshot, MembershipChange, MembershipLimits,
+  AddressFamily, GroupRemovalReason, GroupSnapshot, IgnoredSsmRequest, LinkMembershipSnapshot, MembershipChange, MembershipLimits,
   MembershipOptions, MembershipProtocol, ObservedGroupRecord, ObservedLeave, ObservedQuery, ObservedReport,
 } from './types.js';
 import type { GroupRecordType } from '../../message-kinds.js';
+import { isSsmGroup } from '../../addresses.js';
 
 export const DEFAULT_LIMITS: Readonly<MembershipLimits> = { maxGroups: 65536, maxSourcesPerGroup: 1024 };
 
@@ -41,6 +42,8 @@ export class LinkMembership {
   /** The latest time processed: observations that arrive out of order are taken at this time. */
   private clock = -Infinity;
   private operatingGeneration = NEWEST_GENERATION;
+  /** RFC 4604 §3.1, §3.5: what was ignored for SSM groups, by `group|reporter`. */
+  private readonly ignoredSsm = new Map<string, IgnoredSsmRequest>();
 
   constructor(readonly link: string, readonly family: AddressFamily, options: Partial<MembershipOptions> = {}) {
     this.protocol = family === 4 ? 'igmp' : 'mld';
@@ -61,8 +64,15 @@ export class LinkMembership {
     const now = this.enter(report.time);
     const generation = generationOf(this.protocol, report.version);
     for (const record of report.records) {
-      if (generation === 1 || generation === 2) this.applyOlderReport(record.group, generation, report.reporter, report.version, now);
-      else this.applyRecord(record, report.reporter, report.version, now);
+      const older = generation === 1 || generation === 2;
+      // RFC 4604 §3.1, §3.5: "any source" requests (older reports, EXCLUDE-mode records) for an SSM group are ignored.
+      if (isSsmGroup(record.group) && (older || record.type === 'IS_EX' || record.type === 'TO_EX')) {
+        this.ignoreSsmRequest(record.group, report.reporter, report.version, older ? 'IS_EX' : record.type, now);
+      } else if (older) {
+        this.applyOlderReport(record.group, generation, report.reporter, report.version, now);
+      } else {
+        this.applyRecord(record, report.reporter, report.version, now);
+      }
     }
     return this.log.take();
   }
@@ -73,7 +83,8 @@ export class LinkMembership {
     const now = this.enter(leave.time);
     const group = this.groups.get(leave.group);
     // RFC 3376 §7.3.2: Leaves are ignored in IGMPv1 mode; otherwise a Leave / Done is TO_IN({}) (RFC 3810 §8.3.2).
-    if (group !== undefined && !leaveIgnored(this.generationFor(group))) {
+    // RFC 4604 §3.7: an older host's Leave / Done for an SSM group is ignored like its reports.
+    if (group !== undefined && !leaveIgnored(this.generationFor(group)) && !isSsmGroup(leave.group)) {
       this.applyTranslated(group, false, group.compatibility, 'TO_IN', NO_SOURCES, leave.reporter, leave.version, now);
     }
     return this.log.take();
@@ -132,7 +143,19 @@ export class LinkMembership {
       querier: this.election.snapshot(),
       parameters: this.parameters.snapshot(),
       groups,
+      ignoredSsmRequests: [...this.ignoredSsm.values()].map((entry) => ({ ...entry })),
     };
+  }
+
+  private ignoreSsmRequest(group: string, reporter: string, version: number, recordType: GroupRecordType, now: number): void {
+    const key = `${group}|${reporter}`;
+    const seen = this.ignoredSsm.get(key);
+    if (seen) {
+      Object.assign(seen, { version, recordType, lastSeen: now, count: seen.count + 1 });
+      return;
+    }
+    this.ignoredSsm.set(key, { group, reporter, version, recordType, firstSeen: now, lastSeen: now, count: 1 });
+    this.log.add(now, 'ssm-request-ignored', group, { reporter, version, recordType });
   }
 
   private enter(time: number): number {

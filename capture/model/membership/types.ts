@@ -119,6 +119,8 @@ export interface MembershipChangeDetails {
   /** scope 'link': the querier's version (RFC 3376 §7.3.1); scope 'group': Host Compatibility Mode (§7.3.2). */
   'version-changed': { scope: 'link' | 'group'; from: number; to: number };
   'limit-exceeded': { limit: 'maxGroups' | 'maxSourcesPerGroup'; max: number; dropped: string[] };
+  /** The first request of a reporter for an SSM group that RFC 4604 routers ignore (see IgnoredSsmRequest). */
+  'ssm-request-ignored': { reporter: string; version: number; recordType: GroupRecordType };
 }
 
 export type MembershipChangeKind = keyof MembershipChangeDetails;
@@ -208,4 +210,22 @@ export interface LinkMembershipSnapshot {
   querier: QuerierSnapshot | null;
   parameters: ParametersSnapshot;
   groups: GroupSnapshot[];
+  /** Requests for SSM groups that RFC 4604 routers ignore, one per group and reporter (the latest). */
+  ignoredSsmRequests: IgnoredSsmRequest[];
+}
+
+/**
+ * RFC 4604 §3.1, §3.5: routers ignore IGMPv1/v2 and MLDv1 reports and EXCLUDE-mode records (IS_EX, TO_EX)
+ * for groups in the SSM range; they ask for "any source", which SSM does not serve.
+ */
+export interface IgnoredSsmRequest {
+  group: string;
+  reporter: string;
+  /** The message version (IGMP 1 | 2 | 3, MLD 1 | 2). */
+  version: number;
+  /** The record type as sent, or translated for older messages (a v1/v2 report is IS_EX). */
+  recordType: GroupRecordType;
+  firstSeen: number;
+  lastSeen: number;
+  count: number;
 }

@@ -153,3 +153,37 @@ describe('MLD older version listeners (RFC 3810 §8.3.2)', () => {
     assert.deepEqual(changes, [{ time: 260, kind: 'version-changed', group: M, detail: { scope: 'group', from: 1, to: 2 } }]);
   });
 });
+
+describe('SSM range (RFC 4604 §3.1, §3.5, §3.7)', () => {
+  const SSM = '232.1.1.1';
+  const SOURCE = '10.1.1.1';
+
+  it('IGMPv1/v2 reports, EXCLUDE-mode records and older Leaves for an SSM group make no state; the first of each reporter is told', () => {
+    const model = new LinkMembership(LINK, 4);
+    const changes = brief([
+      ...model.onReport(olderReport(0, V2_HOST, 2, SSM)),
+      ...model.onReport(olderReport(1, V1_HOST, 1, SSM)),
+      ...model.onReport(sourceFilterReport(2, V3_HOST, [['TO_EX', SSM, []]])),
+      ...model.onReport(olderReport(125, V2_HOST, 2, SSM)),
+      ...model.onLeave(leave(130, V2_HOST, SSM)),
+    ]);
+    assert.deepEqual(changes, [
+      { time: 0, kind: 'ssm-request-ignored', group: SSM, detail: { reporter: V2_HOST, version: 2, recordType: 'IS_EX' } },
+      { time: 1, kind: 'ssm-request-ignored', group: SSM, detail: { reporter: V1_HOST, version: 1, recordType: 'IS_EX' } },
+      { time: 2, kind: 'ssm-request-ignored', group: SSM, detail: { reporter: V3_HOST, version: 3, recordType: 'TO_EX' } },
+    ]);
+    const snapshot = model.snapshot(130);
+    assert.deepEqual(snapshot.groups, []);
+    assert.deepEqual(snapshot.ignoredSsmRequests.find((entry) => entry.reporter === V2_HOST),
+      { group: SSM, reporter: V2_HOST, version: 2, recordType: 'IS_EX', firstSeen: 0, lastSeen: 125, count: 2 });
+  });
+
+  it('INCLUDE-mode records for an SSM group are joins as for any group, and an older host leaves them untouched', () => {
+    const model = new LinkMembership(LINK, 4);
+    model.onReport(sourceFilterReport(0, V3_HOST, [['ALLOW', SSM, [SOURCE]]]));
+    model.onReport(olderReport(1, V2_HOST, 2, SSM));
+    model.onLeave(leave(2, V2_HOST, SSM));
+    const [group] = model.snapshot(2).groups;
+    assert.deepEqual([group!.mode, group!.sources.map((entry) => entry.address), group!.compatibilityVersion], ['INCLUDE', [SOURCE], 3]);
+  });
+});

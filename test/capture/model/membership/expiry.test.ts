@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { LinkMembership } from '../../../../capture/model/membership/index.js';
 import { brief, kinds, LINK, query, sourceFilterReport } from './observations.js';
 
-const G = '232.1.1.1';
-const H = '232.1.1.2';
+const G = '239.1.1.1';
+const H = '239.1.1.2';
 const HOST = '10.0.0.20';
 
 describe('source timer expiry (RFC 3376 §6.3)', () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { LinkMembership } from '../../../../capture/model/membership/index.js';
 import { brief, leave, LINK, olderReport, query, sourceFilterReport } from './observations.js';
 
-const G = '232.1.1.1';
+const G = '239.1.1.1';
 const S1 = '10.1.1.1';
 const S2 = '10.1.1.2';
 const A = '10.0.0.20';

@@ -20,7 +20,7 @@ interface State {
 }
 
 function build(state: State): GroupState {
-  const group = new GroupState('232.1.1.1');
+  const group = new GroupState('239.1.1.1');
   group.mode = state.mode;
   for (const [source, expiresAt] of Object.entries(state.sources)) group.sources.set(source, expiresAt);
   for (const source of state.excluded) group.excluded.add(source);

@@ -7,8 +7,8 @@ import { LINK, olderReport, query, sourceFilterReport } from './observations.js'
 
 /** One address plan per family, so the same script drives IGMPv3 and MLDv2. */
 const PLANS = {
-  4: { querier: '10.0.0.1', other: '10.0.0.2', hostA: '10.0.0.20', hostB: '10.0.0.21', group: '232.1.1.1', s1: '10.1.1.1', s2: '10.1.1.2' },
-  6: { querier: 'fe80::1', other: 'fe80::2', hostA: 'fe80::20', hostB: 'fe80::21', group: 'ff3e::8000:1', s1: '2001:db8::1', s2: '2001:db8::2' },
+  4: { querier: '10.0.0.1', other: '10.0.0.2', hostA: '10.0.0.20', hostB: '10.0.0.21', group: '239.1.1.1', s1: '10.1.1.1', s2: '10.1.1.2' },
+  6: { querier: 'fe80::1', other: 'fe80::2', hostA: 'fe80::20', hostB: 'fe80::21', group: 'ff1e::8000:1', s1: '2001:db8::1', s2: '2001:db8::2' },
 } as const;
 
 /** Join, refresh by answers to general queries, leave with the last member query, expiry. */
