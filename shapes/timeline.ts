@@ -6,7 +6,7 @@
 import { Type, type Static } from 'typebox';
 import { NullableAddress, NullableText, Shape, Text, Time } from './common.js';
 
-export const ChangeArea = Type.Enum(['membership', 'pim', 'flow', 'tree']);
+export const ChangeArea = Type.Enum(['membership', 'pim', 'flow', 'tree', 'router']);
 
 export const ChangeFields = {
   time: Time,

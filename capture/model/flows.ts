@@ -4,10 +4,14 @@
  * host itself on its own link). Two forwarders active at once on one link is the duplicate
  * forwarding PIM Asserts exist to stop (RFC 7761 §4.6).
  *
- * Forwarder activity is state with a timer: a forwarder starts when its first packet arrives (or
- * its first after a pause) and stops when it has sent nothing for `activeWindow` seconds. Both are
+ * Forwarder activity is state with a timer, measured against the forwarder's own rate: it starts
+ * with its first packet (or its first after a pause) and stops when it has missed
+ * `activityIntervals` of its inter-arrival intervals (a smoothed mean, kept within
+ * [minActiveWindow, maxActiveWindow]; `initialActiveWindow` before there is one). Both are
  * timeline changes (`forwarder-started`, `forwarder-stopped`), so whoever follows the timeline
- * (the store, the live hub) knows when trees and anomalies built on the activity change.
+ * (the store, the live hub) knows when trees and anomalies built on the activity change. An
+ * activity period of at most `leakPackets` packets is a leak — isolated packets, not a flow — and
+ * its stop says so.
  */
 import type { MulticastData } from '../protocols/multicast-data.js';
 import { TimerQueue } from './pim/timer-queue.js';
@@ -17,13 +21,27 @@ import { SequenceGapDetector, type PayloadFormat } from './sequence-gaps.js';
 export interface FlowOptions {
   /** Width of the rate window, seconds. */
   rateWindow: number;
-  /** A forwarder counts as active if it sent within this many seconds. */
-  activeWindow: number;
+  /** Inter-arrival intervals a forwarder may miss and still count as active. */
+  activityIntervals: number;
+  /** Bounds of the activity window, seconds, whatever the rate. */
+  minActiveWindow: number;
+  maxActiveWindow: number;
+  /** The window before a forwarder's second packet gives it a rate. */
+  initialActiveWindow: number;
+  /** An activity period of at most this many packets is a leak, not forwarding. */
+  leakPackets: number;
   /** Most flows tracked; more are counted as dropped (an anomaly, not a crash). */
   maxFlows: number;
 }
 
-export const DEFAULT_FLOW_OPTIONS: Readonly<FlowOptions> = { rateWindow: 5, activeWindow: 5, maxFlows: 100_000 };
+export const DEFAULT_FLOW_OPTIONS: Readonly<FlowOptions> = {
+  rateWindow: 5, activityIntervals: 4, minActiveWindow: 1, maxActiveWindow: 210, initialActiveWindow: 30, leakPackets: 3, maxFlows: 100_000,
+};
+
+/** Weight of the newest interval in the smoothed inter-arrival mean. */
+const INTERVAL_WEIGHT = 0.125;
+/** Leaks kept per flow (the latest). */
+const LEAKS_KEPT = 8;
 
 interface ForwarderCounts {
   mac: string;
@@ -32,16 +50,31 @@ interface ForwarderCounts {
   lastSeen: number;
   /** TTL / hop limit of its latest packet: each router hop lowers it by one. */
   ttl: number;
+  /** The current (or last) activity period: when it started and its packets. */
+  periodStart: number;
+  periodPackets: number;
 }
 
 interface ForwarderState extends ForwarderCounts, Timed {
   flow: FlowState;
   /** Between its forwarder-started and forwarder-stopped changes. */
   active: boolean;
+  /** Smoothed mean inter-arrival interval, seconds; null before the second packet. */
+  interval: number | null;
 }
 
 export interface ForwarderSnapshot extends ForwarderCounts {
   active: boolean;
+  /** Seconds without a packet after which it stops. */
+  activeWindow: number;
+}
+
+/** An activity period too short to be forwarding: a few isolated packets. */
+export interface Leak {
+  mac: string;
+  from: number;
+  to: number;
+  packets: number;
 }
 
 /** What a flow is and what it has counted: shared by the live state and its snapshot. */
@@ -65,6 +98,7 @@ interface FlowState extends FlowCounts {
   seconds: Map<number, { packets: number; bytes: number }>;
   forwarders: Map<string, ForwarderState>;
   sequence: SequenceGapDetector;
+  leaks: Leak[];
 }
 
 export interface FlowSnapshot extends FlowCounts {
@@ -78,15 +112,17 @@ export interface FlowSnapshot extends FlowCounts {
   sequenceGaps: number;
   /** Packets missing in those jumps (MPEG-TS: a lower bound, the counter wraps at 16). */
   lostPackets: number;
+  /** The latest leaks onto the link. */
+  leaks: Leak[];
 }
 
 /** What each change kind carries. */
 export interface FlowChangeDetails {
   'flow-started': { protocol: number };
-  /** A forwarder's first packet, or its first after `activeWindow` of silence. */
+  /** A forwarder's first packet, or its first after its activity ran out. */
   'forwarder-started': { mac: string; ttl: number };
-  /** Nothing from it for `activeWindow` seconds: the change's time is when its activity ran out. */
-  'forwarder-stopped': { mac: string; packets: number };
+  /** Its activity ran out (the change's time is when); `leak`: the period was only a few isolated packets. */
+  'forwarder-stopped': { mac: string; packets: number; leak: boolean };
   /** A forwarder started while others were active on the link. */
   'duplicate-forwarding': { macs: string };
   'limit-exceeded': { limit: 'maxFlows'; max: number };
@@ -122,7 +158,7 @@ export class FlowTracker {
       flow = {
         link, source: data.source, group: data.group, family: data.kind === 'data.ipv4' ? 4 : 6, protocol: data.protocol, dstPort: data.dstPort,
         packets: 0, bytes: 0, firstSeen: time, lastSeen: time, seconds: new Map(), forwarders: new Map(), macMismatches: 0,
-        sequence: new SequenceGapDetector(),
+        sequence: new SequenceGapDetector(), leaks: [],
       };
       this.flows.set(key, flow);
       this.order = null;
@@ -152,33 +188,63 @@ export class FlowTracker {
     for (let due = this.activity.nextDeadline(); due < now; due = this.activity.nextDeadline()) {
       const forwarder = this.activity.takeDue(due)!;
       // Its packets since it was queued moved the deadline on: queue it again rather than once per packet.
-      const deadline = forwarder.lastSeen + this.options.activeWindow;
+      const deadline = this.deadlineOf(forwarder);
       if (deadline > due) {
         this.activity.schedule(forwarder, deadline);
         continue;
       }
       forwarder.active = false;
       const { flow } = forwarder;
+      const leak = forwarder.periodPackets <= this.options.leakPackets;
+      if (leak) {
+        flow.leaks.push({ mac: forwarder.mac, from: forwarder.periodStart, to: forwarder.lastSeen, packets: forwarder.periodPackets });
+        if (flow.leaks.length > LEAKS_KEPT) flow.leaks.shift();
+      }
       changes.push({
         time: due, link: flow.link, group: flow.group, source: flow.source, kind: 'forwarder-stopped',
-        detail: { mac: forwarder.mac, packets: forwarder.packets },
+        detail: { mac: forwarder.mac, packets: forwarder.packets, leak },
       });
     }
     return changes;
   }
 
+  /** Seconds without a packet after which the forwarder counts as stopped: a few of its own intervals. */
+  private windowOf(forwarder: ForwarderState): number {
+    const { activityIntervals, minActiveWindow, maxActiveWindow, initialActiveWindow } = this.options;
+    if (forwarder.interval === null) return initialActiveWindow;
+    return Math.min(maxActiveWindow, Math.max(minActiveWindow, activityIntervals * forwarder.interval));
+  }
+
+  private deadlineOf(forwarder: ForwarderState): number {
+    return forwarder.lastSeen + this.windowOf(forwarder);
+  }
+
   private countForwarder(flow: FlowState, mac: string, time: number, ttl: number, changes: FlowChange[]): void {
     let forwarder = flow.forwarders.get(mac);
     if (!forwarder) {
-      forwarder = { flow, mac, packets: 0, firstSeen: time, lastSeen: time, ttl, active: false, deadline: Infinity };
+      forwarder = {
+        flow, mac, packets: 0, firstSeen: time, lastSeen: time, ttl, periodStart: time, periodPackets: 0, active: false, interval: null, deadline: Infinity,
+      };
       flow.forwarders.set(mac, forwarder);
+    } else if (forwarder.active && time > forwarder.lastSeen) {
+      const gap = time - forwarder.lastSeen;
+      forwarder.interval = forwarder.interval === null ? gap : forwarder.interval + INTERVAL_WEIGHT * (gap - forwarder.interval);
     }
     forwarder.packets++;
-    forwarder.lastSeen = time;
+    if (time > forwarder.lastSeen) forwarder.lastSeen = time;
     forwarder.ttl = ttl;
-    if (forwarder.active) return;
+    if (forwarder.active) {
+      forwarder.periodPackets++;
+      // The queue holds the deadline as it was scheduled: later ones are found when it comes due, an earlier one (a
+      // rate just learnt, faster than the initial window assumed) is queued now.
+      const deadline = this.deadlineOf(forwarder);
+      if (deadline < forwarder.deadline) this.activity.schedule(forwarder, deadline);
+      return;
+    }
     forwarder.active = true;
-    this.activity.schedule(forwarder, time + this.options.activeWindow);
+    forwarder.periodStart = time;
+    forwarder.periodPackets = 1;
+    this.activity.schedule(forwarder, this.deadlineOf(forwarder));
     changes.push({ time, link: flow.link, group: flow.group, source: flow.source, kind: 'forwarder-started', detail: { mac, ttl } });
     const othersActive = [...flow.forwarders.values()].filter((other) => other !== forwarder && other.active);
     if (othersActive.length > 0) {
@@ -190,7 +256,7 @@ export class FlowTracker {
   }
 
   snapshot(now: number): FlowSnapshot[] {
-    const { rateWindow, activeWindow } = this.options;
+    const { rateWindow } = this.options;
     // The rate is over the last `rateWindow` complete seconds before `now`.
     const current = Math.floor(now);
     const result: FlowSnapshot[] = [];
@@ -207,9 +273,13 @@ export class FlowTracker {
       const forwarders: ForwarderSnapshot[] = [];
       let active = 0;
       for (const forwarder of flow.forwarders.values()) {
-        const isActive = now - forwarder.lastSeen <= activeWindow;
+        const activeWindow = this.windowOf(forwarder);
+        const isActive = forwarder.active && now <= forwarder.lastSeen + activeWindow;
         if (isActive) active++;
-        forwarders.push({ mac: forwarder.mac, packets: forwarder.packets, firstSeen: forwarder.firstSeen, lastSeen: forwarder.lastSeen, ttl: forwarder.ttl, active: isActive });
+        forwarders.push({
+          mac: forwarder.mac, packets: forwarder.packets, firstSeen: forwarder.firstSeen, lastSeen: forwarder.lastSeen, ttl: forwarder.ttl,
+          periodStart: forwarder.periodStart, periodPackets: forwarder.periodPackets, active: isActive, activeWindow,
+        });
       }
       if (forwarders.length > 1) forwarders.sort((x, y) => (x.mac < y.mac ? -1 : x.mac > y.mac ? 1 : 0));
       result.push({
@@ -218,6 +288,7 @@ export class FlowTracker {
         pps: round(packets / rateWindow), bps: round((bytes * 8) / rateWindow),
         forwarders, duplicated: active > 1,
         payloadFormat: flow.sequence.format, sequenceGaps: flow.sequence.gaps, lostPackets: flow.sequence.lost,
+        leaks: [...flow.leaks],
       });
     }
     return result;
@@ -235,7 +306,6 @@ export class FlowTracker {
     }
     return this.order;
   }
-
 }
 
 function round(value: number): number {

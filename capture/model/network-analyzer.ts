@@ -106,6 +106,13 @@ export class NetworkAnalyzer {
       return;
     }
     this.onPacket(result.packet);
+    if (this.options.onChange !== null && this.routers.routersChanged()) {
+      const routers = this.routers.routers();
+      this.emit({
+        area: 'router', time, link, group: null, source: null, kind: 'routers-changed',
+        detail: { routers: routers.length, interfaces: routers.reduce((sum, router) => sum + router.interfaces.length, 0) },
+      });
+    }
   }
 
   /**

@@ -66,6 +66,11 @@ export class RouterRegistry {
   /** What each OSPF router's latest Router-LSA says it owns: interface addresses and stub prefixes. */
   private readonly ospfLinks = new Map<string, { addresses: Set<string>; stubs: string[] }>();
   private cache: Built | null = null;
+  /** Bumped whenever something new is learnt; `routersChanged` compares the routers only then. */
+  private revision = 0;
+  private toldRevision = 0;
+  /** The routers as last told (`routersChanged`), as text. */
+  private told = '[]';
 
   constructor(private readonly topology: Topology | null = null) {}
 
@@ -82,21 +87,21 @@ export class RouterRegistry {
     if (!entry.addresses.has(address)) {
       entry.addresses.add(address);
       this.byAddress.set(`${link}|${address}`, entry);
-      this.cache = null;
+      this.invalidate();
     }
     if (mac !== null && entry.mac !== mac) {
       entry.mac = mac;
       this.byMac.set(`${link}|${mac}`, entry);
-      this.cache = null;
+      this.invalidate();
     }
     if (extra.ospfRouterId && entry.ospfRouterId !== extra.ospfRouterId) {
       entry.ospfRouterId = extra.ospfRouterId;
-      this.cache = null;
+      this.invalidate();
     }
     for (const listed of extra.listedAddresses ?? []) {
       if (!entry.listed.has(listed)) {
         entry.listed.add(listed);
-        this.cache = null;
+        this.invalidate();
       }
     }
   }
@@ -109,7 +114,7 @@ export class RouterRegistry {
     const entry = this.byMac.get(`${link}|${mac}`);
     if (entry && !entry.addresses.has(address) && !entry.listed.has(address)) {
       entry.listed.add(address);
-      this.cache = null;
+      this.invalidate();
     }
   }
 
@@ -124,11 +129,26 @@ export class RouterRegistry {
     const previous = this.ospfLinks.get(lsa.advertisingRouter);
     if (previous && sameMembers(previous.addresses, addresses) && previous.stubs.join() === stubs.join()) return;
     this.ospfLinks.set(lsa.advertisingRouter, { addresses, stubs });
+    this.invalidate();
+  }
+
+  private invalidate(): void {
     this.cache = null;
+    this.revision++;
   }
 
   routers(): Router[] {
     return this.build().routers;
+  }
+
+  /** Whether the routers differ from when this last answered true (cheap while nothing new was learnt). */
+  routersChanged(): boolean {
+    if (this.revision === this.toldRevision) return false;
+    this.toldRevision = this.revision;
+    const now = JSON.stringify(this.build().routers);
+    if (now === this.told) return false;
+    this.told = now;
+    return true;
   }
 
   /** The router owning the interface with this address or MAC on this link, if known. */

@@ -10,6 +10,8 @@ export type TimelineEntry =
   | ({ area: 'membership' } & MembershipChange)
   | ({ area: 'pim' } & PimChange)
   | ({ area: 'flow' } & FlowChange)
-  | { area: 'tree'; time: number; link: null; group: string; source: string; kind: 'spt-switchover'; detail: { router: string | null } };
+  | { area: 'tree'; time: number; link: null; group: string; source: string; kind: 'spt-switchover'; detail: { router: string | null } }
+  /** Which interfaces are one router changed (new evidence joined or named them): routers.ts. */
+  | { area: 'router'; time: number; link: string; group: null; source: null; kind: 'routers-changed'; detail: { routers: number; interfaces: number } };
 
 export type TimelineListener = (entry: TimelineEntry) => void;

@@ -20,7 +20,7 @@ import { PIM_FIXTURE, SAMPLE, storedContent } from './store-sample.js';
 /** A second capture, different from any sample. */
 const KERNEL_FIXTURE = join(process.cwd(), 'test', 'fixtures', 'decoders', 'igmpv3-mldv2.pcap');
 
-const { rateWindow: RATE_WINDOW, activeWindow: ACTIVE_WINDOW } = DEFAULT_FLOW_OPTIONS;
+const { rateWindow: RATE_WINDOW } = DEFAULT_FLOW_OPTIONS;
 
 /** How many moments the stored state is checked at. */
 const MOMENTS = 12;
@@ -33,8 +33,6 @@ let capture: CaptureRecord;
 let stats: CaptureStats;
 /** Data packets and bytes per `link|source|group|second`, whatever the frame order. */
 const perSecond = new Map<string, { packets: number; bytes: number }>();
-/** When forwarders (`link|source|group|mac`) went quiet or sent again after being quiet. */
-const activityEvents: number[] = [];
 let timeline: TimelineEntry[] = [];
 /** The analyzer's own snapshots at the chosen moments, from one pass over the sample. */
 let snapshots: NetworkSnapshot[] = [];
@@ -82,16 +80,11 @@ before(async () => {
   store = await SqliteStore.open(join(dir, 'store.sqlite'));
   const counter = new StatsCounter();
   const { frames } = openCaptureFiles([sample]);
-  const lastSent = new Map<string, number>();
   for await (const frame of frames) {
     const result = decodeFrame(frame);
     counter.add(result);
     const message = result.ok ? result.packet.message : null;
     if (!result.ok || (message?.kind !== 'data.ipv4' && message?.kind !== 'data.ipv6')) continue;
-    const forwarder = `${frame.link}|${message.source}|${message.group}|${result.packet.srcMac}`;
-    const previous = lastSent.get(forwarder);
-    if (previous !== undefined && result.packet.time - previous > ACTIVE_WINDOW) activityEvents.push(previous + ACTIVE_WINDOW, result.packet.time);
-    lastSent.set(forwarder, Math.max(previous ?? -Infinity, result.packet.time));
     const key = `${frame.link}|${message.source}|${message.group}|${Math.floor(frameTime(frame))}`;
     const count = perSecond.get(key) ?? { packets: 0, bytes: 0 };
     count.packets++;
@@ -99,9 +92,8 @@ before(async () => {
     perSecond.set(key, count);
   }
   stats = counter.result();
-  for (const time of lastSent.values()) activityEvents.push(time + ACTIVE_WINDOW);
   capture = await ingestFiles(inputsOf([sample]), store, { sinks: [{ change: (entry) => timeline.push(entry) }] });
-  snapshots = await analyzeDirectly(sample, chooseMoments(capture.startTime!, capture.endTime!, [...timeline.map((entry) => entry.time), ...activityEvents]));
+  snapshots = await analyzeDirectly(sample, chooseMoments(capture.startTime!, capture.endTime!, timeline.map((entry) => entry.time)));
 });
 
 after(async () => {

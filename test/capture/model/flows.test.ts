@@ -39,45 +39,72 @@ test('counts packets and bytes, and the rate over the last complete seconds of t
   assert.equal(kinds(changes)[0], '100.00 flow-started');
 });
 
-test('a forwarder starts with its first packet and stops when its activity window runs out, then starts again', () => {
-  const tracker = new FlowTracker({ activeWindow: 5 });
+test('a forwarder starts with its first packet and stops when it missed a few of its own intervals, then starts again', () => {
+  const tracker = new FlowTracker({ activityIntervals: 4 });
   const changes: FlowChange[] = [];
-  send(tracker, changes, R1, 10, 12, 2); // last packet at 11.5
-  changes.push(...tracker.advance(16.4));
-  assert.equal(tracker.snapshot(16.4)[0]!.forwarders[0]!.active, true, 'active up to lastSeen + activeWindow');
-  changes.push(...tracker.advance(16.6));
-  assert.equal(tracker.snapshot(16.6)[0]!.forwarders[0]!.active, false);
+  send(tracker, changes, R1, 10, 12, 2); // every 0.5 s, the last at 11.5: the window is 4 × 0.5 s
+  changes.push(...tracker.advance(13.4));
+  assert.equal(tracker.snapshot(13.4)[0]!.forwarders[0]!.active, true, 'active up to lastSeen + 2 s');
+  assert.equal(tracker.snapshot(13.4)[0]!.forwarders[0]!.activeWindow, 2);
+  changes.push(...tracker.advance(13.6));
+  assert.equal(tracker.snapshot(13.6)[0]!.forwarders[0]!.active, false);
   send(tracker, changes, R1, 30, 31, 1);
   assert.deepEqual(kinds(changes), [
-    `10.00 flow-started`, `10.00 forwarder-started ${R1}`, `16.50 forwarder-stopped ${R1}`, `30.00 forwarder-started ${R1}`,
+    `10.00 flow-started`, `10.00 forwarder-started ${R1}`, `13.50 forwarder-stopped ${R1}`, `30.00 forwarder-started ${R1}`,
   ]);
   const stopped = changes.find((change) => change.kind === 'forwarder-stopped')!;
-  assert.deepEqual(stopped.detail, { mac: R1, packets: 4 });
+  assert.deepEqual(stopped.detail, { mac: R1, packets: 4, leak: false });
   assert.deepEqual([stopped.link, stopped.group, stopped.source], ['lan', GROUP, SOURCE]);
 });
 
+test('the activity window follows the rate within its bounds: a fast flow stops within a second, a slow one is given time', () => {
+  const fast = new FlowTracker();
+  const fastChanges: FlowChange[] = [];
+  send(fast, fastChanges, R1, 0, 10, 100);
+  fastChanges.push(...fast.advance(11.5));
+  assert.equal(fastChanges.find((change) => change.kind === 'forwarder-stopped')?.time.toFixed(2), '10.99', 'the 1 s floor');
+  const slow = new FlowTracker();
+  const slowChanges: FlowChange[] = [];
+  for (let packet = 0; packet < 10; packet++) slowChanges.push(...slow.advance(packet * 20), ...slow.onData(packet * 20, 'lan', R1, data(), false));
+  assert.equal(slowChanges.filter((change) => change.kind === 'forwarder-stopped').length, 0, 'a packet every 20 s is one steady forwarder');
+  slowChanges.push(...slow.advance(1000));
+  assert.equal(slowChanges.find((change) => change.kind === 'forwarder-stopped')?.time, 180 + 4 * 20);
+});
+
 test('a steady forwarder never stops, however many packets it sends', () => {
-  const tracker = new FlowTracker({ activeWindow: 5 });
+  const tracker = new FlowTracker();
   const changes: FlowChange[] = [];
   send(tracker, changes, R1, 0, 60, 50);
   assert.deepEqual(kinds(changes), ['0.00 flow-started', `0.00 forwarder-started ${R1}`]);
 });
 
-test('two forwarders active at once on one link are duplicate forwarding (RFC 7761 §4.6), one after the other are not', () => {
-  const tracker = new FlowTracker({ activeWindow: 5 });
+test('a few isolated packets are a leak, not forwarding', () => {
+  const tracker = new FlowTracker({ leakPackets: 3 });
   const changes: FlowChange[] = [];
   send(tracker, changes, R1, 0, 10, 10);
-  send(tracker, changes, R2, 10, 12, 10); // R1 still active until 14.9
-  assert.equal(tracker.snapshot(12).find((flow) => flow.link === 'lan')!.duplicated, true);
+  send(tracker, changes, R2, 5, 5.2, 10); // two packets from R2
+  changes.push(...tracker.advance(20));
+  const stops = changes.filter((change) => change.kind === 'forwarder-stopped');
+  assert.deepEqual(stops.map((change) => [change.detail.mac, change.detail.leak]), [[R2, true], [R1, false]]);
+  assert.deepEqual(tracker.snapshot(20)[0]!.leaks, [{ mac: R2, from: 5, to: 5.1, packets: 2 }]);
+});
+
+test('two forwarders active at once on one link are duplicate forwarding (RFC 7761 §4.6), one after the other are not', () => {
+  const tracker = new FlowTracker();
+  const changes: FlowChange[] = [];
+  send(tracker, changes, R1, 0, 10, 10);
+  send(tracker, changes, R2, 10, 10.6, 10); // R1 still active until 10.9
+  assert.equal(tracker.snapshot(10.5).find((flow) => flow.link === 'lan')!.duplicated, true);
+  send(tracker, changes, R2, 10.6, 12, 10);
   const duplicate = changes.filter((change) => change.kind === 'duplicate-forwarding');
   assert.equal(duplicate.length, 1);
   assert.deepEqual(duplicate[0]!.detail, { macs: [R1, R2].sort().join(' ') });
   assert.equal(duplicate[0]!.time, 10);
-  changes.push(...tracker.advance(20));
-  assert.equal(tracker.snapshot(20)[0]!.duplicated, false, 'both went quiet');
+  changes.push(...tracker.advance(11.5));
+  assert.equal(tracker.snapshot(11.5)[0]!.duplicated, false, 'R1 went quiet');
 
   // A takeover: the second forwarder starts after the first stopped.
-  const handover = new FlowTracker({ activeWindow: 5 });
+  const handover = new FlowTracker();
   const handoverChanges: FlowChange[] = [];
   send(handover, handoverChanges, R1, 0, 10, 10);
   send(handover, handoverChanges, R2, 20, 30, 10);

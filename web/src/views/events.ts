@@ -8,7 +8,7 @@ import type { DashboardContext, View } from '../view.js';
 import { EVENT_HEADERS, eventCells } from './event-list.js';
 
 const PAGE_SIZE = 50;
-const AREAS = ['', 'membership', 'pim', 'flow', 'tree'];
+const AREAS = ['', 'membership', 'pim', 'flow', 'tree', 'router'];
 
 export interface EventFilters {
   area?: string;
