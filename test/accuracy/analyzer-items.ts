@@ -50,6 +50,19 @@ export function analyzerItems(snapshot: NetworkSnapshot, topology: Topology): It
       items['pim-joins'].add(`${router} ${join.link} ${join.type} ${source} ${join.group}`);
     }
   }
+  for (const membership of snapshot.memberships) {
+    // What the hosts ask for (pimd-truth.ts host-groups / host-sources): the membership's filter mode, its
+    // INCLUDE sources or its EXCLUDE list.
+    if (!isRoutable(membership.group)) continue;
+    items['host-groups'].add(`${membership.link} ${membership.group} ${membership.mode}`);
+    if (membership.mode === 'INCLUDE') for (const source of membership.sources) items['host-sources'].add(`${membership.link} ${membership.group} ${source} forward`);
+    else for (const source of membership.excluded) items['host-sources'].add(`${membership.link} ${membership.group} ${source} block`);
+  }
+  for (const tree of snapshot.trees) {
+    if (tree.kind !== 'SSM' && tree.rp !== null) items['pim-rp'].add(`${tree.group} ${tree.rp}`);
+  }
+  for (const join of snapshot.joins) if (join.type === '*,G' && join.rp) items['pim-rp'].add(`${join.group} ${join.rp}`);
+  kernelItems(snapshot, nameOf, items);
   for (const tree of snapshot.trees) {
     for (const edge of tree.edges) {
       if (edge.wanted) items['mroute-oil'].add(`${nameOf.get(edge.router) ?? edge.router} ${tree.source} ${tree.group} ${edge.out}`);
@@ -59,4 +72,38 @@ export function analyzerItems(snapshot: NetworkSnapshot, topology: Topology): It
     }
   }
   return items;
+}
+
+/**
+ * The kernel forwarding cache as the analyzer's trees imply it (pimd-truth.ts kernel-iif / kernel-oil): one (S,G)
+ * entry per router and IPv4 source seen sending to the group, with the router's incoming link and outgoing links on
+ * the source's own tree when the router is on it, else on the group's RP tree (a router forwards a source of the
+ * shared tree along the (*,G) entry; the kernel holds that as an (S,G) entry too).
+ */
+function kernelItems(snapshot: NetworkSnapshot, nameOf: Map<string, string>, items: ItemSets): void {
+  const sourcesOf = new Map<string, Set<string>>();
+  for (const flow of snapshot.flows) {
+    if (flow.source.includes(':')) continue;
+    sourcesOf.set(flow.group, (sourcesOf.get(flow.group) ?? new Set()).add(flow.source));
+  }
+  const add = (tree: NetworkSnapshot['trees'][number], router: string, source: string) => {
+    const name = nameOf.get(router) ?? router;
+    const node = tree.nodes.find((entry) => entry.router === router);
+    if (node?.in) items['kernel-iif'].add(`${name} ${source} ${tree.group} ${node.in}`);
+    for (const edge of tree.edges) if (edge.router === router && edge.wanted) items['kernel-oil'].add(`${name} ${source} ${tree.group} ${edge.out}`);
+  };
+  for (const tree of snapshot.trees) {
+    if (tree.source === '*') continue;
+    for (const node of tree.nodes) add(tree, node.router, tree.source);
+  }
+  for (const tree of snapshot.trees) {
+    if (tree.source !== '*') continue;
+    for (const source of sourcesOf.get(tree.group) ?? []) {
+      const own = snapshot.trees.find((entry) => entry.source === source && entry.group === tree.group);
+      for (const node of tree.nodes) {
+        if (own?.nodes.some((entry) => entry.router === node.router)) continue;
+        add(tree, node.router, source);
+      }
+    }
+  }
 }

@@ -8,7 +8,15 @@ import type { Topology } from '../../capture/model/topology.js';
 export const CATEGORIES = [
   'igmp-groups', 'igmp-sources', 'pim-neighbors', 'pim-dr', 'pim-joins', 'mroute-iif', 'mroute-oil',
   'mld-querier', 'mld-groups', 'mld-sources',
+  // Only where a vendor's truth shows them (pimd-truth.ts): the RP per group, the kernel's forwarding cache, the
+  // hosts' own socket state.
+  'pim-rp', 'kernel-iif', 'kernel-oil', 'host-groups', 'host-sources',
 ] as const;
+/** The categories FRR's vtysh dumps and the lab's MLD queriers have truth for. */
+export const FRR_CATEGORIES: readonly Category[] = [
+  'igmp-groups', 'igmp-sources', 'pim-neighbors', 'pim-dr', 'pim-joins', 'mroute-iif', 'mroute-oil',
+  'mld-querier', 'mld-groups', 'mld-sources',
+];
 /** Categories whose truth comes from the lab's MLD queriers: compared only where a checkpoint has them. */
 export const MLD_CATEGORIES: readonly Category[] = ['mld-querier', 'mld-groups', 'mld-sources'];
 export type Category = (typeof CATEGORIES)[number];
@@ -22,10 +30,16 @@ export interface Checkpoint {
   routers: Record<string, Record<string, unknown>>;
   /** samples/lab/mld-querier.py state dumps, by querier name. */
   queriers?: Record<string, MldQuerierDump | null>;
+  /** The hosts' /proc membership files, by host name. */
+  hosts?: Record<string, Record<string, string>>;
+  /** Set by samples/lab/pimd.sh ("pimd"); FRR checkpoints have none. */
+  vendor?: string;
 }
 
 export interface MldQuerierDump {
   address: string;
+  /** The interface it queries on. */
+  interface?: string;
   role: 'querier' | 'non-querier';
   addresses: { address: string; filterMode: 'INCLUDE' | 'EXCLUDE'; sources: { address: string; forward: boolean }[] }[];
 }

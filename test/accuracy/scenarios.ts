@@ -11,7 +11,8 @@ import type { NetworkSnapshot } from '../../shapes/snapshot.js';
 import { parseTopology, type Topology } from '../../capture/model/topology.js';
 import { openCaptureFiles } from '../../capture/sources/capture-file.js';
 import { analyzerItems } from './analyzer-items.js';
-import { CATEGORIES, MLD_CATEGORIES, truthItems, type Category, type Checkpoint } from './frr-truth.js';
+import { CATEGORIES, FRR_CATEGORIES, MLD_CATEGORIES, truthItems, type Category, type Checkpoint, type ItemSets } from './frr-truth.js';
+import { PIMD_CATEGORIES, pimdTruthItems, restrictToHostGroups, restrictToKernelEntries, restrictToQuerierLinks } from './pimd-truth.js';
 import { differenceKey, loadKnownDifferences, type KnownDifference } from './known-differences.js';
 
 /** The lab's output; MCAST_SAMPLES_DIR points elsewhere (e.g. a lab run of your own). */
@@ -46,14 +47,25 @@ export async function scenariosWithTruth(): Promise<string[]> {
   return names.sort();
 }
 
-export async function loadScenario(name: string): Promise<{ topology: Topology; checkpoints: Checkpoint[]; captures: string[] }> {
+/** The routers' vendor of a scenario: topology.json's "vendor" (samples/lab/pimd.sh labs: "pimd"), else FRR. */
+export type Vendor = 'frr' | 'pimd';
+
+/** Per vendor: how a checkpoint's truth becomes items, and which categories that truth can show. */
+const VENDORS: Record<Vendor, { truth: (checkpoint: Checkpoint, topology: Topology) => ItemSets; categories: readonly Category[] }> = {
+  frr: { truth: truthItems, categories: FRR_CATEGORIES },
+  pimd: { truth: pimdTruthItems, categories: PIMD_CATEGORIES },
+};
+
+export async function loadScenario(name: string): Promise<{ topology: Topology; checkpoints: Checkpoint[]; captures: string[]; vendor: Vendor }> {
   const dir = join(SAMPLES_DIR, name);
-  const topology = parseTopology(JSON.parse(await readFile(join(dir, 'topology.json'), 'utf8')));
+  const raw = JSON.parse(await readFile(join(dir, 'topology.json'), 'utf8')) as { vendor?: unknown };
+  const vendor: Vendor = raw.vendor === 'pimd' ? 'pimd' : 'frr';
+  const topology = parseTopology(raw);
   if (typeof topology === 'string') throw new Error(`${name}: ${topology}`);
   const truthFiles = (await readdir(join(dir, 'truth'))).filter((file) => file.endsWith('.json')).sort();
   const checkpoints = await Promise.all(truthFiles.map(async (file) => JSON.parse(await readFile(join(dir, 'truth', file), 'utf8')) as Checkpoint));
   const captures = (await readdir(join(dir, 'pcap'))).filter((file) => /\.pcap(ng)?(\.gz)?$/.test(file)).sort().map((file) => join(dir, 'pcap', file));
-  return { topology, checkpoints, captures };
+  return { topology, checkpoints, captures, vendor };
 }
 
 /** One pass over the captures, snapshotting at each of `times` (ascending). */
@@ -86,16 +98,30 @@ function score(checkpoint: number, category: Category, truth: Set<string>, ours:
 }
 
 export async function scoreScenario(name: string): Promise<{ checkpoints: CheckpointScore[]; known: KnownDifference[] }> {
-  const { topology, checkpoints, captures } = await loadScenario(name);
+  const { topology, checkpoints, captures, vendor } = await loadScenario(name);
+  const { truth: truthOf, categories } = VENDORS[vendor];
   const known = await loadKnownDifferences(join(SAMPLES_DIR, name));
   const byKey = new Map(known.map((difference) => [differenceKey(difference), difference]));
   const snapshots = await snapshotsAt(captures, checkpoints.flatMap((checkpoint) => [checkpoint.timeStart, checkpoint.timeEnd]), topology);
   const scored = checkpoints.map((checkpoint, index) => {
-    const truth = truthItems(checkpoint, topology);
+    const truth = truthOf(checkpoint, topology);
     const atStart = analyzerItems(snapshots[2 * index]!, topology);
     const atEnd = analyzerItems(snapshots[2 * index + 1]!, topology);
     if (checkpoint.queriers === undefined) {
       for (const category of MLD_CATEGORIES) atStart[category].clear();
+    }
+    // A category the vendor's truth cannot show is not compared.
+    for (const category of CATEGORIES) {
+      if (categories.includes(category)) continue;
+      for (const sets of [truth, atStart, atEnd]) sets[category].clear();
+    }
+    if (vendor === 'pimd') {
+      for (const sets of [atStart, atEnd]) {
+        restrictToKernelEntries(truth, sets);
+        restrictToHostGroups(truth, sets);
+        // pimd is IPv4 only: MLD state exists only where the lab's own querier runs (one LAN).
+        restrictToQuerierLinks(truth, sets);
+      }
     }
     return {
       scenario: name, checkpoint: checkpoint.checkpoint, label: checkpoint.label, at: checkpoint.timeStart,
