@@ -13,6 +13,8 @@ export const TreeEdge = Shape({
   out: Text,
   carriesData: Type.Boolean(),
   wanted: Type.Boolean(),
+  /** Wanted, but the data arrives at the router with no TTL left to forward: the router holds the edge, nothing flows on it. */
+  ttlLimited: Type.Boolean(),
 });
 
 /** A router holding state for the tree, with its incoming link: also those with nothing to forward. */

@@ -67,6 +67,8 @@ export interface ForwarderSnapshot extends ForwarderCounts {
   active: boolean;
   /** Seconds without a packet after which it stops. */
   activeWindow: number;
+  /** Its current activity period is more than a leak: more than `leakPackets` packets, or spread over more than a window. */
+  sustained: boolean;
 }
 
 /** An activity period too short to be forwarding: a few isolated packets. */
@@ -279,6 +281,7 @@ export class FlowTracker {
         forwarders.push({
           mac: forwarder.mac, packets: forwarder.packets, firstSeen: forwarder.firstSeen, lastSeen: forwarder.lastSeen, ttl: forwarder.ttl,
           periodStart: forwarder.periodStart, periodPackets: forwarder.periodPackets, active: isActive, activeWindow,
+          sustained: forwarder.periodPackets > this.options.leakPackets || forwarder.lastSeen - forwarder.periodStart > this.options.minActiveWindow,
         });
       }
       if (forwarders.length > 1) forwarders.sort((x, y) => (x.mac < y.mac ? -1 : x.mac > y.mac ? 1 : 0));

@@ -63,6 +63,8 @@ export class NetworkAnalyzer {
   readonly joinedChannels = new Map<string, number>();
   /** Every address that sent an IGMP/MLD query on a link (`link|family`): the routers running IGMP/MLD there. */
   readonly queryingRouters = new Map<string, Set<string>>();
+  /** When routers were told, or told others, to stop forwarding: Assert wins, AssertCancels, PruneEchoes (trees.ts). */
+  readonly forwardingStops = { assertWins: new Map<string, { winner: string; time: number }>(), stops: new Map<string, number>() };
   /** Bad-checksum control messages by `link|sender|kind`: dropped by every receiver, so never applied to the state. */
   readonly badChecksums = new Map<string, BadChecksums>();
   private readonly starGroups = new Set<string>();
@@ -187,6 +189,7 @@ export class NetworkAnalyzer {
     }
     const changes = this.pim.onMessage({ time: packet.time, link: packet.link, src: ip.src, dst: ip.dst, srcMac: packet.srcMac, message: pimMessage });
     this.emitAll('pim', changes);
+    this.noteForwardingStops(changes);
     if (pimMessage.kind === 'pim.join-prune') {
       this.noteSwitchover(packet, changes);
       this.noteRpfLinks(packet.link, changes);
@@ -210,6 +213,24 @@ export class NetworkAnalyzer {
       const router = this.routers.routerWithAddress(from);
       this.switchovers.set(key, { time: packet.time, router: router?.id ?? from });
       this.emit({ area: 'tree', time: packet.time, link: null, group, source, kind: 'spt-switchover', detail: { router: router?.id ?? from } });
+    }
+  }
+
+  /**
+   * RFC 7761 §4.6: the routers that lose an Assert stop forwarding onto the link; the winner that
+   * sends an AssertCancel stops (§4.6.1); an upstream router's PruneEcho (a Prune naming itself
+   * upstream, §4.5) says it stopped.
+   */
+  private noteForwardingStops(changes: ReturnType<PimState['onMessage']>): void {
+    for (const change of changes) {
+      if (change.link === null) continue;
+      if (change.kind === 'assert-winner') {
+        this.forwardingStops.assertWins.set(`${change.link}|${change.detail.source ?? '*'}|${change.detail.group}`, { winner: change.detail.winner, time: change.time });
+      } else if (change.kind === 'assert-cancel') {
+        this.forwardingStops.stops.set(`${change.link}|${change.detail.winner}|${change.detail.source ?? '*'}|${change.detail.group}`, change.time);
+      } else if (change.kind === 'prune' && change.detail.from === change.detail.upstream) {
+        this.forwardingStops.stops.set(`${change.link}|${change.detail.from}|${change.detail.source ?? '*'}|${change.detail.group}`, change.time);
+      }
     }
   }
 

@@ -48,7 +48,7 @@ export function buildSnapshot(analyzer: NetworkAnalyzer, at: number): NetworkSna
   });
 
   const { trees, anomalies } = inferTrees({
-    at, keepalivePeriod: analyzer.keepalivePeriod, rpfLinks: analyzer.rpfLinks, joinedChannels: analyzer.joinedChannels,
+    at, keepalivePeriod: analyzer.keepalivePeriod, rpfLinks: analyzer.rpfLinks, joinedChannels: analyzer.joinedChannels, forwardingStops: analyzer.forwardingStops,
     routers, flows, pim, memberships: groupMemberships, switchovers: analyzer.switchovers,
     rpFor: (group) => analyzer.pim.rpForGroup(group)?.rp ?? null,
   });

@@ -1,18 +1,29 @@
 /**
- * Forwarding trees inferred from what the links show, per (S,G) and (*,G):
- *   - a router forwards a flow onto a link when the flow's frames there carry its MAC;
+ * Forwarding trees inferred from what the links show, per (S,G) and (*,G), by rules that hold for
+ * any RFC 7761 router:
+ *   - a router forwards a flow onto a link when the flow's frames there carry its MAC, for more
+ *     than a leak (a few isolated packets are an anomaly, not forwarding), and it has not stopped
+ *     with a lost Assert, an AssertCancel or a PruneEcho (§4.6, §4.5) followed by silence;
  *   - a router should forward onto a link when a downstream router joined towards it there
- *     (RFC 7761 §4.5 downstream state), or when it is the DR (or the assert winner, §4.6) of a
- *     link whose members want the flow (§4.1.6 local receiver state) and it is itself on the
- *     tree: it joined upstream, it is the RP, or the source is on one of its links. A router that
- *     never joined cannot forward, whatever its members want: that is a link waiting for data;
- *   - a router's incoming link (RPF interface) is where it sends its own (S,G) Join (shortest-path
- *     tree), else its (*,G) Join (RP tree), else the source's own link (first-hop router).
+ *     (§4.5 downstream state), or when it is the DR (or the assert winner, §4.6) of a link whose
+ *     members want the flow (§4.1.6 local receiver state) and it is itself on the tree: it joined
+ *     upstream, it is the RP, or the source is on one of its links. A router that never joined
+ *     cannot forward, whatever its members want: that is a link waiting for data;
+ *   - a router's incoming link (RPF interface) is, in this order, the source's own link when it
+ *     is directly connected; the link of its latest (S,G) Join; the link of its latest (*,G) Join
+ *     while it is on the shared tree for that source (no (S,G,rpt) Prune of its own in force);
+ *     none at the RP. It never forwards onto that link (§4.2: oiflist minus iif), and nobody
+ *     forwards a source's packets onto the source's own link;
+ *   - per address family: the DR, the assert winner and the first hop come from the Hellos of
+ *     the group's family, and with no PIM speaker of that family on the wire there is no tree —
+ *     its data on a link is a flow, not a tree;
+ *   - a member link the data cannot reach because its TTL runs out on the way is still an edge
+ *     the router holds: kept, and marked TTL-limited.
  * Edges that carry data nobody on the link wants, and links whose members wait for data that flows
  * elsewhere, are reported as anomalies.
  */
 import { isSsmGroup, multicastScope } from '../addresses.js';
-import type { FlowSnapshot } from './flows.js';
+import type { FlowSnapshot, ForwarderSnapshot } from './flows.js';
 import type { GroupSnapshot } from './membership/index.js';
 import type { JoinSnapshot, PimSnapshot } from './pim/index.js';
 import type { RouterRegistry } from './routers.js';
@@ -22,6 +33,14 @@ export interface LinkGroupMembership {
   link: string;
   family: 4 | 6;
   group: GroupSnapshot;
+}
+
+/** When a router was told (or told others) to stop forwarding onto a link. */
+export interface ForwardingStops {
+  /** `link|source or *|group` → the Assert winner and when it won (every other router on the link lost then). */
+  readonly assertWins: ReadonlyMap<string, { winner: string; time: number }>;
+  /** `link|router address|source or *|group` → when it sent an AssertCancel or a PruneEcho there. */
+  readonly stops: ReadonlyMap<string, number>;
 }
 
 export interface TreeInput {
@@ -37,8 +56,12 @@ export interface TreeInput {
   pim: PimSnapshot;
   memberships: LinkGroupMembership[];
   switchovers: ReadonlyMap<string, { time: number }>;
+  forwardingStops: ForwardingStops;
   rpFor: (group: string) => string | null;
 }
+
+/** Seconds a forwarder may go on after it was told to stop and still be taken as having stopped then. */
+const STOP_GRACE = 1;
 
 /** Link-local and narrower groups are never routed (RFC 5771 §4, RFC 4291 §2.7). */
 export function isRoutable(group: string): boolean {
@@ -55,6 +78,8 @@ export function isRoutable(group: string): boolean {
 /** Every snapshot asks again about the same groups: the answers are kept (a bounded cache). */
 const routableGroups = new Map<string, boolean>();
 
+const familyOf = (address: string): 4 | 6 => (address.includes(':') ? 6 : 4);
+
 /** Whether a group's membership on a link asks for traffic from `source` (RFC 3376 §6.2.2); null source: any. */
 function membershipWants(membership: GroupSnapshot, source: string | null): boolean {
   if (source === null) return membership.mode === 'EXCLUDE';
@@ -63,14 +88,32 @@ function membershipWants(membership: GroupSnapshot, source: string | null): bool
     : !membership.excluded.includes(source);
 }
 
+/** The latest live row, by its last refresh: a router has one RPF neighbor per entry (RFC 7761 §4.1.6). */
+function latest(rows: readonly JoinSnapshot[]): JoinSnapshot | undefined {
+  let best: JoinSnapshot | undefined;
+  for (const row of rows) {
+    if (row.state === 'pruned') continue;
+    const refreshed = row.expiresAt === null ? Infinity : row.expiresAt - row.holdtime;
+    const bestRefreshed = best === undefined ? -Infinity : best.expiresAt === null ? Infinity : best.expiresAt - best.holdtime;
+    if (refreshed > bestRefreshed) best = row;
+  }
+  return best;
+}
+
 /** What the tree inference looks up, built once per snapshot. */
 class TreeContext {
   readonly activeFlows: FlowSnapshot[];
   readonly liveJoins: JoinSnapshot[];
+  /** Families with a PIM speaker on some link now. */
+  readonly pimFamilies: Set<4 | 6>;
+  /** Live PIM neighbors, `link|address`. */
+  private readonly neighbors: Set<string>;
 
   constructor(readonly input: TreeInput) {
     this.activeFlows = input.flows.filter((flow) => flow.forwarders.some((forwarder) => forwarder.active));
     this.liveJoins = input.pim.joins.filter((join) => join.state !== 'pruned');
+    this.pimFamilies = new Set(input.pim.links.filter((link) => link.neighbors.length > 0).map((link) => link.family));
+    this.neighbors = new Set(input.pim.links.flatMap((link) => link.neighbors.map((neighbor) => `${link.link}|${neighbor.address}`)));
   }
 
   routerAt(link: string, key: { address?: string; mac?: string }): string | null {
@@ -79,6 +122,10 @@ class TreeContext {
 
   routerLinks(router: string): string[] {
     return this.input.routers.routers().find((entry) => entry.id === router)?.interfaces.map((entry) => entry.link) ?? [];
+  }
+
+  isNeighbor(link: string, address: string): boolean {
+    return this.neighbors.has(`${link}|${address}`);
   }
 
   /** Join/Prune rows `router` sent upstream for the entry (any state while the row lives). */
@@ -95,9 +142,14 @@ class TreeContext {
       if (join.type !== '*,G') return false;
       if (source === null) return true;
       // RFC 7761 §4.5.4: an (S,G,rpt) Prune from the same downstream router takes S off its (*,G) Join.
-      return !this.input.pim.joins.some((prune) => prune.type === 'S,G,rpt' && prune.state === 'pruned' && prune.link === link
-        && prune.from === join.from && prune.group === group && prune.source === source);
+      return !this.rptPruned(link, join.from, source, group);
     });
+  }
+
+  /** Whether `from` has an (S,G,rpt) Prune in force on `link`. */
+  rptPruned(link: string, from: string, source: string, group: string): boolean {
+    return this.input.pim.joins.some((prune) => prune.type === 'S,G,rpt' && prune.state === 'pruned' && prune.link === link
+      && prune.from === from && prune.group === group && prune.source === source);
   }
 
   membersOn(link: string, source: string | null, group: string): boolean {
@@ -119,10 +171,38 @@ class TreeContext {
     return ends.length === 1 ? ends[0]! : null;
   }
 
+  /** The current Assert for (S,G) or (*,G) on `link`, if any. */
+  private assertOn(link: string, source: string | null, group: string) {
+    return this.input.pim.asserts.find((entry) => entry.link === link && entry.group === group && (entry.source === source || entry.source === null));
+  }
+
   /** Whether an Assert on `link` for (S,G) or (*,G) was won by another router than `router`. */
   lostAssert(router: string, link: string, source: string | null, group: string): boolean {
-    const asserted = this.input.pim.asserts.find((entry) => entry.link === link && entry.group === group && (entry.source === source || entry.source === null));
+    const asserted = this.assertOn(link, source, group);
     return asserted !== undefined && this.routerAt(link, { address: asserted.winner }) !== router;
+  }
+
+  /**
+   * When `router` was last told, or told others, to stop forwarding (S,G) onto `link`: it lost an
+   * Assert (§4.6), or sent an AssertCancel or a PruneEcho (§4.6.1, §4.5); null if never.
+   */
+  stoppedAt(router: string, link: string, source: string, group: string): number | null {
+    const { assertWins, stops } = this.input.forwardingStops;
+    let latestStop: number | null = null;
+    const note = (time: number | undefined) => {
+      if (time !== undefined && (latestStop === null || time > latestStop)) latestStop = time;
+    };
+    for (const key of [`${link}|${source}|${group}`, `${link}|*|${group}`]) {
+      const win = assertWins.get(key);
+      if (win !== undefined && this.routerAt(link, { address: win.winner }) !== router) note(win.time);
+    }
+    const addresses = this.input.routers.routers().find((entry) => entry.id === router)?.interfaces
+      .filter((entry) => entry.link === link).flatMap((entry) => entry.addresses) ?? [];
+    for (const address of addresses) {
+      note(stops.get(`${link}|${address}|${source}|${group}`));
+      note(stops.get(`${link}|${address}|*|${group}`));
+    }
+    return latestStop;
   }
 
   /** The link a router last sent Join/Prunes on towards `target` (a source or an RP), if ever. */
@@ -136,12 +216,20 @@ class TreeContext {
     return undefined;
   }
 
-  /** The router that forwards onto a member link: the assert winner, else the DR (RFC 7761 §4.2, §4.6). */
+  /** The router that forwards onto a member link: the assert winner, else the DR of the group's family (RFC 7761 §4.2, §4.6). */
   localForwarder(link: string, source: string | null, group: string): string | null {
     const { pim } = this.input;
+    const family = familyOf(group);
     const address = pim.asserts.find((entry) => entry.link === link && entry.group === group && entry.source === source)?.winner
-      ?? pim.links.find((entry) => entry.link === link)?.dr ?? null;
+      ?? pim.links.find((entry) => entry.link === link && entry.family === family)?.dr ?? null;
     return address === null ? null : this.routerAt(link, { address });
+  }
+
+  /** The highest TTL the flow arrives with on `link` (its active forwarders), or null if it is not there. */
+  arrivingTtl(link: string, source: string, group: string): number | null {
+    const flow = this.input.flows.find((entry) => entry.link === link && entry.source === source && entry.group === group);
+    const active = flow?.forwarders.filter((forwarder) => forwarder.active) ?? [];
+    return active.length === 0 ? null : Math.max(...active.map((forwarder) => forwarder.ttl));
   }
 }
 
@@ -152,7 +240,7 @@ function inferTree(context: TreeContext, source: string | null, group: string, r
     const key = `${router}|${out}`;
     let found = edges.get(key);
     if (!found) {
-      found = { router, in: null, out, carriesData: false, wanted: false };
+      found = { router, in: null, out, carriesData: false, wanted: false, ttlLimited: false };
       edges.set(key, found);
     }
     return found;
@@ -169,19 +257,18 @@ function inferTree(context: TreeContext, source: string | null, group: string, r
         if (router === null) {
           // RFC 7761 §4.4: the first-hop router keeps (S,G) state for the Keepalive Period after the last packet.
           if (input.at - forwarder.lastSeen <= input.keepalivePeriod) sourceLinks.add(flow.link);
-        } else if (forwarder.active) {
+        } else if (forwards(context, router, flow.link, source, group, forwarder)) {
           edge(router, flow.link).carriesData = true;
         }
       }
     }
   }
-  // In the SSM range nothing registers (RFC 4607 §2, RFC 7761 §4.4.1 CouldRegister): the first hop
-  // holds state only for a channel someone joined, and then while its data keeps coming.
-  const channelJoined = source !== null && input.joinedChannels.has(`${source}|${group}`);
+  // RFC 7761 §4.2: data from a directly connected source on its RPF interface sets the KeepaliveTimer,
+  // (S,G) state at the DR of the source's link, in the SSM range too (where nothing registers).
   const firstHops = new Set<string>();
   for (const link of sourceLinks) {
     const dr = context.localForwarder(link, null, group);
-    if (dr !== null && (!isSsmGroup(group) || channelJoined)) firstHops.add(dr);
+    if (dr !== null) firstHops.add(dr);
   }
 
   // Downstream state: every live Join for this entry makes its upstream router forward there.
@@ -192,18 +279,21 @@ function inferTree(context: TreeContext, source: string | null, group: string, r
   }
 
   const incoming = (router: string): string | null => {
+    if (router === rpRouter && source === null) return null;
+    // RFC 7761 §4.5.7 DirectlyConnected: seen on the wire (the source's own frames on one of its links), or from the topology's prefixes.
+    const direct = source === null ? undefined
+      : context.routerLinks(router).find((link) => sourceLinks.has(link)) ?? input.routers.connectedLink(router, source) ?? undefined;
+    if (direct !== undefined) return direct;
     const spt = source === null ? [] : context.sentBy(router, 'S,G', source, group);
-    const rpt = context.sentBy(router, '*,G', null, group);
-    const live = (rows: JoinSnapshot[]) => rows.find((row) => row.state !== 'pruned')?.link;
-    return live(spt) ?? live(rpt)
-      // A router the source is directly connected to receives it there (RFC 7761 §4.5.7 DirectlyConnected):
-      // seen on the wire (the source's own frames), or from the topology's prefixes.
-      ?? (firstHops.has(router) ? context.routerLinks(router).find((link) => sourceLinks.has(link)) : undefined)
-      ?? (source !== null ? input.routers.connectedLink(router, source) ?? undefined : undefined)
-      ?? spt[0]?.link ?? context.rememberedRpf(router, source ?? rp) ?? null;
+    const sptLink = latest(spt)?.link;
+    if (sptLink !== undefined) return sptLink;
+    const rpt = latest(context.sentBy(router, '*,G', null, group));
+    // The (*,G) Join carries a source only while the router has no (S,G,rpt) Prune of its own for it (§4.5.4).
+    if (rpt !== undefined && (source === null || !context.rptPruned(rpt.link, rpt.from, source, group))) return rpt.link;
+    return spt[0]?.link ?? context.rememberedRpf(router, source ?? rp) ?? null;
   };
-  const forwards = (router: string) => [...edges.values()].some((found) => found.router === router);
-  const onTree = (router: string) => forwards(router) || router === rpRouter || firstHops.has(router) || incoming(router) !== null;
+  const hasEdge = (router: string) => [...edges.values()].some((found) => found.router === router);
+  const onTree = (router: string) => hasEdge(router) || router === rpRouter || firstHops.has(router) || incoming(router) !== null;
 
   // Local receivers: the DR of a member link forwards there if it is on the tree itself.
   for (const entry of input.memberships) {
@@ -212,19 +302,31 @@ function inferTree(context: TreeContext, source: string | null, group: string, r
     if (router !== null && onTree(router)) edge(router, entry.link).wanted = true;
   }
 
-  const nodes = new Map<string, TreeNode>();
   for (const found of edges.values()) {
     found.wanted ||= context.membersOn(found.out, source, group) || context.joinedOn(found.out, source, group).length > 0;
     // RFC 7761 §4.6: an Assert loser takes the link out of its outgoing list; what it still sends there is a duplicate.
     if (context.lostAssert(found.router, found.out, source, group)) found.wanted = false;
     found.in = incoming(found.router);
+    // RFC 7761 §4.2: a router forwards on oiflist minus its incoming interface; nobody forwards S onto S's own link.
+    if (found.in === found.out || sourceLinks.has(found.out)) edges.delete(`${found.router}|${found.out}`);
   }
+  for (const found of edges.values()) {
+    // A member link the data cannot reach: what arrives on the router's incoming link has no TTL left to forward.
+    if (source !== null && found.wanted && !found.carriesData && found.in !== null) {
+      const ttl = context.arrivingTtl(found.in, source, group);
+      found.ttlLimited = ttl !== null && ttl <= 1;
+    }
+  }
+
+  const nodes = new Map<string, TreeNode>();
   const holders = new Set([...[...edges.values()].map((found) => found.router), ...firstHops]);
   // RFC 7761 §4.4: the RP receiving the source's Registers holds (S,G) state while they come, with nothing to forward.
   const registering = source !== null && input.pim.registers.some((entry) => entry.source === source && entry.group === group);
   if (registering && rpRouter !== null) holders.add(rpRouter);
   for (const join of liveJoins) {
     if (join.group !== group || join.source !== source || (join.type !== 'S,G' && join.type !== '*,G')) continue;
+    // A router that left PIM on the link (goodbye, or its holdtime ran out) holds nothing, whatever its Joins upstream still keep.
+    if (!context.isNeighbor(join.link, join.from)) continue;
     const router = context.routerAt(join.link, { address: join.from });
     if (router !== null) holders.add(router);
   }
@@ -241,25 +343,45 @@ function inferTree(context: TreeContext, source: string | null, group: string, r
   };
 }
 
+/**
+ * Whether `router` forwards the flow onto `link` at the snapshot's time: its forwarder there is
+ * active, sustained (more than a leak), and did not fall silent right after it was told to stop.
+ */
+function forwards(context: TreeContext, router: string, link: string, source: string, group: string, forwarder: ForwarderSnapshot): boolean {
+  if (!forwarder.active || !forwarder.sustained) return false;
+  const stopped = context.stoppedAt(router, link, source, group);
+  return stopped === null || forwarder.lastSeen > stopped + STOP_GRACE;
+}
+
 export function inferTrees(input: TreeInput): { trees: Tree[]; anomalies: Anomaly[] } {
   const context = new TreeContext(input);
-  const { activeFlows, liveJoins } = context;
+  const { activeFlows, liveJoins, pimFamilies } = context;
   // Flows seen within the Keepalive Period still hold (S,G) state somewhere (RFC 7761 §4.1.3).
   const keptFlows = input.flows.filter((flow) => isRoutable(flow.group) && input.at - flow.lastSeen <= input.keepalivePeriod);
   const groups = new Set<string>();
   for (const flow of keptFlows) groups.add(flow.group);
   for (const join of input.pim.joins) groups.add(join.group);
   for (const register of input.pim.registers) groups.add(register.group);
+  // RFC 7761 §4.1.6: a DR with local members holds (*,G) (ASM) or (S,G) (their INCLUDE sources) state, joined or not.
+  for (const entry of input.memberships) if (isRoutable(entry.group.group)) groups.add(entry.group.group);
 
   const trees: Tree[] = [];
   const anomalies: Anomaly[] = [];
   for (const group of [...groups].sort()) {
-    const rp = isSsmGroup(group) ? null : input.rpFor(group) ?? liveJoins.find((join) => join.group === group && join.rp !== null)?.rp ?? null;
+    // No PIM speaker of the group's family: its data on a link is a flow, not a tree.
+    if (!pimFamilies.has(familyOf(group))) continue;
+    const ssm = isSsmGroup(group);
+    const rp = ssm ? null : input.rpFor(group) ?? liveJoins.find((join) => join.group === group && join.rp !== null)?.rp ?? null;
     const sources = new Set<string>();
     for (const flow of keptFlows) if (flow.group === group) sources.add(flow.source);
     for (const join of input.pim.joins) if (join.group === group && join.type === 'S,G' && join.source !== null) sources.add(join.source);
     for (const register of input.pim.registers) if (register.group === group) sources.add(register.source);
-    const starTree = input.pim.joins.some((join) => join.group === group && join.type === '*,G') ? inferTree(context, null, group, rp) : null;
+    for (const entry of input.memberships) {
+      if (entry.group.group === group && entry.group.mode === 'INCLUDE') for (const requested of entry.group.sources) sources.add(requested.address);
+    }
+    const starWanted = !ssm && (input.pim.joins.some((join) => join.group === group && join.type === '*,G')
+      || input.memberships.some((entry) => entry.group.group === group && entry.group.mode === 'EXCLUDE'));
+    const starTree = starWanted ? inferTree(context, null, group, rp) : null;
     if (starTree) trees.push(starTree);
     for (const source of [...sources].sort()) {
       const tree = inferTree(context, source, group, rp);

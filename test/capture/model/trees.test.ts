@@ -50,9 +50,9 @@ test('after the switchover, (S1,G) runs on the shortest path R1 → r1-r3 → R3
   assert.equal(spt.kind, 'SPT');
   assert.equal(spt.rp, R2);
   assert.ok(spt.switchoverAt !== null && spt.switchoverAt < afterSwitch!.at);
-  assert.deepEqual(edge(spt, R3, 'lan-rcv1'), { router: R3, in: 'r1-r3', out: 'lan-rcv1', carriesData: true, wanted: true });
-  assert.deepEqual(edge(spt, R1, 'r1-r3'), { router: R1, in: 'lan-src', out: 'r1-r3', carriesData: true, wanted: true });
-  assert.deepEqual(edge(spt, R4, 'lan-rcv2'), { router: R4, in: 'r2-r4', out: 'lan-rcv2', carriesData: true, wanted: true });
+  assert.deepEqual(edge(spt, R3, 'lan-rcv1'), { router: R3, in: 'r1-r3', out: 'lan-rcv1', carriesData: true, wanted: true, ttlLimited: false });
+  assert.deepEqual(edge(spt, R1, 'r1-r3'), { router: R1, in: 'lan-src', out: 'r1-r3', carriesData: true, wanted: true, ttlLimited: false });
+  assert.deepEqual(edge(spt, R4, 'lan-rcv2'), { router: R4, in: 'r2-r4', out: 'lan-rcv2', carriesData: true, wanted: true, ttlLimited: false });
   assert.deepEqual(spt.nodes.find((node) => node.router === R1), { router: R1, in: 'lan-src', isRp: false, isFirstHop: true });
   assert.equal(spt.nodes.find((node) => node.router === R2)?.isRp, true);
 });
