@@ -11,11 +11,19 @@ import { Anomaly, Tree } from './trees.js';
 export const RouterInterface = Shape({ link: Text, addresses: Addresses, mac: NullableText });
 
 /** One router as the wire shows it: interfaces joined by OSPF, Hello address lists, MACs, data correlation or the topology file. */
+/** What joined a router's interfaces into one router (routers.ts). */
+export const RouterEvidence = Type.Union([
+  Type.Literal('ospf'), Type.Literal('hello-address-list'), Type.Literal('pim-source-address'),
+  Type.Literal('shared-mac'), Type.Literal('data-path'), Type.Literal('topology'),
+]);
+
 export const Router = Shape({
   id: Text,
   name: NullableText,
   ospfRouterId: NullableAddress,
   interfaces: Type.Array(RouterInterface),
+  /** Each kind of evidence that joined two of its interfaces; empty for a one-interface router. */
+  evidence: Type.Array(RouterEvidence),
 });
 
 export const LinkState = Shape({
@@ -152,6 +160,7 @@ export const NetworkSnapshot = Shape({
 
 export type RouterInterface = Static<typeof RouterInterface>;
 export type Router = Static<typeof Router>;
+export type RouterEvidence = Static<typeof RouterEvidence>;
 export type LinkState = Static<typeof LinkState>;
 export type FilterMode = Static<typeof FilterMode>;
 export type MembershipState = Static<typeof MembershipState>;

@@ -10,6 +10,7 @@ import { LinkMembership, type MembershipOptions } from './membership/index.js';
 import { membershipObservation } from './membership-observations.js';
 import { PIM_DEFAULTS, PimState, type PimOptions } from './pim/index.js';
 import { RouterRegistry } from './routers.js';
+import { DataPathCorrelator, type DataPathOptions, type ForwardingHop } from './data-paths.js';
 import type { Topology } from './topology.js';
 import type { TimelineEntry, TimelineListener } from './timeline.js';
 import { buildSnapshot } from './snapshot.js';
@@ -23,6 +24,7 @@ export interface AnalyzerOptions {
   membership: Partial<MembershipOptions>;
   pim: Partial<PimOptions>;
   flows: Partial<FlowOptions>;
+  dataPaths: Partial<DataPathOptions>;
   /** Called with every change as it happens (timeline output, database, live push). */
   onChange: TimelineListener | null;
 }
@@ -67,6 +69,12 @@ export class NetworkAnalyzer {
   readonly forwardingStops = { assertWins: new Map<string, { winner: string; time: number }>(), stops: new Map<string, number>() };
   /** Bad-checksum control messages by `link|sender|kind`: dropped by every receiver, so never applied to the state. */
   readonly badChecksums = new Map<string, BadChecksums>();
+  /**
+   * Who sent a Join for a group on a link, `link|group` → sender → when its holdtime ends: the
+   * routers that pull the group's data from that link (data-path evidence, routers.ts).
+   */
+  private readonly groupJoiners = new Map<string, Map<string, number>>();
+  private readonly dataPaths: DataPathCorrelator;
   private readonly starGroups = new Set<string>();
   private readonly options: AnalyzerOptions;
   private now = -Infinity;
@@ -75,11 +83,12 @@ export class NetworkAnalyzer {
   readonly keepalivePeriod: number;
 
   constructor(options: Partial<AnalyzerOptions> = {}) {
-    this.options = { topology: null, membership: {}, pim: {}, flows: {}, onChange: null, ...options };
+    this.options = { topology: null, membership: {}, pim: {}, flows: {}, dataPaths: {}, onChange: null, ...options };
     this.keepalivePeriod = this.options.pim.keepalivePeriod ?? PIM_DEFAULTS.keepalivePeriod;
     this.routers = new RouterRegistry(this.options.topology);
     this.pim = new PimState(this.options.pim);
     this.flows = new FlowTracker(this.options.flows);
+    this.dataPaths = new DataPathCorrelator(this.options.dataPaths);
   }
 
   /** Packet time of the latest frame or advance. */
@@ -147,6 +156,7 @@ export class NetworkAnalyzer {
     }
     if (message.kind === 'data.ipv4' || message.kind === 'data.ipv6') {
       this.emitAll('flow', this.flows.onData(packet.time, packet.link, packet.srcMac, message, packet.macMismatch));
+      for (const hop of this.dataPaths.observe(packet.time, packet.link, packet.srcMac, message)) this.learnFromHop(hop);
       return;
     }
     if (message.kind.startsWith('pim.')) {
@@ -191,6 +201,7 @@ export class NetworkAnalyzer {
     this.emitAll('pim', changes);
     this.noteForwardingStops(changes);
     if (pimMessage.kind === 'pim.join-prune') {
+      this.noteJoiners(packet.link, ip.src, pimMessage, packet.time);
       this.noteSwitchover(packet, changes);
       this.noteRpfLinks(packet.link, changes);
     }
@@ -244,6 +255,28 @@ export class NetworkAnalyzer {
         if (target !== null) this.rpfLinks.set(`${from}|${target}`, link);
       }
     }
+  }
+
+  private noteJoiners(link: string, from: string, message: Extract<Parameters<PimState['onMessage']>[0]['message'], { kind: 'pim.join-prune' }>, time: number): void {
+    if (message.holdtime === 0) return;
+    for (const entry of message.groups) {
+      if (entry.joinedSources.length === 0) continue;
+      const key = `${link}|${entry.group.address}`;
+      const joiners = this.groupJoiners.get(key) ?? new Map();
+      this.groupJoiners.set(key, joiners.set(from, time + message.holdtime));
+    }
+  }
+
+  /**
+   * A router forwarded a datagram from `fromLink` onto `toLink`: on `fromLink` it owns one of the
+   * interfaces that joined the group there (RFC 7761 §4.5; not necessarily towards the router that
+   * sent the datagram: an Assert winner forwards for RPF'(S,G) whoever was joined); with no Join
+   * (the source's own link, dense mode) one of the PIM routers there.
+   */
+  private learnFromHop(hop: ForwardingHop): void {
+    const joiners = [...(this.groupJoiners.get(`${hop.fromLink}|${hop.group}`) ?? [])].filter(([, until]) => until >= hop.time).map(([from]) => from);
+    const candidates = joiners.length > 0 ? joiners : this.pim.neighborAddresses(hop.fromLink, hop.family);
+    this.routers.learnForwarding(hop.toLink, hop.toMac, hop.fromLink, hop.fromMac, candidates);
   }
 
   private noteBadChecksum(packet: Packet): void {

@@ -8,13 +8,18 @@
  *     link's interface address;
  *   - the same unicast MAC on several links (many routers use one MAC for all interfaces;
  *     VRRP/HSRP virtual MACs excepted);
- *   - the optional topology file, which also names them.
+ *   - the source address of unicast PIM it sends (Register, C-RP-Advertisement) at its initial TTL;
+ *   - the data it forwards (data-paths.ts): a router forwarding a datagram onto link B received it
+ *     on link A, and owns there the interface that joined the flow (or, on the source's link, the
+ *     one PIM router left once the others are ruled out). Candidates are intersected over many
+ *     datagrams and joined only when one remains;
+ *   - the optional topology file, which also names them (an override, never a requirement).
  */
 import { interfaceAddresses, type Topology } from './topology.js';
 import type { RouterLsa } from '../protocols/ospf.js';
 import { compareAddresses, parseIPv4, parseIPv6 } from '../ip/address-format.js';
 
-import type { Router } from '../../shapes/snapshot.js';
+import type { Router, RouterEvidence } from '../../shapes/snapshot.js';
 
 interface InterfaceState {
   link: string;
@@ -23,7 +28,18 @@ interface InterfaceState {
   ospfRouterId: string | null;
   /** Addresses listed in its PIM Hello Address List option. */
   listed: Set<string>;
+  /** Other addresses it sent unicast PIM from (a loopback, another interface's). */
+  aliases: Set<string>;
 }
+
+/** What the forwarded data has said so far about which interface on `fromLink` a forwarder owns. */
+interface ForwardingEvidence {
+  candidates: Set<InterfaceState>;
+  agreeing: number;
+}
+
+/** Datagrams that must agree on one interface before two interfaces are joined by data alone. */
+const DATA_PATH_AGREEMENT = 2;
 
 /** VRRP (RFC 5798 §7.3) and HSRP virtual MACs are shared by routers: never evidence of identity. */
 function isVirtualMac(mac: string): boolean {
@@ -65,6 +81,10 @@ export class RouterRegistry {
   private readonly byMac = new Map<string, InterfaceState>();
   /** What each OSPF router's latest Router-LSA says it owns: interface addresses and stub prefixes. */
   private readonly ospfLinks = new Map<string, { addresses: Set<string>; stubs: string[] }>();
+  /** Interfaces joined by forwarded data: [the forwarding interface, its interface upstream]. */
+  private readonly dataPaths: Array<[InterfaceState, InterfaceState]> = [];
+  /** Per `toLink|toMac|fromLink`, the candidates still standing. */
+  private readonly forwardingEvidence = new Map<string, ForwardingEvidence>();
   private cache: Built | null = null;
   /** Bumped whenever something new is learnt; `routersChanged` compares the routers only then. */
   private revision = 0;
@@ -81,7 +101,7 @@ export class RouterRegistry {
   observe(link: string, address: string, mac: string | null, extra: { ospfRouterId?: string; listedAddresses?: readonly string[] } = {}): void {
     let entry = this.byAddress.get(`${link}|${address}`) ?? (mac === null ? undefined : this.byMac.get(`${link}|${mac}`));
     if (!entry) {
-      entry = { link, addresses: new Set(), mac: null, ospfRouterId: null, listed: new Set() };
+      entry = { link, addresses: new Set(), mac: null, ospfRouterId: null, listed: new Set(), aliases: new Set() };
       this.interfaces.push(entry);
     }
     if (!entry.addresses.has(address)) {
@@ -112,8 +132,45 @@ export class RouterRegistry {
    */
   observeAlias(link: string, mac: string, address: string): void {
     const entry = this.byMac.get(`${link}|${mac}`);
-    if (entry && !entry.addresses.has(address) && !entry.listed.has(address)) {
-      entry.listed.add(address);
+    if (entry && !entry.addresses.has(address) && !entry.aliases.has(address)) {
+      entry.aliases.add(address);
+      this.invalidate();
+    }
+  }
+
+  /**
+   * Records that the router interface with `toMac` on `toLink` forwarded a datagram that came from
+   * `fromLink` (put there by `fromMac`): its router owns one of `candidates` (addresses on
+   * `fromLink`). Ruled out: the upstream router itself, and routers with another interface on
+   * `toLink` (one interface per router per link). Joined once the candidates left over agreeing
+   * datagrams come down to one.
+   */
+  learnForwarding(toLink: string, toMac: string, fromLink: string, fromMac: string | null, candidates: readonly string[]): void {
+    const forwarder = this.byMac.get(`${toLink}|${toMac}`);
+    if (!forwarder) return;
+    const { byInterface } = this.build();
+    const router = byInterface.get(forwarder)!;
+    if (router.interfaces.some((entry) => entry.link === fromLink)) return;
+    const upstream = fromMac === null ? undefined : this.byMac.get(`${fromLink}|${fromMac}`);
+    const upstreamRouter = upstream === undefined ? null : byInterface.get(upstream);
+    const standing = new Set<InterfaceState>();
+    for (const address of candidates) {
+      const entry = this.byAddress.get(`${fromLink}|${address}`);
+      if (!entry) continue;
+      const owner = byInterface.get(entry)!;
+      if (owner === upstreamRouter || owner.interfaces.some((other) => other.link === toLink)) continue;
+      standing.add(entry);
+    }
+    if (standing.size === 0) return;
+    const key = `${toLink}|${toMac}|${fromLink}`;
+    const previous = this.forwardingEvidence.get(key);
+    const common = previous ? new Set([...previous.candidates].filter((entry) => standing.has(entry))) : standing;
+    // Evidence that contradicts what came before (a route change): start over from this datagram.
+    const evidence = common.size === 0 ? { candidates: standing, agreeing: 1 } : { candidates: common, agreeing: (previous?.agreeing ?? 0) + 1 };
+    this.forwardingEvidence.set(key, evidence);
+    if (evidence.candidates.size === 1 && evidence.agreeing >= DATA_PATH_AGREEMENT) {
+      this.forwardingEvidence.delete(key);
+      this.dataPaths.push([forwarder, [...evidence.candidates][0]!]);
       this.invalidate();
     }
   }
@@ -163,7 +220,7 @@ export class RouterRegistry {
    */
   routerWithAddress(address: string): Router | null {
     const { routers, byInterface } = this.build();
-    for (const [entry, router] of byInterface) if (entry.addresses.has(address) || entry.listed.has(address)) return router;
+    for (const [entry, router] of byInterface) if (entry.addresses.has(address) || entry.listed.has(address) || entry.aliases.has(address)) return router;
     return routers.find((router) => router.id === address || router.ospfRouterId === address) ?? null;
   }
 
@@ -185,19 +242,26 @@ export class RouterRegistry {
 
   /**
    * Router IDs whose Router-LSA claims one of the interface's addresses, or a stub network holding
-   * it that no other router claims (a stub has one OSPF router on it).
+   * it that no other router claims (a stub has one OSPF router on it) and no other interface seen
+   * on that link lies in (routers without OSPF, a BSR or a PIM-only router, share the stub too).
    */
   private ospfOwners(entry: InterfaceState): string[] {
     const owners: string[] = [];
     for (const address of entry.addresses) {
       const direct: string[] = [];
-      const stubOwners: string[] = [];
+      const stubOwners: Array<{ routerId: string; prefix: string }> = [];
       for (const [routerId, links] of this.ospfLinks) {
         if (links.addresses.has(address)) direct.push(routerId);
-        else if (links.stubs.some((prefix) => prefixContainsAddress(prefix, address))) stubOwners.push(routerId);
+        else {
+          const prefix = links.stubs.find((stub) => prefixContainsAddress(stub, address));
+          if (prefix !== undefined) stubOwners.push({ routerId, prefix });
+        }
       }
       owners.push(...direct);
-      if (direct.length === 0 && stubOwners.length === 1) owners.push(stubOwners[0]!);
+      if (direct.length > 0 || stubOwners.length !== 1) continue;
+      const { routerId, prefix } = stubOwners[0]!;
+      const shared = this.interfaces.some((other) => other !== entry && other.link === entry.link && [...other.addresses].some((each) => prefixContainsAddress(prefix, each)));
+      if (!shared) owners.push(routerId);
     }
     return owners;
   }
@@ -212,26 +276,36 @@ export class RouterRegistry {
       parent.set(entry, root);
       return root;
     };
-    const union = (a: InterfaceState, b: InterfaceState) => parent.set(find(a), find(b));
-    const joinBy = (keyOf: (entry: InterfaceState) => string[]) => {
+    /** Which evidence made each join, told per router once the sets are final. */
+    const joins: Array<{ entry: InterfaceState; evidence: RouterEvidence }> = [];
+    const union = (a: InterfaceState, b: InterfaceState, evidence: RouterEvidence) => {
+      const [rootA, rootB] = [find(a), find(b)];
+      if (rootA === rootB) return;
+      parent.set(rootA, rootB);
+      joins.push({ entry: a, evidence });
+    };
+    const joinBy = (evidence: RouterEvidence, keyOf: (entry: InterfaceState) => string[]) => {
       const first = new Map<string, InterfaceState>();
       for (const entry of entries) {
         for (const key of keyOf(entry)) {
           const seen = first.get(key);
-          if (seen) union(seen, entry);
+          if (seen) union(seen, entry, evidence);
           else first.set(key, entry);
         }
       }
     };
-    joinBy((entry) => (entry.ospfRouterId ? [entry.ospfRouterId] : []).concat(this.ospfOwners(entry)));
-    joinBy((entry) => (entry.mac && !isVirtualMac(entry.mac) ? [entry.mac] : []));
-    joinBy((entry) => [...entry.addresses, ...[...entry.listed].filter((address) => !entry.addresses.has(address))]);
+    const others = (entry: InterfaceState, addresses: Set<string>) => [...addresses].filter((address) => !entry.addresses.has(address));
+    joinBy('ospf', (entry) => (entry.ospfRouterId ? [entry.ospfRouterId] : []).concat(this.ospfOwners(entry)));
+    joinBy('shared-mac', (entry) => (entry.mac && !isVirtualMac(entry.mac) ? [entry.mac] : []));
+    joinBy('hello-address-list', (entry) => [...entry.addresses, ...others(entry, entry.listed)]);
+    joinBy('pim-source-address', (entry) => [...entry.addresses, ...entry.listed, ...others(entry, entry.aliases)]);
+    for (const [forwarder, upstream] of this.dataPaths) union(forwarder, upstream, 'data-path');
     const names = new Map<InterfaceState, { name: string; routerId: string | null }>();
     for (const node of this.topology?.nodes ?? []) {
       const members = entries.filter((entry) => node.interfaces.some((declared) =>
         (declared.mac !== undefined && declared.mac === entry.mac) || interfaceAddresses(declared).some((address) => entry.addresses.has(address))));
       for (const member of members) {
-        union(member, members[0]!);
+        union(member, members[0]!, 'topology');
         names.set(member, { name: node.name, routerId: node.routerId ?? null });
       }
     }
@@ -241,16 +315,22 @@ export class RouterRegistry {
       const root = find(entry);
       groups.set(root, [...(groups.get(root) ?? []), entry]);
     }
+    const evidenceOf = new Map<InterfaceState, Set<RouterEvidence>>();
+    for (const { entry, evidence } of joins) {
+      const root = find(entry);
+      evidenceOf.set(root, (evidenceOf.get(root) ?? new Set()).add(evidence));
+    }
     const byInterface = new Map<InterfaceState, Router>();
     const routers: Router[] = [];
-    for (const members of groups.values()) {
+    for (const [root, members] of groups) {
       const named = members.map((member) => names.get(member)).find((value) => value !== undefined) ?? null;
       const ospfRouterId = members.map((member) => member.ospfRouterId).find((value) => value !== null) ?? null;
       const addresses = members.flatMap((member) => [...member.addresses]).sort(compareAddresses);
       const interfaces = members
         .map((member) => ({ link: member.link, addresses: [...member.addresses].sort(compareAddresses), mac: member.mac }))
         .sort((a, b) => a.link.localeCompare(b.link) || compareAddresses(a.addresses[0]!, b.addresses[0]!));
-      const router: Router = { id: ospfRouterId ?? named?.routerId ?? addresses[0]!, name: named?.name ?? null, ospfRouterId, interfaces };
+      const evidence = [...(evidenceOf.get(root) ?? [])].sort();
+      const router: Router = { id: ospfRouterId ?? named?.routerId ?? addresses[0]!, name: named?.name ?? null, ospfRouterId, interfaces, evidence };
       routers.push(router);
       for (const member of members) byInterface.set(member, router);
     }

@@ -8,6 +8,11 @@
  * them; a non-first fragment carries no UDP header, so its ports are null. The UDP payload (a view
  * into the frame, not a copy: read it before the frame's bytes are reused) feeds the RTP/MPEG-TS
  * sequence checks of model/sequence-gaps.ts.
+ *
+ * The fingerprint names one datagram wherever it is seen: routers forward it with only the TTL /
+ * hop limit (and so the IPv4 header checksum) changed (RFC 1812 §5.3.1, RFC 8200 §3), so the IPv4
+ * Identification, the length and the first bytes of the payload (for UDP its header with the
+ * checksum over the whole datagram) match on every link it crosses (model/data-paths.ts).
  */
 import type { IPv4Packet } from '../ip/ipv4.js';
 import type { IPv6Packet } from '../ip/ipv6.js';
@@ -17,6 +22,9 @@ const UDP_PROTOCOL = 17;
 const PORTS_LENGTH = 4;
 const UDP_HEADER_LENGTH = 8;
 const IPV6_FIXED_HEADER_LENGTH = 40;
+const FINGERPRINT_PAYLOAD_BYTES = 24;
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
 
 export interface MulticastData {
   kind: 'data.ipv4' | 'data.ipv6';
@@ -34,11 +42,23 @@ export interface MulticastData {
   fragment: boolean;
   /** The captured UDP payload (a view into the frame), or null when there is no whole UDP header. */
   udpPayload: Uint8Array | null;
+  /** 32-bit FNV-1a hash of what forwarding leaves unchanged: IPv4 ID, length, the payload's first bytes. */
+  fingerprint: number;
+}
+
+function fingerprintOf(id: number, length: number, payload: Uint8Array): number {
+  let hash = FNV_OFFSET;
+  const mix = (byte: number) => { hash = Math.imul(hash ^ byte, FNV_PRIME); };
+  mix(id >>> 8); mix(id & 0xff); mix(length >>> 8); mix(length & 0xff);
+  const end = Math.min(payload.length, FINGERPRINT_PAYLOAD_BYTES);
+  for (let index = 0; index < end; index++) mix(payload[index]!);
+  return hash >>> 0;
 }
 
 export function decodeMulticastData(ip: IPv4Packet | IPv6Packet): MulticastData {
   const protocol = ip.version === 4 ? ip.protocol : ip.nextHeader;
   const payload = ip.payload;
+  const length = ip.version === 4 ? ip.totalLength : IPV6_FIXED_HEADER_LENGTH + ip.payloadLength;
   const hasPorts = protocol === UDP_PROTOCOL && payload.length >= PORTS_LENGTH && (ip.fragment === null || ip.fragment.offset === 0);
   return {
     kind: ip.version === 4 ? 'data.ipv4' : 'data.ipv6',
@@ -47,9 +67,10 @@ export function decodeMulticastData(ip: IPv4Packet | IPv6Packet): MulticastData 
     protocol,
     srcPort: hasPorts ? readUint16(payload, 0) : null,
     dstPort: hasPorts ? readUint16(payload, 2) : null,
-    length: ip.version === 4 ? ip.totalLength : IPV6_FIXED_HEADER_LENGTH + ip.payloadLength,
+    length,
     ttl: ip.version === 4 ? ip.ttl : ip.hopLimit,
     fragment: ip.fragment !== null,
     udpPayload: hasPorts && payload.length >= UDP_HEADER_LENGTH ? payload.subarray(UDP_HEADER_LENGTH) : null,
+    fingerprint: fingerprintOf(ip.version === 4 ? ip.id : 0, length, payload),
   };
 }

@@ -27,8 +27,8 @@ export function formatSnapshot(snapshot: NetworkSnapshot): string {
   const section = (title: string, header: string[], rows: (string | number)[][]) => {
     sections.push('', `${title}`, rows.length ? formatTable(header, rows) : '  (none)');
   };
-  section('routers', ['router', 'link', 'addresses', 'mac'], snapshot.routers.flatMap((router) =>
-    router.interfaces.map((entry) => [router.name ?? router.id, entry.link, entry.addresses.join(' '), entry.mac ?? '-'])));
+  section('routers', ['router', 'link', 'addresses', 'mac', 'joined by'], snapshot.routers.flatMap((router) =>
+    router.interfaces.map((entry, index) => [router.name ?? router.id, entry.link, entry.addresses.join(' '), entry.mac ?? '-', index === 0 ? router.evidence.join(' ') || '-' : ''])));
   section('links (show ip igmp interface / show ip pim interface)', ['link', 'igmp querier', 'ver', 'mld querier', 'ver', 'pim dr', 'pim neighbors'],
     snapshot.links.map((link) => [link.name, link.querier ?? '-', link.igmpVersion ?? '-', link.mldQuerier ?? '-', link.mldVersion ?? '-', link.dr ?? '-', link.pimNeighbors.join(' ') || '-']));
   section('groups (show ip igmp groups / show ipv6 mld groups)', ['link', 'group', 'mode', 'sources', 'excluded', 'reporters', 'ver', 'expires'],

@@ -131,6 +131,11 @@ export class PimState {
     };
   }
 
+  /** Addresses of the PIM neighbors of one family on `link` (Hellos seen, not yet expired). */
+  neighborAddresses(link: string, family: 4 | 6): string[] {
+    return [...(this.neighbors.neighborsOf(link, family)?.keys() ?? [])];
+  }
+
   /** The RP `group` maps to by RFC 7761 §4.7.2, from what has been seen; null when unknown. */
   rpForGroup(group: string): RpMapping | null {
     return this.rps.rpForGroup(group);

@@ -12,7 +12,7 @@ const R2 = '02:00:00:00:00:02';
 function data(length = 100, overrides: Partial<MulticastData> = {}): MulticastData {
   return {
     kind: 'data.ipv4', source: SOURCE, group: GROUP, protocol: 17, srcPort: 5000, dstPort: 5001, length, ttl: 63,
-    fragment: false, udpPayload: null, ...overrides,
+    fragment: false, udpPayload: null, fingerprint: 0, ...overrides,
   };
 }
 

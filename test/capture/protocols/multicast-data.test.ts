@@ -22,7 +22,8 @@ const DATA = new Uint8Array(100).fill(0x47);
 describe('decodeMulticastData', () => {
   it('decodes an IPv4 UDP packet', () => {
     const udp = encodeUdp('10.0.0.1', '239.1.1.1', 40000, 5004, DATA);
-    const record = decodeMulticastData(ipv4(encodeIPv4({ src: '10.0.0.1', dst: '239.1.1.1', protocol: PROTOCOL_UDP, ttl: 32, payload: udp })));
+    const { fingerprint, ...record } = decodeMulticastData(ipv4(encodeIPv4({ src: '10.0.0.1', dst: '239.1.1.1', protocol: PROTOCOL_UDP, ttl: 32, payload: udp })));
+    assert.equal(typeof fingerprint, 'number');
     assert.deepEqual(record, {
       kind: 'data.ipv4', source: '10.0.0.1', group: '239.1.1.1', protocol: 17, srcPort: 40000, dstPort: 5004,
       length: 128, ttl: 32, fragment: false, udpPayload: DATA,
@@ -31,11 +32,20 @@ describe('decodeMulticastData', () => {
 
   it('decodes an IPv6 UDP packet', () => {
     const udp = encodeUdp('2001:db8::1', 'ff3e::8000:1', 1234, 5004, DATA);
-    const record = decodeMulticastData(ipv6(encodeIPv6({ src: '2001:db8::1', dst: 'ff3e::8000:1', nextHeader: PROTOCOL_UDP, hopLimit: 9, payload: udp })));
+    const { fingerprint, ...record } = decodeMulticastData(ipv6(encodeIPv6({ src: '2001:db8::1', dst: 'ff3e::8000:1', nextHeader: PROTOCOL_UDP, hopLimit: 9, payload: udp })));
+    assert.equal(typeof fingerprint, 'number');
     assert.deepEqual(record, {
       kind: 'data.ipv6', source: '2001:db8::1', group: 'ff3e::8000:1', protocol: 17, srcPort: 1234, dstPort: 5004,
       length: 148, ttl: 9, fragment: false, udpPayload: DATA,
     });
+  });
+
+  it('fingerprints a datagram by what forwarding leaves alone: same after a hop, different for another datagram', () => {
+    const packet = (id: number, ttl: number, payload = DATA) =>
+      decodeMulticastData(ipv4(encodeIPv4({ src: '10.0.0.1', dst: '239.1.1.1', protocol: PROTOCOL_UDP, ttl, id, payload: encodeUdp('10.0.0.1', '239.1.1.1', 1, 2, payload) })));
+    assert.equal(packet(7, 64).fingerprint, packet(7, 63).fingerprint);
+    assert.notEqual(packet(7, 64).fingerprint, packet(8, 64).fingerprint);
+    assert.notEqual(packet(7, 64).fingerprint, packet(7, 64, new Uint8Array(100).fill(0x48)).fingerprint);
   });
 
   it('reads ports from a capture cut inside the UDP header, not before them', () => {

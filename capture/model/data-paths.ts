@@ -1,0 +1,103 @@
+/**
+ * Which router forwarded a datagram from one link onto another, told by the datagram itself. A
+ * router forwards a multicast packet from its incoming interface to each outgoing one with the
+ * TTL / hop limit one lower and the rest unchanged (RFC 7761 §4.2, RFC 1812 §5.3.1, RFC 8200 §3):
+ * the same datagram (source, group, fingerprint) seen with TTL t+1 on link A and TTL t on link B,
+ * sent there from MAC M, means the router owning M on B received it on A. Only a sample of the
+ * datagrams is followed (by fingerprint, so every link samples the same ones), and a hop is told
+ * once the datagram has had time to cross the network, with every sighting known: TTL t+1 on
+ * exactly one link, or it is not told.
+ */
+import type { MulticastData } from '../protocols/multicast-data.js';
+
+export interface DataPathOptions {
+  /** How long one datagram may take to cross the captured network (seconds). */
+  window: number;
+  /** One datagram in `sampleEvery` is followed (fingerprint modulo). */
+  sampleEvery: number;
+}
+
+export const DATA_PATH_DEFAULTS: Readonly<DataPathOptions> = { window: 1, sampleEvery: 16 };
+
+/** One forwarding step: the router with `toMac` on `toLink` took the datagram from `fromLink`. */
+export interface ForwardingHop {
+  time: number;
+  source: string;
+  group: string;
+  family: 4 | 6;
+  fromLink: string;
+  /** Who put the datagram on `fromLink`: the upstream router's MAC, or the source host's. */
+  fromMac: string | null;
+  fromTtl: number;
+  toLink: string;
+  toMac: string;
+}
+
+interface Sighting {
+  time: number;
+  link: string;
+  mac: string | null;
+  ttl: number;
+}
+
+interface Datagram {
+  source: string;
+  group: string;
+  family: 4 | 6;
+  firstSeen: number;
+  sightings: Sighting[];
+}
+
+export class DataPathCorrelator {
+  private readonly options: DataPathOptions;
+  /** In first-seen order, so the oldest are told first. */
+  private readonly datagrams = new Map<string, Datagram>();
+
+  constructor(options: Partial<DataPathOptions> = {}) {
+    this.options = { ...DATA_PATH_DEFAULTS, ...options };
+  }
+
+  /** Records a data packet; returns the hops of datagrams whose window closed by `time`. */
+  observe(time: number, link: string, mac: string | null, data: MulticastData): ForwardingHop[] {
+    const hops = this.advance(time);
+    if (data.fragment || data.fingerprint % this.options.sampleEvery !== 0) return hops;
+    const key = `${data.source}|${data.group}|${data.fingerprint}`;
+    let datagram = this.datagrams.get(key);
+    if (!datagram) {
+      datagram = { source: data.source, group: data.group, family: data.kind === 'data.ipv4' ? 4 : 6, firstSeen: time, sightings: [] };
+      this.datagrams.set(key, datagram);
+    }
+    datagram.sightings.push({ time, link, mac, ttl: data.ttl });
+    return hops;
+  }
+
+  /** Tells the datagrams whose window closed by `now`. */
+  advance(now: number): ForwardingHop[] {
+    const hops: ForwardingHop[] = [];
+    for (const [key, datagram] of this.datagrams) {
+      if (datagram.firstSeen > now - this.options.window) break;
+      this.datagrams.delete(key);
+      hops.push(...hopsOf(datagram));
+    }
+    return hops;
+  }
+}
+
+function hopsOf(datagram: Datagram): ForwardingHop[] {
+  const byTtl = new Map<number, Sighting[]>();
+  for (const sighting of datagram.sightings) byTtl.set(sighting.ttl, [...(byTtl.get(sighting.ttl) ?? []), sighting]);
+  const hops: ForwardingHop[] = [];
+  for (const sighting of datagram.sightings) {
+    if (sighting.mac === null) continue;
+    const above = byTtl.get(sighting.ttl + 1) ?? [];
+    const links = new Set(above.map((entry) => entry.link));
+    // One link one hop above: the one it came from. Several: parallel paths, no telling which.
+    if (links.size !== 1 || links.has(sighting.link)) continue;
+    const upstream = above[0]!;
+    hops.push({
+      time: sighting.time, source: datagram.source, group: datagram.group, family: datagram.family,
+      fromLink: upstream.link, fromMac: upstream.mac, fromTtl: upstream.ttl, toLink: sighting.link, toMac: sighting.mac,
+    });
+  }
+  return hops;
+}
