@@ -91,18 +91,25 @@ describe('dashboard in chromium', { skip }, () => {
     assert.deepEqual(shownLinks.sort(), [...links].sort());
     const rp = trees.flatMap((tree) => tree.nodes).find((node) => node.isRp);
     if (rp) assert.match(await page.locator(`svg.tree-graph g[data-node="${routerName(snapshot, rp.router)}"]`).textContent() ?? '', /RP/);
-    // Every outgoing edge of the analyzer's trees is drawn router → link, RP-tree edges dashed.
+    // Every outgoing edge of the analyzer's trees is drawn router → link in its own state: RP-tree
+    // edges dashed, shortest-path edges solid, grey only where no data flows on it.
     const edges = await page.locator('svg.tree-graph path.edge').evaluateAll((paths) => paths.map((path) => ({
-      key: `${path.getAttribute('data-from')}>${path.getAttribute('data-to')}`, kinds: path.getAttribute('data-kinds'), dashed: getComputedStyle(path).strokeDasharray !== 'none',
+      key: `${path.getAttribute('data-from')}>${path.getAttribute('data-to')}`, kinds: path.getAttribute('data-kinds') ?? '', state: path.getAttribute('data-state'),
+      dashed: getComputedStyle(path).strokeDasharray !== 'none', stroke: getComputedStyle(path).stroke,
     })));
+    let carrying = 0;
     for (const tree of trees) {
       for (const edge of tree.edges) {
-        const drawn = edges.find((entry) => entry.key === `${routerName(snapshot, edge.router)}>${edge.out}`);
-        assert.ok(drawn, `${edge.router} → ${edge.out}`);
-        assert.ok(drawn.kinds?.includes(tree.kind));
-        if (drawn.kinds === 'RPT' && edge.carriesData) assert.ok(drawn.dashed, `${drawn.key} is an RP-tree edge`);
+        const drawn = edges.find((entry) => entry.key === `${routerName(snapshot, edge.router)}>${edge.out}` && entry.kinds.split('+').includes(tree.kind));
+        assert.ok(drawn, `${edge.router} → ${edge.out} (${tree.kind})`);
+        if (!edge.carriesData) continue;
+        carrying++;
+        assert.notEqual(drawn.state, 'no-data', `${drawn.key} (${tree.kind}) carries data`);
+        assert.notEqual(drawn.stroke, 'rgb(156, 163, 175)', `${drawn.key} (${tree.kind}) is drawn grey though it carries data`);
+        assert.equal(drawn.dashed, tree.kind === 'RPT', `${drawn.key} is a ${tree.kind} edge`);
       }
     }
+    assert.ok(carrying > 0, 'no data-carrying edge at this moment to check');
     await page.locator('#members-chart').waitFor();
     await page.waitForTimeout(300);
     await screenshot('group-tree.png');

@@ -4,7 +4,9 @@
  * router receives the flow (its RPF/incoming link). Nodes are laid out in layers by distance from
  * the roots (the source's link, the RP), top to bottom.
  * Styles: SPT (and SSM) edges solid, RPT edges dashed; data nobody wants in red; a link with
- * duplicate forwarders in orange; edges with join state but no data yet in grey.
+ * duplicate forwarders in orange; edges with join state but no data in grey. Where a router holds
+ * both an RP-tree and a shortest-path edge onto one link, both are drawn side by side, each in its
+ * own state (after the switchover the SPT edge carries the data, the RPT one none).
  */
 import { svg } from '../dom.js';
 import type { Tree } from '../../../shapes/trees.js';
@@ -28,12 +30,22 @@ interface GraphNode {
   y: number;
 }
 
+type EdgeStyle = 'spt' | 'rpt';
+
 interface GraphEdge {
   from: string;
   to: string;
+  style: EdgeStyle;
   kinds: Set<Tree['kind']>;
   classes: Set<string>;
+  /** Whether the flow's data is seen on this edge (outgoing edges only). */
+  carriesData: boolean;
 }
+
+/** SSM channels are shortest-path trees (RFC 4607). */
+const styleOf = (kind: Tree['kind']): EdgeStyle => (kind === 'RPT' ? 'rpt' : 'spt');
+/** How far an RP-tree edge is drawn beside its shortest-path twin. */
+const TWIN_OFFSET = 7;
 
 const NODE_WIDTH = 132;
 const NODE_HEIGHT = 40;
@@ -63,10 +75,10 @@ function buildGraph(trees: Tree[], context: TreeGraphContext): { nodes: Map<stri
     return found;
   };
   const edge = (from: string, to: string, kind: Tree['kind']): GraphEdge => {
-    const key = `${from}>${to}`;
+    const key = `${from}>${to}>${styleOf(kind)}`;
     let found = edges.get(key);
     if (!found) {
-      found = { from, to, kinds: new Set(), classes: new Set() };
+      found = { from, to, style: styleOf(kind), kinds: new Set(), classes: new Set(), carriesData: false };
       edges.set(key, found);
     }
     found.kinds.add(kind);
@@ -86,12 +98,14 @@ function buildGraph(trees: Tree[], context: TreeGraphContext): { nodes: Map<stri
     for (const entry of tree.edges) {
       const router = node(routerId(entry.router), 'router', context.routerName(entry.router));
       const out = edge(router.id, linkNode(entry.out).id, tree.kind);
+      out.carriesData ||= entry.carriesData;
       if (entry.carriesData && !entry.wanted) out.classes.add('unwanted');
-      else if (!entry.carriesData) out.classes.add('no-data');
       if (entry.carriesData && context.duplicatedLinks.has(entry.out)) out.classes.add('duplicate');
       if (entry.in !== null) edge(linkNode(entry.in).id, router.id, tree.kind);
     }
   }
+  // Grey only when no tree of this style carries data on the edge (several (S,G) of one group share it).
+  for (const entry of edges.values()) if (entry.from.startsWith('router:') && !entry.carriesData) entry.classes.add('no-data');
   return { nodes, edges };
 }
 
@@ -153,7 +167,9 @@ function layout(nodes: Map<string, GraphNode>, edges: Map<string, GraphEdge>): {
   return { width, height: MARGIN * 2 + (Math.max(...layers.keys()) + 1) * LAYER_GAP - (LAYER_GAP - NODE_HEIGHT) + 14 };
 }
 
-function edgePath(from: GraphNode, to: GraphNode): string {
+function edgePath(from: GraphNode, to: GraphNode, offset: number): string {
+  if (offset !== 0) from = { ...from, x: from.x + offset };
+  if (offset !== 0) to = { ...to, x: to.x + offset };
   const down = to.y > from.y;
   const startY = from.y + (down ? NODE_HEIGHT / 2 : -NODE_HEIGHT / 2);
   const endY = to.y + (down ? -NODE_HEIGHT / 2 : NODE_HEIGHT / 2);
@@ -177,12 +193,12 @@ export function treeGraph(trees: Tree[], context: TreeGraphContext): SVGSVGEleme
   const edgeElements = [...edges.values()].map((entry) => {
     const from = nodes.get(entry.from)!;
     const to = nodes.get(entry.to)!;
-    const style = entry.kinds.has('SPT') || entry.kinds.has('SSM') ? 'spt' : 'rpt';
     const highlight = ['unwanted', 'duplicate', 'no-data'].find((name) => entry.classes.has(name)) ?? 'plain';
     const kinds = [...entry.kinds].join('+');
+    const twin = entry.style === 'rpt' && edges.has(`${entry.from}>${entry.to}>spt`);
     return svg('path', {
-      d: edgePath(from, to), class: `edge edge-${style} edge-${highlight}`, 'marker-end': `url(#arrow-${highlight})`,
-      'data-from': from.label, 'data-to': to.label, 'data-kinds': kinds,
+      d: edgePath(from, to, twin ? TWIN_OFFSET : 0), class: `edge edge-${entry.style} edge-${highlight}`, 'marker-end': `url(#arrow-${highlight})`,
+      'data-from': from.label, 'data-to': to.label, 'data-kinds': kinds, 'data-state': highlight,
     }, svg('title', {}, `${from.label} → ${to.label} (${kinds}${highlight === 'plain' ? '' : `, ${highlight}`})`));
   });
 
