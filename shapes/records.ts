@@ -45,7 +45,14 @@ export const CounterPoint = Shape({
   bytes: Count,
 });
 
-export const TimeRange = Shape({ start: NullableTime, end: NullableTime });
+export const TimeRange = Shape({
+  start: NullableTime,
+  end: NullableTime,
+  /** Where the dashboard opens a finished capture: the busiest stretch of routable state (store-api.ts busiestMoment). */
+  busiest: NullableTime,
+  /** Some capture is still being written (live): the dashboard follows the end. */
+  running: Type.Boolean(),
+});
 
 export function Page<T extends TSchema>(item: T) {
   return Shape({ items: Type.Array(item), total: Count, limit: Count, offset: Count });

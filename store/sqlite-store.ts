@@ -31,6 +31,9 @@ export interface CaptureCounts {
 }
 
 /** Builds `WHERE a = ? AND b >= ? ...` from the conditions whose value is given. */
+/** SQL: the row's group is link-local (224.0.0.0/24, ff02::/16), never routed. */
+const LINK_LOCAL_GROUP = "grp LIKE '224.0.0.%' OR grp LIKE 'ff02:%'";
+
 class Conditions {
   readonly clauses: string[] = [];
   readonly params: SqlValue[] = [];
@@ -100,6 +103,33 @@ export class SqliteStore implements StoreReader {
     return row?.start == null || row.end == null ? null : { start: row.start, end: row.end };
   }
 
+  async busiestMoment(captureId?: number): Promise<{ at: number | null; running: boolean }> {
+    const running = (await this.db.get<{ count: number }>("SELECT COUNT(*) AS count FROM captures WHERE status = 'running'"))?.count ?? 0;
+    const { where, params } = new Conditions().add('capture_id = ?', captureId);
+    const routable = `kind IN ('membership', 'flow', 'join') AND (grp IS NULL OR NOT (${LINK_LOCAL_GROUP}))`;
+    const facts = await this.db.all<{ kind: FactKind; start: number; end: number | null; content: string }>(
+      `SELECT kind, start_time AS start, end_time AS end, content FROM facts ${where === '' ? `WHERE ${routable}` : `${where} AND ${routable}`}`, params);
+    const range = await this.timeRange(captureId);
+    if (range === null) return { at: null, running: running > 0 };
+    // A sweep over the intervals' ends (a fact holds from its start, up to but not at its end).
+    const steps: [time: number, delta: number][] = [];
+    for (const fact of facts) {
+      if (fact.kind === 'flow' && (JSON.parse(fact.content) as { forwarders: unknown[] }).forwarders.length === 0) continue;
+      steps.push([fact.start, 1]);
+      steps.push([fact.end ?? range.end, -1]);
+    }
+    steps.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    let open = 0;
+    let best = { count: 0, start: range.end, length: -1 };
+    steps.forEach(([time, delta], index) => {
+      open += delta;
+      const next = steps[index + 1]?.[0] ?? range.end;
+      if (next <= time) return;
+      if (open > best.count || (open === best.count && next - time > best.length)) best = { count: open, start: time, length: next - time };
+    });
+    return { at: best.count === 0 ? null : best.start + best.length / 2, running: running > 0 };
+  }
+
   async stateAt(time: number, captureId?: number): Promise<StoredSnapshot> {
     const snapshot = emptySnapshot(time);
     const id = captureId ?? (await this.captureAt(time));
@@ -149,6 +179,7 @@ export class SqliteStore implements StoreReader {
     const conditions = new Conditions()
       .add('capture_id = ?', filter.captureId).add('time >= ?', filter.from).add('time <= ?', filter.to)
       .add('area = ?', filter.area).add('kind = ?', filter.kind).add('link = ?', filter.link).add('grp = ?', filter.group);
+    if (filter.routable === true) conditions.clauses.push(`(grp IS NULL OR NOT (${LINK_LOCAL_GROUP}))`);
     return this.page(filter, conditions, 'changes', (row: ChangeRow) => changeRecord(row));
   }
 

@@ -43,6 +43,8 @@ export interface ChangeFilter {
   kind?: string;
   link?: string;
   group?: string;
+  /** Leave out changes of link-local groups (224.0.0.0/24, ff02::/16). */
+  routable?: boolean;
   limit: number;
   offset: number;
 }
@@ -52,6 +54,12 @@ export interface StoreReader {
   capture(id: number): Promise<CaptureRecord | null>;
   /** First and last packet time over all captures (or one). */
   timeRange(captureId?: number): Promise<{ start: number; end: number } | null>;
+  /**
+   * Where a finished capture is best opened: the middle of the longest stretch holding the most
+   * routable state (group memberships off the link-local ranges, forwarded flows, joins); null
+   * with none. `running`: some capture in the store is still being written (live).
+   */
+  busiestMoment(captureId?: number): Promise<{ at: number | null; running: boolean }>;
   /**
    * The network at T, rebuilt from stored facts (timer fields null, counters from the per-second
    * counters). Without captureId: the latest capture whose time span contains T (else the latest).

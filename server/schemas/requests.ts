@@ -14,6 +14,8 @@ function Query<P extends TProperties>(properties: P) {
 
 /** A multicast group or unicast address as text (IPv4 dotted quad or IPv6). */
 export const AddressParam = Type.String({ anyOf: [{ format: 'ipv4' }, { format: 'ipv6' }] });
+/** A group, or a group range as RP mappings name it (239.0.0.0/8, ff3e::/32). */
+export const GroupOrPrefixParam = Type.String({ anyOf: [{ format: 'ipv4' }, { format: 'ipv6' }, { pattern: '^[0-9A-Fa-f.:]+/[0-9]{1,3}$' }] });
 
 const time = Type.Number({ minimum: 0 });
 const capture = Type.Integer({ minimum: 1, description: 'restrict to one capture' });
@@ -37,7 +39,8 @@ export const FlowSeriesQuery = Query({ ...RangeProperties, source: AddressParam,
 export const ChangesQuery = Query({
   ...RangeProperties, ...PageProperties,
   area: Type.Optional(ChangeArea), kind: Type.Optional(Type.String({ minLength: 1 })),
-  link: Type.Optional(Type.String({ minLength: 1 })), group: Type.Optional(AddressParam),
+  link: Type.Optional(Type.String({ minLength: 1 })), group: Type.Optional(GroupOrPrefixParam),
+  routable: Type.Optional(Type.Boolean({ description: 'leave out changes of link-local groups' })),
 });
 
 export const MessagesQuery = Query({

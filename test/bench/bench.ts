@@ -90,15 +90,24 @@ try {
     await measure('mcast analyze --db', process.execPath, [cli, 'analyze', file, '--db', join(dir, 'bench.sqlite')]),
     await measure('tcpdump -nr (decode + print)', 'tcpdump', ['-nr', file]),
     await measure('tshark -z io,phs (dissect all)', 'tshark', ['-r', file, '-q', '-z', 'io,phs']),
+    await measure('tcpdump -r -w /dev/null (copy)', 'tcpdump', ['-r', file, '-w', '/dev/null']),
+    await measure('tshark -T fields (4 fields)', 'tshark', ['-r', file, '-T', 'fields', '-e', 'frame.number', '-e', 'ip.dst', '-e', 'igmp.type', '-e', 'pim.type']),
   ];
   const base = results[0]!;
   console.log(`${'tool'.padEnd(32)} ${'seconds'.padStart(8)} ${'frames/s'.padStart(10)} ${'max RSS MiB'.padStart(12)} ${'time vs mcast stats'.padStart(20)}`);
   for (const result of results) {
     console.log(`${result.name.padEnd(32)} ${result.seconds.toFixed(2).padStart(8)} ${Math.round(frames / result.seconds).toLocaleString('en').padStart(10)} ${result.maxRssMiB.toFixed(0).padStart(12)} ${(result.seconds / base.seconds).toFixed(2).padStart(19)}x`);
   }
-  const [, analyze, stored, tcpdump, tshark] = results as [Measure, Measure, Measure, Measure, Measure];
+  const [, analyze, stored, tcpdump, tshark, tcpdumpCopy, tsharkFields] = results as [Measure, Measure, Measure, Measure, Measure, Measure, Measure];
   console.log(`\nratios: mcast stats / tcpdump = ${(base.seconds / tcpdump.seconds).toFixed(2)}, mcast stats / tshark = ${(base.seconds / tshark.seconds).toFixed(2)}, `
     + `mcast analyze / tshark = ${(analyze.seconds / tshark.seconds).toFixed(2)}`);
+  // The targets of issue 14, as speeds relative to the reference tools (higher is better).
+  const target = (label: string, value: number, goal: number) => console.log(`  ${label.padEnd(46)} ${value.toFixed(2).padStart(6)}  (target ${goal}: ${value >= goal ? 'met' : 'not yet'})`);
+  console.log('targets:');
+  target('mcast stats speed / tcpdump -w /dev/null', tcpdumpCopy.seconds / base.seconds, 0.33);
+  target('mcast stats speed / tshark -T fields', tsharkFields.seconds / base.seconds, 10);
+  target('mcast stats time / mcast analyze time', base.seconds / analyze.seconds, 1 / 1.5);
+  target('mcast analyze time / mcast analyze --db time', analyze.seconds / stored.seconds, 1 / 1.3);
   const database = await stat(join(dir, 'bench.sqlite'));
   console.log(`database overhead: mcast analyze --db / mcast analyze = ${(stored.seconds / analyze.seconds).toFixed(2)} `
     + `(${(database.size / 2 ** 20).toFixed(1)} MiB of SQLite, ${(stored.maxRssMiB - analyze.maxRssMiB).toFixed(0)} MiB more peak RSS)`);

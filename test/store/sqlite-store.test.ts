@@ -207,6 +207,31 @@ test('changes between T1 and T2 are the timeline entries of that span, in time o
   assert.ok(ofGroup.total >= 1 && ofGroup.items.every((change) => change.group === group));
 });
 
+test('routable changes leave out exactly the link-local groups\' ones', async () => {
+  const linkLocal = (group: string | null) => group !== null && (group.startsWith('224.0.0.') || group.startsWith('ff02:'));
+  const routable = await store.changes({ captureId: capture.id, routable: true, limit: 100_000, offset: 0 });
+  assert.ok(timeline.some((entry) => linkLocal(entry.group)), 'the sample has link-local changes');
+  assert.equal(routable.total, timeline.filter((entry) => !linkLocal(entry.group)).length);
+  assert.ok(routable.items.every((change) => !linkLocal(change.group)));
+});
+
+test('the busiest moment: the longest stretch with the most routable memberships, forwarded flows and joins', async () => {
+  const { at, running } = await store.busiestMoment(capture.id);
+  assert.equal(running, false);
+  assert.ok(at !== null && at > capture.startTime! && at < capture.endTime!, String(at));
+  const weight = (state: Awaited<ReturnType<typeof store.stateAt>>) => {
+    const routable = (group: string) => !group.startsWith('224.0.0.') && !group.startsWith('ff02:');
+    return state.memberships.filter((entry) => routable(entry.group)).length + state.joins.filter((entry) => routable(entry.group)).length
+      + state.flows.filter((entry) => entry.forwarders.length > 0 && routable(entry.group)).length;
+  };
+  const best = weight(await store.stateAt(at, capture.id));
+  for (let step = 0; step <= 40; step++) {
+    const moment = capture.startTime! + ((capture.endTime! - capture.startTime!) * step) / 40;
+    assert.ok(weight(await store.stateAt(moment, capture.id)) <= best, `more state at ${moment} than at ${at}`);
+  }
+  assert.ok(best > weight(await store.stateAt(capture.endTime!, capture.id)), 'the end is emptier');
+});
+
 test('messages: one per control message, filtered by kind, link, group and time, paged', async () => {
   const controlCounts = new Map<string, number>();
   for (const [link, counts] of Object.entries(stats.links)) {

@@ -14,6 +14,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { NetworkSnapshot } from '../../shapes/snapshot.js';
+import type { TimeRange } from '../../shapes/records.js';
 import { isRoutable } from '../../capture/model/trees.js';
 import { startServer, type RunningServer } from '../../cli/commands/serve.js';
 import { makeSampleStore, type SampleStore } from '../server/routes/sample-store.js';
@@ -65,14 +66,21 @@ describe('dashboard in chromium', { skip }, () => {
     await sample?.close();
   });
 
-  test('the overview lists the sample\'s groups, links and routers', async () => {
+  test('the overview opens a finished capture at its busiest moment and lists its groups, links and routers', async () => {
+    const range = await (await fetch(`${server.url}api/range`)).json() as TimeRange;
+    assert.ok(range.busiest !== null && range.busiest > range.start! && range.busiest < range.end!, JSON.stringify(range));
     await page.goto(server.url);
     await page.locator('#live-status.status-live').waitFor();
     await page.locator('#groups table').waitFor();
-    const expected = [...new Set([...end.memberships, ...end.flows, ...end.trees, ...end.joins].map((row) => row.group))].filter(isRoutable).sort();
-    assert.deepEqual((await texts('a.group-link')).sort(), expected);
+    assert.doesNotMatch(await page.locator('#time-label').textContent() ?? '', /end of data/, 'not the empty end of the capture');
+    const busiest = await sample.analyzerSnapshot(range.busiest);
+    const routableGroups = (state: NetworkSnapshot) => [...new Set([...state.memberships, ...state.flows, ...state.trees, ...state.joins].map((row) => row.group))].filter(isRoutable).sort();
+    assert.deepEqual((await texts('a.group-link')).sort(), routableGroups(busiest));
+    assert.ok(busiest.memberships.filter((entry) => isRoutable(entry.group)).length > end.memberships.filter((entry) => isRoutable(entry.group)).length, 'more members than at the end');
     const links = await texts('.overview section:first-child tbody tr td:first-child');
-    assert.deepEqual(links.sort(), end.links.map((link) => link.name).sort());
+    assert.deepEqual(links.sort(), busiest.links.map((link) => link.name).sort());
+    const events = await texts('#recent-events tbody td:nth-child(4)');
+    assert.ok(events.every((group) => group === '' || isRoutable(group)), `link-local events shown by default: ${events.join(' ')}`);
     await screenshot('overview.png');
     assert.deepEqual(pageErrors, []);
   });
@@ -199,6 +207,22 @@ describe('dashboard in chromium', { skip }, () => {
     await page.locator('.group-view h1', { hasText: `Group ${group}` }).waitFor();
     assert.match(page.url(), /\?at=\d/);
     assert.doesNotMatch(await page.locator('#time-label').textContent() ?? '', /end of data/);
+    assert.deepEqual(pageErrors, []);
+  });
+
+  test('the kind filter takes kinds as the log shows them; a group range is a filter, not an error', async () => {
+    await page.goto(`${server.url}#/events?kind=pim.rp-learned`);
+    await page.locator('#time-live').click();
+    await page.waitForFunction(() => {
+      const tags = [...document.querySelectorAll('#event-log tbody .tag')].map((tag) => tag.textContent ?? '');
+      return tags.length > 0 && tags.every((tag) => tag === 'pim.rp-learned');
+    }, null, { timeout: 10_000 });
+    assert.match(await page.locator('#event-log tbody .detail').first().textContent() ?? '', /groupPrefix=\S+\/\d+/, 'an RP mapping names its group range');
+    await page.goto(`${server.url}#/events?group=${encodeURIComponent('239.0.0.0/8')}`);
+    await page.locator('#event-log table').waitFor();
+    assert.equal(await page.locator('#event-log .error').count(), 0, await page.locator('#event-log').textContent() ?? '');
+    const reply = await fetch(`${server.url}api/changes?group=${encodeURIComponent('239.0.0.0/8')}`);
+    assert.equal(reply.status, 200);
     assert.deepEqual(pageErrors, []);
   });
 

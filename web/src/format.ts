@@ -19,6 +19,11 @@ export function packetRate(pps: number | null): string {
 }
 
 /** The group's page, at a moment when given (an event's time: the tree as it was then). */
+/** Link-local groups (224.0.0.0/24, ff02::/16, and ranges within them) are never routed. */
+export function isRoutable(group: string): boolean {
+  return !group.startsWith('224.0.0.') && !group.toLowerCase().startsWith('ff02:');
+}
+
 export function groupHref(group: string, at?: number): string {
   return `#/group/${encodeURIComponent(group)}${at === undefined ? '' : `?at=${at}`}`;
 }

@@ -126,5 +126,5 @@ document.body.append(
     status),
   viewRoot);
 window.addEventListener('hashchange', route);
-await slider.load().catch(() => undefined);
+await slider.load(true).catch(() => undefined);
 route();

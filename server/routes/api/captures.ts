@@ -46,8 +46,8 @@ export async function captureRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.get<{ Querystring: CaptureQuery }>('/range', { schema: { querystring: CaptureQuery, response: withErrors(TimeRange) } }, async (request) => {
-    const range = await app.store.timeRange(request.query.capture);
-    return range ?? { start: null, end: null };
+    const [range, busiest] = await Promise.all([app.store.timeRange(request.query.capture), app.store.busiestMoment(request.query.capture)]);
+    return { start: range?.start ?? null, end: range?.end ?? null, busiest: busiest.at, running: busiest.running };
   });
 
   app.post<{ Querystring: UploadQuery; Headers: UploadHeaders }>('/captures', {

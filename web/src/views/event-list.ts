@@ -29,7 +29,10 @@ export function eventCells(change: LiveChange): Child[] {
     h('span', { class: 'mono', title: String(change.time) }, clockTime(change.time)),
     h('span', { class: `tag tag-${change.area}` }, `${change.area}.${change.kind}`),
     change.link ?? '',
-    change.group === null ? '' : h('a', { href: groupHref(change.group, change.time), title: 'the group at this moment' }, change.group),
+    change.group === null ? ''
+      // A group range (an RP mapping's 239.0.0.0/8) is no group page: its events are.
+      : change.group.includes('/') ? h('a', { href: `#/events?group=${encodeURIComponent(change.group)}`, title: 'events of this group range' }, change.group)
+        : h('a', { href: groupHref(change.group, change.time), title: 'the group at this moment' }, change.group),
     change.source ?? '',
     h('span', { class: 'detail' }, describeDetail(change.detail)),
   ];

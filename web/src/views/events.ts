@@ -1,6 +1,7 @@
 /** The event log: every stored change, filtered by area, kind, link and group, paged; live ones added on top. */
 import { getJson } from '../api.js';
 import { h, replace, table } from '../dom.js';
+import { isRoutable } from '../format.js';
 import type { LiveChange } from '../../../shapes/live.js';
 import type { Page } from '../../../shapes/records.js';
 import type { LinkState } from '../../../shapes/snapshot.js';
@@ -21,7 +22,8 @@ export function eventsView(context: DashboardContext, initial: EventFilters): Vi
   const area = h('select', { id: 'filter-area' }, ...AREAS.map((name) => h('option', { value: name }, name === '' ? 'all areas' : name)));
   const kind = h('input', { id: 'filter-kind', type: 'text', attrs: { placeholder: 'kind, e.g. group-added' } });
   const link = h('select', { id: 'filter-link' }, h('option', { value: '' }, 'all links'));
-  const group = h('input', { id: 'filter-group', type: 'text', attrs: { placeholder: 'group address' } });
+  const group = h('input', { id: 'filter-group', type: 'text', attrs: { placeholder: 'group address or range' } });
+  const showLinkLocal = h('input', { type: 'checkbox', id: 'filter-link-local' });
   area.value = initial.area ?? '';
   kind.value = initial.kind ?? '';
   group.value = initial.group ?? '';
@@ -29,22 +31,32 @@ export function eventsView(context: DashboardContext, initial: EventFilters): Vi
   const previous = h('button', { type: 'button' }, '← newer');
   const next = h('button', { type: 'button' }, 'older →');
   const results = h('div', { id: 'event-log' });
-  const form = h('form', { class: 'filters' }, area, kind, link, group, h('button', { type: 'submit' }, 'filter'));
+  const form = h('form', { class: 'filters' }, area, kind, link, group,
+    h('label', { class: 'option' }, showLinkLocal, ' link-local groups'), h('button', { type: 'submit' }, 'filter'));
   const element = h('div', { class: 'events-view' }, h('h1', null, 'Event log'),
     h('section', { class: 'card' }, form, h('div', { class: 'pager' }, previous, next, status), results));
 
   /** Pages count back from the newest event at the moment shown: page 0 is the latest. */
   let page = 0;
-  const filters = (): EventFilters => ({ area: area.value, kind: kind.value.trim(), link: link.value, group: group.value.trim() });
+  /** The kind as the log shows it ("pim.join") names the area too. */
+  const filters = (): EventFilters => {
+    const typed = kind.value.trim();
+    const dot = typed.indexOf('.');
+    const named = dot > 0 && AREAS.includes(typed.slice(0, dot)) ? { area: typed.slice(0, dot), kind: typed.slice(dot + 1) } : { area: area.value, kind: typed };
+    return { ...named, link: link.value, group: group.value.trim() };
+  };
   const matches = (change: LiveChange) => {
     const wanted = filters();
     return (!wanted.area || change.area === wanted.area) && (!wanted.kind || change.kind === wanted.kind)
-      && (!wanted.link || change.link === wanted.link) && (!wanted.group || change.group === wanted.group);
+      && (!wanted.link || change.link === wanted.link) && (!wanted.group || change.group === wanted.group)
+      && (showLinkLocal.checked || wanted.group !== '' || change.group === null || isRoutable(change.group));
   };
 
   const load = async () => {
     const at = context.at();
-    const query = { ...filters(), to: at ?? undefined };
+    // Link-local groups' events are left out unless asked for, or a group is named.
+    const wanted = filters();
+    const query = { ...wanted, to: at ?? undefined, routable: !showLinkLocal.checked && !wanted.group ? true : undefined };
     try {
       const { total } = await getJson<Page<LiveChange>>('/changes', { ...query, limit: 1 });
       const offset = Math.max(0, total - (page + 1) * PAGE_SIZE);

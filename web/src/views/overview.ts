@@ -4,7 +4,7 @@
  */
 import { getJson } from '../api.js';
 import { h, replace, section, table } from '../dom.js';
-import { bitRate, groupHref, packetRate } from '../format.js';
+import { bitRate, groupHref, isRoutable, packetRate } from '../format.js';
 import type { GroupSummary } from '../../../shapes/api.js';
 import type { CountersMessage } from '../../../shapes/live.js';
 import type { CounterPoint } from '../../../shapes/records.js';
@@ -76,6 +76,7 @@ export function overviewView(context: DashboardContext): View {
   showLinkLocal.addEventListener('change', async () => {
     const groups = await renderGroups();
     if (snapshot !== null) await renderFlows(snapshot, groups);
+    if (snapshot !== null) recentEvents.show(await latestChanges({ to: snapshot.at, routable: !showLinkLocal.checked }, RECENT_EVENTS), context.at() === null);
   });
 
   return {
@@ -96,10 +97,10 @@ export function overviewView(context: DashboardContext): View {
         h('span', null, ...router.interfaces.map((entry) => h('span', { class: 'chip', title: entry.mac ?? '' }, `${entry.link} ${entry.addresses.join(' ')}`))),
       ]), 'no routers seen'));
       await renderFlows(state, groups);
-      recentEvents.show(await latestChanges({ to: state.at }, RECENT_EVENTS), context.at() === null);
+      recentEvents.show(await latestChanges({ to: state.at, routable: !showLinkLocal.checked }, RECENT_EVENTS), context.at() === null);
     },
     onChange(change) {
-      if (context.at() === null) recentEvents.add(change);
+      if (context.at() === null && (showLinkLocal.checked || change.group === null || isRoutable(change.group))) recentEvents.add(change);
     },
     onCounters(counters: CountersMessage) {
       if (context.at() !== null) return;

@@ -15,7 +15,8 @@ export interface TimeSlider {
   element: HTMLElement;
   /** The moment chosen, or null when following the end. */
   at(): number | null;
-  load(): Promise<void>;
+  /** Reads the data's span; `opening`: the first load, which shows a finished capture at its busiest moment. */
+  load(opening?: boolean): Promise<void>;
   /** Shows `at` (null: the end) without telling the listener: the caller refreshes itself. */
   set(at: number | null): void;
   /** Live data arrived up to `time`: the span grows. */
@@ -28,7 +29,7 @@ export function timeSlider(onSelect: (at: number | null) => void): TimeSlider {
   const live = h('button', { id: 'time-live', type: 'button', class: 'active', title: 'follow the end of the data' }, 'live');
   const play = h('button', { id: 'time-play', type: 'button', title: 'replay from the moment shown' }, '▶ play');
   const element = h('div', { class: 'time-slider' }, play, input, live, label);
-  let range: TimeRange = { start: null, end: null };
+  let range: TimeRange = { start: null, end: null, busiest: null, running: false };
   let chosen: number | null = null;
   let settle: ReturnType<typeof setTimeout> | undefined;
   let player: ReturnType<typeof setInterval> | undefined;
@@ -81,8 +82,10 @@ export function timeSlider(onSelect: (at: number | null) => void): TimeSlider {
   return {
     element,
     at: () => chosen,
-    async load() {
+    async load(opening = false) {
       range = await getJson<TimeRange>('/range');
+      // A finished capture ends after its routers stopped: its end shows an empty network.
+      if (opening && chosen === null && !range.running && range.busiest !== null) chosen = range.busiest;
       input.min = String(range.start ?? 0);
       input.max = String(range.end ?? 0);
       input.value = String(chosen ?? range.end ?? 0);
@@ -96,7 +99,7 @@ export function timeSlider(onSelect: (at: number | null) => void): TimeSlider {
     },
     extend(time) {
       if (range.end !== null && time <= range.end) return;
-      range = { start: range.start ?? time, end: time };
+      range = { ...range, start: range.start ?? time, end: time };
       input.min = String(range.start);
       input.max = String(time);
       if (chosen === null) input.value = String(time);
