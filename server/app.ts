@@ -14,7 +14,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
-import type { CaptureRecord, StoreReader } from '../store/store-api.js';
+import type { StoreReader } from '../store/store-api.js';
+import type { UploadResult } from '../shapes/api.js';
 import { LiveHub } from './live/hub.js';
 import { attachSocket, type LiveSocket } from './live/socket.js';
 import { apiRoutes } from './routes/api/index.js';
@@ -26,7 +27,7 @@ import { apiRoutes } from './routes/api/index.js';
 export type CaptureIngest = (
   file: { path: string; name: string },
   onProgress: (progress: { bytesRead: number; frames: number }) => void,
-) => Promise<CaptureRecord>;
+) => Promise<UploadResult>;
 
 export interface AppOptions {
   store: StoreReader;

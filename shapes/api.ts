@@ -1,7 +1,7 @@
 /** The REST API's replies beyond the snapshot and the store's records (server/routes). */
 import { Type, type Static, type TSchema } from 'typebox';
 import { Address, Count, Family, Group, NullableAddress, NullableText, Shape, Text, Time } from './common.js';
-import { CounterPoint } from './records.js';
+import { CaptureRecord, CounterPoint } from './records.js';
 import { Anomaly, Tree, TreeKind } from './trees.js';
 import { AssertState, FilterMode, FlowState, JoinState, MembershipState } from './snapshot.js';
 
@@ -38,6 +38,9 @@ export const MemberSeries = Shape({ group: Group, from: Time, to: Time, items: T
 
 export const FlowSeries = Shape({ source: Address, group: Group, link: NullableText, from: Time, to: Time, items: Type.Array(CounterPoint) });
 
+/** An uploaded capture as stored, and what the reader had to skip or stop at (a truncated file says where). */
+export const UploadResult = Shape({ ...CaptureRecord.properties, problems: Type.Array(Text) });
+
 export const ErrorReply = Shape({ statusCode: Type.Integer(), error: Text, message: Text });
 
 export type GroupSummary = Static<typeof GroupSummary>;
@@ -50,3 +53,4 @@ export interface AtList<T> {
   at: number;
   items: T[];
 }
+export type UploadResult = Static<typeof UploadResult>;

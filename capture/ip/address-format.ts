@@ -101,6 +101,18 @@ function parsedAddress(text: string): Uint8Array | null {
  * RFC 3376 §6.6.2; highest DR, RFC 7761 §4.3.2); text that is no address (a prefix, say) sorts
  * last, by text, so sorting never fails.
  */
+/**
+ * An address as the analyzer writes it: IPv6 in RFC 5952 form (lower case, longest zero run as
+ * ::), a group range's address part likewise; anything else unchanged. User input (REST, socket
+ * subscriptions) goes through it so `FF3E:0::8000:1` finds ff3e::8000:1.
+ */
+export function canonicalAddress(text: string): string {
+  const [address, length] = text.split('/') as [string, string | undefined];
+  const ipv6 = address.includes(':') ? parseIPv6(address) : null;
+  const canonical = ipv6 === null ? address : formatIPv6(ipv6);
+  return length === undefined ? canonical : `${canonical}/${length}`;
+}
+
 export function compareAddresses(a: string, b: string): number {
   if (a === b) return 0;
   const left = parsedAddress(a);

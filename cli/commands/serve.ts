@@ -10,6 +10,7 @@ import { buildApp, type CaptureIngest } from '../../server/app.js';
 import { InputError } from '../../capture/input-error.js';
 import { LiveHub } from '../../server/live/hub.js';
 import { ingestFiles } from '../../pipeline/ingest.js';
+import { describeProblem } from '../../pipeline/file-source.js';
 import { SqliteStore } from '../../store/sqlite-store.js';
 
 export interface ServeOptions {
@@ -28,7 +29,11 @@ export interface RunningServer {
 
 /** The upload route's way into the store: the same analysis as `mcast analyze --db`, its changes published to the hub. */
 export function storeIngest(store: SqliteStore, hub: LiveHub): CaptureIngest {
-  return (file, onProgress) => ingestFiles([file], store, { source: file.name, publisher: hub, onProgress });
+  return async (file, onProgress) => {
+    const problems: string[] = [];
+    const record = await ingestFiles([file], store, { source: file.name, publisher: hub, onProgress, onProblem: (problem) => problems.push(describeProblem(problem)) });
+    return { ...record, problems };
+  };
 }
 
 /**

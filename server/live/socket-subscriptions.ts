@@ -1,6 +1,7 @@
 /** `subscribe { group }` / `unsubscribe`: a client narrows the change stream to one group, or widens it again. */
 import type { Socket } from 'socket.io';
 import { isMulticast } from '../../capture/addresses.js';
+import { canonicalAddress } from '../../capture/ip/address-format.js';
 import type { Ack } from './socket.js';
 
 /** Sockets that want every change (those not subscribed to a group). */
@@ -22,8 +23,9 @@ function ackOf<T>(callback: unknown): Ack<T> {
 export function registerSubscriptionHandlers(socket: Socket): void {
   socket.on('subscribe', async (request: unknown, callback: unknown) => {
     const ack = ackOf<{ group: string }>(callback);
-    const group = (request as { group?: unknown } | null)?.group;
-    if (typeof group !== 'string' || !isMulticast(group)) {
+    const asked = (request as { group?: unknown } | null)?.group;
+    const group = typeof asked === 'string' ? canonicalAddress(asked) : null;
+    if (group === null || !isMulticast(group)) {
       ack({ ok: false, error: 'subscribe takes { group: "<multicast address>" }' });
       return;
     }

@@ -10,7 +10,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { NetworkSnapshot } from '../../shapes/snapshot.js';
@@ -120,6 +121,16 @@ describe('dashboard in chromium', { skip }, () => {
     assert.ok(carrying > 0, 'no data-carrying edge at this moment to check');
     await page.locator('#members-chart').waitFor();
     await page.waitForTimeout(300);
+    // Both charts on one time span; member counts in whole steps; overlapping series told apart.
+    const charts = await page.evaluate(() => ['members-chart', 'rate-chart'].map((id) => {
+      const chart = (window as unknown as { Chart: { getChart(canvas: HTMLElement): { scales: Record<string, { min: number; max: number; ticks: { value: number }[] }>; data: { datasets: { borderDash?: number[] }[] } } | undefined } })
+        .Chart.getChart(document.getElementById(id)!);
+      return chart && { min: chart.scales['x']!.min, max: chart.scales['x']!.max, yTicks: chart.scales['y']!.ticks.map((tick) => tick.value), dashes: chart.data.datasets.map((set) => JSON.stringify(set.borderDash ?? [])) };
+    }));
+    assert.ok(charts[0] && charts[1], 'both charts drawn');
+    assert.deepEqual([charts[0].min, charts[0].max], [charts[1].min, charts[1].max]);
+    assert.ok(charts[0].yTicks.every((value) => Number.isInteger(value)), charts[0].yTicks.join(' '));
+    assert.equal(new Set(charts[0].dashes).size, Math.min(charts[0].dashes.length, 4), 'each member series its own dash');
     await screenshot('group-tree.png');
     assert.deepEqual(pageErrors, []);
   });
@@ -229,9 +240,38 @@ describe('dashboard in chromium', { skip }, () => {
   test('a capture uploaded from the page is analyzed and listed', async () => {
     await page.goto(`${server.url}#/`);
     await page.locator('#upload-file').setInputFiles(join(process.cwd(), 'test', 'fixtures', 'decoders', 'igmpv3-mldv2.pcap'));
-    await page.locator('#live-status', { hasText: 'frames analyzed' }).waitFor({ timeout: 20_000 });
+    await page.locator('#upload-message', { hasText: 'frames analyzed' }).waitFor({ timeout: 20_000 });
     const captures = await (await fetch(`${server.url}api/captures`)).json() as { source: string }[];
     assert.ok(captures.some((capture) => capture.source === 'igmpv3-mldv2.pcap'), JSON.stringify(captures));
+    assert.match(await page.locator('#upload-message').textContent() ?? '', /frames analyzed$/);
+    assert.equal(await page.locator('#live-status').textContent(), 'live', 'the connection badge keeps telling the connection');
+    assert.deepEqual(pageErrors, []);
+  });
+
+  test('a truncated upload says where it stopped; a file that is no capture says why, in the upload\'s message area', async () => {
+    const whole = await readFile(join(process.cwd(), 'test', 'fixtures', 'decoders', 'igmpv3-mldv2.pcap'));
+    const dir = await mkdtemp(join(tmpdir(), 'mcast-upload-test-'));
+    try {
+      const cut = join(dir, 'cut-short.pcap');
+      await writeFile(cut, whole.subarray(0, Math.floor(whole.length * 0.7)));
+      await page.goto(`${server.url}#/`);
+      await page.locator('#upload-file').setInputFiles(cut);
+      await page.locator('#upload-message.upload-warning', { hasText: /stopped at byte \d+/ }).waitFor({ timeout: 20_000 });
+      const junk = join(dir, 'notes.pcap');
+      await writeFile(junk, 'these are not packets\n');
+      await page.locator('#upload-file').setInputFiles(junk);
+      await page.locator('#upload-message.upload-error', { hasText: 'upload failed' }).waitFor({ timeout: 20_000 });
+      assert.equal(await page.locator('#live-status').textContent(), 'live');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    assert.deepEqual(pageErrors, []);
+  });
+
+  test('a group without data packets (224.0.0.22: reports only) says so instead of drawing an empty axis', async () => {
+    await page.goto(`${server.url}#/group/${encodeURIComponent('224.0.0.22')}?at=${moment.at}`);
+    await page.locator('#rate-empty').waitFor();
+    assert.equal(await page.locator('#rate-chart').isVisible(), false);
     assert.deepEqual(pageErrors, []);
   });
 });

@@ -111,7 +111,8 @@ socket.on('counters', (counters: CountersMessage) => {
   current?.onCounters?.(counters);
 });
 socket.on('upload:progress', (progress: UploadProgress) => {
-  replace(status, `${progress.phase} ${progress.name}: ${Math.round(progress.bytes / 1024)} KiB${progress.frames > 0 ? `, ${progress.frames} frames` : ''}`);
+  const message = document.getElementById('upload-message');
+  if (message) replace(message, `${progress.phase} ${progress.name}: ${Math.round(progress.bytes / 1024)} KiB${progress.frames > 0 ? `, ${progress.frames} frames` : ''}`);
 });
 
 document.body.append(
@@ -122,7 +123,7 @@ document.body.append(
     uploadButton(async () => {
       await slider.load();
       await refresh();
-    }, (text) => replace(status, text)),
+    }),
     status),
   viewRoot);
 window.addEventListener('hashchange', route);

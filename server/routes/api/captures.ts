@@ -16,7 +16,7 @@ import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { InputError } from '../../../capture/input-error.js';
-import { ErrorReply } from '../../../shapes/api.js';
+import { ErrorReply, UploadResult } from '../../../shapes/api.js';
 import { CaptureRecord, TimeRange } from '../../../shapes/records.js';
 import { CaptureParams, CaptureQuery, UploadHeaders, UploadQuery, withErrors } from '../../schemas/requests.js';
 import { HttpError } from './http-error.js';
@@ -51,7 +51,7 @@ export async function captureRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.post<{ Querystring: UploadQuery; Headers: UploadHeaders }>('/captures', {
-    schema: { querystring: UploadQuery, headers: UploadHeaders, response: { ...withErrors(CaptureRecord), 413: ErrorReply, 501: ErrorReply } },
+    schema: { querystring: UploadQuery, headers: UploadHeaders, response: { ...withErrors(UploadResult), 413: ErrorReply, 501: ErrorReply } },
   }, async (request) => {
     const ingest = app.ingest;
     if (ingest === null) throw new HttpError(501, 'this server has no writable store: uploads are off');

@@ -1,5 +1,6 @@
 /** Data flows at T, and one flow's per-second packets and bytes over time (on one link, or summed over links). */
 import type { FastifyInstance } from 'fastify';
+import { canonicalAddress } from '../../../capture/ip/address-format.js';
 import { AtList, FlowSeries } from '../../../shapes/api.js';
 import { FlowState } from '../../../shapes/snapshot.js';
 import { AtQuery, FlowSeriesQuery, withErrors } from '../../schemas/requests.js';
@@ -12,7 +13,8 @@ export async function flowRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.get<{ Querystring: FlowSeriesQuery }>('/flows/series', { schema: { querystring: FlowSeriesQuery, response: withErrors(FlowSeries) } }, async (request) => {
-    const { source, group, link, capture } = request.query;
+    const { link, capture } = request.query;
+    const [source, group] = [canonicalAddress(request.query.source), canonicalAddress(request.query.group)];
     const { from, to } = await rangeOrAll(app.store, request.query);
     const items = await app.store.flowSeries({ source, group, link, from, to, captureId: capture });
     return { source, group, link: link ?? null, from, to, items };

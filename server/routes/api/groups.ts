@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { isMulticast } from '../../../capture/addresses.js';
-import { formatIPv6, parseIPv6 } from '../../../capture/ip/address-format.js';
+import { canonicalAddress } from '../../../capture/ip/address-format.js';
 import { isRoutable } from '../../../capture/model/trees.js';
 import { AtList, GroupDetail, GroupSummary, MemberSeries } from '../../../shapes/api.js';
 import { AtQuery, GroupParams, GroupsQuery, RangeQuery, withErrors } from '../../schemas/requests.js';
@@ -14,8 +14,7 @@ import { atOrEnd, rangeOrAll } from './query-time.js';
 
 /** The group as the analyzer writes it (IPv6 in RFC 5952 form), or a 400 when it is not a multicast address. */
 function canonicalGroup(text: string): string {
-  const ipv6 = text.includes(':') ? parseIPv6(text) : null;
-  const group = ipv6 === null ? text : formatIPv6(ipv6);
+  const group = canonicalAddress(text);
   if (!isMulticast(group)) throw new HttpError(400, `${text} is not a multicast group address`);
   return group;
 }

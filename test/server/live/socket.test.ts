@@ -83,7 +83,8 @@ test('a subscribed client gets only its group\'s changes; others get all; counte
 test('subscribing to another group moves the client; unsubscribe brings back every change', async () => {
   const client = await connect();
   await client.emitWithAck('subscribe', { group: '239.1.1.1' });
-  await client.emitWithAck('subscribe', { group: 'ff3e::8000:1' });
+  // Written as a user might: the subscription is to the group as the analyzer writes it (RFC 5952).
+  assert.deepEqual(await client.emitWithAck('subscribe', { group: 'FF3E:0:0::8000:1' }), { ok: true, data: { group: 'ff3e::8000:1' } });
   let seen = collectUntil<LiveChange>(client, 'change', (entry) => entry.kind === 'end');
   app.hub.publishChange(change('239.1.1.1'));
   app.hub.publishChange(change('ff3e::8000:1', 'end'));

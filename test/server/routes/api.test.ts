@@ -199,6 +199,11 @@ describe('flows, trees, changes, messages', () => {
       const ofGroup = await get<typeof page>(`/api/changes?group=${group}&limit=1000`);
       assert.ok(ofGroup.total > 0 && ofGroup.items.every((item) => item.group === group));
     }
+    // Addresses as a user may type them: IPv6 in any valid form finds the group as stored (RFC 5952).
+    const canonical = await get<typeof page>('/api/changes?group=ff02::1:ff00:0&limit=1000');
+    const typed = await get<typeof page>(`/api/changes?group=${encodeURIComponent('FF02:0:0::1:FF00:0')}&limit=1000`);
+    assert.ok(canonical.total > 0);
+    assert.deepEqual(typed, canonical);
     const second = await get<typeof page>('/api/changes?limit=2&offset=2');
     const first = await get<typeof page>('/api/changes?limit=4');
     assert.deepEqual(second.items, first.items.slice(2, 4));
@@ -246,12 +251,23 @@ describe('uploads', () => {
     const response = await upload(bytes, name);
     stop();
     assert.equal(response.statusCode, 200, response.body);
-    const record = response.json<{ id: number; frames: number; source: string }>();
+    const record = response.json<{ id: number; frames: number; source: string; problems: string[] }>();
     assert.equal(record.frames, sample.capture.frames);
+    assert.deepEqual(record.problems, []);
     assert.match(record.source, new RegExp(name.replace(/\./g, '\\.')));
     assert.ok(progress.some((entry) => entry.phase === 'receiving'));
     const listed = (await uploads.inject({ method: 'GET', url: '/api/captures' })).json<{ id: number }[]>();
     assert.deepEqual(listed.map((entry) => entry.id), [record.id]);
+  });
+
+  test('a truncated capture is analyzed as far as it goes, and the reply says where it stopped', async () => {
+    const bytes = await readFile(join(process.cwd(), 'test', 'fixtures', 'decoders', 'igmpv3-mldv2.pcap'));
+    const response = await upload(bytes.subarray(0, Math.floor(bytes.length * 0.7)), 'cut.pcap');
+    assert.equal(response.statusCode, 200, response.body);
+    const record = response.json<{ frames: number; problems: string[] }>();
+    assert.ok(record.frames > 0);
+    assert.equal(record.problems.length, 1);
+    assert.match(record.problems[0]!, /^cut\.pcap: stopped at byte \d+: /);
   });
 
   test('a file that is not a capture is 400 with the reader\'s reason', async () => {

@@ -5,7 +5,7 @@
 import type { Chart as ChartInstance } from 'chart.js';
 import { getJson } from '../api.js';
 import { h, replace, section, table } from '../dom.js';
-import { lineChart, type Series } from '../charts.js';
+import { hasData, lineChart, type ChartOptions, type Series } from '../charts.js';
 import { dateTime } from '../format.js';
 import type { GroupDetail } from '../../../shapes/api.js';
 import type { CounterPoint, TimeRange } from '../../../shapes/records.js';
@@ -33,6 +33,10 @@ export function groupView(context: DashboardContext, group: string): View {
     h('span', { class: 'legend-item legend-no-data' }, 'joined, no data'));
   const memberCanvas = h('canvas', { id: 'members-chart' });
   const rateCanvas = h('canvas', { id: 'rate-chart' });
+  const memberEmpty = h('p', { class: 'empty', id: 'members-empty' }, 'no members reported in the stored data');
+  const rateEmpty = h('p', { class: 'empty', id: 'rate-empty' }, 'no data packets of this group in the stored data');
+  memberEmpty.hidden = true;
+  rateEmpty.hidden = true;
   const anomalyCard = h('div', { id: 'anomalies' });
   const membershipCard = h('div', { id: 'memberships' });
   const joinCard = h('div');
@@ -41,8 +45,8 @@ export function groupView(context: DashboardContext, group: string): View {
     h('p', null, h('a', { href: '#/' }, '← overview')), title, summary,
     section('Tree', legend, treeCard, anomalyCard),
     h('div', { class: 'grid' },
-      section('Members per link', h('div', { class: 'chart' }, memberCanvas)),
-      section('Bitrate per link', h('div', { class: 'chart' }, rateCanvas))),
+      section('Members per link', h('div', { class: 'chart' }, memberCanvas), memberEmpty),
+      section('Bitrate per link', h('div', { class: 'chart' }, rateCanvas), rateEmpty)),
     h('div', { class: 'grid' }, section('Memberships', membershipCard), section('PIM joins', joinCard)),
     section('Events for this group', recentEvents.element));
   const charts: ChartInstance<'line'>[] = [];
@@ -61,8 +65,14 @@ export function groupView(context: DashboardContext, group: string): View {
     }));
     for (const chart of charts.splice(0)) chart.destroy();
     const at = context.at() ?? detail.at;
-    charts.push(lineChart(memberCanvas, memberSeries(members.items, to), { yTitle: 'reporters', stepped: true, at }));
-    charts.push(lineChart(rateCanvas, rates, { yTitle: 'kbit/s', stepped: false, at }));
+    const draw = (canvas: HTMLCanvasElement, empty: HTMLElement, series: Series[], options: Omit<ChartOptions, 'at' | 'from' | 'to'>) => {
+      const shown = hasData(series);
+      canvas.parentElement!.hidden = !shown;
+      empty.hidden = shown;
+      if (shown) charts.push(lineChart(canvas, series, { ...options, at, from, to }));
+    };
+    draw(memberCanvas, memberEmpty, memberSeries(members.items, to), { yTitle: 'reporters', stepped: true, integer: true });
+    draw(rateCanvas, rateEmpty, rates, { yTitle: 'kbit/s', stepped: false, integer: false });
   };
 
   return {

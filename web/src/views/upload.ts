@@ -1,31 +1,42 @@
-/** The upload button: sends a capture file as the raw body of POST /api/captures; progress arrives over socket.io. */
-import { h } from '../dom.js';
-import type { CaptureRecord } from '../../../shapes/records.js';
+/**
+ * The upload button: sends a capture file as the raw body of POST /api/captures; progress arrives
+ * over socket.io (shown in the connection badge's place while it lasts), and the outcome — frames
+ * analyzed, where a damaged file stopped, or why it was refused — in a message area of its own.
+ */
+import { h, replace } from '../dom.js';
+import type { UploadResult } from '../../../shapes/api.js';
 
-export function uploadButton(onDone: (capture: CaptureRecord) => void, onStatus: (text: string) => void): HTMLElement {
+export function uploadButton(onDone: (capture: UploadResult) => void): HTMLElement {
   const input = h('input', { id: 'upload-file', type: 'file', attrs: { accept: '.pcap,.pcapng,.gz,.cap' } });
   const button = h('button', { type: 'button', class: 'upload', title: 'analyze a pcap/pcapng file (optionally .gz) into the store' }, 'upload capture');
+  const message = h('span', { id: 'upload-message', class: 'upload-message', attrs: { role: 'status' } });
+  const say = (text: string, tone: 'info' | 'warning' | 'error') => {
+    replace(message, text);
+    message.className = `upload-message upload-${tone}`;
+  };
   button.addEventListener('click', () => input.click());
   input.addEventListener('change', async () => {
     const file = input.files?.[0];
     if (!file) return;
     button.disabled = true;
-    onStatus(`uploading ${file.name}`);
+    say(`uploading ${file.name}…`, 'info');
     try {
       const response = await fetch(`/api/captures?name=${encodeURIComponent(file.name)}`, {
         method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: file,
       });
       const body: unknown = await response.json();
       if (!response.ok) throw new Error((body as { message?: string }).message ?? response.statusText);
-      const capture = body as CaptureRecord;
-      onStatus(`${capture.source}: ${capture.frames} frames analyzed`);
+      const capture = body as UploadResult;
+      const analyzed = `${capture.source}: ${capture.frames} frames analyzed`;
+      if (capture.problems.length > 0) say(`${analyzed}; ${capture.problems.join('; ')}`, 'warning');
+      else say(analyzed, 'info');
       onDone(capture);
     } catch (error) {
-      onStatus(`upload failed: ${(error as Error).message}`);
+      say(`upload failed: ${(error as Error).message}`, 'error');
     } finally {
       button.disabled = false;
       input.value = '';
     }
   });
-  return h('span', { class: 'upload-holder' }, button, input);
+  return h('span', { class: 'upload-holder' }, button, input, message);
 }
