@@ -80,6 +80,13 @@ describe('dashboard in chromium', { skip }, () => {
     assert.ok(busiest.memberships.filter((entry) => isRoutable(entry.group)).length > end.memberships.filter((entry) => isRoutable(entry.group)).length, 'more members than at the end');
     const links = await texts('.overview section:first-child tbody tr td:first-child');
     assert.deepEqual(links.sort(), busiest.links.map((link) => link.name).sort());
+    // Routers by name where a router is meant: the DR column.
+    const drs = await texts('.overview section:first-child tbody tr td:nth-child(4)');
+    const owner = (address: string) => busiest.routers.find((router) => router.interfaces.some((entry) => entry.addresses.includes(address)));
+    const expectedDrs = busiest.links.slice().sort((a, b) => a.name.localeCompare(b.name))
+      .map((link) => (link.dr === null ? '–' : owner(link.dr)?.name ?? owner(link.dr)?.id ?? link.dr));
+    assert.ok(expectedDrs.some((name, index) => name !== '–' && name !== busiest.links.slice().sort((a, b) => a.name.localeCompare(b.name))[index]!.dr), 'some DR is named by its router, not its address');
+    assert.deepEqual(drs, expectedDrs);
     const events = await texts('#recent-events tbody td:nth-child(4)');
     assert.ok(events.every((group) => group === '' || isRoutable(group)), `link-local events shown by default: ${events.join(' ')}`);
     await screenshot('overview.png');

@@ -85,12 +85,14 @@ export function overviewView(context: DashboardContext): View {
       const [state, groups] = await Promise.all([getJson<NetworkSnapshot>('/snapshot', context.atQuery()), renderGroups()]);
       snapshot = state;
       context.rememberRouters(state.routers);
-      const name = (address: string | null) => (address === null ? '–' : address);
+      // Routers by name (the topology's, else the inferred router's id), the address they used on hover.
+      const router = (address: string) => h('span', { class: 'router-name', title: address }, context.routerName(address));
+      const routers = (addresses: string[]) => (addresses.length === 0 ? '–' : h('span', null, ...addresses.flatMap((address, index) => (index === 0 ? [router(address)] : [', ', router(address)]))));
       replace(linksCard, table(['link', 'IGMP querier', 'MLD querier', 'PIM DR', 'PIM neighbors'], state.links.map((link) => [
         h('strong', null, link.name),
-        link.querier === null ? '–' : `${link.querier} (v${link.igmpVersion ?? '?'})`,
-        link.mldQuerier === null ? '–' : `${link.mldQuerier} (v${link.mldVersion ?? '?'})`,
-        name(link.dr), link.pimNeighbors.join(', ') || '–',
+        link.querier === null ? '–' : h('span', null, router(link.querier), ` (v${link.igmpVersion ?? '?'})`),
+        link.mldQuerier === null ? '–' : h('span', null, router(link.mldQuerier), ` (v${link.mldVersion ?? '?'})`),
+        link.dr === null ? '–' : router(link.dr), routers(link.pimNeighbors),
       ]), 'no links'));
       replace(routersCard, table(['router', 'interfaces'], state.routers.map((router) => [
         h('strong', null, router.name ?? router.id),
