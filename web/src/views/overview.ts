@@ -94,9 +94,11 @@ export function overviewView(context: DashboardContext): View {
         link.mldQuerier === null ? '–' : h('span', null, router(link.mldQuerier), ` (v${link.mldVersion ?? '?'})`),
         link.dr === null ? '–' : router(link.dr), routers(link.pimNeighbors),
       ]), 'no links'));
-      replace(routersCard, table(['router', 'interfaces'], state.routers.map((router) => [
+      // What joined each router's interfaces (OSPF, Hello address lists, shared MACs, forwarded data, the topology file).
+      replace(routersCard, table(['router', 'interfaces', 'joined by'], state.routers.map((router) => [
         h('strong', null, router.name ?? router.id),
         h('span', null, ...router.interfaces.map((entry) => h('span', { class: 'chip', title: entry.mac ?? '' }, `${entry.link} ${entry.addresses.join(' ')}`))),
+        h('span', { class: 'muted evidence' }, router.evidence.join(', ') || '–'),
       ]), 'no routers seen'));
       await renderFlows(state, groups);
       recentEvents.show(await latestChanges({ to: state.at, routable: !showLinkLocal.checked }, RECENT_EVENTS), context.at() === null);
