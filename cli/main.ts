@@ -4,6 +4,7 @@
  *
  *   mcast stats FILE... [--json]     counts per link, message kind, group record kind; data flows
  *   mcast analyze FILE... [...]      membership, PIM state, flows and trees at a moment, or the timeline
+ *   mcast findings FILE... [...]     what is wrong on the network, where, since when, why (with the RFC rule)
  *   mcast demo                       analyze the bundled sample capture and serve the dashboard
  *   mcast interfaces [--json]        the devices live capture can use
  *   mcast capture --iface IF [...]   live capture through the same analysis
@@ -14,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { InputError } from '../capture/input-error.js';
 import { statsCommand } from './commands/stats.js';
 import { analyzeCommand } from './commands/analyze.js';
+import { findingsCommand, parseSeverity } from './commands/findings.js';
 import { serveCommand } from './commands/serve.js';
 import { captureCommand } from './commands/capture.js';
 import { interfacesCommand } from './commands/interfaces.js';
@@ -28,6 +30,12 @@ const USAGE = `usage:
                                  links, group membership, PIM joins and asserts, flows, inferred trees; or,
                                  with --timeline, every state change with its time; with --db, store the
                                  whole analysis (state over time, changes, messages, counters) in SQLite
+  mcast findings FILE... [--at T] [--topology topo.json] [--severity error|warning|info] [--json]
+                                 what is wrong on the network (or worth knowing): querier problems,
+                                 membership and SSM misuse, black holes, unwanted data, duplicate
+                                 forwarders, asserts, PIM neighbors and DRs, leaks, MAC mapping, bad
+                                 checksums; each with its interval, place, explanation and RFC rule;
+                                 errors first; with --at, only what held at T
   mcast demo [--port 8080] [--host 127.0.0.1] [--db FILE]
                                  the bundled sample (${BUNDLED_SAMPLE}):
                                  its analysis printed, stored (default: a file in the temp directory)
@@ -58,6 +66,15 @@ const COMMANDS: Record<string, Command> = {
     await analyzeCommand(positionals, {
       at: values.at === undefined ? null : Number(values.at), topology: values.topology ?? null, json: values.json === true, timeline: values.timeline === true,
       db: values.db ?? null,
+    });
+  },
+  async findings(args) {
+    const { values, positionals } = parseArgs({
+      args, allowPositionals: true,
+      options: { at: { type: 'string' }, topology: { type: 'string' }, severity: { type: 'string' }, json: { type: 'boolean', default: false } },
+    });
+    await findingsCommand(positionals, {
+      at: values.at === undefined ? null : Number(values.at), topology: values.topology ?? null, severity: parseSeverity(values.severity), json: values.json === true,
     });
   },
   async interfaces(args) {

@@ -122,3 +122,18 @@ export function compareAddresses(a: string, b: string): number {
   for (let i = 0; i < left.length; i++) if (left[i] !== right[i]) return left[i]! - right[i]!;
   return 0;
 }
+
+/** Whether `address` lies in `prefix` ("10.0.1.1/24" style). */
+export function prefixContainsAddress(prefix: string, address: string): boolean {
+  const [network, lengthText] = prefix.split('/');
+  const parse = address.includes(':') ? parseIPv6 : parseIPv4;
+  const left = parse(network!);
+  const right = parse(address);
+  const length = Number(lengthText);
+  if (!left || !right || left.length !== right.length || !Number.isInteger(length)) return false;
+  for (let bit = 0; bit < length; bit++) {
+    const mask = 0x80 >> (bit & 7);
+    if ((left[bit >> 3]! & mask) !== (right[bit >> 3]! & mask)) return false;
+  }
+  return true;
+}

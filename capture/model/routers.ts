@@ -17,7 +17,7 @@
  */
 import { interfaceAddresses, type Topology } from './topology.js';
 import type { RouterLsa } from '../protocols/ospf.js';
-import { compareAddresses, parseIPv4, parseIPv6 } from '../ip/address-format.js';
+import { compareAddresses, parseIPv4, prefixContainsAddress } from '../ip/address-format.js';
 
 import type { Router, RouterEvidence } from '../../shapes/snapshot.js';
 
@@ -44,21 +44,6 @@ const DATA_PATH_AGREEMENT = 2;
 /** VRRP (RFC 5798 §7.3) and HSRP virtual MACs are shared by routers: never evidence of identity. */
 function isVirtualMac(mac: string): boolean {
   return mac.startsWith('00:00:5e:00:01:') || mac.startsWith('00:00:5e:00:02:') || mac.startsWith('00:00:0c:07:ac:') || mac.startsWith('00:00:0c:9f:f');
-}
-
-/** Whether `address` lies in `prefix` ("10.0.1.1/24" style). */
-function prefixContainsAddress(prefix: string, address: string): boolean {
-  const [network, lengthText] = prefix.split('/');
-  const parse = address.includes(':') ? parseIPv6 : parseIPv4;
-  const left = parse(network!);
-  const right = parse(address);
-  const length = Number(lengthText);
-  if (!left || !right || left.length !== right.length || !Number.isInteger(length)) return false;
-  for (let bit = 0; bit < length; bit++) {
-    const mask = 0x80 >> (bit & 7);
-    if ((left[bit >> 3]! & mask) !== (right[bit >> 3]! & mask)) return false;
-  }
-  return true;
 }
 
 function maskLength(mask: string): number {

@@ -1,0 +1,108 @@
+/**
+ * The findings engine: fed what the analyzer sees (decoded packets, its changes) and, once a
+ * second of packet time, the state itself; each family of findings (one file each) says what
+ * holds, the tracker keeps them as intervals. Pure and on packet time, like the model.
+ */
+import type { Packet } from '../decode.js';
+import { membershipObservation } from '../model/membership-observations.js';
+import type { NetworkAnalyzer } from '../model/network-analyzer.js';
+import type { TimelineEntry } from '../model/timeline.js';
+import type { Finding } from '../../shapes/findings.js';
+import type { NetworkSnapshot } from '../../shapes/snapshot.js';
+import { ForwardingFindings, type RouterNames } from './forwarding.js';
+import { expiredWhileReceiving, ssmRequests } from './membership.js';
+import { badChecksums } from './packets.js';
+import { PimFindings } from './pim.js';
+import { QuerierFindings } from './querier.js';
+import { FindingsTracker } from './tracker.js';
+
+/** With nothing changing, the state is still looked at this often (silences: a querier that stopped). */
+const QUIET_EVALUATION = 10;
+
+export class FindingsEngine {
+  private readonly tracker = new FindingsTracker();
+  private readonly queriers = new QuerierFindings(this.tracker);
+  private readonly pim = new PimFindings(this.tracker);
+  private readonly forwarding = new ForwardingFindings(this.tracker);
+  private changed = true;
+  private lastEvaluation = -Infinity;
+  /** The state at the latest evaluation: what changes between two evaluations are judged against. */
+  private latest: NetworkSnapshot | null = null;
+  private routers: RouterNames = namesOf(null);
+  /** `link|family|group` → when a report or leave last named the group. */
+  private readonly lastHeard = new Map<string, number>();
+  /** `link|family` → its Group Membership and Query Response Intervals, as of the latest evaluation. */
+  private readonly intervals = new Map<string, { membership: number; response: number }>();
+
+  onPacket(packet: Packet): void {
+    const observation = membershipObservation(packet);
+    if (observation !== null) {
+      this.queriers.observe(observation);
+      if (observation.type === 'leave') this.lastHeard.set(`${packet.link}|${observation.leave.family}|${observation.leave.group}`, packet.time);
+      else if (observation.type === 'report') {
+        for (const record of observation.report.records) this.lastHeard.set(`${packet.link}|${observation.report.family}|${record.group}`, packet.time);
+      }
+    }
+    else if (packet.message.kind === 'pim.hello' && packet.ip !== null) this.pim.onHello(packet.time, packet.link, packet.ip.src, packet.message);
+  }
+
+  onChange(entry: TimelineEntry): void {
+    this.changed = true;
+    if (entry.area === 'pim') this.pim.onChange(entry);
+    else if (entry.area === 'flow') this.forwarding.onFlowChange(entry, this.routers);
+    else if (entry.area === 'membership') expiredWhileReceiving(this.tracker, entry, this.latest, this.lastHeard, this.intervals);
+  }
+
+  /**
+   * Looks at the state as of the analyzer's time: at most once a second, and every
+   * QUIET_EVALUATION s when nothing changes and no condition waits out its holdsFor.
+   */
+  evaluate(analyzer: NetworkAnalyzer, force = false): void {
+    const at = analyzer.time;
+    if (!Number.isFinite(at)) return;
+    if (!force && (Math.floor(at) <= Math.floor(this.lastEvaluation) || (!this.changed && !this.tracker.waiting && at - this.lastEvaluation < QUIET_EVALUATION))) return;
+    this.changed = false;
+    this.lastEvaluation = at;
+    const snapshot = analyzer.snapshot(at);
+    this.latest = snapshot;
+    const memberships = [...analyzer.memberships.values()].map((membership) => membership.snapshot(at));
+    for (const membership of memberships) {
+      const { groupMembershipInterval, queryResponseInterval } = membership.parameters;
+      this.intervals.set(`${membership.link}|${membership.family}`, { membership: groupMembershipInterval, response: queryResponseInterval });
+    }
+    this.routers = namesOf(snapshot);
+    this.tracker.holding(at, [
+      ...this.queriers.evaluate(at, memberships),
+      ...ssmRequests(memberships, snapshot),
+      ...this.pim.evaluate(at, snapshot),
+      ...this.forwarding.evaluate(at, snapshot, this.routers, analyzer.forwardingStops.assertWins),
+      ...badChecksums(at, analyzer.badChecksums.values()),
+    ]);
+  }
+
+  /** Every finding over the run so far. */
+  all(): Finding[] {
+    return this.tracker.all();
+  }
+
+  /** The findings holding at `at`. */
+  at(at: number): Finding[] {
+    return this.tracker.at(at);
+  }
+}
+
+/** Routers by interface address, MAC and id, as the snapshot infers them. */
+function namesOf(snapshot: NetworkSnapshot | null): RouterNames {
+  const routers = new Map<string, NetworkSnapshot['routers'][number]>();
+  for (const router of snapshot?.routers ?? []) {
+    routers.set(router.id, router);
+    for (const entry of router.interfaces) {
+      for (const address of entry.addresses) routers.set(address, router);
+      if (entry.mac !== null) routers.set(entry.mac, router);
+    }
+  }
+  return {
+    of: (addressOrMac) => routers.get(addressOrMac)?.id ?? null,
+    name: (addressOrMac) => { const router = routers.get(addressOrMac); return router ? router.name ?? router.id : addressOrMac; },
+  };
+}

@@ -1,0 +1,117 @@
+/**
+ * Findings as intervals. Each family (querier.ts, pim.ts, forwarding.ts, ...) says which
+ * conditions hold at a moment; the tracker opens a finding when its condition first holds, keeps
+ * it (with the latest detail) while it does, and closes it when it no longer does. Events (a
+ * neighbor's holdtime ran out, the DR changed) open findings of their own, which their family
+ * closes. Packet time only: a file and a live capture give the same findings.
+ */
+import type { Finding, FindingKind, Severity } from '../../shapes/findings.js';
+
+/** A condition as a family states it: everything of a finding but its interval. */
+export interface Condition {
+  kind: FindingKind;
+  severity: Severity;
+  link: string | null;
+  group: string | null;
+  source: string | null;
+  router: string | null;
+  detail: Record<string, unknown>;
+  explanation: string;
+  rule: string;
+  /** When the condition began, when the evidence says (a first bad packet); else when it was first seen to hold. */
+  since?: number;
+  /**
+   * Seconds the condition must hold before it is a finding: what the protocol itself takes to
+   * settle (a Join travelling upstream, a Prune's override interval). The finding still begins
+   * when the condition did.
+   */
+  holdsFor?: number;
+}
+
+/** What makes a condition the same condition: its kind and where it is. */
+export function conditionKey(condition: Pick<Condition, 'kind' | 'link' | 'group' | 'source' | 'router'>): string {
+  return [condition.kind, condition.link, condition.group, condition.source, condition.router].map((part) => part ?? '*').join('|');
+}
+
+export class FindingsTracker {
+  private readonly open = new Map<string, Finding>();
+  private readonly closed: Finding[] = [];
+  /** Which open findings the periodic evaluation owns (the rest are events, closed by their family). */
+  private readonly evaluated = new Set<string>();
+  /** Conditions holding for less than their `holdsFor`: when each was first seen. */
+  private readonly pending = new Map<string, number>();
+
+  /** The conditions holding at `at`, from the periodic evaluation: opens the new, closes the gone. */
+  holding(at: number, conditions: readonly Condition[]): void {
+    const now = new Set<string>();
+    for (const condition of conditions) {
+      const key = conditionKey(condition);
+      if (now.has(key)) continue;
+      now.add(key);
+      if (!this.open.has(key) && condition.holdsFor !== undefined) {
+        const first = this.pending.get(key) ?? Math.min(at, condition.since ?? at);
+        this.pending.set(key, first);
+        if (at - first < condition.holdsFor) continue;
+        this.pending.delete(key);
+        condition.since = first;
+      }
+      this.raise(at, condition);
+      this.evaluated.add(key);
+    }
+    for (const key of [...this.pending.keys()]) if (!now.has(key)) this.pending.delete(key);
+    for (const key of [...this.evaluated]) {
+      if (now.has(key)) continue;
+      this.evaluated.delete(key);
+      this.close(key, at);
+    }
+  }
+
+  /** Opens (or refreshes) a finding for a condition that began at `at`. */
+  raise(at: number, condition: Condition): void {
+    const key = conditionKey(condition);
+    const found = this.open.get(key);
+    if (found) {
+      found.detail = condition.detail;
+      found.explanation = condition.explanation;
+      found.severity = condition.severity;
+      return;
+    }
+    const { since, holdsFor: _holdsFor, ...finding } = condition;
+    this.open.set(key, { ...finding, at: Math.min(at, since ?? at), until: null });
+  }
+
+  /** Ends the finding of a condition, if open. */
+  close(key: string, at: number): void {
+    const found = this.open.get(key);
+    if (!found) return;
+    this.open.delete(key);
+    found.until = Math.max(at, found.at);
+    this.closed.push(found);
+  }
+
+  /** A finding that is one moment (an event): opened and closed at `at`. */
+  moment(at: number, condition: Condition): void {
+    this.close(conditionKey(condition), at);
+    const { since: _since, holdsFor: _holdsFor, ...finding } = condition;
+    this.closed.push({ ...finding, at, until: at });
+  }
+
+  /** Whether a condition is waiting out its `holdsFor`: the next evaluation should not wait long. */
+  get waiting(): boolean {
+    return this.pending.size > 0;
+  }
+
+  isOpen(key: string): boolean {
+    return this.open.has(key);
+  }
+
+  /** Every finding so far, in the order they began. */
+  all(): Finding[] {
+    return [...this.closed, ...this.open.values()].map((finding) => ({ ...finding })).sort((a, b) => a.at - b.at || a.kind.localeCompare(b.kind));
+  }
+
+  /** The findings holding at `at`: begun by then and not ended before it (a moment holds at its own time). */
+  at(at: number): Finding[] {
+    return this.all().filter((finding) => finding.at <= at && (finding.until === null || finding.until > at || finding.until === finding.at && finding.at === at));
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * A finding: something wrong (or worth knowing) on the network, where, since when and why, with the
+ * RFC rule it stands on. The same condition is one finding from when it began (`at`) to when it
+ * ended (`until`, null while it holds). capture/findings/ derives them from the model.
+ */
+import { Type, type Static } from 'typebox';
+import { NullableAddress, NullableText, NullableTime, Shape, Text, Time } from './common.js';
+
+export const FINDING_KINDS = [
+  'querier.missing', 'querier.conflict', 'querier.version-mismatch', 'querier.missing-specific-query',
+  'membership.expired-while-receiving', 'ssm.asm-request',
+  'tree.black-hole', 'tree.unwanted-data', 'tree.dead-end', 'tree.prune-ignored', 'tree.duplicate-forwarders',
+  'pim.assert-not-converged', 'pim.assert-flapping', 'tree.ttl-limited', 'data.leak', 'data.mac-aliasing', 'data.mac-mismatch',
+  'pim.no-rp', 'pim.join-to-non-rp', 'pim.neighbor-lost', 'pim.neighbor-restarted', 'pim.dr-changed', 'pim.hello-mismatch',
+  'packet.bad-checksum',
+] as const;
+
+export const FindingKind = Type.Enum([...FINDING_KINDS]);
+export const Severity = Type.Union([Type.Literal('error'), Type.Literal('warning'), Type.Literal('info')]);
+
+export const Finding = Shape({
+  kind: FindingKind,
+  severity: Severity,
+  /** First seen (packet time). */
+  at: Time,
+  /** When the condition ended; null while it holds. */
+  until: NullableTime,
+  link: NullableText,
+  group: NullableAddress,
+  source: NullableAddress,
+  /** The router concerned (an interface address or the inferred router's id). */
+  router: NullableText,
+  detail: Type.Record(Type.String(), Type.Unknown()),
+  /** One plain sentence. */
+  explanation: Text,
+  /** The rule it stands on, e.g. "RFC 3376 §6.6.2". */
+  rule: Text,
+});
+
+export type FindingKind = Static<typeof FindingKind>;
+export type Severity = Static<typeof Severity>;
+export type Finding = Static<typeof Finding>;
+
+/** Errors first, then warnings, then notes. */
+export const SEVERITY_ORDER: Readonly<Record<Severity, number>> = { error: 0, warning: 1, info: 2 };
