@@ -16,15 +16,11 @@ import { PimFindings } from './pim.js';
 import { QuerierFindings } from './querier.js';
 import { FindingsTracker } from './tracker.js';
 
-/** With nothing changing, the state is still looked at this often (silences: a querier that stopped). */
-const QUIET_EVALUATION = 10;
-
 export class FindingsEngine {
   private readonly tracker = new FindingsTracker();
   private readonly queriers = new QuerierFindings(this.tracker);
   private readonly pim = new PimFindings(this.tracker);
   private readonly forwarding = new ForwardingFindings(this.tracker);
-  private changed = true;
   private lastEvaluation = -Infinity;
   /** The state at the latest evaluation: what changes between two evaluations are judged against. */
   private latest: NetworkSnapshot | null = null;
@@ -47,21 +43,19 @@ export class FindingsEngine {
   }
 
   onChange(entry: TimelineEntry): void {
-    this.changed = true;
     if (entry.area === 'pim') this.pim.onChange(entry);
     else if (entry.area === 'flow') this.forwarding.onFlowChange(entry, this.routers);
     else if (entry.area === 'membership') expiredWhileReceiving(this.tracker, entry, this.latest, this.lastHeard, this.intervals);
   }
 
   /**
-   * Looks at the state as of the analyzer's time: at most once a second, and every
-   * QUIET_EVALUATION s when nothing changes and no condition waits out its holdsFor.
+   * Looks at the state as of the analyzer's time, once a second of packet time (silences count:
+   * a querier or a flow that stopped changes nothing, and is a finding all the same).
    */
   evaluate(analyzer: NetworkAnalyzer, force = false): void {
     const at = analyzer.time;
     if (!Number.isFinite(at)) return;
-    if (!force && (Math.floor(at) <= Math.floor(this.lastEvaluation) || (!this.changed && !this.tracker.waiting && at - this.lastEvaluation < QUIET_EVALUATION))) return;
-    this.changed = false;
+    if (!force && Math.floor(at) <= Math.floor(this.lastEvaluation)) return;
     this.lastEvaluation = at;
     const snapshot = analyzer.snapshot(at);
     this.latest = snapshot;

@@ -97,6 +97,7 @@ export class ForwardingFindings {
             detail: { winner: assert.winner, stillForwarding: losers },
             explanation: `${assert.winner} won the Assert for (${anomaly.source}, ${anomaly.group}) on ${anomaly.link}, yet ${losers.map(routerName).join(', ')} still forward${losers.length === 1 ? 's' : ''} it: every packet arrives twice.`,
             rule: 'RFC 7761 §4.6.1',
+            since: wonAt + ASSERT_GRACE,
           });
         } else {
           conditions.push({

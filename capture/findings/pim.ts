@@ -23,6 +23,8 @@ const FLAP_CHANGES = 3;
  * settling as the routers came up, not a change.
  */
 const DR_SETTLE = 30;
+/** Seconds routers may take to follow a new RP-Set: a Bootstrap's flooding and the triggered Joins (RFC 5059 §3.3, §3.6). */
+const RP_SET_SETTLE = 5;
 
 export class PimFindings {
   /** `link|address` → the times of its two latest Hellos, its holdtime, its T bit. */
@@ -136,7 +138,7 @@ export class PimFindings {
 
   private rpProblems(snapshot: NetworkSnapshot): Condition[] {
     const bsrMappings = snapshot.rps.filter((rp) => rp.learnedFrom === 'bsr');
-    if (snapshot.bsrs.length === 0 || bsrMappings.length === 0) return []; // static RPs: the wire cannot tell the configuration
+    if (snapshot.bsrs.length === 0) return []; // static RPs: the wire cannot tell the configuration
     const conditions: Condition[] = [];
     const wanted = [
       ...snapshot.joins.filter((join) => join.type === '*,G' && join.state !== 'pruned').map((join) => ({ group: join.group, link: join.link, router: join.from, rp: join.rp, what: 'Join' })),
@@ -150,6 +152,7 @@ export class PimFindings {
           detail: { what: entry.what, rp: entry.rp, bsr: snapshot.bsrs.map((bsr) => bsr.address) },
           explanation: `${entry.router} sends ${entry.what}s for ${entry.group}, but the BSR's RP-Set maps no RP to that group: there is no shared tree to join.`,
           rule: 'RFC 7761 §4.7, RFC 5059 §3',
+          holdsFor: RP_SET_SETTLE,
         });
       } else if (entry.what === 'Join' && entry.rp !== null && !mappings.some((rp: RpState) => rp.rp === entry.rp)) {
         conditions.push({
@@ -157,6 +160,7 @@ export class PimFindings {
           detail: { joinedRp: entry.rp, bsrRps: mappings.map((rp) => rp.rp) },
           explanation: `${entry.router} joins (*,${entry.group}) towards ${entry.rp}, which the BSR does not name RP of the group (${mappings.map((rp) => rp.rp).join(', ')}).`,
           rule: 'RFC 7761 §4.5.6, RFC 5059 §3',
+          holdsFor: RP_SET_SETTLE,
         });
       }
     }

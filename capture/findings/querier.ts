@@ -122,6 +122,7 @@ export class QuerierFindings {
       detail: { protocol, members: members.map((group) => group.group), lastQueryAt: Number.isFinite(last) ? last : null, otherQuerierPresentInterval: limit },
       explanation: `${membership.link} has ${protocol} members of ${members.length} group(s) but no General Query for ${Math.round(at - silentSince)} s (more than the ${limit} s Other Querier Present Interval): nobody keeps their membership, so routers will drop it.`,
       rule: rfc(membership.family, '§8.5', '§9.5'),
+      since: silentSince + limit,
       // A takeover: the next router starts querying when its own Other Querier Present timer runs out.
       holdsFor: membership.parameters.queryResponseInterval,
     }];

@@ -96,11 +96,6 @@ export class FindingsTracker {
     this.closed.push({ ...finding, at, until: at });
   }
 
-  /** Whether a condition is waiting out its `holdsFor`: the next evaluation should not wait long. */
-  get waiting(): boolean {
-    return this.pending.size > 0;
-  }
-
   isOpen(key: string): boolean {
     return this.open.has(key);
   }

@@ -106,3 +106,19 @@ test('bad input is a one-line error, not a stack trace', async () => {
   assert.match((await mcast('analyze', capture, '--at', 'yesterday')).stderr, /--at takes epoch seconds/);
   assert.match((await mcast('stats', capture, '--bogus')).stderr, /^mcast: Unknown option '--bogus'/);
 });
+
+test('findings prints what is wrong, errors first, each with its place and rule; --json and --severity filter it', async () => {
+  const sample = 'samples/pim-lan/pim-lan.pcapng.gz';
+  const text = await mcast('findings', sample);
+  assert.equal(text.code, 0, text.stderr);
+  const lines = text.stdout.trim().split('\n');
+  assert.match(lines[0]!, /^\d+ findings \(2 error, \d+ warning, \d+ info\)$/);
+  assert.match(lines[3]!, /^error\s+pim\.assert-not-converged .* lan-mid .*\[RFC 7761 §4\.6\.1\]$/);
+  const json = await mcast('findings', sample, '--json', '--severity', 'warning');
+  const findings = JSON.parse(json.stdout) as { kind: string; severity: string; rule: string }[];
+  assert.ok(findings.length > 2 && findings.every((finding) => finding.severity !== 'info' && finding.rule.startsWith('RFC')));
+  assert.ok(findings.some((finding) => finding.kind === 'pim.neighbor-lost'));
+  const bad = await mcast('findings', sample, '--severity', 'loud');
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /^mcast: --severity takes error, warning or info, not 'loud'\n$/);
+});

@@ -1,104 +1,25 @@
 /**
- * When a tree edge holds and when it ends, on a small network built frame by frame:
- *
- *   S (10.1.0.10) ── src ──┬── R1 ──┐
- *                          └── R2 ──┴── lan ── R3 ── rcv (host H, member of 239.1.1.1)
- *                                      R2 ── side (nobody)
- *
- * Each router uses one MAC on all its links (so identity is not in question here). R3 joins
- * (S,G) towards R1; R1 and R2 both forward onto lan until an Assert (RFC 7761 §4.6) makes R2 stop.
+ * When a tree edge holds and when it ends, on the small network of test/helpers/small-network.ts:
+ * R3 joins (S,G) towards R1; R1 and R2 both forward onto lan until an Assert (RFC 7761 §4.6)
+ * makes R2 stop.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeFrame } from '../../../capture/decode.js';
 import { NetworkAnalyzer } from '../../../capture/model/network-analyzer.js';
 import type { Tree, TreeEdge } from '../../../shapes/trees.js';
-import { ethernetFrame, frameOf } from '../../helpers/encode-frame.js';
-import { encodeIPv4, encodeUdp } from '../../helpers/encode-ip.js';
-import { encodeIgmpV3Query, encodeIgmpV3Report, igmpPacket } from '../../helpers/encode-igmp.js';
-import { encodePim, type PimInput } from '../../helpers/encode-pim.js';
-
-const T0 = 1_764_057_600;
-const S = '10.1.0.10';
-const G = '239.1.1.1';
-const R1 = { mac: '02:00:00:00:00:01', src: '10.1.0.1', lan: '10.0.0.1' };
-const R2 = { mac: '02:00:00:00:00:02', src: '10.1.0.2', lan: '10.0.0.2', side: '10.5.0.2' };
-const R3 = { mac: '02:00:00:00:00:03', lan: '10.0.0.3', rcv: '10.3.0.1' };
-const HOST_MAC = '02:00:00:00:00:0a';
-const SOURCE_MAC = '02:00:00:00:00:0b';
-const PROTOCOL_PIM = 103;
-const PROTOCOL_UDP = 17;
-const CHANGE_TO_EXCLUDE = 4;
-const HOLDTIME_OPTION = 1;
-
-type Step = { time: number; link: string; bytes: Uint8Array };
-
-function pim(time: number, link: string, mac: string, src: string, message: PimInput, dst = '224.0.0.13'): Step {
-  const { bytes } = encodePim(message, { src, dst });
-  return { time, link, bytes: ethernetFrame('01:00:5e:00:00:0d', mac, 0x0800, encodeIPv4({ src, dst, protocol: PROTOCOL_PIM, ttl: 1, tos: 0xc0, payload: bytes })) };
-}
-
-const hello = (time: number, link: string, mac: string, src: string) =>
-  pim(time, link, mac, src, { kind: 'pim.hello', options: [{ type: HOLDTIME_OPTION, value: [0, 105] }] });
-
-function data(time: number, link: string, mac: string, ttl: number, id: number): Step {
-  const udp = encodeUdp(S, G, 5000, 5001, new Uint8Array(64).fill(id & 0xff));
-  return { time, link, bytes: ethernetFrame('01:00:5e:01:01:01', mac, 0x0800, encodeIPv4({ src: S, dst: G, protocol: PROTOCOL_UDP, ttl, id, payload: udp })) };
-}
-
-interface Plan {
-  /** TTL the source sends with. */
-  sourceTtl: number;
-  /** Whether R2 forwards onto lan too, until the Assert at T0 + 20. */
-  duplicate: boolean;
-  /** Times R2 puts a packet onto side (nobody asked for it there). */
-  sideLeaks: number[];
-  end: number;
-}
-
-/** The network's frames, in time order: Hellos every 30 s, R3's Join every 60 s, IGMP every 10 s, data at 20 pps. */
-function frames(plan: Plan): Step[] {
-  const steps: Step[] = [];
-  for (let time = T0; time < T0 + plan.end; time += 30) {
-    steps.push(hello(time, 'src', R1.mac, R1.src), hello(time, 'src', R2.mac, R2.src), hello(time, 'lan', R1.mac, R1.lan),
-      hello(time, 'lan', R2.mac, R2.lan), hello(time, 'lan', R3.mac, R3.lan), hello(time, 'rcv', R3.mac, R3.rcv), hello(time, 'side', R2.mac, R2.side));
-  }
-  for (let time = T0 + 0.5; time < T0 + plan.end; time += 60) {
-    steps.push(pim(time, 'lan', R3.mac, R3.lan, {
-      kind: 'pim.join-prune', upstreamNeighbor: R1.lan, holdtime: 210, groups: [{ group: { address: G, maskLength: 32 }, joinedSources: [{ address: S, maskLength: 32 }], prunedSources: [] }],
-    }));
-  }
-  for (let time = T0 + 0.2; time < T0 + plan.end; time += 10) {
-    steps.push({ time, link: 'rcv', bytes: ethernetFrame('01:00:5e:00:00:01', R3.mac, 0x0800, igmpPacket(R3.rcv, '224.0.0.1', encodeIgmpV3Query())) });
-    steps.push({ time: time + 0.1, link: 'rcv', bytes: ethernetFrame('01:00:5e:00:00:16', HOST_MAC, 0x0800, igmpPacket('10.3.0.11', '224.0.0.22', encodeIgmpV3Report([{ type: CHANGE_TO_EXCLUDE, group: G }]))) });
-  }
-  const assertAt = T0 + 20;
-  if (plan.duplicate) {
-    steps.push(pim(assertAt, 'lan', R1.mac, R1.lan, { kind: 'pim.assert', group: { address: G, maskLength: 32 }, source: S, rpt: false, metricPreference: 110, metric: 10 }));
-    steps.push(pim(assertAt + 0.01, 'lan', R2.mac, R2.lan, { kind: 'pim.assert', group: { address: G, maskLength: 32 }, source: S, rpt: false, metricPreference: 110, metric: 20 }));
-  }
-  let id = 1;
-  for (let time = T0 + 1; time < T0 + plan.end; time += 0.05, id++) {
-    const at = Math.round(time * 1000) / 1000;
-    steps.push(data(at, 'src', SOURCE_MAC, plan.sourceTtl, id));
-    if (plan.sourceTtl <= 1) continue;
-    steps.push(data(at + 0.0002, 'lan', R1.mac, plan.sourceTtl - 1, id));
-    if (plan.duplicate && at < assertAt + 0.02) steps.push(data(at + 0.0003, 'lan', R2.mac, plan.sourceTtl - 1, id));
-    if (plan.sourceTtl > 2) steps.push(data(at + 0.0004, 'rcv', R3.mac, plan.sourceTtl - 2, id));
-  }
-  for (const [index, offset] of plan.sideLeaks.entries()) steps.push(data(T0 + offset, 'side', R2.mac, plan.sourceTtl - 1, 90_000 + index));
-  return steps.sort((a, b) => a.time - b.time);
-}
+import { G, R1, R2, S, smallNetworkFrames, T0, type Plan } from '../../helpers/small-network.js';
+import { decodeFrame } from '../../../capture/decode.js';
+import { frameTime } from '../../../capture/frame.js';
 
 /** Snapshots of the trees at each of `times` (seconds after T0), the analyzer fed every frame before. */
 function treesAt(plan: Plan, times: number[]): { trees: Tree[][]; analyzer: NetworkAnalyzer } {
   const analyzer = new NetworkAnalyzer();
   const snapshots: Tree[][] = [];
-  let number = 1;
   let next = 0;
-  for (const step of frames(plan)) {
-    while (next < times.length && T0 + times[next]! < step.time) snapshots.push(analyzer.snapshot(T0 + times[next++]!).trees);
-    analyzer.onFrame(decodeFrame(frameOf(step.bytes, { time: step.time, link: step.link, number: number++ })));
+  for (const frame of smallNetworkFrames(plan)) {
+    const time = frameTime(frame);
+    while (next < times.length && T0 + times[next]! < time) snapshots.push(analyzer.snapshot(T0 + times[next++]!).trees);
+    analyzer.onFrame(decodeFrame(frame));
   }
   while (next < times.length) snapshots.push(analyzer.snapshot(T0 + times[next++]!).trees);
   return { trees: snapshots, analyzer };

@@ -1,0 +1,94 @@
+/**
+ * Findings on the real lab captures, checked against what each lab did (events.jsonl) and what
+ * the wire shows. Each lab has faults of its own making (a host unplugged, a querier stopped, a
+ * router killed, an RP withdrawn) and faults of the routers' making (pimd's bad first checksum,
+ * FRR's loser going on after an Assert); each must be found, at the time it happened, and the
+ * errors found must be exactly those.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { openCaptureFiles } from '../../capture/sources/capture-file.js';
+import { AnalysisRun } from '../../pipeline/run.js';
+import { FindingsSink } from '../../pipeline/sinks/findings-sink.js';
+import type { Finding } from '../../shapes/findings.js';
+import { loadScenario, SAMPLES_DIR } from '../accuracy/scenarios.js';
+
+interface LabEvent { time: number; node: string; action: string; group?: string }
+
+async function labOf(name: string): Promise<{ findings: Finding[]; events: LabEvent[] }> {
+  const { captures } = await loadScenario(name);
+  const sink = new FindingsSink();
+  const run = new AnalysisRun({ sinks: [sink] });
+  for await (const frame of openCaptureFiles(captures).frames) run.frame(frame);
+  await run.finish();
+  const text = await readFile(join(SAMPLES_DIR, name, 'events.jsonl'), 'utf8');
+  return { findings: sink.engine.all(), events: text.trim().split('\n').map((line) => JSON.parse(line) as LabEvent) };
+}
+
+const eventTime = (events: LabEvent[], node: string, action: string, nth = 0) => {
+  const found = events.filter((event) => event.node === node && event.action === action)[nth];
+  assert.ok(found, `no ${node} ${action} in events.jsonl`);
+  return found.time;
+};
+const errorKinds = (findings: Finding[]) => [...new Set(findings.filter((finding) => finding.severity === 'error').map((finding) => finding.kind))].sort();
+const near = (actual: number, expected: number, slack: number, what: string) =>
+  assert.ok(Math.abs(actual - expected) <= slack, `${what}: ${actual.toFixed(3)} is ${(actual - expected).toFixed(1)} s from ${expected.toFixed(3)}`);
+
+test('pimd-ring: pimd sends its first IGMP query with a bad checksum; the route change leaves two member links without data for a minute', async () => {
+  const { findings, events } = await labOf('pimd-ring');
+  const bad = findings.find((finding) => finding.kind === 'packet.bad-checksum' && finding.link === 'lan-src');
+  assert.ok(bad, 'the bad checksum of R1 on lan-src');
+  assert.equal(bad.router, '10.1.0.1');
+  near(bad.at, eventTime(events, 'R1', 'start-router'), 2, 'right after pimd starts');
+  const holes = findings.filter((finding) => finding.kind === 'tree.black-hole');
+  const routeChange = eventTime(events, 'R4', 'set-config');
+  assert.ok(holes.length > 0 && holes.every((hole) => hole.at > routeChange && hole.at < routeChange + 30), `black holes follow R4's route change: ${JSON.stringify(holes.map((hole) => hole.at - routeChange))}`);
+  assert.deepEqual(errorKinds(findings), ['tree.black-hole']);
+});
+
+test('pim-lan: R1 killed without a goodbye is lost on both its links after its 35 s holdtime, R3 stopped with one is not; the loser of the Assert goes on forwarding; FRR drops the group the IGMPv1 host keeps', async () => {
+  const { findings, events } = await labOf('pim-lan');
+  const killed = eventTime(events, 'R1', 'stop-router');
+  const lost = findings.filter((finding) => finding.kind === 'pim.neighbor-lost');
+  assert.deepEqual(lost.map((finding) => `${finding.link} ${finding.router}`).sort(), ['lan-mid 10.0.1.1', 'lan-up 10.0.4.1']);
+  for (const finding of lost) assert.ok(finding.at > killed + 5 && finding.at <= killed + 36, `${finding.at - killed}`);
+  const notConverged = findings.find((finding) => finding.kind === 'pim.assert-not-converged');
+  assert.ok(notConverged, 'R1 lost the Assert on lan-mid at 08:46:05 and forwarded until 08:46:17');
+  assert.deepEqual([notConverged.link, notConverged.detail.winner], ['lan-mid', '10.0.1.2']);
+  const hole = findings.find((finding) => finding.kind === 'tree.black-hole');
+  assert.ok(hole && hole.link === 'lan-r3' && hole.group === '239.1.1.1', 'H5 (IGMPv1) keeps 239.1.1.1 on lan-r3, FRR drops it (samples/pim-lan/known-differences.json)');
+  assert.deepEqual(errorKinds(findings), ['pim.assert-not-converged', 'tree.black-hole']);
+});
+
+test('pim-sm: H3 unplugged without leaving: its membership expires while the data still arrives; H2\'s Leaves are no such thing', async () => {
+  const { findings, events } = await labOf('pim-sm');
+  const expired = findings.filter((finding) => finding.kind === 'membership.expired-while-receiving');
+  assert.deepEqual(expired.map((finding) => `${finding.link} ${finding.group}`), ['lan-rcv2 239.1.1.1']);
+  const unplugged = eventTime(events, 'H3', 'unplug');
+  assert.ok(expired[0]!.at > unplugged && expired[0]!.at < unplugged + 260, 'within a Group Membership Interval of its last report');
+  assert.deepEqual(errorKinds(findings), []);
+});
+
+test('ipv6-mld: with Q1 stopped, nobody queries past the Other Querier Present Interval and a membership runs out; the MLDv1-mode host asks for any source of an SSM group', async () => {
+  const { findings, events } = await labOf('ipv6-mld');
+  const stopped = eventTime(events, 'Q1', 'stop-router');
+  const missing = findings.filter((finding) => finding.kind === 'querier.missing');
+  assert.equal(missing.length, 1);
+  assert.ok(missing[0]!.at > stopped + 20 && missing[0]!.until !== null && missing[0]!.until < stopped + 60, `${missing[0]!.at - stopped} → ${missing[0]!.until! - stopped}`);
+  assert.ok(findings.some((finding) => finding.kind === 'membership.expired-while-receiving' && finding.group === 'ff15::101' && finding.at > stopped));
+  const ssm = findings.find((finding) => finding.kind === 'ssm.asm-request');
+  assert.ok(ssm && ssm.group === 'ff3e::8000:1' && ssm.at > eventTime(events, 'Q1', 'start-router', 1), 'after Q1 came back with MLDv1 queries');
+  assert.deepEqual(errorKinds(findings), ['querier.missing']);
+});
+
+test('pim-bsr: once the last C-RP stopped advertising and its holdtime ran out, the first-hop router registers for a group the RP-Set maps to no RP', async () => {
+  const { findings, events } = await labOf('pim-bsr');
+  const lastCandidate = eventTime(events, 'R3', 'stop-crp');
+  const noRp = findings.filter((finding) => finding.kind === 'pim.no-rp');
+  assert.equal(noRp.length, 1, JSON.stringify(noRp));
+  assert.equal(noRp[0]!.group, '239.1.1.1');
+  assert.ok(noRp[0]!.at > lastCandidate + 25, `after the C-RP holdtime of 25 s: ${noRp[0]!.at - lastCandidate}`);
+  assert.deepEqual(errorKinds(findings), ['pim.no-rp']);
+});
