@@ -18,7 +18,7 @@ export const FINDING_KINDS = [
 export const FindingKind = Type.Enum([...FINDING_KINDS]);
 export const Severity = Type.Union([Type.Literal('error'), Type.Literal('warning'), Type.Literal('info')]);
 
-export const Finding = Shape({
+const FindingFields = {
   kind: FindingKind,
   severity: Severity,
   /** First seen (packet time). */
@@ -35,11 +35,16 @@ export const Finding = Shape({
   explanation: Text,
   /** The rule it stands on, e.g. "RFC 3376 §6.6.2". */
   rule: Text,
-});
+};
+
+export const Finding = Shape(FindingFields);
+/** A finding as stored (store/), with its row id and capture. */
+export const FindingRecord = Shape({ id: Type.Integer(), captureId: Type.Integer(), ...FindingFields });
 
 export type FindingKind = Static<typeof FindingKind>;
 export type Severity = Static<typeof Severity>;
 export type Finding = Static<typeof Finding>;
+export type FindingRecord = Static<typeof FindingRecord>;
 
 /** Errors first, then warnings, then notes. */
 export const SEVERITY_ORDER: Readonly<Record<Severity, number>> = { error: 0, warning: 1, info: 2 };

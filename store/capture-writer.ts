@@ -17,6 +17,7 @@
  *                  previous one), an open fact whose key is gone is closed
  */
 import { hasBadChecksum, type FrameResult, type Packet } from '../capture/decode.js';
+import type { Finding } from '../shapes/findings.js';
 import type { NetworkSnapshot } from '../shapes/snapshot.js';
 import type { TimelineEntry } from '../capture/model/timeline.js';
 import { FACT_KINDS, FACT_SPECS, factColumns, factContent } from './facts.js';
@@ -90,9 +91,13 @@ interface Batch {
   facts: FactOperation[];
   counters: SqlValue[][];
   linkCounters: SqlValue[][];
+  /** The capture's findings so far, replacing those stored; null: unchanged. */
+  findings: Finding[] | null;
 }
 
-const emptyBatch = (): Batch => ({ messages: [], changes: [], facts: [], counters: [], linkCounters: [] });
+const emptyBatch = (): Batch => ({ messages: [], changes: [], facts: [], counters: [], linkCounters: [], findings: null });
+
+const FINDING_COLUMNS = ['capture_id', 'kind', 'severity', 'time', 'until', 'link', 'grp', 'source', 'router', 'detail', 'explanation', 'rule'];
 
 export class CaptureWriter {
   private readonly options: WriterOptions;
@@ -111,7 +116,7 @@ export class CaptureWriter {
   private readonly flows = new Map<string, FlowCount>();
   private readonly links = new Map<string, LinkCount>();
   private readonly openFacts = new Map<string, string>();
-  private readonly inserts: { messages: BatchInsert; changes: BatchInsert; facts: BatchInsert; counters: BatchInsert; linkCounters: BatchInsert };
+  private readonly inserts: { messages: BatchInsert; changes: BatchInsert; facts: BatchInsert; counters: BatchInsert; linkCounters: BatchInsert; findings: BatchInsert };
   readonly counts: WriterCounts = { frames: 0, decodeErrors: 0, messages: 0, changes: 0, facts: 0 };
 
   constructor(private readonly db: SqliteDatabase, options: Partial<WriterOptions> = {}) {
@@ -122,6 +127,7 @@ export class CaptureWriter {
       facts: new BatchInsert(db, 'facts', FACT_COLUMNS),
       counters: new BatchInsert(db, 'counters', COUNTER_COLUMNS),
       linkCounters: new BatchInsert(db, 'link_counters', LINK_COUNTER_COLUMNS),
+      findings: new BatchInsert(db, 'findings', FINDING_COLUMNS),
     };
   }
 
@@ -219,6 +225,12 @@ export class CaptureWriter {
     if (closed.length > 0) this.add('facts', { close: { end: time, facts: closed } });
     for (const row of opened) this.add('facts', { open: row });
     this.counts.facts += opened.length;
+  }
+
+  /** The capture's findings as they stand: they replace the stored ones with the next write. */
+  syncFindings(findings: Finding[]): void {
+    this.pending.findings = findings;
+    this.pendingRows++;
   }
 
   /** Writes everything pending (the current second's counters stay until the capture moves on). */
@@ -357,6 +369,13 @@ export class CaptureWriter {
       await this.inserts.counters.insert(batch.counters);
       await this.inserts.linkCounters.insert(batch.linkCounters);
       await this.writeFacts(batch.facts);
+      if (batch.findings !== null) {
+        await this.db.run('DELETE FROM findings WHERE capture_id = ?', [captureId]);
+        await this.inserts.findings.insert(batch.findings.map((finding) => [
+          captureId, finding.kind, finding.severity, finding.at, finding.until, finding.link, finding.group, finding.source, finding.router,
+          JSON.stringify(finding.detail), finding.explanation, finding.rule,
+        ]));
+      }
       for (const [link, count] of totals.links) {
         await this.db.run(
           `INSERT INTO links (capture_id, name, first_seen, last_seen, frames, decode_errors) VALUES (?, ?, ?, ?, ?, ?)

@@ -11,6 +11,7 @@
  *   facts          snapshot rows as intervals [start_time, end_time) of packet time (end NULL while open)
  *   counters       multicast data per second, link and (source, group), with running totals
  *   link_counters  frames and decode errors per second and link, with running totals
+ *   findings       what is wrong (capture/findings/): kind, severity, [time, until), place, detail, rule
  */
 import type { SqliteDatabase } from './sqlite.js';
 
@@ -103,6 +104,24 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
       total_decode_errors INTEGER NOT NULL,
       PRIMARY KEY (capture_id, link, second)
     ) WITHOUT ROWID`,
+  ],
+  [
+    `CREATE TABLE findings (
+      id INTEGER PRIMARY KEY,
+      capture_id INTEGER NOT NULL REFERENCES captures(id) ON DELETE CASCADE,
+      kind TEXT NOT NULL,
+      severity TEXT NOT NULL CHECK (severity IN ('error', 'warning', 'info')),
+      time REAL NOT NULL,
+      until REAL,
+      link TEXT,
+      grp TEXT,
+      source TEXT,
+      router TEXT,
+      detail TEXT NOT NULL,
+      explanation TEXT NOT NULL,
+      rule TEXT NOT NULL
+    )`,
+    'CREATE INDEX findings_by_time ON findings (capture_id, time)',
   ],
 ];
 

@@ -1,5 +1,5 @@
 /** Rows of the store's tables as the API's records (store-api.ts). */
-import type { CaptureRecord, ChangeRecord, MessageRecord } from './store-api.js';
+import type { CaptureRecord, ChangeRecord, FindingRecord, MessageRecord } from './store-api.js';
 import type { SqliteDatabase } from './sqlite.js';
 
 export interface CaptureRow {
@@ -64,4 +64,28 @@ export function messageRecord(row: MessageRow): MessageRecord {
 export async function readCapture(db: SqliteDatabase, id: number): Promise<CaptureRecord | null> {
   const row = await db.get<CaptureRow>('SELECT * FROM captures WHERE id = ?', [id]);
   return row ? captureRecord(row) : null;
+}
+
+export interface FindingRow {
+  id: number;
+  capture_id: number;
+  kind: FindingRecord['kind'];
+  severity: FindingRecord['severity'];
+  time: number;
+  until: number | null;
+  link: string | null;
+  grp: string | null;
+  source: string | null;
+  router: string | null;
+  detail: string;
+  explanation: string;
+  rule: string;
+}
+
+export function findingRecord(row: FindingRow): FindingRecord {
+  return {
+    id: row.id, captureId: row.capture_id, kind: row.kind, severity: row.severity, at: row.time, until: row.until,
+    link: row.link, group: row.grp, source: row.source, router: row.router,
+    detail: JSON.parse(row.detail) as Record<string, unknown>, explanation: row.explanation, rule: row.rule,
+  };
 }

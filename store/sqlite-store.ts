@@ -13,10 +13,11 @@ import { DEFAULT_FLOW_OPTIONS } from '../capture/model/flows.js';
 import { CaptureWriter, type WriterOptions } from './capture-writer.js';
 import { FACT_SPECS } from './facts.js';
 import { migrate } from './migrations.js';
-import { captureRecord, changeRecord, messageRecord, readCapture, type CaptureRow, type ChangeRow, type MessageRow } from './records.js';
+import { captureRecord, changeRecord, findingRecord, messageRecord, readCapture, type CaptureRow, type ChangeRow, type FindingRow, type MessageRow } from './records.js';
+import { SEVERITY_ORDER, type Severity } from '../shapes/findings.js';
 import { SqliteDatabase, type OpenOptions, type SqlValue } from './sqlite.js';
 import type {
-  CaptureRecord, ChangeFilter, ChangeRecord, CounterPoint, FactKind, MessageFilter, MessageRecord, Page, StoreReader, StoredSnapshot,
+  CaptureRecord, ChangeFilter, ChangeRecord, CounterPoint, FactKind, FindingFilter, FindingRecord, MessageFilter, MessageRecord, Page, StoreReader, StoredSnapshot,
 } from './store-api.js';
 
 /** Rates over the same window the analyzer uses: the `rateWindow` complete seconds before T. */
@@ -181,6 +182,20 @@ export class SqliteStore implements StoreReader {
       .add('area = ?', filter.area).add('kind = ?', filter.kind).add('link = ?', filter.link).add('grp = ?', filter.group);
     if (filter.routable === true) conditions.clauses.push(`(grp IS NULL OR NOT (${LINK_LOCAL_GROUP}))`);
     return this.page(filter, conditions, 'changes', (row: ChangeRow) => changeRecord(row));
+  }
+
+  async findings(filter: FindingFilter): Promise<Page<FindingRecord>> {
+    const severities = filter.severity === undefined ? undefined : (Object.keys(SEVERITY_ORDER) as Severity[]).filter((severity) => SEVERITY_ORDER[severity] <= SEVERITY_ORDER[filter.severity!]);
+    const conditions = new Conditions()
+      .add('capture_id = ?', filter.captureId).add('time <= ?', filter.to).add('(until IS NULL OR until >= ?)', filter.from)
+      .add('kind = ?', filter.kind).add('link = ?', filter.link).add('grp = ?', filter.group);
+    if (severities !== undefined) conditions.clauses.push(`severity IN (${severities.map((severity) => `'${severity}'`).join(', ')})`);
+    const { where, params } = conditions;
+    const count = await this.db.get<{ total: number }>(`SELECT COUNT(*) AS total FROM findings ${where}`, params);
+    const rows = await this.db.all<FindingRow>(
+      `SELECT * FROM findings ${where} ORDER BY CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, time, id LIMIT ? OFFSET ?`,
+      [...params, filter.limit, filter.offset]);
+    return { items: rows.map(findingRecord), total: count?.total ?? 0, limit: filter.limit, offset: filter.offset };
   }
 
   async messages(filter: MessageFilter): Promise<Page<MessageRecord>> {

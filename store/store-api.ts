@@ -11,8 +11,10 @@
 import type { NetworkSnapshot } from '../shapes/snapshot.js';
 import type { CaptureRecord, ChangeRecord, CounterPoint, MessageRecord, Page } from '../shapes/records.js';
 import type { MemberPoint } from '../shapes/api.js';
+import type { FindingRecord, Severity } from '../shapes/findings.js';
 
 export type { CaptureRecord, ChangeRecord, CounterPoint, MessageRecord, Page } from '../shapes/records.js';
+export type { FindingRecord } from '../shapes/findings.js';
 
 export type FactKind = 'router' | 'link' | 'membership' | 'join' | 'assert' | 'flow' | 'tree' | 'rp' | 'anomaly' | 'bsr' | 'register';
 
@@ -49,6 +51,20 @@ export interface ChangeFilter {
   offset: number;
 }
 
+export interface FindingFilter {
+  captureId?: number;
+  /** Findings holding at some time in [from, to]. */
+  from?: number;
+  to?: number;
+  /** The least severe shown: 'warning' gives errors and warnings. */
+  severity?: Severity;
+  kind?: string;
+  link?: string;
+  group?: string;
+  limit: number;
+  offset: number;
+}
+
 export interface StoreReader {
   captures(): Promise<CaptureRecord[]>;
   capture(id: number): Promise<CaptureRecord | null>;
@@ -67,6 +83,8 @@ export interface StoreReader {
   stateAt(time: number, captureId?: number): Promise<StoredSnapshot>;
   changes(filter: ChangeFilter): Promise<Page<ChangeRecord>>;
   messages(filter: MessageFilter): Promise<Page<MessageRecord>>;
+  /** What is wrong, errors first, then by when it began (capture/findings/). */
+  findings(filter: FindingFilter): Promise<Page<FindingRecord>>;
   /** Per-second counters of one flow on one link (or summed over links when link is omitted). */
   flowSeries(query: { source: string; group: string; link?: string; from: number; to: number; captureId?: number }): Promise<CounterPoint[]>;
   /** Members (reporters) per link of a group over time, one point per change. */

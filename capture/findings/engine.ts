@@ -50,14 +50,15 @@ export class FindingsEngine {
 
   /**
    * Looks at the state as of the analyzer's time, once a second of packet time (silences count:
-   * a querier or a flow that stopped changes nothing, and is a finding all the same).
+   * a querier or a flow that stopped changes nothing, and is a finding all the same). `taken`: a
+   * snapshot at the analyzer's time another sink already took.
    */
-  evaluate(analyzer: NetworkAnalyzer, force = false): void {
+  evaluate(analyzer: NetworkAnalyzer, force = false, taken?: NetworkSnapshot): void {
     const at = analyzer.time;
     if (!Number.isFinite(at)) return;
     if (!force && Math.floor(at) <= Math.floor(this.lastEvaluation)) return;
     this.lastEvaluation = at;
-    const snapshot = analyzer.snapshot(at);
+    const snapshot = taken?.at === at ? taken : analyzer.snapshot(at);
     this.latest = snapshot;
     const memberships = [...analyzer.memberships.values()].map((membership) => membership.snapshot(at));
     for (const membership of memberships) {

@@ -3,22 +3,30 @@
  * the state diffed against what is stored (store/capture-writer.ts) at most once per second of
  * packet time: when time is about to move into a later second than the last sync and a change
  * was told since it. The facts take the analyzer's time then: the last frame's, or the second a
- * silence was stepped through (pipeline/run.ts).
+ * silence was stepped through (pipeline/run.ts). The findings (capture/findings/) are judged
+ * once a second on the same snapshots and stored every FINDINGS_SYNC seconds of packet time and
+ * at the end.
  */
 import type { FrameResult } from '../../capture/decode.js';
+import { FindingsEngine } from '../../capture/findings/engine.js';
 import type { NetworkAnalyzer } from '../../capture/model/network-analyzer.js';
 import type { TimelineEntry } from '../../capture/model/timeline.js';
 import type { CaptureWriter } from '../../store/capture-writer.js';
 import type { SqliteStore } from '../../store/sqlite-store.js';
 import type { CaptureRecord } from '../../store/store-api.js';
+import type { NetworkSnapshot } from '../../shapes/snapshot.js';
 import type { RunEnd, Sink } from '../run.js';
 
 /** Batches the writer may have in flight before the source waits for the database. */
 const MAX_WRITES_IN_FLIGHT = 2;
+/** Seconds of packet time between two writes of the findings (a live dashboard sees them this late at most). */
+const FINDINGS_SYNC = 5;
 
 export class StoreSink implements Sink {
   private changedSinceSync = false;
   private lastSync = -Infinity;
+  private lastFindingsSync = -Infinity;
+  readonly findings = new FindingsEngine();
   /** The capture record as `finish` left it. */
   record: CaptureRecord | null = null;
 
@@ -40,17 +48,24 @@ export class StoreSink implements Sink {
 
   beforeTime(time: number, analyzer: NetworkAnalyzer): void {
     const now = analyzer.time;
-    if (!this.changedSinceSync || Math.floor(time) <= Math.floor(this.lastSync) || !Number.isFinite(now)) return;
-    this.sync(analyzer, now);
+    if (!Number.isFinite(now)) return;
+    const synced = this.changedSinceSync && Math.floor(time) > Math.floor(this.lastSync) ? this.sync(analyzer, now) : undefined;
+    this.findings.evaluate(analyzer, false, synced);
+    if (now - this.lastFindingsSync >= FINDINGS_SYNC) {
+      this.writer.syncFindings(this.findings.all());
+      this.lastFindingsSync = now;
+    }
   }
 
   decoded(result: FrameResult): void {
     this.writer.onFrame(result);
+    if (result.ok) this.findings.onPacket(result.packet);
   }
 
   change(entry: TimelineEntry): void {
     this.changedSinceSync = true;
     this.writer.onChange(entry);
+    this.findings.onChange(entry);
   }
 
   drain(): Promise<void> {
@@ -60,7 +75,9 @@ export class StoreSink implements Sink {
   /** Syncs what is left and closes the capture record. */
   async finish(end: RunEnd, analyzer: NetworkAnalyzer): Promise<void> {
     const now = analyzer.time;
-    if (this.changedSinceSync && now >= this.lastSync) this.sync(analyzer, now);
+    const synced = this.changedSinceSync && now >= this.lastSync ? this.sync(analyzer, now) : undefined;
+    this.findings.evaluate(analyzer, true, synced);
+    this.writer.syncFindings(this.findings.all());
     this.record = await this.writer.finish(end);
   }
 
@@ -69,9 +86,11 @@ export class StoreSink implements Sink {
     return this.writer.discard();
   }
 
-  private sync(analyzer: NetworkAnalyzer, at: number): void {
-    this.writer.syncFacts(analyzer.snapshot(at));
+  private sync(analyzer: NetworkAnalyzer, at: number): NetworkSnapshot {
+    const snapshot = analyzer.snapshot(at);
+    this.writer.syncFacts(snapshot);
     this.lastSync = at;
     this.changedSinceSync = false;
+    return snapshot;
   }
 }

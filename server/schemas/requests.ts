@@ -6,6 +6,7 @@
 import { Type, type Static, type TProperties, type TSchema } from 'typebox';
 import { ChangeArea } from '../../shapes/timeline.js';
 import { ErrorReply } from '../../shapes/api.js';
+import { FindingKind, Severity } from '../../shapes/findings.js';
 
 /** A closed querystring object: an unknown parameter is a 400. */
 function Query<P extends TProperties>(properties: P) {
@@ -48,6 +49,12 @@ export const MessagesQuery = Query({
   link: Type.Optional(Type.String({ minLength: 1 })), kind: Type.Optional(Type.String({ minLength: 1 })), group: Type.Optional(AddressParam),
 });
 
+export const FindingsQuery = Query({
+  ...RangeProperties, ...PageProperties,
+  severity: Type.Optional(Severity), kind: Type.Optional(FindingKind),
+  link: Type.Optional(Type.String({ minLength: 1 })), group: Type.Optional(AddressParam),
+});
+
 export const UploadQuery = Query({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })) });
 export const UploadHeaders = Type.Object({
   'x-file-name': Type.Optional(Type.String({ maxLength: 255 })),
@@ -67,6 +74,7 @@ export type CaptureParams = Static<typeof CaptureParams>;
 export type FlowSeriesQuery = Static<typeof FlowSeriesQuery>;
 export type ChangesQuery = Paged<Static<typeof ChangesQuery>>;
 export type MessagesQuery = Paged<Static<typeof MessagesQuery>>;
+export type FindingsQuery = Paged<Static<typeof FindingsQuery>>;
 export type UploadQuery = Static<typeof UploadQuery>;
 export type UploadHeaders = Static<typeof UploadHeaders>;
 

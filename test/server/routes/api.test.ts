@@ -16,6 +16,11 @@ import { buildApp } from '../../../server/app.js';
 import { storeIngest } from '../../../cli/commands/serve.js';
 import { SqliteStore } from '../../../store/sqlite-store.js';
 import { makeSampleStore, type SampleStore } from './sample-store.js';
+import { AnalysisRun } from '../../../pipeline/run.js';
+import { inputsOf, runFiles } from '../../../pipeline/file-source.js';
+import { FindingsSink } from '../../../pipeline/sinks/findings-sink.js';
+import { SEVERITY_ORDER, type Finding, type FindingRecord } from '../../../shapes/findings.js';
+import type { Page } from '../../../shapes/records.js';
 
 let sample: SampleStore;
 let app: FastifyInstance;
@@ -216,6 +221,29 @@ describe('flows, trees, changes, messages', () => {
     const page = await get<{ items: { link: string; summary: string }[]; total: number }>(`/api/messages?link=${encodeURIComponent(link)}&limit=20`);
     assert.ok(page.items.every((item) => item.link === link && item.summary.length > 0));
     assert.match((await get<{ message: string }>('/api/messages?limit=5000', 400)).message, /limit must be <= 1000/);
+  });
+
+  test('GET /api/findings: what the findings engine says of the capture, errors first, filtered by severity, time and group', async () => {
+    const sink = new FindingsSink();
+    const run = new AnalysisRun({ sinks: [sink] });
+    await runFiles(inputsOf([sample.sample]), run);
+    await run.finish();
+    const expected = sink.engine.all();
+    const page = await get<Page<FindingRecord>>('/api/findings?limit=1000');
+    assert.ok(expected.length > 0);
+    assert.equal(page.total, expected.length);
+    const key = (finding: Finding) => `${finding.kind} ${finding.link} ${finding.group} ${finding.source} ${finding.router} ${finding.at.toFixed(3)} ${finding.until?.toFixed(3)}`;
+    assert.deepEqual(page.items.map(key).sort(), expected.map(key).sort());
+    const order = page.items.map((finding) => SEVERITY_ORDER[finding.severity]);
+    assert.deepEqual(order, [...order].sort((a, b) => a - b), 'errors, then warnings, then notes');
+    const warnings = await get<Page<FindingRecord>>('/api/findings?severity=warning');
+    assert.equal(warnings.total, expected.filter((finding) => finding.severity !== 'info').length);
+    const expiry = expected.find((finding) => finding.kind === 'membership.expired-while-receiving')!;
+    const atExpiry = await get<Page<FindingRecord>>(`/api/findings?from=${expiry.at}&to=${expiry.at}&group=${expiry.group}`);
+    assert.ok(atExpiry.items.some((finding) => finding.kind === expiry.kind && finding.detail.sources !== undefined));
+    assert.ok(atExpiry.items.every((finding) => finding.group === expiry.group && finding.at <= expiry.at && (finding.until === null || finding.until >= expiry.at)));
+    assert.match((await get<{ message: string }>('/api/findings?severity=loud', 400)).message, /severity/);
+    assert.match((await get<{ message: string }>('/api/findings?kind=tree.wrong', 400)).message, /kind/);
   });
 
   test('unknown routes are 404 JSON', async () => {
