@@ -207,6 +207,32 @@ describe('dashboard in chromium', { skip }, () => {
     assert.deepEqual(pageErrors, []);
   });
 
+  test('findings: those holding at the moment shown, each with its place and rule; all of the capture; by severity; counted on the overview', async () => {
+    const all = (await sample.store.findings({ limit: 1000, offset: 0 })).items;
+    const unwanted = all.find((finding) => finding.kind === 'tree.unwanted-data' && finding.until !== null && finding.until - finding.at > 20);
+    assert.ok(unwanted, 'the sample has a lasting branch carrying unwanted data (r2-r4)');
+    const at = unwanted.at + 10;
+    const holding = all.filter((finding) => finding.at <= at && (finding.until === null || finding.until >= at));
+    await page.goto(`${server.url}#/findings?at=${at}`);
+    await page.locator('#finding-list tbody tr').first().waitFor();
+    await page.waitForFunction((count) => document.querySelectorAll('#finding-list tbody tr').length === count, holding.length, { timeout: 10_000 });
+    const rows = await texts('#finding-list tbody tr');
+    const row = rows.find((text) => text.includes('tree.unwanted-data') && text.includes(unwanted.link!));
+    assert.ok(row, rows.join('\n'));
+    assert.match(row, /RFC 7761 §4\.1\.6/);
+    await screenshot('findings.png');
+    await page.locator('#filter-at-moment').uncheck();
+    await page.waitForFunction((count) => document.querySelectorAll('#finding-list tbody tr').length === count, all.length, { timeout: 10_000 });
+    assert.ok((await texts('#finding-list tbody tr')).some((text) => text.includes('membership.expired-while-receiving')));
+    await page.locator('#filter-severity').selectOption('error');
+    await page.locator('#finding-list td.empty', { hasText: 'nothing wrong found' }).waitFor();
+    await page.locator('#finding-list tbody a[href^="#/group/"]').count();
+    await page.goto(`${server.url}#/?at=${at}`);
+    const warnings = holding.filter((finding) => finding.severity === 'warning').length;
+    await page.locator('#findings-summary .severity-warning', { hasText: `${warnings} warning` }).waitFor({ timeout: 10_000 });
+    assert.deepEqual(pageErrors, []);
+  });
+
   test('the event log filters by area and links each event to its group at that moment', async () => {
     await page.goto(`${server.url}#/events`);
     await page.locator('#time-live').click();

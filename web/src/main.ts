@@ -1,6 +1,6 @@
 /**
  * The dashboard shell: header with navigation and the replay slider, one view at a time chosen
- * by the URL hash (#/ overview, #/group/<group>, #/events?group=...), and the socket.io
+ * by the URL hash (#/ overview, #/group/<group>, #/findings, #/events?group=...), and the socket.io
  * connection that feeds views live changes and counters.
  */
 import { h, replace } from './dom.js';
@@ -8,6 +8,7 @@ import type { CountersMessage, LiveChange, UploadProgress } from '../../shapes/l
 import type { Router } from '../../shapes/snapshot.js';
 import type { DashboardContext, View } from './view.js';
 import { eventsView } from './views/events.js';
+import { findingsView } from './views/findings.js';
 import { groupView } from './views/group.js';
 import { overviewView } from './views/overview.js';
 import { timeSlider } from './views/time-slider.js';
@@ -73,6 +74,9 @@ function route(): void {
     const group = decodeURIComponent(parts[1]);
     current = groupView(context, group);
     subscribe(group);
+  } else if (parts[0] === 'findings') {
+    current = findingsView(context);
+    subscribe(null);
   } else if (parts[0] === 'events') {
     current = eventsView(context, {
       area: params.get('area') ?? undefined, kind: params.get('kind') ?? undefined, link: params.get('link') ?? undefined, group: params.get('group') ?? undefined,
@@ -118,7 +122,7 @@ socket.on('upload:progress', (progress: UploadProgress) => {
 document.body.append(
   h('header', null,
     h('span', { class: 'brand' }, 'mcast'),
-    h('nav', null, h('a', { href: '#/' }, 'Overview'), h('a', { href: '#/events' }, 'Events')),
+    h('nav', null, h('a', { href: '#/' }, 'Overview'), h('a', { href: '#/findings' }, 'Findings'), h('a', { href: '#/events' }, 'Events')),
     slider.element,
     uploadButton(async () => {
       await slider.load();

@@ -11,6 +11,7 @@ import type { CounterPoint } from '../../../shapes/records.js';
 import type { FlowState, NetworkSnapshot } from '../../../shapes/snapshot.js';
 import type { DashboardContext, View } from '../view.js';
 import { latestChanges, RecentEvents } from './event-list.js';
+import { findingsSummary } from './findings.js';
 
 const RECENT_EVENTS = 15;
 /** Seconds of counters averaged for a stored flow's rate at T. */
@@ -38,8 +39,10 @@ export function overviewView(context: DashboardContext): View {
   const routersCard = h('div');
   const groupsCard = h('div', { id: 'groups' });
   const flowsCard = h('div');
+  const findingsCard = h('div');
   const recentEvents = new RecentEvents(RECENT_EVENTS, 'recent-events');
   const element = h('div', { class: 'overview' },
+    section('Findings at this moment', findingsCard),
     h('div', { class: 'grid' },
       section('Links', linksCard),
       section('Routers', routersCard)),
@@ -101,6 +104,7 @@ export function overviewView(context: DashboardContext): View {
         h('span', { class: 'muted evidence' }, router.evidence.join(', ') || '–'),
       ]), 'no routers seen'));
       await renderFlows(state, groups);
+      replace(findingsCard, await findingsSummary(context));
       recentEvents.show(await latestChanges({ to: state.at, routable: !showLinkLocal.checked }, RECENT_EVENTS), context.at() === null);
     },
     onChange(change) {
