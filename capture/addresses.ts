@@ -170,16 +170,6 @@ export function multicastScope(group: Address): MulticastScope | null {
   };
 }
 
-/**
- * Whether routers forward a group beyond its link: not the IPv4 Local Network Control Block
- * 224.0.0.0/24 (RFC 5771 §4) nor an IPv6 group of interface- or link-local scope (RFC 4291 §2.7).
- */
-export function isRoutableGroup(group: Address): boolean {
-  const scope = multicastScope(group);
-  if (scope === null) return false;
-  return scope.family === 4 ? scope.block !== 'link-local' : scope.scopeValue > 0x2;
-}
-
 /** Source-specific multicast range: 232/8 (RFC 4607 §1) or ff3x::/32 (RFC 4607 §1, RFC 3306 §6). */
 export function isSsmGroup(group: Address): boolean {
   const bytes = addressBytes(group);

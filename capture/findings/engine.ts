@@ -10,7 +10,7 @@ import type { TimelineEntry } from '../model/timeline.js';
 import type { Finding } from '../../shapes/findings.js';
 import type { NetworkSnapshot } from '../../shapes/snapshot.js';
 import { ForwardingFindings, type RouterNames } from './forwarding.js';
-import { expiredWhileReceiving, ssmRequests } from './membership.js';
+import { MembershipExpiries, ssmRequests } from './membership.js';
 import { badChecksums } from './packets.js';
 import { PimFindings } from './pim.js';
 import { QuerierFindings } from './querier.js';
@@ -21,31 +21,30 @@ export class FindingsEngine {
   private readonly queriers = new QuerierFindings(this.tracker);
   private readonly pim = new PimFindings(this.tracker);
   private readonly forwarding = new ForwardingFindings(this.tracker);
+  private readonly expiries = new MembershipExpiries(this.tracker);
   private lastEvaluation = -Infinity;
   /** The state at the latest evaluation: what changes between two evaluations are judged against. */
   private latest: NetworkSnapshot | null = null;
   private routers: RouterNames = namesOf(null);
-  /** `link|family|group` → when a report or leave last named the group. */
-  private readonly lastHeard = new Map<string, number>();
-  /** `link|family` → its Group Membership and Query Response Intervals, as of the latest evaluation. */
-  private readonly intervals = new Map<string, { membership: number; response: number }>();
 
+  /** Every decoded packet: only IGMP/MLD and PIM Hellos are looked at (data is judged from the state). */
   onPacket(packet: Packet): void {
-    const observation = membershipObservation(packet);
-    if (observation !== null) {
-      this.queriers.observe(observation);
-      if (observation.type === 'leave') this.lastHeard.set(`${packet.link}|${observation.leave.family}|${observation.leave.group}`, packet.time);
-      else if (observation.type === 'report') {
-        for (const record of observation.report.records) this.lastHeard.set(`${packet.link}|${observation.report.family}|${record.group}`, packet.time);
-      }
+    const { message } = packet;
+    if (message.kind === 'pim.hello') {
+      if (packet.ip !== null) this.pim.onHello(packet.time, packet.link, packet.ip.src, message);
+      return;
     }
-    else if (packet.message.kind === 'pim.hello' && packet.ip !== null) this.pim.onHello(packet.time, packet.link, packet.ip.src, packet.message);
+    if (!message.kind.startsWith('igmp.') && !message.kind.startsWith('mld.')) return;
+    const observation = membershipObservation(packet);
+    if (observation === null) return;
+    this.queriers.observe(observation);
+    this.expiries.observe(observation);
   }
 
   onChange(entry: TimelineEntry): void {
     if (entry.area === 'pim') this.pim.onChange(entry);
     else if (entry.area === 'flow') this.forwarding.onFlowChange(entry, this.routers);
-    else if (entry.area === 'membership') expiredWhileReceiving(this.tracker, entry, this.latest, this.lastHeard, this.intervals);
+    else if (entry.area === 'membership') this.expiries.onChange(entry, this.latest);
   }
 
   /**
@@ -61,10 +60,7 @@ export class FindingsEngine {
     const snapshot = taken?.at === at ? taken : analyzer.snapshot(at);
     this.latest = snapshot;
     const memberships = [...analyzer.memberships.values()].map((membership) => membership.snapshot(at));
-    for (const membership of memberships) {
-      const { groupMembershipInterval, queryResponseInterval } = membership.parameters;
-      this.intervals.set(`${membership.link}|${membership.family}`, { membership: groupMembershipInterval, response: queryResponseInterval });
-    }
+    this.expiries.evaluate(memberships);
     this.routers = namesOf(snapshot);
     this.tracker.holding(at, [
       ...this.queriers.evaluate(at, memberships),
@@ -73,6 +69,11 @@ export class FindingsEngine {
       ...this.forwarding.evaluate(at, snapshot, this.routers, analyzer.forwardingStops.assertWins),
       ...badChecksums(at, analyzer.badChecksums.values()),
     ]);
+  }
+
+  /** Changes with every finding opened or closed (details of open ones are refreshed in place). */
+  get revision(): number {
+    return this.tracker.revision;
   }
 
   /** Every finding over the run so far. */

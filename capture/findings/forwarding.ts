@@ -9,7 +9,8 @@
  *   data.mac-aliasing          two active groups on a link mapping to one Ethernet MAC: receivers' NICs take both (RFC 1112 §6.4)
  *   data.leak                  a few isolated packets onto a link, not a sustained flow (told as the forwarder stops)
  */
-import { groupMac, isRoutableGroup } from '../addresses.js';
+import { groupMac } from '../addresses.js';
+import { isRoutable } from '../model/trees.js';
 import type { FlowChange } from '../model/flows.js';
 import type { NetworkSnapshot } from '../../shapes/snapshot.js';
 import type { Condition, FindingsTracker } from './tracker.js';
@@ -43,7 +44,7 @@ export class ForwardingFindings {
 
   /** A leak is told when a router's MAC sent it: isolated packets from a host are that host's own sending. */
   onFlowChange(change: FlowChange, routers: RouterNames): void {
-    if (change.kind !== 'forwarder-stopped' || !change.detail.leak || !isRoutableGroup(change.group)) return;
+    if (change.kind !== 'forwarder-stopped' || !change.detail.leak || !isRoutable(change.group)) return;
     const router = routers.of(change.detail.mac);
     if (router === null) return;
     this.tracker.moment(change.time, {
@@ -61,7 +62,7 @@ export class ForwardingFindings {
       snapshot.flows.find((flow) => flow.link === link && flow.group === group && (source === null || flow.source === source));
     const routerName = routers.name;
     for (const anomaly of snapshot.anomalies) {
-      if (!isRoutableGroup(anomaly.group)) continue;
+      if (!isRoutable(anomaly.group)) continue;
       if (anomaly.kind === 'unwanted-data') {
         const key = `${anomaly.link}|${anomaly.source}|${anomaly.group}`;
         const bytes = flowOf(anomaly.link, anomaly.source, anomaly.group)?.bytes ?? 0;
@@ -138,7 +139,7 @@ function macAliasing(snapshot: NetworkSnapshot): Condition[] {
   const conditions: Condition[] = [];
   const byMac = new Map<string, Set<string>>();
   for (const flow of snapshot.flows) {
-    if ((flow.forwarders.length === 0 && flow.pps === 0) || !isRoutableGroup(flow.group)) continue;
+    if ((flow.forwarders.length === 0 && flow.pps === 0) || !isRoutable(flow.group)) continue;
     const mac = groupMac(flow.group);
     if (mac === null) continue;
     const key = `${flow.link}|${mac}`;

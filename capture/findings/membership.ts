@@ -5,9 +5,10 @@
  *   membership.expired-while-receiving  a membership timed out while its data still arrived (RFC 3376 §6.5:
  *                                       a host that stays a member answers queries, so expiry means lost reports)
  */
-import { isRoutableGroup, isSsmGroup } from '../addresses.js';
-import type { MembershipChange } from '../model/membership/types.js';
-import type { LinkMembershipSnapshot } from '../model/membership/types.js';
+import { isSsmGroup } from '../addresses.js';
+import { isRoutable } from '../model/trees.js';
+import type { MembershipObservation } from '../model/membership-observations.js';
+import type { LinkMembershipSnapshot, MembershipChange } from '../model/membership/types.js';
 import type { NetworkSnapshot } from '../../shapes/snapshot.js';
 import type { Condition, FindingsTracker } from './tracker.js';
 
@@ -43,29 +44,51 @@ export function ssmRequests(memberships: readonly LinkMembershipSnapshot[], snap
 }
 
 /**
- * A membership timer ran out while data of the group was still forwarded onto the link, and no
- * host had said anything of the group for a Group Membership Interval (less the Query Response
- * Interval): a timer lowered by a Leave, a BLOCK or a TO_IN is a host leaving, not a lost report.
- * `lastHeard`: when a report or leave last named the group on the link; `intervals`: the link's
- * GMI and Query Response Interval, `link|family` → seconds.
+ * membership.expired-while-receiving: a membership timer ran out while data of the group was
+ * still forwarded onto the link, and no host had said anything of the group for a Group
+ * Membership Interval (less the Query Response Interval): a timer lowered by a Leave, a BLOCK or
+ * a TO_IN is a host leaving, not a lost report.
  */
-export function expiredWhileReceiving(
-  tracker: FindingsTracker, change: MembershipChange, snapshot: NetworkSnapshot | null,
-  lastHeard: ReadonlyMap<string, number>, intervals: ReadonlyMap<string, { membership: number; response: number }>,
-): void {
-  if (change.group === null || snapshot === null || !isRoutableGroup(change.group)) return;
-  const expired = (change.kind === 'group-removed') || (change.kind === 'reporter-removed' && change.detail.reason === 'report-expired');
-  if (!expired) return;
-  const interval = intervals.get(`${change.link}|${change.family}`);
-  const heard = lastHeard.get(`${change.link}|${change.family}|${change.group}`);
-  if (interval !== undefined && heard !== undefined && change.time - heard < interval.membership - interval.response) return;
-  const receiving = snapshot.flows.filter((flow) => flow.link === change.link && flow.group === change.group && flow.forwarders.length > 0);
-  if (receiving.length === 0) return;
-  const who = change.kind === 'reporter-removed' ? `${change.detail.reporter}'s membership` : 'the membership';
-  tracker.moment(change.time, {
-    kind: 'membership.expired-while-receiving', severity: 'warning', link: change.link, group: change.group, source: null, router: null,
-    detail: { change: change.kind, reason: change.detail.reason, sources: receiving.map((flow) => flow.source) },
-    explanation: `${who} of ${change.group} on ${change.link} timed out while its data (${receiving.map((flow) => flow.source).join(', ')}) was still arriving, with no report of the group for a Group Membership Interval: reports were lost, no querier asked for them, or the host went away without leaving.`,
-    rule: change.family === 4 ? 'RFC 3376 §6.5' : 'RFC 3810 §7.5',
-  });
+export class MembershipExpiries {
+  /** `link|family|group` → when a report or leave last named the group. */
+  private readonly lastHeard = new Map<string, number>();
+  /** `link|family` → its Group Membership and Query Response Intervals, as of the latest evaluation. */
+  private readonly intervals = new Map<string, { membership: number; response: number }>();
+
+  constructor(private readonly tracker: FindingsTracker) {}
+
+  observe(observation: MembershipObservation): void {
+    if (observation.type === 'leave') {
+      const { link, family, group, time } = observation.leave;
+      this.lastHeard.set(`${link}|${family}|${group}`, time);
+    } else if (observation.type === 'report') {
+      const { link, family, records, time } = observation.report;
+      for (const record of records) this.lastHeard.set(`${link}|${family}|${record.group}`, time);
+    }
+  }
+
+  evaluate(memberships: readonly LinkMembershipSnapshot[]): void {
+    for (const { link, family, parameters } of memberships) {
+      this.intervals.set(`${link}|${family}`, { membership: parameters.groupMembershipInterval, response: parameters.queryResponseInterval });
+    }
+  }
+
+  /** `snapshot`: the state at the latest evaluation, whose flows say what was still arriving. */
+  onChange(change: MembershipChange, snapshot: NetworkSnapshot | null): void {
+    if (change.group === null || snapshot === null || !isRoutable(change.group)) return;
+    const expired = (change.kind === 'group-removed') || (change.kind === 'reporter-removed' && change.detail.reason === 'report-expired');
+    if (!expired) return;
+    const interval = this.intervals.get(`${change.link}|${change.family}`);
+    const heard = this.lastHeard.get(`${change.link}|${change.family}|${change.group}`);
+    if (interval !== undefined && heard !== undefined && change.time - heard < interval.membership - interval.response) return;
+    const receiving = snapshot.flows.filter((flow) => flow.link === change.link && flow.group === change.group && flow.forwarders.length > 0);
+    if (receiving.length === 0) return;
+    const who = change.kind === 'reporter-removed' ? `${change.detail.reporter}'s membership` : 'the membership';
+    this.tracker.moment(change.time, {
+      kind: 'membership.expired-while-receiving', severity: 'warning', link: change.link, group: change.group, source: null, router: null,
+      detail: { change: change.kind, reason: change.detail.reason, sources: receiving.map((flow) => flow.source) },
+      explanation: `${who} of ${change.group} on ${change.link} timed out while its data (${receiving.map((flow) => flow.source).join(', ')}) was still arriving, with no report of the group for a Group Membership Interval: reports were lost, no querier asked for them, or the host went away without leaving.`,
+      rule: change.family === 4 ? 'RFC 3376 §6.5' : 'RFC 3810 §7.5',
+    });
+  }
 }

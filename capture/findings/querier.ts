@@ -7,7 +7,7 @@
  * Only what the wire shows: a query counts when it is seen. Link-local groups (224.0.0.0/24, ff02::/16)
  * are left out: routers keep no state for them (RFC 3376 §6, RFC 3810 §6).
  */
-import { isRoutableGroup } from '../addresses.js';
+import { isRoutable } from '../model/trees.js';
 import { compareAddresses } from '../ip/address-format.js';
 import type { MembershipObservation } from '../model/membership-observations.js';
 import type { LinkMembershipSnapshot } from '../model/membership/types.js';
@@ -86,7 +86,7 @@ export class QuerierFindings {
       ? [{ group: observation.leave.group, what: family === 4 ? 'an IGMPv2 Leave' : 'an MLDv1 Done' }]
       : observation.report.records.filter((record) => record.type === 'TO_IN' && record.sources.length === 0).map((record) => ({ group: record.group, what: 'a TO_IN({}) record' }));
     for (const { group, what } of leaving) {
-      if (!isRoutableGroup(group) || !this.membered.has(`${key}|${group}`)) continue;
+      if (!isRoutable(group) || !this.membered.has(`${key}|${group}`)) continue;
       const interval = this.lastMemberQueryInterval.get(key) ?? 1;
       this.pending.push({ link, family, group, host, what, at: time, deadline: time + interval + SPECIFIC_QUERY_SLACK });
     }
@@ -110,7 +110,7 @@ export class QuerierFindings {
   }
 
   private missing(at: number, membership: LinkMembershipSnapshot): Condition[] {
-    const members = membership.groups.filter((group) => group.reporters.length > 0 && isRoutableGroup(group.group));
+    const members = membership.groups.filter((group) => group.reporters.length > 0 && isRoutable(group.group));
     if (members.length === 0) return [];
     const last = Math.max(-Infinity, ...this.senders(membership).map(([, sender]) => sender.lastAt));
     const silentSince = Number.isFinite(last) ? last : Math.min(...members.flatMap((group) => group.reporters.map((reporter) => reporter.lastReportAt)));

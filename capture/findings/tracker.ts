@@ -38,6 +38,8 @@ export class FindingsTracker {
   private readonly closed: Finding[] = [];
   /** Which open findings the periodic evaluation owns (the rest are events, closed by their family). */
   private readonly evaluated = new Set<string>();
+  /** Counts every finding opened or closed: a reader holding an older count has stale findings. */
+  revision = 0;
   /** Conditions holding for less than their `holdsFor`: when each was first seen. */
   private readonly pending = new Map<string, number>();
 
@@ -78,6 +80,7 @@ export class FindingsTracker {
     }
     const { since, holdsFor: _holdsFor, ...finding } = condition;
     this.open.set(key, { ...finding, at: Math.min(at, since ?? at), until: null });
+    this.revision++;
   }
 
   /** Ends the finding of a condition, if open. */
@@ -87,6 +90,7 @@ export class FindingsTracker {
     this.open.delete(key);
     found.until = Math.max(at, found.at);
     this.closed.push(found);
+    this.revision++;
   }
 
   /** A finding that is one moment (an event): opened and closed at `at`. */
@@ -94,6 +98,7 @@ export class FindingsTracker {
     this.close(conditionKey(condition), at);
     const { since: _since, holdsFor: _holdsFor, ...finding } = condition;
     this.closed.push({ ...finding, at, until: at });
+    this.revision++;
   }
 
   isOpen(key: string): boolean {

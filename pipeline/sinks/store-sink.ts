@@ -4,8 +4,8 @@
  * packet time: when time is about to move into a later second than the last sync and a change
  * was told since it. The facts take the analyzer's time then: the last frame's, or the second a
  * silence was stepped through (pipeline/run.ts). The findings (capture/findings/) are judged
- * once a second on the same snapshots and stored every FINDINGS_SYNC seconds of packet time and
- * at the end.
+ * once a second on the same snapshots and stored, when one opened or closed, at most every
+ * FINDINGS_SYNC seconds of packet time, and at the end.
  */
 import type { FrameResult } from '../../capture/decode.js';
 import { FindingsEngine } from '../../capture/findings/engine.js';
@@ -26,6 +26,7 @@ export class StoreSink implements Sink {
   private changedSinceSync = false;
   private lastSync = -Infinity;
   private lastFindingsSync = -Infinity;
+  private storedRevision = 0;
   readonly findings = new FindingsEngine();
   /** The capture record as `finish` left it. */
   record: CaptureRecord | null = null;
@@ -51,10 +52,7 @@ export class StoreSink implements Sink {
     if (!Number.isFinite(now)) return;
     const synced = this.changedSinceSync && Math.floor(time) > Math.floor(this.lastSync) ? this.sync(analyzer, now) : undefined;
     this.findings.evaluate(analyzer, false, synced);
-    if (now - this.lastFindingsSync >= FINDINGS_SYNC) {
-      this.writer.syncFindings(this.findings.all());
-      this.lastFindingsSync = now;
-    }
+    if (this.findings.revision !== this.storedRevision && now - this.lastFindingsSync >= FINDINGS_SYNC) this.syncFindings(now);
   }
 
   decoded(result: FrameResult): void {
@@ -77,13 +75,19 @@ export class StoreSink implements Sink {
     const now = analyzer.time;
     const synced = this.changedSinceSync && now >= this.lastSync ? this.sync(analyzer, now) : undefined;
     this.findings.evaluate(analyzer, true, synced);
-    this.writer.syncFindings(this.findings.all());
+    this.syncFindings(now);
     this.record = await this.writer.finish(end);
   }
 
   /** Deletes the capture (a run that could not read anything, or never started capturing). */
   discard(): Promise<void> {
     return this.writer.discard();
+  }
+
+  private syncFindings(at: number): void {
+    this.writer.syncFindings(this.findings.all());
+    this.storedRevision = this.findings.revision;
+    this.lastFindingsSync = at;
   }
 
   private sync(analyzer: NetworkAnalyzer, at: number): NetworkSnapshot {
