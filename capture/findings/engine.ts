@@ -16,6 +16,13 @@ import { PimFindings } from './pim.js';
 import { QuerierFindings } from './querier.js';
 import { FindingsTracker } from './tracker.js';
 
+/**
+ * With nothing changing and no condition waiting out its holdsFor, the state is looked at this
+ * often: silences (a querier or a flow that stopped) change nothing and are findings all the same;
+ * their onsets come from the evidence (the last query, the Assert's time), not from when they were seen.
+ */
+const QUIET_EVALUATION = 5;
+
 export class FindingsEngine {
   private readonly tracker = new FindingsTracker();
   private readonly queriers = new QuerierFindings(this.tracker);
@@ -23,6 +30,7 @@ export class FindingsEngine {
   private readonly forwarding = new ForwardingFindings(this.tracker);
   private readonly expiries = new MembershipExpiries(this.tracker);
   private lastEvaluation = -Infinity;
+  private changed = true;
   /** The state at the latest evaluation: what changes between two evaluations are judged against. */
   private latest: NetworkSnapshot | null = null;
   private routers: RouterNames = namesOf(null);
@@ -42,21 +50,24 @@ export class FindingsEngine {
   }
 
   onChange(entry: TimelineEntry): void {
+    this.changed = true;
     if (entry.area === 'pim') this.pim.onChange(entry);
     else if (entry.area === 'flow') this.forwarding.onFlowChange(entry, this.routers);
     else if (entry.area === 'membership') this.expiries.onChange(entry, this.latest);
   }
 
   /**
-   * Looks at the state as of the analyzer's time, once a second of packet time (silences count:
-   * a querier or a flow that stopped changes nothing, and is a finding all the same). `taken`: a
-   * snapshot at the analyzer's time another sink already took.
+   * Looks at the state as of the analyzer's time: at most once a second of packet time, when
+   * something changed or a condition waits out its holdsFor, else every QUIET_EVALUATION s.
+   * `taken`: a snapshot at the analyzer's time another sink already took.
    */
   evaluate(analyzer: NetworkAnalyzer, force = false, taken?: NetworkSnapshot): void {
     const at = analyzer.time;
     if (!Number.isFinite(at)) return;
     if (!force && Math.floor(at) <= Math.floor(this.lastEvaluation)) return;
+    if (!force && !this.changed && !this.tracker.waiting && at - this.lastEvaluation < QUIET_EVALUATION) return;
     this.lastEvaluation = at;
+    this.changed = false;
     const snapshot = taken?.at === at ? taken : analyzer.snapshot(at);
     this.latest = snapshot;
     const memberships = [...analyzer.memberships.values()].map((membership) => membership.snapshot(at));

@@ -101,9 +101,11 @@ export class FindingsTracker {
     this.revision++;
   }
 
-  isOpen(key: string): boolean {
-    return this.open.has(key);
+  /** Whether a condition is waiting out its holdsFor: it should be looked at again within a second. */
+  get waiting(): boolean {
+    return this.pending.size > 0;
   }
+
 
   /** Every finding so far, in the order they began. */
   all(): Finding[] {
