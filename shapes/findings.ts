@@ -12,6 +12,7 @@ export const FINDING_KINDS = [
   'tree.black-hole', 'tree.unwanted-data', 'tree.dead-end', 'tree.prune-ignored', 'tree.duplicate-forwarders',
   'pim.assert-not-converged', 'pim.assert-flapping', 'tree.ttl-limited', 'data.leak', 'data.mac-aliasing', 'data.mac-mismatch',
   'pim.no-rp', 'pim.join-to-non-rp', 'pim.neighbor-lost', 'pim.neighbor-restarted', 'pim.dr-changed', 'pim.hello-mismatch',
+  'pim.register-not-stopped', 'group.multiple-senders', 'stream.loss',
   'packet.bad-checksum',
 ] as const;
 
