@@ -10,7 +10,7 @@ import type { CaptureRecord } from '../shapes/records.js';
 import type { SqliteStore } from '../store/sqlite-store.js';
 import { captureFingerprint, checkInputs, runFiles, type CaptureInput, type FileRunOptions } from './file-source.js';
 import { AnalysisRun, type Sink } from './run.js';
-import { liveSink, type LivePublisher } from './sinks/live-sink.js';
+import { findingPublisher, liveSink, type LivePublisher } from './sinks/live-sink.js';
 import { StoreSink } from './sinks/store-sink.js';
 
 export interface IngestOptions {
@@ -32,7 +32,7 @@ export async function ingestFiles(inputs: readonly CaptureInput[], store: Sqlite
   const storeSink = await StoreSink.begin(store, {
     source: options.source ?? inputs.map((input) => basename(input.name)).join(','),
     fingerprint: await captureFingerprint(inputs),
-  });
+  }, options.publisher ? (captureId) => findingPublisher(options.publisher!, captureId) : undefined);
   const sinks: Sink[] = [storeSink, ...(options.sinks ?? [])];
   if (options.publisher) sinks.push(liveSink(options.publisher, { captureId: storeSink.captureId, counters: false }));
   const run = new AnalysisRun({ topology: options.topology ?? null, sinks });

@@ -49,3 +49,24 @@ export type FindingRecord = Static<typeof FindingRecord>;
 
 /** Errors first, then warnings, then notes. */
 export const SEVERITY_ORDER: Readonly<Record<Severity, number>> = { error: 0, warning: 1, info: 2 };
+
+/** A finding opening or closing, as `mcast analyze --timeline` lists it among the changes (at its own `at` / `until`). */
+export const FindingChange = Shape({
+  time: Time,
+  area: Type.Literal('finding'),
+  kind: Type.Enum(['opened', 'closed']),
+  link: NullableText,
+  group: NullableAddress,
+  source: NullableAddress,
+  detail: Finding,
+});
+export type FindingChange = Static<typeof FindingChange>;
+
+/** What socket.io pushes when a finding opens or closes, as the analysis notices it (`time`: packet time then). */
+export const FindingEvent = Shape({
+  captureId: Type.Union([Type.Integer(), Type.Null()]),
+  time: Time,
+  change: Type.Enum(['opened', 'closed']),
+  finding: Finding,
+});
+export type FindingEvent = Static<typeof FindingEvent>;

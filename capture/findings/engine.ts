@@ -7,14 +7,14 @@ import type { Packet } from '../decode.js';
 import { membershipObservation } from '../model/membership-observations.js';
 import type { NetworkAnalyzer } from '../model/network-analyzer.js';
 import type { TimelineEntry } from '../model/timeline.js';
-import type { Finding } from '../../shapes/findings.js';
+import type { Finding, FindingChange } from '../../shapes/findings.js';
 import type { NetworkSnapshot } from '../../shapes/snapshot.js';
 import { ForwardingFindings, type RouterNames } from './forwarding.js';
 import { MembershipExpiries, ssmRequests } from './membership.js';
 import { badChecksums } from './packets.js';
 import { PimFindings } from './pim.js';
 import { QuerierFindings } from './querier.js';
-import { FindingsTracker } from './tracker.js';
+import { FindingsTracker, type FindingListener } from './tracker.js';
 
 /**
  * With nothing changing and no condition waiting out its holdsFor, the state is looked at this
@@ -24,16 +24,25 @@ import { FindingsTracker } from './tracker.js';
 const QUIET_EVALUATION = 5;
 
 export class FindingsEngine {
-  private readonly tracker = new FindingsTracker();
-  private readonly queriers = new QuerierFindings(this.tracker);
-  private readonly pim = new PimFindings(this.tracker);
-  private readonly forwarding = new ForwardingFindings(this.tracker);
-  private readonly expiries = new MembershipExpiries(this.tracker);
+  private readonly tracker: FindingsTracker;
+  private readonly queriers: QuerierFindings;
+  private readonly pim: PimFindings;
+  private readonly forwarding: ForwardingFindings;
+  private readonly expiries: MembershipExpiries;
   private lastEvaluation = -Infinity;
   private changed = true;
   /** The state at the latest evaluation: what changes between two evaluations are judged against. */
   private latest: NetworkSnapshot | null = null;
   private routers: RouterNames = namesOf(null);
+
+  /** `listener`: told of every finding opened or closed as it happens (a live dashboard's push). */
+  constructor(listener: FindingListener | null = null) {
+    this.tracker = new FindingsTracker(listener);
+    this.queriers = new QuerierFindings(this.tracker);
+    this.pim = new PimFindings(this.tracker);
+    this.forwarding = new ForwardingFindings(this.tracker);
+    this.expiries = new MembershipExpiries(this.tracker);
+  }
 
   /** Every decoded packet: only IGMP/MLD and PIM Hellos are looked at (data is judged from the state). */
   onPacket(packet: Packet): void {
@@ -112,4 +121,15 @@ function namesOf(snapshot: NetworkSnapshot | null): RouterNames {
     of: (addressOrMac) => routers.get(addressOrMac)?.id ?? null,
     name: (addressOrMac) => { const router = routers.get(addressOrMac); return router ? router.name ?? router.id : addressOrMac; },
   };
+}
+
+/** The open / close of each finding, in time order (a moment is opened and closed at once). */
+export function findingChanges(findings: readonly Finding[]): FindingChange[] {
+  const changes: FindingChange[] = [];
+  for (const finding of findings) {
+    const { link, group, source } = finding;
+    changes.push({ time: finding.at, area: 'finding', kind: 'opened', link, group, source, detail: finding });
+    if (finding.until !== null) changes.push({ time: finding.until, area: 'finding', kind: 'closed', link, group, source, detail: finding });
+  }
+  return changes.sort((a, b) => a.time - b.time);
 }

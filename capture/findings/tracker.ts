@@ -33,6 +33,9 @@ export function conditionKey(condition: Pick<Condition, 'kind' | 'link' | 'group
   return [condition.kind, condition.link, condition.group, condition.source, condition.router].map((part) => part ?? '*').join('|');
 }
 
+/** Told when a finding opens or closes, at the packet time it is noticed. */
+export type FindingListener = (time: number, change: 'opened' | 'closed', finding: Finding) => void;
+
 export class FindingsTracker {
   private readonly open = new Map<string, Finding>();
   private readonly closed: Finding[] = [];
@@ -42,6 +45,8 @@ export class FindingsTracker {
   revision = 0;
   /** Conditions holding for less than their `holdsFor`: when each was first seen. */
   private readonly pending = new Map<string, number>();
+
+  constructor(private readonly listener: FindingListener | null = null) {}
 
   /** The conditions holding at `at`, from the periodic evaluation: opens the new, closes the gone. */
   holding(at: number, conditions: readonly Condition[]): void {
@@ -78,9 +83,11 @@ export class FindingsTracker {
       found.severity = condition.severity;
       return;
     }
-    const { since, holdsFor: _holdsFor, ...finding } = condition;
-    this.open.set(key, { ...finding, at: Math.min(at, since ?? at), until: null });
+    const { since, holdsFor: _holdsFor, ...fields } = condition;
+    const finding: Finding = { ...fields, at: Math.min(at, since ?? at), until: null };
+    this.open.set(key, finding);
     this.revision++;
+    this.listener?.(at, 'opened', { ...finding });
   }
 
   /** Ends the finding of a condition, if open. */
@@ -91,21 +98,24 @@ export class FindingsTracker {
     found.until = Math.max(at, found.at);
     this.closed.push(found);
     this.revision++;
+    this.listener?.(at, 'closed', { ...found });
   }
 
   /** A finding that is one moment (an event): opened and closed at `at`. */
   moment(at: number, condition: Condition): void {
     this.close(conditionKey(condition), at);
-    const { since: _since, holdsFor: _holdsFor, ...finding } = condition;
-    this.closed.push({ ...finding, at, until: at });
+    const { since: _since, holdsFor: _holdsFor, ...fields } = condition;
+    const finding: Finding = { ...fields, at, until: at };
+    this.closed.push(finding);
     this.revision++;
+    this.listener?.(at, 'opened', { ...finding });
+    this.listener?.(at, 'closed', { ...finding });
   }
 
   /** Whether a condition is waiting out its holdsFor: it should be looked at again within a second. */
   get waiting(): boolean {
     return this.pending.size > 0;
   }
-
 
   /** Every finding so far, in the order they began. */
   all(): Finding[] {

@@ -4,10 +4,11 @@
  * live capture through the same run as `mcast analyze` (pipeline/): the live source (its clock
  * moves packet time on once a second) with the sinks the options ask for — the store (--db, or a
  * temporary one behind --serve), the live hub the dashboard listens to (--serve), a pcapng file
- * (--write), and with --json a JSON line per change.
+ * (--write), and with --json a JSON line per change. Findings (capture/findings/) are told as they open
+ * and close: pushed to the dashboard, a JSON line each with --json, else errors and warnings on stderr.
  *
  * Output: a summary at the end (text, or with --json one JSON object per line: `started`, every
- * `change` as it happens, a `status` each second, and the `summary` with the final snapshot), and
+ * `change` and `finding` as it happens, a `status` each second, and the `summary` with the final snapshot), and
  * warnings on stderr when the capture falls behind (pipeline/live-source.ts says what can be seen).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -17,6 +18,8 @@ import { InputError } from '../../capture/input-error.js';
 import { DEFAULT_FILTER, EpochClock, LiveCaptureError, parseInterfaceSpec, type InterfaceSpec } from '../../capture/sources/live-capture.js';
 import { LiveSource, type LiveTick } from '../../pipeline/live-source.js';
 import { AnalysisRun, type RunEnd, type Sink } from '../../pipeline/run.js';
+import type { FindingListener } from '../../capture/findings/tracker.js';
+import { FindingsSink } from '../../pipeline/sinks/findings-sink.js';
 import { liveSink } from '../../pipeline/sinks/live-sink.js';
 import { PcapngSink } from '../../pipeline/sinks/pcapng-sink.js';
 import { StoreSink } from '../../pipeline/sinks/store-sink.js';
@@ -88,6 +91,15 @@ interface LiveStore {
   temporaryDir: string | null;
 }
 
+/** How a live run tells its findings: to the dashboard's hub, and as JSON lines or stderr lines. */
+function findingTeller(options: CaptureOptions, hub: LiveHub | null): (captureId: number | null) => FindingListener {
+  return (captureId) => (time, change, finding) => {
+    hub?.publishFinding({ captureId, time, change, finding });
+    if (options.json) emitJson({ type: 'finding', time, change, captureId, finding });
+    else if (change === 'opened' && finding.severity !== 'info') process.stderr.write(`mcast: ${finding.severity}: ${finding.kind}: ${finding.explanation}\n`);
+  };
+}
+
 async function openLiveStore(options: CaptureOptions, specs: readonly InterfaceSpec[]): Promise<LiveStore | null> {
   if (options.db === null && !options.serve) return null;
   const temporaryDir = options.db === null ? await mkdtemp(join(tmpdir(), 'mcast-capture-')) : null;
@@ -99,9 +111,10 @@ async function openLiveStore(options: CaptureOptions, specs: readonly InterfaceS
     if (temporaryDir !== null) await rm(temporaryDir, { recursive: true, force: true });
     throw new InputError(`cannot open database ${path}: ${(error as Error).message}`);
   }
+  const hub = options.serve ? new LiveHub() : null;
   // A live run is never the same input twice: its fingerprint names the run.
-  const sink = await StoreSink.begin(store, { source: `live:${specs.map((spec) => spec.link).join(',')}`, fingerprint: `live:${hostname()}:${process.pid}:${Date.now()}` });
-  return { store, sink, hub: options.serve ? new LiveHub() : null, temporaryDir };
+  const sink = await StoreSink.begin(store, { source: `live:${specs.map((spec) => spec.link).join(',')}`, fingerprint: `live:${hostname()}:${process.pid}:${Date.now()}` }, findingTeller(options, hub));
+  return { store, sink, hub, temporaryDir };
 }
 
 async function closeLiveStore(live: LiveStore): Promise<void> {
@@ -135,8 +148,7 @@ export async function captureCommand(options: CaptureOptions): Promise<CaptureSu
     if (error instanceof LiveCaptureError) throw new InputError(`cannot capture: ${error.message}`);
     throw error;
   }
-  const sinks: Sink[] = [];
-  if (live) sinks.push(live.sink);
+  const sinks: Sink[] = [live ? live.sink : new FindingsSink(findingTeller(options, null)(null))];
   if (live?.hub) sinks.push(liveSink(live.hub, { captureId: live.sink.captureId, counters: true }));
   if (options.json) sinks.push({ change: (entry) => emitJson({ type: 'change', ...entry }) });
   const pcapng = options.write === null ? null : new PcapngSink(options.write, source.links);

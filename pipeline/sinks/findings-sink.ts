@@ -5,11 +5,16 @@
 import type { FrameResult } from '../../capture/decode.js';
 import { FindingsEngine } from '../../capture/findings/engine.js';
 import type { NetworkAnalyzer } from '../../capture/model/network-analyzer.js';
+import type { FindingListener } from '../../capture/findings/tracker.js';
 import type { TimelineEntry } from '../../capture/model/timeline.js';
 import type { RunEnd, Sink } from '../run.js';
 
 export class FindingsSink implements Sink {
-  readonly engine = new FindingsEngine();
+  readonly engine: FindingsEngine;
+
+  constructor(listener: FindingListener | null = null) {
+    this.engine = new FindingsEngine(listener);
+  }
 
   beforeTime(_time: number, analyzer: NetworkAnalyzer): void {
     this.engine.evaluate(analyzer);

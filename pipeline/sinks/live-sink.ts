@@ -3,8 +3,10 @@
  * socket.io relays to browsers (server/live). The sink knows the hub only as a publisher of the
  * live shapes (shapes/live.ts).
  */
+import type { FindingListener } from '../../capture/findings/tracker.js';
 import type { NetworkAnalyzer } from '../../capture/model/network-analyzer.js';
 import type { TimelineEntry } from '../../capture/model/timeline.js';
+import type { FindingEvent } from '../../shapes/findings.js';
 import type { CountersMessage, FlowRate, LinkRate, LiveChange } from '../../shapes/live.js';
 import type { FlowState } from '../../shapes/snapshot.js';
 import type { Sink } from '../run.js';
@@ -12,6 +14,12 @@ import type { Sink } from '../run.js';
 export interface LivePublisher {
   publishChange(change: LiveChange): void;
   publishCounters(counters: CountersMessage): void;
+  publishFinding(event: FindingEvent): void;
+}
+
+/** A findings engine's listener that publishes each finding opened or closed, with the capture it belongs to. */
+export function findingPublisher(publisher: LivePublisher, captureId: number | null): FindingListener {
+  return (time, change, finding) => publisher.publishFinding({ captureId, time, change, finding });
 }
 
 /** A timeline entry as the live stream carries it: the stored change's shape, with the capture it belongs to. */
@@ -41,7 +49,7 @@ export interface LiveSinkOptions {
   counters: boolean;
 }
 
-export function liveSink(publisher: LivePublisher, options: LiveSinkOptions): Sink {
+export function liveSink(publisher: Pick<LivePublisher, 'publishChange' | 'publishCounters'>, options: LiveSinkOptions): Sink {
   let lastSecond = -Infinity;
   return {
     change: (entry) => publisher.publishChange(liveChangeOf(entry, options.captureId)),

@@ -9,6 +9,7 @@
  */
 import type { FrameResult } from '../../capture/decode.js';
 import { FindingsEngine } from '../../capture/findings/engine.js';
+import type { FindingListener } from '../../capture/findings/tracker.js';
 import type { NetworkAnalyzer } from '../../capture/model/network-analyzer.js';
 import type { TimelineEntry } from '../../capture/model/timeline.js';
 import type { CaptureWriter } from '../../store/capture-writer.js';
@@ -27,20 +28,23 @@ export class StoreSink implements Sink {
   private lastSync = -Infinity;
   private lastFindingsSync = -Infinity;
   private storedRevision = 0;
-  readonly findings = new FindingsEngine();
+  readonly findings: FindingsEngine;
   /** The capture record as `finish` left it. */
   record: CaptureRecord | null = null;
 
-  private constructor(readonly writer: CaptureWriter) {}
+  private constructor(readonly writer: CaptureWriter, onFinding: FindingListener | null) {
+    this.findings = new FindingsEngine(onFinding);
+  }
 
   /**
    * Starts a capture in the store: `source` names it (file base names, an upload's name,
    * `live:...`); an earlier capture with the same fingerprint (the same inputs) is replaced.
+   * `onFinding`: told of each finding as it opens or closes (the live push), with the capture's id.
    */
-  static async begin(store: SqliteStore, capture: { source: string; fingerprint: string }): Promise<StoreSink> {
+  static async begin(store: SqliteStore, capture: { source: string; fingerprint: string }, onFinding?: (captureId: number) => FindingListener): Promise<StoreSink> {
     const writer = store.writer();
     await writer.begin(capture.source, capture.fingerprint);
-    return new StoreSink(writer);
+    return new StoreSink(writer, onFinding?.(writer.captureId) ?? null);
   }
 
   get captureId(): number {

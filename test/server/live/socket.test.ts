@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { io, type Socket } from 'socket.io-client';
 import { buildApp } from '../../../server/app.js';
-import type { CountersMessage, LiveChange } from '../../../server/live/hub.js';
+import type { CountersMessage, FindingEvent, LiveChange } from '../../../server/live/hub.js';
 import { makeSampleStore, type SampleStore } from '../routes/sample-store.js';
 
 let sample: SampleStore;
@@ -95,6 +95,26 @@ test('subscribing to another group moves the client; unsubscribe brings back eve
   app.hub.publishChange(change('239.1.1.1'));
   app.hub.publishChange(change(null, 'end'));
   assert.deepEqual((await seen).map((entry) => entry.group), ['239.1.1.1', null]);
+});
+
+test('findings are pushed as they open and close: a group\'s to its subscribers, network-wide ones to everyone', async () => {
+  const subscriber = await connect();
+  const everything = await connect();
+  await subscriber.emitWithAck('subscribe', { group: '239.1.1.1' });
+  const finding = (group: string | null, kind: FindingEvent['finding']['kind']): FindingEvent['finding'] => ({
+    kind, severity: 'error', at: 1_800_000_000, until: null, link: 'lan-rcv1', group, source: null, router: null, detail: {}, explanation: 'x', rule: 'RFC 7761 §4.2',
+  });
+  const event = (change: FindingEvent['change'], group: string | null, kind: FindingEvent['finding']['kind']): FindingEvent =>
+    ({ captureId: 1, time: 1_800_000_005, change, finding: finding(group, kind) });
+  const toSubscriber = collectUntil<FindingEvent>(subscriber, 'finding', (entry) => entry.change === 'closed');
+  const toEveryone = collectUntil<FindingEvent>(everything, 'finding', (entry) => entry.change === 'closed');
+  app.hub.publishFinding(event('opened', '239.2.2.2', 'tree.black-hole'));
+  app.hub.publishFinding(event('opened', null, 'querier.missing'));
+  app.hub.publishFinding(event('opened', '239.1.1.1', 'tree.black-hole'));
+  app.hub.publishFinding(event('closed', '239.1.1.1', 'tree.black-hole'));
+  assert.deepEqual((await toSubscriber).map((entry) => `${entry.change} ${entry.finding.kind} ${entry.finding.group}`), ['opened tree.black-hole 239.1.1.1', 'closed tree.black-hole 239.1.1.1']);
+  assert.deepEqual((await toEveryone).map((entry) => `${entry.change} ${entry.finding.kind} ${entry.finding.group}`),
+    ['opened tree.black-hole 239.2.2.2', 'opened querier.missing null', 'opened tree.black-hole 239.1.1.1', 'closed tree.black-hole 239.1.1.1']);
 });
 
 test('a subscribe without a multicast group is refused in the ack', async () => {
