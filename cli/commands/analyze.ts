@@ -1,7 +1,8 @@
 /**
  * `mcast analyze FILE... [--at T] [--topology topo.json] [--json] [--timeline] [--db FILE]`: the
- * network's state at T (default: the end of the capture), or every change with its time; with
- * --db, the whole analysis goes into a SQLite store and a one-line summary is printed.
+ * network's state at T (default: the end of the capture) with the findings holding then, or
+ * every change with its time, findings opening and closing among them; with --db, the whole
+ * analysis goes into a SQLite store and a one-line summary is printed.
  */
 import { readFile } from 'node:fs/promises';
 import { InputError } from '../../capture/input-error.js';
@@ -9,10 +10,14 @@ import type { TimelineEntry } from '../../capture/model/timeline.js';
 import { parseTopology, type Topology } from '../../capture/model/topology.js';
 import { describeProblem, inputsOf, runFiles } from '../../pipeline/file-source.js';
 import { ingestFiles } from '../../pipeline/ingest.js';
+import { findingChanges } from '../../capture/findings/engine.js';
 import { AnalysisRun } from '../../pipeline/run.js';
+import { FindingsSink } from '../../pipeline/sinks/findings-sink.js';
+import type { FindingChange } from '../../shapes/findings.js';
 import { SqliteStore } from '../../store/sqlite-store.js';
 import { ProgressBar } from '../output/progress.js';
 import { formatSnapshot, formatTimelineEntry, isoTime } from '../output/snapshot-text.js';
+import { formatFindings, sortFindings } from './findings.js';
 
 export interface AnalyzeOptions {
   at: number | null;
@@ -45,17 +50,35 @@ export async function analyzeCommand(paths: string[], options: AnalyzeOptions): 
     await analyzeIntoDatabase(paths, options.db, { at: options.at, topology, json: options.json });
     return;
   }
-  const timeline: TimelineEntry[] = [];
-  const run = new AnalysisRun({ topology, sinks: options.timeline ? [{ change: (entry) => timeline.push(entry) }] : [] });
+  const changes: TimelineEntry[] = [];
+  const findings = new FindingsSink();
+  const run = new AnalysisRun({ topology, sinks: options.timeline ? [findings, { change: (entry) => changes.push(entry) }] : [findings] });
   const progress = new ProgressBar();
   const { problems } = await runFiles(inputsOf(paths), run, { until: options.at ?? Infinity, onProgress: progress.update }).finally(() => progress.done());
   for (const problem of problems) warnProblem(problem);
+  await run.finish();
   if (options.timeline) {
+    const timeline = mergeByTime<TimelineEntry | FindingChange>(changes, findingChanges(findings.engine.all()));
     process.stdout.write(options.json ? `${JSON.stringify(timeline, null, 2)}\n` : `${timeline.map(formatTimelineEntry).join('\n')}\n`);
     return;
   }
-  const snapshot = run.analyzer.snapshot(options.at ?? run.analyzer.time);
-  process.stdout.write(options.json ? `${JSON.stringify(snapshot, null, 2)}\n` : `${formatSnapshot(snapshot)}\n`);
+  const at = options.at ?? run.analyzer.time;
+  const snapshot = run.analyzer.snapshot(at);
+  const holding = sortFindings(findings.engine.at(at));
+  process.stdout.write(options.json ? `${JSON.stringify({ ...snapshot, findings: holding }, null, 2)}\n`
+    : `${formatSnapshot(snapshot)}\n\nfindings holding at ${isoTime(at)}\n${formatFindings(holding)}\n`);
+}
+
+/** Two time-ordered lists as one; at equal times the first list's entries come first. */
+function mergeByTime<T extends { time: number }>(first: readonly T[], second: readonly T[]): T[] {
+  const merged: T[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < first.length || j < second.length) {
+    if (j >= second.length || (i < first.length && first[i]!.time <= second[j]!.time)) merged.push(first[i++]!);
+    else merged.push(second[j++]!);
+  }
+  return merged;
 }
 
 async function analyzeIntoDatabase(paths: string[], db: string, options: { at: number | null; topology: Topology | null; json: boolean }): Promise<void> {

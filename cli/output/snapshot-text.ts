@@ -1,5 +1,6 @@
 /** Text views of the model's output: the state at T as router-CLI-like tables, and timeline lines. */
 import type { TimelineEntry } from '../../capture/model/timeline.js';
+import type { FindingChange } from '../../shapes/findings.js';
 import type { NetworkSnapshot } from '../../shapes/snapshot.js';
 import { formatTable } from './format-table.js';
 
@@ -7,7 +8,13 @@ export function isoTime(time: number): string {
   return Number.isFinite(time) ? new Date(time * 1000).toISOString() : String(time);
 }
 
-export function formatTimelineEntry(entry: TimelineEntry): string {
+export function formatTimelineEntry(entry: TimelineEntry | FindingChange): string {
+  if (entry.area === 'finding') {
+    const { detail: finding } = entry;
+    const flow = finding.group === null ? '' : ` ${finding.source === null ? finding.group : `(${finding.source},${finding.group})`}`;
+    return `${isoTime(entry.time)} finding.${entry.kind}${finding.link === null ? '' : ` ${finding.link}`}${flow} ${finding.severity} ${finding.kind}`
+      + (entry.kind === 'opened' ? `: ${finding.explanation}` : '');
+  }
   const where = 'link' in entry && entry.link ? ` ${entry.link}` : '';
   const group = 'group' in entry && entry.group ? ` ${'source' in entry && entry.source ? `(${entry.source},${entry.group})` : entry.group}` : '';
   return `${isoTime(entry.time)} ${entry.area}.${entry.kind}${where}${group} ${JSON.stringify(entry.detail)}`;

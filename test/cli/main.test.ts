@@ -122,3 +122,31 @@ test('findings prints what is wrong, errors first, each with its place and rule;
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /^mcast: --severity takes error, warning or info, not 'loud'\n$/);
 });
+
+test('analyze gives the findings holding at T (JSON and a text section) and, with --timeline, each finding opening and closing among the changes', async () => {
+  const sample = 'samples/pim-lan/pim-lan.pcapng.gz';
+  const every = JSON.parse((await mcast('findings', sample, '--json')).stdout) as { kind: string; link: string | null; at: number; until: number | null }[];
+  const lost = every.find((finding) => finding.kind === 'pim.neighbor-lost');
+  assert.ok(lost, 'pim-lan loses a neighbor');
+  const at = lost.at + 1;
+  const holding = every.filter((finding) => finding.at <= at && (finding.until === null || finding.until > at));
+  const state = await mcast('analyze', sample, '--json', '--at', String(at));
+  assert.equal(state.code, 0, state.stderr);
+  const snapshot = JSON.parse(state.stdout) as { at: number; findings: typeof every };
+  const key = (finding: (typeof every)[number]) => `${finding.kind} ${finding.link} ${finding.at}`;
+  assert.deepEqual(snapshot.findings.map(key).sort(), holding.map(key).sort());
+  assert.ok(snapshot.findings.every((finding) => finding.until === null || finding.until >= at), 'closed findings are not in the state at T');
+
+  const text = await mcast('analyze', sample, '--at', String(at));
+  const section = text.stdout.slice(text.stdout.indexOf('\nfindings holding at '));
+  assert.match(section, new RegExp(`^\\nfindings holding at \\S+\\n${holding.length} findings \\(`));
+  assert.match(section, /pim\.neighbor-lost .* \[RFC 7761 §4\.3\.2\]/);
+
+  const timeline = JSON.parse((await mcast('analyze', sample, '--json', '--timeline')).stdout) as { time: number; area: string; kind: string; detail: (typeof every)[number] }[];
+  const findingEntries = timeline.filter((entry) => entry.area === 'finding');
+  assert.equal(findingEntries.filter((entry) => entry.kind === 'opened').length, every.length);
+  assert.equal(findingEntries.filter((entry) => entry.kind === 'closed').length, every.filter((finding) => finding.until !== null).length);
+  assert.ok(timeline.every((entry, index) => index === 0 || entry.time >= timeline[index - 1]!.time - 1e-6 || entry.area !== 'finding'), 'findings take their place in time');
+  const opened = findingEntries.find((entry) => entry.kind === 'opened' && key(entry.detail) === key(lost));
+  assert.equal(opened?.time, lost.at);
+});
