@@ -88,6 +88,36 @@ export const AssertState = Shape({
 
 export const PayloadFormat = Type.Enum(['rtp', 'mpeg-ts']);
 
+/** One complete second of a flow's delivery on a link (capture/model/stream-quality.ts). */
+export const QualitySecond = Shape({
+  second: Type.Integer(),
+  packets: Count,
+  bytes: Count,
+  /** RFC 4445 Delay Factor, ms: the buffer that absorbs the delivery's jitter at the media rate; null without a previous second's rate. */
+  delayFactorMs: Nullable(Type.Number()),
+  /** RFC 4445 Media Loss Rate: media packets (TS packets, else RTP packets) lost in the second. */
+  mediaLossRate: Count,
+});
+
+export const StreamQuality = Shape({
+  payloadFormat: Nullable(PayloadFormat),
+  sequenceGaps: Count,
+  lostPackets: Count,
+  reordered: Count,
+  duplicates: Count,
+  /** RTP interarrival jitter (RFC 3550 §6.4.1), ms; null without RTP of a static payload type's clock. */
+  jitterMs: Nullable(Type.Number()),
+  /** MPEG-TS continuity-counter errors per PID. */
+  continuityErrors: Type.Array(Shape({ pid: Type.Integer(), errors: Count })),
+  last: Nullable(QualitySecond),
+  maxDelayFactorMs: Nullable(Type.Number()),
+  maxMediaLossRate: Count,
+  /** Most packets in any 100 ms (Wireshark's burst interval). */
+  maxBurst: Count,
+  /** Largest virtual buffer at the previous second's rate, bytes. */
+  maxBufferBytes: Count,
+});
+
 export const FlowState = Shape({
   link: Text,
   source: Address,
@@ -103,6 +133,8 @@ export const FlowState = Shape({
   /** Loss seen in the flow's own numbering (RTP / MPEG-TS); null in a state rebuilt from the store. */
   sequenceGaps: Nullable(Count),
   lostPackets: Nullable(Count),
+  /** Delivery quality on the link; null in a state rebuilt from the store. */
+  quality: Nullable(StreamQuality),
 });
 
 export const RpSource = Type.Enum(['bsr', 'c-rp-adv', 'register', 'join']);
@@ -169,6 +201,8 @@ export type DownstreamState = Static<typeof DownstreamState>;
 export type JoinState = Static<typeof JoinState>;
 export type AssertState = Static<typeof AssertState>;
 export type PayloadFormat = Static<typeof PayloadFormat>;
+export type QualitySecond = Static<typeof QualitySecond>;
+export type StreamQuality = Static<typeof StreamQuality>;
 export type FlowState = Static<typeof FlowState>;
 export type RpSource = Static<typeof RpSource>;
 export type RpState = Static<typeof RpState>;

@@ -16,7 +16,8 @@
 import type { MulticastData } from '../protocols/multicast-data.js';
 import { TimerQueue } from './pim/timer-queue.js';
 import type { Timed } from './pim/types.js';
-import { SequenceGapDetector, type PayloadFormat } from './sequence-gaps.js';
+import type { PayloadFormat } from './sequence-gaps.js';
+import { StreamQuality, type StreamQualitySnapshot } from './stream-quality.js';
 
 export interface FlowOptions {
   /** Width of the rate window, seconds. */
@@ -99,7 +100,7 @@ interface FlowState extends FlowCounts {
   /** Per-second buckets of the rate window, keyed by whole second. */
   seconds: Map<number, { packets: number; bytes: number }>;
   forwarders: Map<string, ForwarderState>;
-  sequence: SequenceGapDetector;
+  quality: StreamQuality;
   leaks: Leak[];
 }
 
@@ -114,6 +115,8 @@ export interface FlowSnapshot extends FlowCounts {
   sequenceGaps: number;
   /** Packets missing in those jumps (MPEG-TS: a lower bound, the counter wraps at 16). */
   lostPackets: number;
+  /** Delivery quality: jitter, duplicates, continuity per PID, MDI, bursts (stream-quality.ts). */
+  quality: StreamQualitySnapshot;
   /** The latest leaks onto the link. */
   leaks: Leak[];
 }
@@ -160,7 +163,7 @@ export class FlowTracker {
       flow = {
         link, source: data.source, group: data.group, family: data.kind === 'data.ipv4' ? 4 : 6, protocol: data.protocol, dstPort: data.dstPort,
         packets: 0, bytes: 0, firstSeen: time, lastSeen: time, seconds: new Map(), forwarders: new Map(), macMismatches: 0,
-        sequence: new SequenceGapDetector(), leaks: [],
+        quality: new StreamQuality(), leaks: [],
       };
       this.flows.set(key, flow);
       this.order = null;
@@ -170,7 +173,7 @@ export class FlowTracker {
     flow.bytes += data.length;
     flow.lastSeen = time;
     if (macMismatch) flow.macMismatches++;
-    if (data.udpPayload !== null) flow.sequence.observe(data.udpPayload);
+    flow.quality.observe(time, data.length, data.udpPayload);
     const second = Math.floor(time);
     const bucket = flow.seconds.get(second);
     if (bucket) {
@@ -290,8 +293,8 @@ export class FlowTracker {
         packets: flow.packets, bytes: flow.bytes, firstSeen: flow.firstSeen, lastSeen: flow.lastSeen, macMismatches: flow.macMismatches,
         pps: round(packets / rateWindow), bps: round((bytes * 8) / rateWindow),
         forwarders, duplicated: active > 1,
-        payloadFormat: flow.sequence.format, sequenceGaps: flow.sequence.gaps, lostPackets: flow.sequence.lost,
-        leaks: [...flow.leaks],
+        payloadFormat: flow.quality.numbering.format, sequenceGaps: flow.quality.numbering.gaps, lostPackets: flow.quality.numbering.lost,
+        quality: flow.quality.snapshot(now), leaks: [...flow.leaks],
       });
     }
     return result;

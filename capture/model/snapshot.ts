@@ -74,6 +74,7 @@ export function buildSnapshot(analyzer: NetworkAnalyzer, at: number): NetworkSna
       }),
       duplicated: flow.duplicated,
       payloadFormat: flow.payloadFormat, sequenceGaps: flow.sequenceGaps, lostPackets: flow.lostPackets,
+      quality: flow.quality,
     })),
     trees,
     rps: pim.rps,

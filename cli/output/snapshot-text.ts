@@ -48,6 +48,16 @@ export function formatSnapshot(snapshot: NetworkSnapshot): string {
     snapshot.rps.map((rp) => [rp.rp, rp.groupPrefix, rp.learnedFrom, rp.priority ?? '-', remaining(rp.expiresAt, at)]));
   section('flows', ['link', 'source', 'group', 'pps', 'kbit/s', 'forwarders', 'dup'],
     snapshot.flows.map((f) => [f.link, f.source, f.group, f.pps, Math.round(f.bps / 100) / 10, f.forwarders.join(' ') || '-', f.duplicated ? 'DUP' : '']));
+  const numbered = snapshot.flows.filter((f) => f.quality !== null && f.quality.payloadFormat !== null);
+  const dash = (value: number | null | undefined) => (value === null || value === undefined ? '-' : value);
+  section('streams (RTP / MPEG-TS delivery per link; MDI = DF:MLR of the last second, RFC 4445)',
+    ['link', 'source', 'group', 'format', 'lost', 'gaps', 'late', 'dup', 'jitter ms', 'CC errors', 'MDI', 'max DF ms', 'max MLR', 'burst/100ms', 'buffer B'],
+    numbered.map((f) => {
+      const q = f.quality!;
+      const mdi = q.last === null ? '-' : `${dash(q.last.delayFactorMs)}:${q.last.mediaLossRate}`;
+      const cc = q.continuityErrors.map((entry) => `${entry.pid}:${entry.errors}`).join(' ') || '-';
+      return [f.link, f.source, f.group, q.payloadFormat!, q.lostPackets, q.sequenceGaps, q.reordered, q.duplicates, dash(q.jitterMs), cc, mdi, dash(q.maxDelayFactorMs), q.maxMediaLossRate, q.maxBurst, q.maxBufferBytes];
+    }));
   section('trees (show ip mroute, inferred network-wide)', ['source', 'group', 'kind', 'rp', 'router', 'in', 'out', 'data', 'wanted'],
     snapshot.trees.flatMap((tree) => tree.edges.map((edge) => [tree.source, tree.group, tree.kind, tree.rp ?? '-', nameOf.get(edge.router) ?? edge.router, edge.in ?? '-', edge.out, edge.carriesData ? 'yes' : 'no', edge.wanted ? 'yes' : 'NO'])));
   section('anomalies', ['kind', 'link', 'source', 'group', 'detail'], snapshot.anomalies.map((anomaly) => [

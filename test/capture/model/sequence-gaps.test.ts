@@ -5,44 +5,7 @@ import { NetworkAnalyzer } from '../../../capture/model/network-analyzer.js';
 import { isMpegTs, SequenceGapDetector } from '../../../capture/model/sequence-gaps.js';
 import { ethernetFrame, frameOf } from '../../helpers/encode-frame.js';
 import { encodeIPv4, encodeUdp, PROTOCOL_UDP } from '../../helpers/encode-ip.js';
-
-/** An RTP packet (RFC 3550 §5.1): V=2, no CSRC, payload type 33 (MP2T). */
-function rtp(sequence: number, ssrc = 0x11223344, payloadLength = 20): Uint8Array {
-  const bytes = new Uint8Array(12 + payloadLength);
-  const view = new DataView(bytes.buffer);
-  bytes[0] = 0x80;
-  bytes[1] = 33;
-  view.setUint16(2, sequence & 0xffff);
-  view.setUint32(4, sequence * 3000);
-  view.setUint32(8, ssrc);
-  return bytes;
-}
-
-interface TsPacketSpec {
-  pid: number;
-  counter: number;
-  /** adaptation_field_control: 1 payload only, 2 adaptation only, 3 both. */
-  control?: number;
-  discontinuity?: boolean;
-}
-
-/** A datagram of 188-byte MPEG-TS packets (ISO/IEC 13818-1 §2.4.3.2). */
-function ts(...packets: TsPacketSpec[]): Uint8Array {
-  const bytes = new Uint8Array(188 * packets.length).fill(0xff);
-  packets.forEach((packet, index) => {
-    const at = index * 188;
-    const control = packet.control ?? 1;
-    bytes[at] = 0x47;
-    bytes[at + 1] = (packet.pid >> 8) & 0x1f;
-    bytes[at + 2] = packet.pid & 0xff;
-    bytes[at + 3] = (control << 4) | (packet.counter & 0x0f);
-    if (control & 2) {
-      bytes[at + 4] = 1;
-      bytes[at + 5] = packet.discontinuity ? 0x80 : 0;
-    }
-  });
-  return bytes;
-}
+import { rtp, ts } from '../../helpers/encode-media.js';
 
 function feed(payloads: Uint8Array[]): SequenceGapDetector {
   const detector = new SequenceGapDetector();
@@ -63,8 +26,10 @@ describe('RTP sequence numbers (RFC 3550)', () => {
     assert.deepEqual(counts(feed(sequences.map((n) => rtp(n)))), { format: 'rtp', gaps: 2, lost: 3, reordered: 0 });
   });
 
-  it('counts late and duplicated packets as reordered, not lost', () => {
-    assert.deepEqual(counts(feed([1, 2, 3, 5, 4, 5, 6].map((n) => rtp(n)))), { format: 'rtp', gaps: 1, lost: 1, reordered: 2 });
+  it('counts a late packet as reordered and a repeated one as a duplicate, neither as lost', () => {
+    const detector = feed([1, 2, 3, 5, 4, 5, 6].map((n) => rtp(n)));
+    assert.deepEqual(counts(detector), { format: 'rtp', gaps: 1, lost: 1, reordered: 1 });
+    assert.equal(detector.duplicates, 1);
   });
 
   it('restarts on a new SSRC or a jump beyond MAX_DROPOUT without counting loss', () => {
