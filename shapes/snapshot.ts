@@ -116,6 +116,8 @@ export const StreamQuality = Shape({
   maxBurst: Count,
   /** Largest virtual buffer at the previous second's rate, bytes. */
   maxBufferBytes: Count,
+  /** The latest loss episode (gaps less than 10 s apart): its first and latest gap; null before any loss. */
+  lossEpisode: Nullable(Shape({ from: Time, to: Time })),
 });
 
 export const FlowState = Shape({

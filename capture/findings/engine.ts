@@ -9,11 +9,13 @@ import type { NetworkAnalyzer } from '../model/network-analyzer.js';
 import type { TimelineEntry } from '../model/timeline.js';
 import type { Finding, FindingChange } from '../../shapes/findings.js';
 import type { NetworkSnapshot } from '../../shapes/snapshot.js';
+import { BranchFindings } from './branches.js';
 import { ForwardingFindings, type RouterNames } from './forwarding.js';
 import { MembershipExpiries, ssmRequests } from './membership.js';
 import { badChecksums } from './packets.js';
 import { PimFindings } from './pim.js';
 import { QuerierFindings } from './querier.js';
+import { StreamFindings } from './streams.js';
 import { FindingsTracker, type FindingListener } from './tracker.js';
 
 /**
@@ -29,6 +31,8 @@ export class FindingsEngine {
   private readonly pim: PimFindings;
   private readonly forwarding: ForwardingFindings;
   private readonly expiries: MembershipExpiries;
+  private readonly branches = new BranchFindings();
+  private readonly streams = new StreamFindings();
   private lastEvaluation = -Infinity;
   private changed = true;
   /** The state at the latest evaluation: what changes between two evaluations are judged against. */
@@ -82,11 +86,19 @@ export class FindingsEngine {
     const memberships = [...analyzer.memberships.values()].map((membership) => membership.snapshot(at));
     this.expiries.evaluate(memberships);
     this.routers = namesOf(snapshot);
+    const portsOf = () => new Map(analyzer.flows.snapshot(at).map((flow) => [`${flow.source}|${flow.group}`, flow.dstPort]));
+    const branches = this.branches.evaluate(at, snapshot, this.routers);
+    // An ignored Prune is the reason for the unwanted data it puts on the link: one finding, not two.
+    const ignored = new Set(branches.filter((entry) => entry.kind === 'tree.prune-ignored').map((entry) => `${entry.link}|${entry.source}|${entry.group}`));
+    const forwarding = this.forwarding.evaluate(at, snapshot, this.routers, analyzer.forwardingStops.assertWins)
+      .filter((entry) => entry.kind !== 'tree.unwanted-data' || !ignored.has(`${entry.link}|${entry.source}|${entry.group}`));
     this.tracker.holding(at, [
       ...this.queriers.evaluate(at, memberships),
       ...ssmRequests(memberships, snapshot),
-      ...this.pim.evaluate(at, snapshot),
-      ...this.forwarding.evaluate(at, snapshot, this.routers, analyzer.forwardingStops.assertWins),
+      ...this.pim.evaluate(at, snapshot, this.routers),
+      ...forwarding,
+      ...branches,
+      ...this.streams.evaluate(at, snapshot, this.routers, portsOf),
       ...badChecksums(at, analyzer.badChecksums.values()),
     ]);
   }

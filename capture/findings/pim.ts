@@ -8,11 +8,14 @@
  *   pim.assert-flapping     the Assert winner of one (S,G) on a link changing again and again, §4.6
  *   pim.no-rp               (*,G) Joins or Registers for a group the BSR maps to no RP, §4.7, RFC 5059 §3
  *   pim.join-to-non-rp      (*,G) Joins towards an address the BSR does not name RP of the group, §4.5.6
+ *   pim.register-not-stopped a DR registering a source for longer than an RP takes to answer, no Register-Stop taking
+ *                           effect (§4.4.2: the RP stops Registers at once without receivers, else once native data arrives)
  */
 import { prefixContainsAddress } from '../ip/address-format.js';
 import type { PimChange } from '../model/pim/types.js';
 import type { PimHello } from '../protocols/pim/pim-hello.js';
 import type { NetworkSnapshot, RpState } from '../../shapes/snapshot.js';
+import type { RouterNames } from './forwarding.js';
 import { conditionKey, type Condition, type FindingsTracker } from './tracker.js';
 
 /** Winner changes within this window that make an Assert flap. */
@@ -25,6 +28,14 @@ const FLAP_CHANGES = 3;
 const DR_SETTLE = 30;
 /** Seconds routers may take to follow a new RP-Set: a Bootstrap's flooding and the triggered Joins (RFC 5059 §3.3, §3.6). */
 const RP_SET_SETTLE = 5;
+/**
+ * Seconds of registering after which the Register-Stop is overdue: an RP answers the first Register
+ * (no receivers) or its first native packet after joining the source (a Join's travel and an SPT
+ * hop or two) within a few seconds.
+ */
+const REGISTER_STOP_DUE = 15;
+/** A DR that sent no Register for this long is no longer registering (its data stopped). */
+const REGISTERING_RECENTLY = 5;
 
 export class PimFindings {
   /** `link|address` → the times of its two latest Hellos, its holdtime, its T bit. */
@@ -84,8 +95,8 @@ export class PimFindings {
     }
   }
 
-  evaluate(at: number, snapshot: NetworkSnapshot): Condition[] {
-    return [...this.helloMismatches(at, snapshot), ...this.assertFlapping(at), ...this.rpProblems(snapshot)];
+  evaluate(at: number, snapshot: NetworkSnapshot, routers: RouterNames): Condition[] {
+    return [...this.helloMismatches(at, snapshot), ...this.assertFlapping(at), ...this.rpProblems(snapshot), ...registersNotStopped(at, snapshot, routers)];
   }
 
   private helloMismatches(at: number, snapshot: NetworkSnapshot): Condition[] {
@@ -166,4 +177,40 @@ export class PimFindings {
     }
     return conditions;
   }
+}
+
+/** What the wire suggests when a DR keeps registering: the RP never answers, answers in vain, or never joins the source. */
+export function registersNotStopped(at: number, snapshot: NetworkSnapshot, routers: RouterNames): Condition[] {
+  const conditions: Condition[] = [];
+  for (const register of snapshot.registers) {
+    if (register.state !== 'registering' || register.since === null || register.lastRegisterAt === null) continue;
+    if (at - register.since < REGISTER_STOP_DUE || at - register.lastRegisterAt > REGISTERING_RECENTLY) continue;
+    const { source, group, dr, rp } = register;
+    const receivers = snapshot.joins.some((join) => join.type === '*,G' && join.group === group && join.state === 'join');
+    const sourceJoined = snapshot.joins.some((join) => join.type === 'S,G' && join.group === group && join.source === source && join.state === 'join');
+    const rpSeen = routers.of(rp) !== null;
+    let cause: string;
+    let severity: 'error' | 'warning' = 'error';
+    if (register.registerStopAt !== null && register.registerStopAt >= register.since) {
+      cause = `a Register-Stop came from ${rp} at ${new Date(register.registerStopAt * 1000).toISOString()}, yet the DR goes on: it ignores it, or the Register-Stop names another DR or source`;
+      severity = 'warning';
+    } else if (receivers && !sourceJoined) {
+      cause = `the RP has receivers on the shared tree but never joined (${source}, ${group}) towards the source, so the data never reaches it natively and it keeps decapsulating`;
+      severity = 'warning';
+    } else if (!rpSeen) {
+      cause = `no PIM router with the address ${rp} is seen on any captured link: the RP is unreachable (Registers are unicast: check the route to it) or the address is no RP`;
+    } else if (!receivers) {
+      cause = `the RP has no receivers, and should then stop the Registers at once: ${routers.name(rp)} answers none, so it is not configured as RP for ${group}`;
+    } else {
+      cause = `the RP joined the source yet sends no Register-Stop: the native data may not reach it`;
+    }
+    conditions.push({
+      kind: 'pim.register-not-stopped', severity, link: null, group, source, router: dr,
+      detail: { rp, registeringSince: register.since, lastRegisterAt: register.lastRegisterAt, registerStopAt: register.registerStopAt, rpHasReceivers: receivers, sourceJoined, rpSeen },
+      explanation: `${routers.name(dr)} has registered (${source}, ${group}) with ${rp} for ${Math.round(at - register.since)} s and no Register-Stop took effect: ${cause}.`,
+      rule: 'RFC 7761 §4.4.2',
+      since: register.since,
+    });
+  }
+  return conditions;
 }

@@ -15,6 +15,8 @@ import { SequenceGapDetector, type PayloadFormat } from './sequence-gaps.js';
 
 /** Wireshark's default burst interval: 100 ms. */
 export const BURST_WINDOW = 0.1;
+/** Gaps less than this many seconds apart are one loss episode. */
+export const LOSS_EPISODE_GAP = 10;
 
 /** One complete second of a flow's delivery. */
 export interface QualitySecond {
@@ -45,6 +47,8 @@ export interface StreamQualitySnapshot {
   maxBurst: number;
   /** Largest virtual buffer at the previous second's rate, bytes. */
   maxBufferBytes: number;
+  /** The latest loss episode: its first and its latest gap (packet time); null before any loss. */
+  lossEpisode: { from: number; to: number } | null;
 }
 
 export class StreamQuality {
@@ -67,12 +71,17 @@ export class StreamQuality {
   private last: QualitySecond | null = null;
   private maxDelayFactorMs: number | null = null;
   private maxMediaLossRate = 0;
+  private lossEpisode: { from: number; to: number } | null = null;
 
   /** A packet of `length` bytes at `time`; `payload`: its UDP payload, if whole. */
   observe(time: number, length: number, payload: Uint8Array | null): void {
     const second = Math.floor(time);
     if (second > this.second) this.startSecond(second);
-    if (payload !== null) this.numbering.observe(payload, time);
+    if (payload !== null) {
+      const lostBefore = this.numbering.mediaLost;
+      this.numbering.observe(payload, time);
+      if (this.numbering.mediaLost > lostBefore) this.noteLoss(time);
+    }
     this.countBurst(time);
     if (this.drainRate !== null) {
       const before = this.bytes - this.drainRate * (time - second);
@@ -95,7 +104,13 @@ export class StreamQuality {
       continuityErrors: [...numbering.continuityErrors].map(([pid, errors]) => ({ pid, errors })).sort((a, b) => a.pid - b.pid),
       last: this.last, maxDelayFactorMs: this.maxDelayFactorMs, maxMediaLossRate: this.maxMediaLossRate,
       maxBurst: this.maxBurst, maxBufferBytes: Math.round(this.maxBufferBytes),
+      lossEpisode: this.lossEpisode === null ? null : { ...this.lossEpisode },
     };
+  }
+
+  private noteLoss(time: number): void {
+    if (this.lossEpisode === null || time - this.lossEpisode.to > LOSS_EPISODE_GAP) this.lossEpisode = { from: time, to: time };
+    else this.lossEpisode.to = time;
   }
 
   private countBurst(time: number): void {

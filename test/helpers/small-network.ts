@@ -53,6 +53,8 @@ export interface Plan {
   querierSilentAt?: number;
   /** Seconds after T0 when R1 stops sending Hellos on lan; `goodbye`: with a holdtime-0 Hello first. */
   r1StopsAt?: { time: number; goodbye: boolean };
+  /** The data as RTP (sequence number = IP id); one packet in `every` missing on `lossOn` during [from, to) s after T0. */
+  rtp?: { lossOn: 'lan' | 'rcv' | null; from: number; to: number; every: number };
   /** Seconds after T0 of general queries sent with a wrong checksum. */
   badQueries?: number[];
   end: number;
@@ -66,8 +68,20 @@ function pim(time: number, link: string, mac: string, src: string, message: PimI
 const hello = (time: number, link: string, mac: string, src: string, holdtime = 105) =>
   pim(time, link, mac, src, { kind: 'pim.hello', options: [{ type: HOLDTIME_OPTION, value: [holdtime >> 8, holdtime & 0xff] }] });
 
-function data(time: number, link: string, mac: string, ttl: number, id: number): Step {
-  const udp = encodeUdp(S, G, 5000, 5001, new Uint8Array(64).fill(id & 0xff));
+/** An RTP packet (RFC 3550 §5.1): V=2, payload type 33, sequence `id`, 90 kHz timestamps at 20 packets a second. */
+function rtpPayload(id: number): Uint8Array {
+  const bytes = new Uint8Array(64);
+  const view = new DataView(bytes.buffer);
+  bytes[0] = 0x80;
+  bytes[1] = 33;
+  view.setUint16(2, id & 0xffff);
+  view.setUint32(4, id * 4500);
+  view.setUint32(8, 0x5eed);
+  return bytes;
+}
+
+function data(time: number, link: string, mac: string, ttl: number, id: number, rtp = false): Step {
+  const udp = encodeUdp(S, G, 5000, 5001, rtp ? rtpPayload(id) : new Uint8Array(64).fill(id & 0xff));
   return { time, link, bytes: ethernetFrame('01:00:5e:01:01:01', mac, 0x0800, encodeIPv4({ src: S, dst: G, protocol: PROTOCOL_UDP, ttl, id, payload: udp })) };
 }
 
@@ -117,14 +131,17 @@ export function smallNetworkSteps(plan: Plan): Step[] {
   // Data stops reaching rcv once the host is gone and R3's membership is (about to be) over.
   const membershipEnd = leaveAt ?? (plan.hostSilentAt === undefined ? Infinity : plan.hostSilentAt + 270);
   let id = 1;
+  const rtp = plan.rtp !== undefined;
+  const lost = (link: string, at: number) => plan.rtp !== undefined && plan.rtp.lossOn === link && at >= T0 + plan.rtp.from && at < T0 + plan.rtp.to && id % plan.rtp.every === 0;
   for (let time = T0 + 1; time < T0 + plan.end; time += 0.05, id++) {
     const at = Math.round(time * 1000) / 1000;
-    steps.push(data(at, 'src', SOURCE_MAC, plan.sourceTtl, id));
+    steps.push(data(at, 'src', SOURCE_MAC, plan.sourceTtl, id, rtp));
     if (plan.sourceTtl <= 1) continue;
-    steps.push(data(at + 0.0002, 'lan', R1.mac, plan.sourceTtl - 1, id));
-    if (plan.duplicate && (plan.loserKeepsForwarding || at < assertAt + 0.02)) steps.push(data(at + 0.0003, 'lan', R2.mac, plan.sourceTtl - 1, id));
+    if (lost('lan', at)) continue; // lost on lan: R3 never gets it either
+    steps.push(data(at + 0.0002, 'lan', R1.mac, plan.sourceTtl - 1, id, rtp));
+    if (plan.duplicate && (plan.loserKeepsForwarding || at < assertAt + 0.02)) steps.push(data(at + 0.0003, 'lan', R2.mac, plan.sourceTtl - 1, id, rtp));
     const silent = plan.r3Silent !== undefined && at >= T0 + plan.r3Silent[0] && at < T0 + plan.r3Silent[1];
-    if (plan.sourceTtl > 2 && !silent && at < T0 + membershipEnd) steps.push(data(at + 0.0004, 'rcv', R3.mac, plan.sourceTtl - 2, id));
+    if (plan.sourceTtl > 2 && !silent && at < T0 + membershipEnd && !lost('rcv', at)) steps.push(data(at + 0.0004, 'rcv', R3.mac, plan.sourceTtl - 2, id, rtp));
   }
   for (const [index, offset] of plan.sideLeaks.entries()) steps.push(data(T0 + offset, 'side', R2.mac, plan.sourceTtl - 1, 90_000 + index));
   return steps.sort((a, b) => a.time - b.time);

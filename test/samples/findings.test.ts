@@ -45,7 +45,13 @@ test('pimd-ring: pimd sends its first IGMP query with a bad checksum; the route 
   const holes = findings.filter((finding) => finding.kind === 'tree.black-hole');
   const routeChange = eventTime(events, 'R4', 'set-config');
   assert.ok(holes.length > 0 && holes.every((hole) => hole.at > routeChange && hole.at < routeChange + 30), `black holes follow R4's route change: ${JSON.stringify(holes.map((hole) => hole.at - routeChange))}`);
-  assert.deepEqual(errorKinds(findings), ['tree.black-hole']);
+  // pimd forwards the SSM flow on after the downstream router's (S,G) Prune, on r2-r3 and later on r1-r2 (its own table still lists the link joined).
+  const ignored = findings.filter((finding) => finding.kind === 'tree.prune-ignored');
+  assert.deepEqual(ignored.map((finding) => `${finding.link} (${finding.source}, ${finding.group}) pruned by ${finding.detail.prunedBy}`),
+    ['r2-r3 (10.1.0.10, 232.1.1.1) pruned by 10.0.23.3', 'r1-r2 (10.1.0.10, 232.1.1.1) pruned by 10.0.12.2']);
+  const senders = findings.find((finding) => finding.kind === 'group.multiple-senders');
+  assert.deepEqual([senders?.group, senders?.severity, senders?.detail.sources], ['239.1.1.1', 'warning', ['10.1.0.10', '10.2.0.20']], 'the two senders of 239.1.1.1 share UDP port 5001');
+  assert.deepEqual(errorKinds(findings), ['tree.black-hole', 'tree.prune-ignored']);
 });
 
 test('pim-lan: R1 killed without a goodbye is lost on both its links after its 35 s holdtime, R3 stopped with one is not; the loser of the Assert goes on forwarding; FRR drops the group the IGMPv1 host keeps', async () => {
@@ -68,7 +74,17 @@ test('pim-sm: H3 unplugged without leaving: its membership expires while the dat
   assert.deepEqual(expired.map((finding) => `${finding.link} ${finding.group}`), ['lan-rcv2 239.1.1.1']);
   const unplugged = eventTime(events, 'H3', 'unplug');
   assert.ok(expired[0]!.at > unplugged && expired[0]!.at < unplugged + 260, 'within a Group Membership Interval of its last report');
-  assert.deepEqual(errorKinds(findings), []);
+  // R4 prunes S1 from the shared and the source tree; FRR's RP goes on forwarding it onto r2-r4 while R4's (*,G) lasts.
+  const ignored = findings.filter((finding) => finding.kind === 'tree.prune-ignored');
+  assert.deepEqual(ignored.map((finding) => [finding.link, finding.source, finding.group, finding.router, finding.detail.type, finding.detail.prunedBy]),
+    [['r2-r4', '10.0.1.10', '239.1.1.1', '10.255.0.2', 'S,G,rpt', '10.0.24.4']]);
+  assert.ok(ignored[0]!.at > unplugged && ignored[0]!.until !== null, 'after H3 went, closed when the join state ages out');
+  // After H3 left the SSM channel, R2 refreshes its (S2, 232.1.1.1) Join towards R1 with nobody downstream, until it prunes.
+  const deadEnd = findings.filter((finding) => finding.kind === 'tree.dead-end');
+  assert.deepEqual(deadEnd.map((finding) => `${finding.link} (${finding.source}, ${finding.group}) ${finding.router}`), ['r1-r2 (10.0.1.20, 232.1.1.1) 10.255.0.2']);
+  const leftSsm = events.find((event) => event.node === 'H3' && event.action === 'leave' && event.group === '232.1.1.1')!.time;
+  assert.ok(deadEnd[0]!.at > leftSsm && deadEnd[0]!.at < leftSsm + 10, `${deadEnd[0]!.at - leftSsm}`);
+  assert.deepEqual(errorKinds(findings), ['tree.prune-ignored']);
 });
 
 test('ipv6-mld: with Q1 stopped, nobody queries past the Other Querier Present Interval and a membership runs out; the MLDv1-mode host asks for any source of an SSM group', async () => {

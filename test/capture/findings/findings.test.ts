@@ -124,3 +124,20 @@ test('queries with a bad checksum are packet.bad-checksum from the first one, na
   assert.ok(Math.abs(bad.at - (T0 + 10.2)) < 0.01);
   assert.equal(bad.severity, 'warning', 'one bad message');
 });
+
+test('RTP loss on rcv while lan, where R3 takes the flow from, is clean: stream.loss on rcv naming lan and R3, closed once the loss stops', async () => {
+  const findings = await findingsOf({ ...CLEAN, end: 90, rtp: { lossOn: 'rcv', from: 30, to: 50, every: 10 } });
+  const losses = ofKind(findings, 'stream.loss');
+  assert.equal(losses.length, 1, JSON.stringify(losses));
+  const [loss] = losses;
+  assert.deepEqual([loss!.link, loss!.source, loss!.group, loss!.detail.upstream, loss!.severity], ['rcv', S, G, 'lan', 'error']);
+  assert.ok(loss!.router !== null && loss!.explanation.includes('lan'), 'names R3, the router between the two links');
+  assert.ok(loss!.at >= T0 + 29 && loss!.at <= T0 + 31, `begins with the first loss: ${loss!.at - T0}`);
+  assert.ok(loss!.until !== null && loss!.until >= T0 + 50 && loss!.until <= T0 + 50 + 12, `ends a loss window after the last: ${loss!.until! - T0}`);
+});
+
+test('loss already on lan is told there, not again on rcv downstream of it; clean RTP is no finding', async () => {
+  const upstream = ofKind(await findingsOf({ ...CLEAN, end: 90, rtp: { lossOn: 'lan', from: 30, to: 50, every: 10 } }), 'stream.loss');
+  assert.deepEqual(upstream.map((finding) => `${finding.link} ${finding.detail.upstream}`), ['lan src']);
+  assert.deepEqual(ofKind(await findingsOf({ ...CLEAN, end: 90, rtp: { lossOn: null, from: 0, to: 0, every: 1 } }), 'stream.loss'), []);
+});

@@ -77,6 +77,7 @@ describe('Media Delivery Index (RFC 4445) and bursts', () => {
     assert.equal(snapshot.last?.mediaLossRate, 4);
     assert.equal(snapshot.maxMediaLossRate, 4);
     assert.deepEqual([snapshot.payloadFormat, snapshot.lostPackets, snapshot.sequenceGaps], ['rtp', 4, 2]);
+    assert.deepEqual(snapshot.lossEpisode, { from: times[32], to: times[36] }, 'the loss episode: from the first gap seen to the latest');
     assert.equal(deliver(times.slice(0, 20)).snapshot(T0 + 1).last?.delayFactorMs, null);
   });
 });
