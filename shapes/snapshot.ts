@@ -177,6 +177,21 @@ export const RegisterState = Shape({
   observedSuppressionTime: Nullable(Type.Number()),
 });
 
+/** A host's join or leave latency on a link (capture/model/latency.ts): the latest per link, group, host and kind. */
+export const LatencyState = Shape({
+  link: Text,
+  group: Group,
+  host: Address,
+  kind: Type.Enum(['join', 'leave']),
+  /** The report, or the Leave / TO_IN({}). */
+  requestedAt: Time,
+  /** The group's first (join) or last (leave) data packet on the link. */
+  dataAt: Time,
+  seconds: Type.Number(),
+  /** Join: the data already flowed there. */
+  alreadyFlowing: Type.Boolean(),
+});
+
 export const NetworkSnapshot = Shape({
   at: Time,
   routers: Type.Array(Router),
@@ -190,6 +205,7 @@ export const NetworkSnapshot = Shape({
   bsrs: Type.Array(BsrState),
   registers: Type.Array(RegisterState),
   anomalies: Type.Array(Anomaly),
+  latencies: Type.Array(LatencyState),
 });
 
 export type RouterInterface = Static<typeof RouterInterface>;
@@ -204,6 +220,7 @@ export type JoinState = Static<typeof JoinState>;
 export type AssertState = Static<typeof AssertState>;
 export type PayloadFormat = Static<typeof PayloadFormat>;
 export type QualitySecond = Static<typeof QualitySecond>;
+export type LatencyState = Static<typeof LatencyState>;
 export type StreamQuality = Static<typeof StreamQuality>;
 export type FlowState = Static<typeof FlowState>;
 export type RpSource = Static<typeof RpSource>;

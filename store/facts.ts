@@ -42,6 +42,7 @@ export const FACT_SPECS: Readonly<Record<FactKind, FactSpec>> = {
     volatile: { since: null, lastRegisterAt: null, lastNullRegisterAt: null, registerStopAt: null, suppressedUntil: null, observedSuppressionTime: null },
   },
   anomaly: { list: 'anomalies', key: keyOf('kind', 'link', 'source', 'group', 'router'), volatile: { packets: null } },
+  latency: { list: 'latencies', key: keyOf('link', 'group', 'host', 'kind'), volatile: {} },
 };
 
 export const FACT_KINDS = Object.keys(FACT_SPECS) as FactKind[];

@@ -52,7 +52,7 @@ class Conditions {
 }
 
 function emptySnapshot(at: number): StoredSnapshot {
-  return { at, routers: [], links: [], memberships: [], joins: [], asserts: [], flows: [], trees: [], rps: [], bsrs: [], registers: [], anomalies: [] };
+  return { at, routers: [], links: [], memberships: [], joins: [], asserts: [], flows: [], trees: [], rps: [], bsrs: [], registers: [], anomalies: [], latencies: [] };
 }
 
 function round(value: number): number {

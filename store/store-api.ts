@@ -16,7 +16,7 @@ import type { FindingRecord, Severity } from '../shapes/findings.js';
 export type { CaptureRecord, ChangeRecord, CounterPoint, MessageRecord, Page } from '../shapes/records.js';
 export type { FindingRecord } from '../shapes/findings.js';
 
-export type FactKind = 'router' | 'link' | 'membership' | 'join' | 'assert' | 'flow' | 'tree' | 'rp' | 'anomaly' | 'bsr' | 'register';
+export type FactKind = 'router' | 'link' | 'membership' | 'join' | 'assert' | 'flow' | 'tree' | 'rp' | 'anomaly' | 'bsr' | 'register' | 'latency';
 
 /**
  * The network at T as the store rebuilds it: a NetworkSnapshot whose timer fields (and the flows'

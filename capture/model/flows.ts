@@ -127,7 +127,7 @@ export interface FlowChangeDetails {
   /** A forwarder's first packet, or its first after its activity ran out. */
   'forwarder-started': { mac: string; ttl: number };
   /** Its activity ran out (the change's time is when); `leak`: the period was only a few isolated packets. */
-  'forwarder-stopped': { mac: string; packets: number; leak: boolean };
+  'forwarder-stopped': { mac: string; packets: number; leak: boolean; lastSeen: number };
   /** A forwarder started while others were active on the link. */
   'duplicate-forwarding': { macs: string };
   'limit-exceeded': { limit: 'maxFlows'; max: number };
@@ -207,7 +207,7 @@ export class FlowTracker {
       }
       changes.push({
         time: due, link: flow.link, group: flow.group, source: flow.source, kind: 'forwarder-stopped',
-        detail: { mac: forwarder.mac, packets: forwarder.packets, leak },
+        detail: { mac: forwarder.mac, packets: forwarder.packets, leak, lastSeen: forwarder.lastSeen },
       });
     }
     return changes;

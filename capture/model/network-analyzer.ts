@@ -5,8 +5,10 @@
  * and a live capture of the same traffic give the same answers.
  */
 import { hasBadChecksum, type FrameResult, type Packet } from '../decode.js';
-import { FlowTracker, type FlowOptions } from './flows.js';
+import { FlowTracker, type FlowChange, type FlowOptions } from './flows.js';
+import { LatencyTracker } from './latency.js';
 import { LinkMembership, type MembershipOptions } from './membership/index.js';
+import type { MembershipChange } from './membership/types.js';
 import { membershipObservation } from './membership-observations.js';
 import { PIM_DEFAULTS, PimState, type PimOptions } from './pim/index.js';
 import { RouterRegistry } from './routers.js';
@@ -51,6 +53,8 @@ export class NetworkAnalyzer {
   readonly routers: RouterRegistry;
   readonly pim: PimState;
   readonly flows: FlowTracker;
+  /** Join and leave latency per link, group and host (latency.ts). */
+  readonly latency = new LatencyTracker();
   readonly memberships = new Map<string, LinkMembership>();
   readonly links = new Map<string, LinkActivity>();
   /** When the last-hop routers first joined (S,G) towards the source while a (*,G) tree existed: the SPT switchover. */
@@ -137,8 +141,13 @@ export class NetworkAnalyzer {
     for (const membership of this.memberships.values()) for (const change of membership.advance(now)) due.push({ area: 'membership', ...change });
     for (const change of this.pim.advance(now)) due.push({ area: 'pim', ...change });
     for (const change of this.flows.advance(now)) due.push({ area: 'flow', ...change });
-    if (this.options.onChange === null || due.length === 0) return;
+    if (due.length === 0) return;
     due.sort((a, b) => a.time - b.time);
+    for (const entry of due) {
+      if (entry.area === 'membership') this.latency.onMembershipChange(entry);
+      else if (entry.area === 'flow') this.latency.onFlowChange(entry);
+    }
+    if (this.options.onChange === null) return;
     for (const entry of due) this.emit(entry);
   }
 
@@ -168,9 +177,14 @@ export class NetworkAnalyzer {
     const membership = this.membershipFor(packet.link, ip.family);
     switch (observation.type) {
       case 'report':
+        // RFC 3376 §6.4.2, RFC 3810 §7.4: TO_IN({}) or BLOCK (of its last sources) is how a v3 host leaves.
+        for (const record of observation.report.records) {
+          if ((record.type === 'TO_IN' && record.sources.length === 0) || record.type === 'BLOCK') this.latency.onLeave(packet.time, packet.link, record.group, observation.report.reporter);
+        }
         this.emitAll('membership', membership.onReport(observation.report));
         break;
       case 'leave':
+        this.latency.onLeave(packet.time, packet.link, observation.leave.group, observation.leave.reporter);
         this.emitAll('membership', membership.onLeave(observation.leave));
         break;
       case 'query': {
@@ -302,6 +316,8 @@ export class NetworkAnalyzer {
   }
 
   private emitAll<A extends 'membership' | 'pim' | 'flow'>(area: A, changes: readonly object[]): void {
+    if (area === 'membership') for (const change of changes as MembershipChange[]) this.latency.onMembershipChange(change);
+    else if (area === 'flow') for (const change of changes as FlowChange[]) this.latency.onFlowChange(change);
     if (this.options.onChange === null) return;
     for (const change of changes) this.emit({ area, ...change } as TimelineEntry);
   }

@@ -81,5 +81,6 @@ export function buildSnapshot(analyzer: NetworkAnalyzer, at: number): NetworkSna
     bsrs: pim.bsrs,
     registers: pim.registers,
     anomalies,
+    latencies: analyzer.latency.snapshot(),
   };
 }

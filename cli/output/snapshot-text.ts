@@ -58,6 +58,8 @@ export function formatSnapshot(snapshot: NetworkSnapshot): string {
       const cc = q.continuityErrors.map((entry) => `${entry.pid}:${entry.errors}`).join(' ') || '-';
       return [f.link, f.source, f.group, q.payloadFormat!, q.lostPackets, q.sequenceGaps, q.reordered, q.duplicates, dash(q.jitterMs), cc, mdi, dash(q.maxDelayFactorMs), q.maxMediaLossRate, q.maxBurst, q.maxBufferBytes];
     }));
+  section('latency (a host\'s report → the group\'s first packet on its link; Leave → its last)', ['link', 'group', 'host', 'kind', 'requested', 'seconds'],
+    snapshot.latencies.map((entry) => [entry.link, entry.group, entry.host, entry.kind, isoTime(entry.requestedAt), entry.alreadyFlowing ? '0 (already flowing)' : entry.seconds.toFixed(3)]));
   section('trees (show ip mroute, inferred network-wide)', ['source', 'group', 'kind', 'rp', 'router', 'in', 'out', 'data', 'wanted'],
     snapshot.trees.flatMap((tree) => tree.edges.map((edge) => [tree.source, tree.group, tree.kind, tree.rp ?? '-', nameOf.get(edge.router) ?? edge.router, edge.in ?? '-', edge.out, edge.carriesData ? 'yes' : 'no', edge.wanted ? 'yes' : 'NO'])));
   section('anomalies', ['kind', 'link', 'source', 'group', 'detail'], snapshot.anomalies.map((anomaly) => [

@@ -53,7 +53,7 @@ test('a forwarder starts with its first packet and stops when it missed a few of
     `10.00 flow-started`, `10.00 forwarder-started ${R1}`, `13.50 forwarder-stopped ${R1}`, `30.00 forwarder-started ${R1}`,
   ]);
   const stopped = changes.find((change) => change.kind === 'forwarder-stopped')!;
-  assert.deepEqual(stopped.detail, { mac: R1, packets: 4, leak: false });
+  assert.deepEqual(stopped.detail, { mac: R1, packets: 4, leak: false, lastSeen: 11.5 });
   assert.deepEqual([stopped.link, stopped.group, stopped.source], ['lan', GROUP, SOURCE]);
 });
 
