@@ -1,6 +1,6 @@
 /**
  * The mcast server: a fastify instance serving the REST API under /api, the dashboard's static
- * files, chart.js, and socket.io on the same http server.
+ * files, chart.js and cytoscape, and socket.io on the same http server.
  *
  * Services are decorations typed below: `store` (read side of the SQLite store), `hub` (live
  * events that analysis runs publish) and `ingest` (analyzes an uploaded capture into the store;
@@ -55,6 +55,8 @@ const WEB_PUBLIC = join(REPO_ROOT, 'web', 'public');
 /** The browser build (web/tsconfig.json): its rootDir is the repository, so web/src's modules land in dist/web/web/src. */
 const WEB_SCRIPTS = join(REPO_ROOT, 'dist', 'web', 'web', 'src');
 const CHART_UMD = join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.js');
+/** cytoscape's browser build (the network map); its package exports only the CommonJS/ESM entries, beside which it lies. */
+const CYTOSCAPE_UMD = join(dirname(createRequire(import.meta.url).resolve('cytoscape')), 'cytoscape.min.js');
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = fastify({ logger: options.logger ?? false });
@@ -84,5 +86,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(fastifyStatic, { root: WEB_PUBLIC, prefix: '/' });
   await app.register(fastifyStatic, { root: WEB_SCRIPTS, prefix: '/js/', decorateReply: false });
   app.get('/vendor/chart.umd.js', (_request, reply) => reply.type('text/javascript; charset=utf-8').send(createReadStream(CHART_UMD)));
+  app.get('/vendor/cytoscape.min.js', (_request, reply) => reply.type('text/javascript; charset=utf-8').send(createReadStream(CYTOSCAPE_UMD)));
   return app;
 }

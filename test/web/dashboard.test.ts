@@ -78,10 +78,10 @@ describe('dashboard in chromium', { skip }, () => {
     const routableGroups = (state: NetworkSnapshot) => [...new Set([...state.memberships, ...state.flows, ...state.trees, ...state.joins].map((row) => row.group))].filter(isRoutable).sort();
     assert.deepEqual((await texts('a.group-link')).sort(), routableGroups(busiest));
     assert.ok(busiest.memberships.filter((entry) => isRoutable(entry.group)).length > end.memberships.filter((entry) => isRoutable(entry.group)).length, 'more members than at the end');
-    const links = await texts('.overview section:first-child tbody tr td:first-child');
+    const links = await texts('#links tbody tr td:first-child strong');
     assert.deepEqual(links.sort(), busiest.links.map((link) => link.name).sort());
     // Routers by name where a router is meant: the DR column.
-    const drs = await texts('.overview section:first-child tbody tr td:nth-child(4)');
+    const drs = await texts('#links tbody tr td:nth-child(4)');
     const owner = (address: string) => busiest.routers.find((router) => router.interfaces.some((entry) => entry.addresses.includes(address)));
     const expectedDrs = busiest.links.slice().sort((a, b) => a.name.localeCompare(b.name))
       .map((link) => (link.dr === null ? '–' : owner(link.dr)?.name ?? owner(link.dr)?.id ?? link.dr));
@@ -232,6 +232,48 @@ describe('dashboard in chromium', { skip }, () => {
     await page.goto(`${server.url}#/?at=${at}`);
     const warnings = holding.filter((finding) => finding.severity === 'warning').length;
     await page.locator('#findings-summary .severity-warning', { hasText: `${warnings} warning` }).waitFor({ timeout: 10_000 });
+    assert.deepEqual(pageErrors, []);
+  });
+
+  test('the network map: a node per router and per link, the chosen tree overlaid edge by edge, findings marked where they are', async () => {
+    const all = (await sample.store.findings({ limit: 1000, offset: 0 })).items;
+    const ignored = all.find((finding) => finding.kind === 'tree.prune-ignored')!;
+    const at = ignored.at + 10;
+    const state = await (await fetch(`${server.url}api/snapshot?at=${at}`)).json() as NetworkSnapshot;
+    const tree = state.trees.find((entry) => entry.group === ignored.group && entry.edges.length > 1) ?? state.trees.find((entry) => isRoutable(entry.group))!;
+    await page.goto(`${server.url}#/map?at=${at}`);
+    await page.locator('#network-map canvas').first().waitFor();
+    const links = new Set([...state.links.map((link) => link.name), ...state.routers.flatMap((router) => router.interfaces.map((entry) => entry.link))]);
+    const counts = () => page.evaluate(() => {
+      const graph = (document.querySelector('#network-map') as unknown as { _cyreg?: { cy?: { nodes(selector: string): { length: number }; edges(selector: string): { length: number; map(f: (edge: { id(): string }) => string): string[] } } } })._cyreg?.cy;
+      return graph ? { routers: graph.nodes('.router').length, links: graph.nodes('.link').length, tree: graph.edges('.tree').map((edge) => edge.id()), flagged: graph.nodes('[findings > 0]').length } : null;
+    });
+    const before = await counts();
+    assert.ok(before, 'the map is a cytoscape graph');
+    assert.deepEqual([before.routers, before.links], [state.routers.length, links.size]);
+    assert.deepEqual(before.tree, [], 'no tree chosen yet');
+    const holding = all.filter((finding) => finding.at <= at && (finding.until === null || finding.until >= at));
+    const flaggedLinks = new Set(holding.map((finding) => finding.link).filter((link): link is string => link !== null && links.has(link)));
+    assert.ok(before.flagged >= flaggedLinks.size && flaggedLinks.size > 0, `${before.flagged} nodes flagged, ${flaggedLinks.size} links with findings`);
+
+    await page.locator('#map-tree').selectOption(`${tree.source} ${tree.group}`);
+    await page.waitForFunction(() => (document.querySelector('#map-summary')?.textContent ?? '').includes('forwarding edge'));
+    const after = await counts();
+    const outEdges = new Set(tree.edges.map((edge) => `out:${edge.router}|${edge.out}`));
+    assert.deepEqual(after!.tree.filter((id) => id.startsWith('out:')).sort(), [...outEdges].sort(), 'each forwarding edge of the tree is marked, and nothing else');
+    assert.match(await page.locator('#map-summary').textContent() ?? '', new RegExp(`${outEdges.size} forwarding edge`));
+    assert.match(page.url(), /#\/map\?tree=/, 'the chosen tree is in the URL');
+    await screenshot('map.png');
+
+    // The overview's panel lists the findings at that moment; the link they concern carries a badge with their count.
+    await page.goto(`${server.url}#/?at=${at}`);
+    await page.locator('#findings-panel tbody tr').first().waitFor();
+    const panel = await texts('#findings-panel tbody tr');
+    assert.equal(panel.length, Math.min(8, holding.length));
+    assert.ok(panel[0]!.startsWith('error'), 'errors first');
+    const onLink = holding.filter((finding) => finding.link === ignored.link).length;
+    const badge = page.locator(`.link-name[data-link="${ignored.link}"] .finding-badge`);
+    assert.equal(await badge.getAttribute('data-count'), String(onLink));
     assert.deepEqual(pageErrors, []);
   });
 

@@ -1,6 +1,6 @@
 /**
  * The dashboard shell: header with navigation and the replay slider, one view at a time chosen
- * by the URL hash (#/ overview, #/group/<group>, #/findings, #/events?group=...), and the socket.io
+ * by the URL hash (#/ overview, #/group/<group>, #/map?tree=..., #/findings, #/events?group=...), and the socket.io
  * connection that feeds views live changes and counters.
  */
 import { h, replace } from './dom.js';
@@ -10,6 +10,7 @@ import type { DashboardContext, View } from './view.js';
 import { eventsView } from './views/events.js';
 import { findingsView } from './views/findings.js';
 import { groupView } from './views/group.js';
+import { mapView } from './views/map.js';
 import { overviewView } from './views/overview.js';
 import { timeSlider } from './views/time-slider.js';
 import { uploadButton } from './views/upload.js';
@@ -74,6 +75,9 @@ function route(): void {
     const group = decodeURIComponent(parts[1]);
     current = groupView(context, group);
     subscribe(group);
+  } else if (parts[0] === 'map') {
+    current = mapView(context, params.get('tree'));
+    subscribe(null);
   } else if (parts[0] === 'findings') {
     current = findingsView(context);
     subscribe(null);
@@ -122,7 +126,7 @@ socket.on('upload:progress', (progress: UploadProgress) => {
 document.body.append(
   h('header', null,
     h('span', { class: 'brand' }, 'mcast'),
-    h('nav', null, h('a', { href: '#/' }, 'Overview'), h('a', { href: '#/findings' }, 'Findings'), h('a', { href: '#/events' }, 'Events')),
+    h('nav', null, h('a', { href: '#/' }, 'Overview'), h('a', { href: '#/map' }, 'Map'), h('a', { href: '#/findings' }, 'Findings'), h('a', { href: '#/events' }, 'Events')),
     slider.element,
     uploadButton(async () => {
       await slider.load();

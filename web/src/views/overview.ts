@@ -8,10 +8,12 @@ import { bitRate, groupHref, isRoutable, packetRate } from '../format.js';
 import type { GroupSummary } from '../../../shapes/api.js';
 import type { CountersMessage } from '../../../shapes/live.js';
 import type { CounterPoint } from '../../../shapes/records.js';
+import type { FindingRecord } from '../../../shapes/findings.js';
 import type { FlowState, NetworkSnapshot } from '../../../shapes/snapshot.js';
 import type { DashboardContext, View } from '../view.js';
 import { latestChanges, RecentEvents } from './event-list.js';
 import { findingsSummary } from './findings.js';
+import { findingsBadge, FindingsIndex } from '../findings-index.js';
 
 const RECENT_EVENTS = 15;
 /** Seconds of counters averaged for a stored flow's rate at T. */
@@ -33,9 +35,24 @@ async function flowRate(context: DashboardContext, flow: FlowState, at: number):
   return { pps: packets / RATE_WINDOW, bps: (bytes * 8) / RATE_WINDOW };
 }
 
+/** Findings shown on the overview: the most severe first. */
+const PANEL_FINDINGS = 8;
+const SEVERITY_RANK = { error: 0, warning: 1, info: 2 } as const;
+
+/** The overview's findings panel: the worst findings at the moment, each with its place, its sentence and its group then. */
+function findingsList(findings: readonly FindingRecord[], at: number): HTMLElement {
+  const shown = [...findings].sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || a.at - b.at).slice(0, PANEL_FINDINGS);
+  return h('div', { id: 'findings-panel' }, table(['', 'finding', 'where', 'why'], shown.map((finding) => [
+    h('span', { class: `badge severity-${finding.severity}` }, finding.severity),
+    h('code', null, finding.kind),
+    h('span', null, finding.link ?? '', ' ', finding.group === null ? '' : h('a', { href: groupHref(finding.group, at) }, finding.source === null ? finding.group : `(${finding.source}, ${finding.group})`)),
+    finding.explanation,
+  ]), 'nothing wrong found at this moment'), findings.length > shown.length ? h('p', null, h('a', { href: '#/findings' }, `all ${findings.length} findings`)) : null);
+}
+
 export function overviewView(context: DashboardContext): View {
   const showLinkLocal = h('input', { type: 'checkbox', id: 'show-link-local' });
-  const linksCard = h('div');
+  const linksCard = h('div', { id: 'links' });
   const routersCard = h('div');
   const groupsCard = h('div', { id: 'groups' });
   const flowsCard = h('div');
@@ -65,10 +82,11 @@ export function overviewView(context: DashboardContext): View {
   };
 
   // Link-local groups (224.0.0.0/24, ff02::/16) are never routed: left out unless asked for.
+  let findings = new FindingsIndex([]);
   const renderGroups = async (): Promise<GroupSummary[]> => {
     const groups = await getJson<{ items: GroupSummary[] }>('/groups', { ...context.atQuery(), routable: !showLinkLocal.checked });
     replace(groupsCard, table(['group', 'members per link', 'flows', 'sources', 'tree'], groups.items.map((entry) => [
-      h('a', { href: groupHref(entry.group), class: 'group-link' }, entry.group),
+      h('span', null, h('a', { href: groupHref(entry.group), class: 'group-link' }, entry.group), ' ', findingsBadge(findings.of('group', entry.group))),
       h('span', null, ...entry.links.map((link) => h('span', { class: 'chip', title: link.mode }, `${link.link}: ${link.members}`))),
       entry.flows, entry.sources.join(', '), entry.treeKinds.join(' + '),
     ]), 'no groups'));
@@ -85,6 +103,7 @@ export function overviewView(context: DashboardContext): View {
   return {
     element,
     async refresh() {
+      findings = await FindingsIndex.load(context);
       const [state, groups] = await Promise.all([getJson<NetworkSnapshot>('/snapshot', context.atQuery()), renderGroups()]);
       snapshot = state;
       context.rememberRouters(state.routers);
@@ -92,7 +111,7 @@ export function overviewView(context: DashboardContext): View {
       const router = (address: string) => h('span', { class: 'router-name', title: address }, context.routerName(address));
       const routers = (addresses: string[]) => (addresses.length === 0 ? '–' : h('span', null, ...addresses.flatMap((address, index) => (index === 0 ? [router(address)] : [', ', router(address)]))));
       replace(linksCard, table(['link', 'IGMP querier', 'MLD querier', 'PIM DR', 'PIM neighbors'], state.links.map((link) => [
-        h('strong', null, link.name),
+        h('span', { class: 'link-name', attrs: { 'data-link': link.name } }, h('strong', null, link.name), ' ', findingsBadge(findings.of('link', link.name))),
         link.querier === null ? '–' : h('span', null, router(link.querier), ` (v${link.igmpVersion ?? '?'})`),
         link.mldQuerier === null ? '–' : h('span', null, router(link.mldQuerier), ` (v${link.mldVersion ?? '?'})`),
         link.dr === null ? '–' : router(link.dr), routers(link.pimNeighbors),
@@ -104,7 +123,7 @@ export function overviewView(context: DashboardContext): View {
         h('span', { class: 'muted evidence' }, router.evidence.join(', ') || '–'),
       ]), 'no routers seen'));
       await renderFlows(state, groups);
-      replace(findingsCard, await findingsSummary(context));
+      replace(findingsCard, await findingsSummary(context), findingsList(findings.all, state.at));
       recentEvents.show(await latestChanges({ to: state.at, routable: !showLinkLocal.checked }, RECENT_EVENTS), context.at() === null);
     },
     onChange(change) {
