@@ -4,7 +4,8 @@
  *   tree.unwanted-data         data forwarded onto a link where nobody wants it (no member, no join): §4.1.6's olist is empty there
  *   tree.duplicate-forwarders  two routers forward one flow onto a link; the Assert should elect one (§4.6)
  *   pim.assert-not-converged   an Assert was won and a loser still forwards, past the Assert (§4.6.1: the loser removes the link)
- *   tree.ttl-limited           the TTL / hop limit runs out before the data reaches a link that wants it (RFC 1812 §5.3.1)
+ *   tree.ttl-limited           the TTL / hop limit runs out before the data reaches a link that wants it (RFC 1812 §5.3.1):
+ *                              an error where members wait for it, told instead of the black hole it makes
  *   data.mac-mismatch          destination MAC not the group's mapped one (RFC 1112 §6.4, RFC 2464 §7)
  *   data.mac-aliasing          two active groups on a link mapping to one Ethernet MAC: receivers' NICs take both (RFC 1112 §6.4)
  *   data.leak                  a few isolated packets onto a link, not a sustained flow (told as the forwarder stops)
@@ -61,6 +62,7 @@ export class ForwardingFindings {
     const flowOf = (link: string, source: string | null, group: string) =>
       snapshot.flows.find((flow) => flow.link === link && flow.group === group && (source === null || flow.source === source));
     const routerName = routers.name;
+    const ttlLimited = snapshot.trees.flatMap((tree) => tree.edges.filter((edge) => edge.ttlLimited).map((edge) => ({ link: edge.out, source: tree.source, group: tree.group })));
     for (const anomaly of snapshot.anomalies) {
       if (!isRoutable(anomaly.group)) continue;
       if (anomaly.kind === 'unwanted-data') {
@@ -77,6 +79,8 @@ export class ForwardingFindings {
       } else if (anomaly.kind === 'members-without-data') {
         const elsewhere = snapshot.flows.filter((flow) => flow.group === anomaly.group && flow.link !== anomaly.link && flow.forwarders.length > 0 && (anomaly.source === null || flow.source === anomaly.source));
         if (elsewhere.length === 0) continue; // no data anywhere: the source is silent, nothing is lost
+        // The flow's TTL runs out on the way: tree.ttl-limited tells the cause.
+        if (ttlLimited.some((edge) => edge.link === anomaly.link && edge.group === anomaly.group && (anomaly.source === null || edge.source === anomaly.source))) continue;
         const lastHops = [...new Set(elsewhere.flatMap((flow) => flow.forwarders.map((forwarder) => `${routerName(forwarder)} on ${flow.link}`)))];
         const edge = snapshot.trees.filter((tree) => tree.group === anomaly.group).flatMap((tree) => tree.edges).find((entry) => entry.out === anomaly.link);
         conditions.push({
@@ -122,7 +126,7 @@ export class ForwardingFindings {
       for (const edge of tree.edges) {
         if (!edge.ttlLimited) continue;
         conditions.push({
-          kind: 'tree.ttl-limited', severity: 'warning', link: edge.out, group: tree.group, source: tree.source === '*' ? null : tree.source, router: edge.router,
+          kind: 'tree.ttl-limited', severity: edge.wanted ? 'error' : 'warning', link: edge.out, group: tree.group, source: tree.source === '*' ? null : tree.source, router: edge.router,
           detail: { in: edge.in, wanted: edge.wanted },
           explanation: `(${tree.source}, ${tree.group}) reaches ${edge.in ?? 'the router'} with TTL 1, so ${routerName(edge.router)} cannot forward it onto ${edge.out}, which wants it: the sender's TTL is too small for the path.`,
           rule: 'RFC 1812 §5.3.1',

@@ -6,9 +6,12 @@
  * sent there from MAC M, means the router owning M on B received it on A. Only a sample of the
  * datagrams is followed (by fingerprint, so every link samples the same ones), and a hop is told
  * once the datagram has had time to cross the network, with every sighting known: TTL t+1 on
- * exactly one link, or it is not told.
+ * exactly one link, or it is not told. A datagram also seen inside a PIM Register is not told at
+ * all: the RP decapsulates it and forwards it one TTL lower than the DR received it, two routers and
+ * a tunnel away (RFC 7761 §4.4.1), so its TTLs say nothing about which router took it from where.
  */
 import type { MulticastData } from '../protocols/multicast-data.js';
+import type { PimRegister } from '../protocols/pim/pim-register.js';
 
 export interface DataPathOptions {
   /** How long one datagram may take to cross the captured network (seconds). */
@@ -46,6 +49,8 @@ interface Datagram {
   family: 4 | 6;
   firstSeen: number;
   sightings: Sighting[];
+  /** Seen encapsulated in a Register. */
+  tunneled: boolean;
 }
 
 export class DataPathCorrelator {
@@ -60,15 +65,29 @@ export class DataPathCorrelator {
   /** Records a data packet; returns the hops of datagrams whose window closed by `time`. */
   observe(time: number, link: string, mac: string | null, data: MulticastData): ForwardingHop[] {
     const hops = this.advance(time);
-    if (data.fragment || data.fingerprint % this.options.sampleEvery !== 0) return hops;
-    const key = `${data.source}|${data.group}|${data.fingerprint}`;
+    if (data.fragment) return hops;
+    this.datagram(time, data.source, data.group, data.kind === 'data.ipv4' ? 4 : 6, data.fingerprint)?.sightings.push({ time, link, mac, ttl: data.ttl });
+    return hops;
+  }
+
+  /** Records a datagram seen inside a Register (its inner packet's fingerprint). */
+  observeRegistered(time: number, register: PimRegister): ForwardingHop[] {
+    const hops = this.advance(time);
+    const datagram = this.datagram(time, register.innerSource, register.innerGroup, register.innerFamily, register.innerFingerprint);
+    if (datagram) datagram.tunneled = true;
+    return hops;
+  }
+
+  /** The followed datagram with this fingerprint (created at its first sighting), or null when it is not in the sample. */
+  private datagram(time: number, source: string, group: string, family: 4 | 6, fingerprint: number): Datagram | null {
+    if (fingerprint % this.options.sampleEvery !== 0) return null;
+    const key = `${source}|${group}|${fingerprint}`;
     let datagram = this.datagrams.get(key);
     if (!datagram) {
-      datagram = { source: data.source, group: data.group, family: data.kind === 'data.ipv4' ? 4 : 6, firstSeen: time, sightings: [] };
+      datagram = { source, group, family, firstSeen: time, sightings: [], tunneled: false };
       this.datagrams.set(key, datagram);
     }
-    datagram.sightings.push({ time, link, mac, ttl: data.ttl });
-    return hops;
+    return datagram;
   }
 
   /** Tells the datagrams whose window closed by `now`. */
@@ -84,6 +103,7 @@ export class DataPathCorrelator {
 }
 
 function hopsOf(datagram: Datagram): ForwardingHop[] {
+  if (datagram.tunneled) return [];
   const byTtl = new Map<number, Sighting[]>();
   for (const sighting of datagram.sightings) byTtl.set(sighting.ttl, [...(byTtl.get(sighting.ttl) ?? []), sighting]);
   const hops: ForwardingHop[] = [];

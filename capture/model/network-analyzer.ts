@@ -211,6 +211,9 @@ export class NetworkAnalyzer {
       // sent by the router whose MAC it carries: its source (a DR's or RP's address) is that router's.
       this.routers.observeAlias(packet.link, packet.srcMac, ip.src);
     }
+    if (pimMessage.kind === 'pim.register') {
+      for (const hop of this.dataPaths.observeRegistered(packet.time, pimMessage)) this.learnFromHop(hop);
+    }
     const changes = this.pim.onMessage({ time: packet.time, link: packet.link, src: ip.src, dst: ip.dst, srcMac: packet.srcMac, message: pimMessage });
     this.emitAll('pim', changes);
     this.noteForwardingStops(changes);

@@ -46,7 +46,8 @@ export interface MulticastData {
   fingerprint: number;
 }
 
-function fingerprintOf(id: number, length: number, payload: Uint8Array): number {
+/** The fingerprint of a datagram from its IPv4 Identification (0 for IPv6), length and payload; also of a Register's inner packet. */
+export function datagramFingerprint(id: number, length: number, payload: Uint8Array): number {
   let hash = FNV_OFFSET;
   const mix = (byte: number) => { hash = Math.imul(hash ^ byte, FNV_PRIME); };
   mix(id >>> 8); mix(id & 0xff); mix(length >>> 8); mix(length & 0xff);
@@ -71,6 +72,6 @@ export function decodeMulticastData(ip: IPv4Packet | IPv6Packet): MulticastData 
     ttl: ip.version === 4 ? ip.ttl : ip.hopLimit,
     fragment: ip.fragment !== null,
     udpPayload: hasPorts && payload.length >= UDP_HEADER_LENGTH ? payload.subarray(UDP_HEADER_LENGTH) : null,
-    fingerprint: fingerprintOf(ip.version === 4 ? ip.id : 0, length, payload),
+    fingerprint: datagramFingerprint(ip.version === 4 ? ip.id : 0, length, payload),
   };
 }

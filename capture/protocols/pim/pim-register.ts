@@ -28,6 +28,7 @@ import {
 } from './pim-encoded-address.js';
 import { PIM_HEADER_LENGTH } from './pim-header.js';
 import { trailingBytes } from './pim-length.js';
+import { datagramFingerprint } from '../multicast-data.js';
 
 /** Which bytes a Register checksum was found to cover; `unknown` when it could not be verified. */
 export type RegisterChecksumCoverage = 'header' | 'message' | 'unknown';
@@ -45,6 +46,8 @@ export interface PimRegister {
   innerProtocol: number;
   /** The inner packet's own length field: IPv4 total length, IPv6 40 + payload length. */
   innerLength: number;
+  /** The inner datagram's fingerprint (protocols/multicast-data.ts): the same datagram seen natively on a link has the same one. */
+  innerFingerprint: number;
 }
 
 export interface PimRegisterStop {
@@ -61,9 +64,10 @@ const REGISTER_FLAGS_OFFSET = 4;
 const REGISTER_FLAG_BORDER = 0x80000000;
 const REGISTER_FLAG_NULL = 0x40000000;
 const IPV6_HEADER_LENGTH = 40;
-/** RFC 791 §3.1: IHL in the low nibble of byte 0, total length at 2, protocol at 9, addresses at 12 and 16. */
+/** RFC 791 §3.1: IHL in the low nibble of byte 0, total length at 2, identification at 4, protocol at 9, addresses at 12 and 16. */
 const IPV4_MIN_HEADER_LENGTH = 20;
 const IPV4_TOTAL_LENGTH_OFFSET = 2;
+const IPV4_IDENTIFICATION_OFFSET = 4;
 const IPV4_PROTOCOL_OFFSET = 9;
 const IPV4_SOURCE_OFFSET = 12;
 const IPV4_DESTINATION_OFFSET = 16;
@@ -87,6 +91,7 @@ interface InnerPacket {
   length: number;
   /** Fewer bytes present than the inner header's length field says. */
   truncated: boolean;
+  fingerprint: number;
 }
 
 /**
@@ -118,6 +123,7 @@ export function decodeRegister(bytes: Uint8Array, ip: PimIpContext, capturedWhol
     innerGroup: inner.value.group,
     innerProtocol: inner.value.protocol,
     innerLength: inner.value.length,
+    innerFingerprint: inner.value.fingerprint,
   });
 }
 
@@ -141,8 +147,9 @@ function decodeInnerPacket(innerBytes: Uint8Array): Decoded<InnerPacket> {
   if (version === 6) {
     const packet = decodeIPv6(innerBytes);
     if (!packet.ok) return innerFailure(packet.error);
-    const { src, dst, nextHeader, payloadLength, truncated: cut } = packet.value;
-    return ok({ family: 6, source: src, group: dst, protocol: nextHeader, length: IPV6_HEADER_LENGTH + payloadLength, truncated: cut });
+    const { src, dst, nextHeader, payloadLength, truncated: cut, payload } = packet.value;
+    const length = IPV6_HEADER_LENGTH + payloadLength;
+    return ok({ family: 6, source: src, group: dst, protocol: nextHeader, length, truncated: cut, fingerprint: datagramFingerprint(0, length, payload) });
   }
   return fail('pim', 'bad-value', REGISTER_HEADER_LENGTH, `Register inner packet: IP version ${version}`);
 }
@@ -163,6 +170,7 @@ function readInnerIPv4(innerBytes: Uint8Array): Decoded<InnerPacket> {
     protocol: innerBytes[IPV4_PROTOCOL_OFFSET]!,
     length: totalLength,
     truncated: innerBytes.length < totalLength,
+    fingerprint: datagramFingerprint(readUint16(innerBytes, IPV4_IDENTIFICATION_OFFSET), totalLength, innerBytes.subarray(headerLength, totalLength)),
   });
 }
 

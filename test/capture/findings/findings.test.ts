@@ -66,10 +66,12 @@ test('isolated packets from a router onto a link nobody wants are data.leak, tol
   assert.equal(leaks[0]!.until, leaks[0]!.at, 'a moment');
 });
 
-test('a TTL that runs out before the member link is tree.ttl-limited', async () => {
-  const limited = ofKind(await findingsOf({ sourceTtl: 2 }), 'tree.ttl-limited');
+test('a TTL that runs out before the member link is tree.ttl-limited, an error told instead of the black hole it makes', async () => {
+  const findings = await findingsOf({ sourceTtl: 2 });
+  const limited = ofKind(findings, 'tree.ttl-limited');
   assert.equal(limited.length, 1, JSON.stringify(limited));
-  assert.equal(limited[0]!.link, 'rcv');
+  assert.deepEqual([limited[0]!.link, limited[0]!.severity], ['rcv', 'error']);
+  assert.deepEqual(ofKind(findings, 'tree.black-hole'), []);
 });
 
 test('a host that goes away without leaving: its membership expires while data still arrives', async () => {

@@ -26,6 +26,25 @@ test('a datagram seen one TTL lower on another link is told as a hop once its wi
   ]);
 });
 
+test('a datagram also seen inside a Register is not told: the RP forwards it one TTL below the DR\'s copy, a tunnel away', () => {
+  const correlator = new DataPathCorrelator({ window: 1, sampleEvery: 1 });
+  const register = (fingerprint: number) => ({
+    kind: 'pim.register' as const, checksum: 'good' as const, checksumCoverage: 'header' as const, border: false, nullRegister: false,
+    innerFamily: 4 as const, innerSource: '10.1.0.10', innerGroup: '239.1.1.1', innerProtocol: 17, innerLength: 128, innerFingerprint: fingerprint,
+  });
+  correlator.observe(T0, 'lan-src', 'host', datagram(7, 16));
+  correlator.observeRegistered(T0 + 0.001, register(7));
+  correlator.observe(T0 + 0.002, 'lan-rcv', 'mac-rp', datagram(7, 15));
+  // Decapsulated copy seen before the Register (captures on different links): the same.
+  correlator.observe(T0, 'lan-src', 'host', datagram(8, 16));
+  correlator.observe(T0 + 0.002, 'lan-rcv', 'mac-rp', datagram(8, 15));
+  correlator.observeRegistered(T0 + 0.003, register(8));
+  // A datagram that was not registered is told.
+  correlator.observe(T0, 'lan-src', 'host', datagram(9, 16));
+  correlator.observe(T0 + 0.002, 'r1-r2', 'mac-r1', datagram(9, 15));
+  assert.deepEqual(correlator.advance(T0 + 2).map((hop) => [hop.fromLink, hop.toLink, hop.toMac]), [['lan-src', 'r1-r2', 'mac-r1']]);
+});
+
 test('with two links one TTL above (parallel paths) the hop is not told; other datagrams are not confused with it', () => {
   const correlator = new DataPathCorrelator({ window: 1, sampleEvery: 1 });
   correlator.observe(T0, 'r1-r2', 'mac-r1a', datagram(1, 63));

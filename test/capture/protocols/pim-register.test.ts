@@ -2,12 +2,22 @@ import { test } from 'node:test';
 import { computeChecksum, ipv6PseudoHeaderSum } from '../../../capture/ip/checksum.js';
 import assert from 'node:assert/strict';
 import { decodePim, type PimRegister } from '../../../capture/protocols/pim.js';
+import { decodeIPv4 } from '../../../capture/ip/ipv4.js';
+import { decodeIPv6 } from '../../../capture/ip/ipv6.js';
+import { decodeMulticastData } from '../../../capture/protocols/multicast-data.js';
 import { encodePim, ipv4Packet, ipv6Packet, IPV6_ENDS, type EncodedPim, type IpEnds } from '../../helpers/encode-pim.js';
 
 /** Registers are unicast from the DR to the RP. */
 const DR_TO_RP_V4: IpEnds = { src: '10.0.0.1', dst: '10.255.0.1' };
 const DR_TO_RP_V6: IpEnds = { src: '2001:db8::1', dst: '2001:db8:ff::1' };
 const UDP_DATAGRAM = [0x13, 0x88, 0x13, 0x89, 0, 12, 0, 0, 0xde, 0xad, 0xbe, 0xef];
+
+/** The fingerprint the multicast data decoder gives a native IPv4/IPv6 packet. */
+function fingerprintOf(packet: Uint8Array): number {
+  const ip = (packet[0]! >> 4) === 4 ? decodeIPv4(packet) : decodeIPv6(packet);
+  assert.ok(ip.ok);
+  return decodeMulticastData(ip.value).fingerprint;
+}
 
 function decodeRegister({ bytes, ip }: EncodedPim): PimRegister {
   const result = decodePim(bytes, ip);
@@ -29,7 +39,17 @@ test('register carrying an IPv4 UDP packet', () => {
     innerGroup: '239.1.2.3',
     innerProtocol: 17,
     innerLength: 32,
+    innerFingerprint: fingerprintOf(inner),
   });
+});
+
+test('a Register\'s inner packet has the fingerprint the same datagram has on the wire, over IPv4 and IPv6', () => {
+  const v4 = ipv4Packet('192.168.1.10', '239.1.2.3', 17, UDP_DATAGRAM);
+  const v6 = ipv6Packet('2001:db8:1::10', 'ff3e::8000:1', 17, UDP_DATAGRAM);
+  assert.equal(decodeRegister(encodePim({ kind: 'pim.register', inner: v4 }, DR_TO_RP_V4)).innerFingerprint, fingerprintOf(v4));
+  assert.equal(decodeRegister(encodePim({ kind: 'pim.register', inner: v6 }, DR_TO_RP_V6)).innerFingerprint, fingerprintOf(v6));
+  const other = ipv4Packet('192.168.1.10', '239.1.2.3', 17, [...UDP_DATAGRAM.slice(0, -1), 0xee]);
+  assert.notEqual(fingerprintOf(other), fingerprintOf(v4), 'another payload, another datagram');
 });
 
 test('register over IPv6 carrying an IPv6 packet, with the border bit', () => {
