@@ -27,7 +27,9 @@ interface QuerySender {
   firstAt: number;
   lastAt: number;
   version: number;
+  /** The sender's Query Interval: its QQIC, else the longest gap seen between its queries, else the default. */
   queryInterval: number;
+  longestGap: number;
 }
 
 interface PendingQuery {
@@ -65,10 +67,14 @@ export class QuerierFindings {
       }
       const senders = this.generalQueries.get(key) ?? new Map<string, QuerySender>();
       this.generalQueries.set(key, senders);
-      const sender = senders.get(query.querier) ?? { firstAt: query.time, lastAt: query.time, version: query.version, queryInterval: DEFAULT_QUERY_INTERVAL };
+      const sender = senders.get(query.querier) ?? { firstAt: query.time, lastAt: query.time, version: query.version, queryInterval: DEFAULT_QUERY_INTERVAL, longestGap: 0 };
+      // A query without QQIC (IGMPv2, MLDv1) tells no interval: the longest gap between its sender's queries does.
+      const gap = query.time - sender.lastAt;
+      if (gap > sender.longestGap) sender.longestGap = Math.min(gap, DEFAULT_QUERY_INTERVAL);
       sender.lastAt = query.time;
       sender.version = query.version;
       if (query.qqiSeconds !== null && query.qqiSeconds > 0) sender.queryInterval = query.qqiSeconds;
+      else if (sender.longestGap > 0) sender.queryInterval = sender.longestGap;
       senders.set(query.querier, sender);
       return;
     }
@@ -134,7 +140,8 @@ export class QuerierFindings {
     // The election: the lowest address is the querier (RFC 3376 §6.6.2); the others stop once they heard it.
     const sorted = active.sort(([a], [b]) => compareAddresses(a, b));
     const [elected, winner] = sorted[0]!;
-    const persisting = sorted.slice(1).filter(([, sender]) => sender.lastAt > winner.firstAt + ELECTION_GRACE);
+    // A router that just came up queries before it heard the querier: only its queries after that grace count.
+    const persisting = sorted.slice(1).filter(([, sender]) => sender.lastAt > Math.max(winner.firstAt, sender.firstAt) + ELECTION_GRACE);
     if (persisting.length === 0) return [];
     const protocol = protocolName(membership.family);
     return [{

@@ -24,6 +24,9 @@ export const R2 = { mac: '02:00:00:00:00:02', src: '10.1.0.2', lan: '10.0.0.2', 
 export const R3 = { mac: '02:00:00:00:00:03', lan: '10.0.0.3', rcv: '10.3.0.1' };
 export const HOST = '10.3.0.11';
 const HOST_MAC = '02:00:00:00:00:0a';
+export const SECOND_QUERIER = '10.3.9.3';
+const SECOND_QUERIER_MAC = '02:00:00:00:00:0b';
+const IGMP_QUERY = 0x11;
 const SOURCE_MAC = '02:00:00:00:00:0b';
 const PROTOCOL_PIM = 103;
 const PROTOCOL_UDP = 17;
@@ -55,6 +58,8 @@ export interface Plan {
   r1StopsAt?: { time: number; goodbye: boolean };
   /** The data as RTP (sequence number = IP id); one packet in `every` missing on `lossOn` during [from, to) s after T0. */
   rtp?: { lossOn: 'lan' | 'rcv' | null; from: number; to: number; every: number };
+  /** A second router on rcv, in another subnet, sending IGMPv2 General Queries every 20 s during [from, to) s after T0. */
+  secondQuerier?: { from: number; to: number };
   /** Seconds after T0 of general queries sent with a wrong checksum. */
   badQueries?: number[];
   end: number;
@@ -112,6 +117,11 @@ export function smallNetworkSteps(plan: Plan): Step[] {
     }
     if (before(time + 0.1, plan.hostSilentAt) && before(time + 0.1, leaveAt)) {
       steps.push(igmp(time + 0.1, HOST, HOST_MAC, '224.0.0.22', '01:00:5e:00:00:16', encodeIgmpV3Report([{ type: CHANGE_TO_EXCLUDE, group: G }])));
+    }
+  }
+  if (plan.secondQuerier) {
+    for (let time = T0 + plan.secondQuerier.from; time < T0 + plan.secondQuerier.to; time += 20) {
+      steps.push(igmp(time, SECOND_QUERIER, SECOND_QUERIER_MAC, '224.0.0.1', '01:00:5e:00:00:01', encodeIgmpMessage(IGMP_QUERY, 100, '0.0.0.0')));
     }
   }
   if (plan.hostLeavesAt !== undefined) {

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { AnalysisRun } from '../../../pipeline/run.js';
 import { FindingsSink } from '../../../pipeline/sinks/findings-sink.js';
 import type { Finding, FindingKind } from '../../../shapes/findings.js';
-import { G, HOST, R1, R2, R3, S, smallNetworkFrames, T0, type Plan } from '../../helpers/small-network.js';
+import { G, HOST, R1, R2, R3, S, SECOND_QUERIER, smallNetworkFrames, T0, type Plan } from '../../helpers/small-network.js';
 
 const CLEAN: Plan = { sourceTtl: 64, duplicate: false, sideLeaks: [], end: 60 };
 
@@ -64,6 +64,18 @@ test('isolated packets from a router onto a link nobody wants are data.leak, tol
   assert.equal(leaks[0]!.link, 'side');
   assert.equal(leaks[0]!.detail.mac, R2.mac);
   assert.equal(leaks[0]!.until, leaks[0]!.at, 'a moment');
+});
+
+test('a second querier that goes on querying past the election is querier.conflict, closed one of its own query intervals after it stops', async () => {
+  const findings = await findingsOf({ secondQuerier: { from: 30, to: 150 }, end: 240 });
+  const conflicts = ofKind(findings, 'querier.conflict');
+  assert.equal(conflicts.length, 1, JSON.stringify(conflicts));
+  const [conflict] = conflicts;
+  assert.deepEqual([conflict!.link, conflict!.router, conflict!.detail.elected], ['rcv', SECOND_QUERIER, R3.rcv]);
+  assert.equal(conflict!.at, T0 + 50, 'its first query may come before it heard R3; its next one (20 s later) is the conflict');
+  // Its IGMPv2 queries carry no interval: the 20 s between them is its interval, not the default 125 s.
+  assert.ok(conflict!.until !== null && conflict!.until > T0 + 150 && conflict!.until <= T0 + 150 + 30, `closed after its last query: ${conflict!.until! - T0}`);
+  assert.deepEqual(ofKind(await findingsOf({ end: 240 }), 'querier.conflict'), []);
 });
 
 test('a TTL that runs out before the member link is tree.ttl-limited, an error told instead of the black hole it makes', async () => {
