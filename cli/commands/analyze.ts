@@ -14,7 +14,7 @@ import { findingChanges } from '../../capture/findings/engine.js';
 import { AnalysisRun } from '../../pipeline/run.js';
 import { FindingsSink } from '../../pipeline/sinks/findings-sink.js';
 import type { FindingChange } from '../../shapes/findings.js';
-import { SqliteStore } from '../../store/sqlite-store.js';
+import { openStore } from '../open-store.js';
 import { ProgressBar } from '../output/progress.js';
 import { formatSnapshot, formatTimelineEntry, isoTime } from '../output/snapshot-text.js';
 import { formatFindings, sortFindings } from './findings.js';
@@ -44,7 +44,6 @@ export async function loadTopology(path: string | null): Promise<Topology | null
 const warnProblem = (problem: Parameters<typeof describeProblem>[0]) => process.stderr.write(`mcast: warning: ${describeProblem(problem)}\n`);
 
 export async function analyzeCommand(paths: string[], options: AnalyzeOptions): Promise<void> {
-  if (options.at !== null && !Number.isFinite(options.at)) throw new InputError('--at takes epoch seconds, e.g. --at 1764057600.5', 'usage');
   const topology = await loadTopology(options.topology);
   if (options.db !== null) {
     await analyzeIntoDatabase(paths, options.db, { at: options.at, topology, json: options.json });
@@ -82,9 +81,7 @@ function mergeByTime<T extends { time: number }>(first: readonly T[], second: re
 }
 
 async function analyzeIntoDatabase(paths: string[], db: string, options: { at: number | null; topology: Topology | null; json: boolean }): Promise<void> {
-  const store = await SqliteStore.open(db).catch((error: Error) => {
-    throw new InputError(`cannot open database ${db}: ${error.message}`, 'usage');
-  });
+  const store = await openStore(db);
   try {
     const progress = new ProgressBar();
     const capture = await ingestFiles(inputsOf(paths), store, {

@@ -24,7 +24,8 @@ import { liveSink } from '../../pipeline/sinks/live-sink.js';
 import { PcapngSink } from '../../pipeline/sinks/pcapng-sink.js';
 import { StoreSink } from '../../pipeline/sinks/store-sink.js';
 import { LiveHub } from '../../server/live/hub.js';
-import { SqliteStore } from '../../store/sqlite-store.js';
+import type { SqliteStore } from '../../store/sqlite-store.js';
+import { openStore } from '../open-store.js';
 import { buildSummary, formatSummary, LAG_WARNING_MS, type CaptureSummary } from '../output/capture-summary.js';
 import { startServer, type RunningServer } from './serve.js';
 
@@ -106,10 +107,10 @@ async function openLiveStore(options: CaptureOptions, specs: readonly InterfaceS
   const path = options.db ?? join(temporaryDir!, 'live.sqlite');
   let store: SqliteStore;
   try {
-    store = await SqliteStore.open(path);
+    store = await openStore(path);
   } catch (error) {
     if (temporaryDir !== null) await rm(temporaryDir, { recursive: true, force: true });
-    throw new InputError(`cannot open database ${path}: ${(error as Error).message}`);
+    throw error;
   }
   const hub = options.serve ? new LiveHub() : null;
   // A live run is never the same input twice: its fingerprint names the run.
@@ -133,7 +134,6 @@ function warner(): (kind: string, message: string, now: number) => void {
 }
 
 export async function captureCommand(options: CaptureOptions): Promise<CaptureSummary> {
-  if (options.duration !== null && !(options.duration > 0)) throw new InputError('--duration takes a positive number of seconds', 'usage');
   const specs = parseInterfaces(options.interfaces);
   const live = await openLiveStore(options, specs);
 

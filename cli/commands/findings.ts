@@ -33,7 +33,6 @@ export function sortFindings(findings: Finding[]): Finding[] {
 }
 
 export async function findingsCommand(paths: string[], options: FindingsOptions): Promise<void> {
-  if (options.at !== null && !Number.isFinite(options.at)) throw new InputError('--at takes epoch seconds, e.g. --at 1764057600.5', 'usage');
   const topology = await loadTopology(options.topology);
   const sink = new FindingsSink();
   const run = new AnalysisRun({ topology, sinks: [sink] });
