@@ -11,7 +11,7 @@ import { SEVERITY_ORDER, type Finding, type Severity } from '../../shapes/findin
 import { formatTable } from '../output/format-table.js';
 import { ProgressBar } from '../output/progress.js';
 import { isoTime } from '../output/snapshot-text.js';
-import { loadTopology } from './analyze.js';
+import { loadTopology, warnIfOutsideCapture } from './analyze.js';
 
 export interface FindingsOptions {
   at: number | null;
@@ -37,8 +37,9 @@ export async function findingsCommand(paths: string[], options: FindingsOptions)
   const sink = new FindingsSink();
   const run = new AnalysisRun({ topology, sinks: [sink] });
   const progress = new ProgressBar();
-  const { problems } = await runFiles(inputsOf(paths), run, { until: options.at ?? Infinity, onProgress: progress.update }).finally(() => progress.done());
-  for (const problem of problems) process.stderr.write(`mcast: warning: ${describeProblem(problem)}\n`);
+  const result = await runFiles(inputsOf(paths), run, { until: options.at ?? Infinity, onProgress: progress.update }).finally(() => progress.done());
+  for (const problem of result.problems) process.stderr.write(`mcast: warning: ${describeProblem(problem)}\n`);
+  await warnIfOutsideCapture(options.at, paths, result);
   await run.finish();
   const found = options.at === null ? sink.engine.all() : sink.engine.at(options.at);
   const shown = sortFindings(found.filter((finding) => SEVERITY_ORDER[finding.severity] <= SEVERITY_ORDER[options.severity]));

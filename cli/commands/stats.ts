@@ -1,12 +1,15 @@
 /** `mcast stats FILE... [--json]`: what the capture holds, per link and message kind. */
 import { StatsCounter, type CaptureStats } from '../../capture/stats.js';
 import type { CaptureProblem } from '../../capture/sources/capture-file.js';
-import { describeProblem, inputsOf, runFiles } from '../../pipeline/file-source.js';
+import { describeProblem, inputsOf, runFiles, type TimeSpan } from '../../pipeline/file-source.js';
 import { AnalysisRun } from '../../pipeline/run.js';
 import { formatTable } from '../output/format-table.js';
 import { ProgressBar } from '../output/progress.js';
+import { isoAndEpoch } from '../output/snapshot-text.js';
 
 export interface StatsOutput extends CaptureStats {
+  /** The first and last frame times: what --at can take. */
+  span: TimeSpan | null;
   problems: CaptureProblem[];
 }
 
@@ -15,13 +18,16 @@ export async function collectStats(paths: string[]): Promise<StatsOutput> {
   const counter = new StatsCounter();
   const progress = new ProgressBar();
   const run = new AnalysisRun({ analyze: false, sinks: [{ decoded: (result) => counter.add(result) }] });
-  const { problems } = await runFiles(inputsOf(paths), run, { onProgress: progress.update }).finally(() => progress.done());
-  return { ...counter.result(), problems };
+  const { problems, span } = await runFiles(inputsOf(paths), run, { onProgress: progress.update }).finally(() => progress.done());
+  return { ...counter.result(), span, problems };
 }
 
 export function formatStats(stats: StatsOutput): string {
   const out: string[] = [];
   out.push(`${stats.frames} frames, ${stats.decodeErrors} decode errors, ${Object.keys(stats.links).length} links`);
+  if (stats.span !== null) {
+    out.push(`first frame ${isoAndEpoch(stats.span.first)}`, `last frame  ${isoAndEpoch(stats.span.last)}, ${(stats.span.last - stats.span.first).toFixed(1)} s later`);
+  }
   for (const [name, link] of Object.entries(stats.links)) {
     out.push('', `link ${name}: ${link.frames} frames${link.decodeErrors ? `, ${link.decodeErrors} decode errors` : ''}`);
     const rows: (string | number)[][] = Object.entries(link.messages).sort().map(([kind, count]) => [kind, count ?? 0]);

@@ -8,6 +8,11 @@ export function isoTime(time: number): string {
   return Number.isFinite(time) ? new Date(time * 1000).toISOString() : String(time);
 }
 
+/** ISO and epoch seconds, both of which --at takes. */
+export function isoAndEpoch(time: number): string {
+  return `${isoTime(time)} (${time})`;
+}
+
 export function formatTimelineEntry(entry: TimelineEntry | FindingChange): string {
   if (entry.area === 'finding') {
     const { detail: finding } = entry;
@@ -30,7 +35,7 @@ function remaining(expiresAt: number | null, at: number): string {
 export function formatSnapshot(snapshot: NetworkSnapshot): string {
   const at = snapshot.at;
   const nameOf = new Map(snapshot.routers.map((router) => [router.id, router.name ?? router.id]));
-  const sections: string[] = [`state at ${isoTime(at)} (${at})`];
+  const sections: string[] = [`state at ${isoAndEpoch(at)}`];
   const section = (title: string, header: string[], rows: (string | number)[][]) => {
     sections.push('', `${title}`, rows.length ? formatTable(header, rows) : '  (none)');
   };
