@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { InputError } from '../../capture/input-error.js';
 import type { TimelineEntry } from '../../capture/model/timeline.js';
+import type { CaptureProblem } from '../../capture/sources/capture-file.js';
 import { parseTopology, type Topology } from '../../capture/model/topology.js';
 import { captureSpan, describeProblem, inputsOf, runFiles, type FileRunResult } from '../../pipeline/file-source.js';
 import { ingestFiles } from '../../pipeline/ingest.js';
@@ -15,6 +16,7 @@ import { AnalysisRun } from '../../pipeline/run.js';
 import { FindingsSink } from '../../pipeline/sinks/findings-sink.js';
 import type { FindingChange } from '../../shapes/findings.js';
 import { openStore } from '../open-store.js';
+import { escapeControl } from '../output/escape.js';
 import { ProgressBar } from '../output/progress.js';
 import { formatSnapshot, formatTimelineEntry, isoAndEpoch, isoTime } from '../output/snapshot-text.js';
 import { formatFindings, sortFindings } from './findings.js';
@@ -54,7 +56,9 @@ export async function warnIfOutsideCapture(at: number | null, paths: string[], r
     + `which spans ${isoAndEpoch(span.first)} to ${isoAndEpoch(span.last)}\n`);
 }
 
-const warnProblem = (problem: Parameters<typeof describeProblem>[0]) => process.stderr.write(`mcast: warning: ${describeProblem(problem)}\n`);
+export function warnProblem(problem: CaptureProblem): void {
+  process.stderr.write(`mcast: warning: ${escapeControl(describeProblem(problem))}\n`);
+}
 
 export async function analyzeCommand(paths: string[], options: AnalyzeOptions): Promise<void> {
   const topology = await loadTopology(options.topology);
@@ -105,7 +109,7 @@ async function analyzeIntoDatabase(paths: string[], db: string, options: { at: n
     }
     const span = capture.startTime === null || capture.endTime === null ? 'no frames'
       : `${isoTime(capture.startTime)} → ${isoTime(capture.endTime)} (${(capture.endTime - capture.startTime).toFixed(1)} s)`;
-    process.stdout.write(`stored capture ${capture.id} (${capture.source}) in ${db}: ${capture.frames} frames, ${capture.decodeErrors} decode errors, `
+    process.stdout.write(`stored capture ${capture.id} (${escapeControl(capture.source)}) in ${escapeControl(db)}: ${capture.frames} frames, ${capture.decodeErrors} decode errors, `
       + `${counts.messages} messages, ${counts.changes} changes, ${counts.facts} facts, ${span}\n`);
   } finally {
     await store.close();

@@ -27,6 +27,7 @@ import { LiveHub } from '../../server/live/hub.js';
 import type { SqliteStore } from '../../store/sqlite-store.js';
 import { openStore } from '../open-store.js';
 import { buildSummary, formatSummary, LAG_WARNING_MS, type CaptureSummary } from '../output/capture-summary.js';
+import { escapeControl } from '../output/escape.js';
 import { startServer, type RunningServer } from './serve.js';
 
 export interface CaptureOptions {
@@ -97,7 +98,7 @@ function findingTeller(options: CaptureOptions, hub: LiveHub | null): (captureId
   return (captureId) => (time, change, finding) => {
     hub?.publishFinding({ captureId, time, change, finding });
     if (options.json) emitJson({ type: 'finding', time, change, captureId, finding });
-    else if (change === 'opened' && finding.severity !== 'info') process.stderr.write(`mcast: ${finding.severity}: ${finding.kind}: ${finding.explanation}\n`);
+    else if (change === 'opened' && finding.severity !== 'info') process.stderr.write(`mcast: ${finding.severity}: ${finding.kind}: ${escapeControl(finding.explanation)}\n`);
   };
 }
 
@@ -129,7 +130,7 @@ function warner(): (kind: string, message: string, now: number) => void {
   return (kind, message, now) => {
     if (now - (lastWarning.get(kind) ?? -Infinity) < WARNING_REPEAT_SECONDS) return;
     lastWarning.set(kind, now);
-    process.stderr.write(`mcast: warning: ${message}\n`);
+    process.stderr.write(`mcast: warning: ${escapeControl(message)}\n`);
   };
 }
 
@@ -168,8 +169,9 @@ export async function captureCommand(options: CaptureOptions): Promise<CaptureSu
   }
   for (const { device, ring } of source.links) {
     if (ring.offloads?.length && ring.slotsWithoutOffloads > 2 * ring.slots) {
-      process.stderr.write(`mcast: note: ${device} has ${ring.offloads.join(', ')} on, so libpcap's ring holds only about ${ring.slots} frames; `
-        + `\`ethtool -K ${device} gro off gso off tso off\` lets it hold about ${ring.slotsWithoutOffloads}\n`);
+      const shown = escapeControl(device);
+      process.stderr.write(`mcast: note: ${shown} has ${ring.offloads.join(', ')} on, so libpcap's ring holds only about ${ring.slots} frames; `
+        + `\`ethtool -K ${shown} gro off gso off tso off\` lets it hold about ${ring.slotsWithoutOffloads}\n`);
     }
   }
   const where = source.links.map((link) => (link.link === link.device ? link.link : `${link.link}=${link.device}`)).join(', ');
@@ -180,7 +182,7 @@ export async function captureCommand(options: CaptureOptions): Promise<CaptureSu
       filter: options.filter ?? DEFAULT_FILTER, db: options.db, captureId: live?.sink.captureId ?? null, url: server?.url ?? null,
     });
   } else {
-    process.stderr.write(`mcast: capturing on ${where}${options.db ? ` into ${options.db}` : ''}${server ? `, dashboard at ${server.url}` : ''} (Ctrl-C to stop)\n`);
+    process.stderr.write(`mcast: capturing on ${escapeControl(where)}${options.db ? ` into ${escapeControl(options.db)}` : ''}${server ? `, dashboard at ${server.url}` : ''} (Ctrl-C to stop)\n`);
   }
 
   const warn = warner();

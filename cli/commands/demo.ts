@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { ingestFiles } from '../../pipeline/ingest.js';
 import { inputsOf } from '../../pipeline/file-source.js';
 import { openStore } from '../open-store.js';
+import { escapeControl } from '../output/escape.js';
 import { analyzeCommand, loadTopology } from './analyze.js';
 import { startServer, untilStopped } from './serve.js';
 
@@ -29,7 +30,7 @@ export async function demoCommand(options: DemoOptions): Promise<void> {
     // The same file again replaces its earlier capture in the store (same fingerprint): no duplicates.
     const capture = await ingestFiles(inputsOf([BUNDLED_SAMPLE]), store, { topology: await loadTopology(BUNDLED_TOPOLOGY) });
     const server = await startServer(store, { port: options.port, host: options.host });
-    process.stdout.write(`\nmcast: ${capture.frames} frames stored in ${db}; dashboard at ${server.url} (Ctrl-C to stop)\n`);
+    process.stdout.write(`\nmcast: ${capture.frames} frames stored in ${escapeControl(db)}; dashboard at ${server.url} (Ctrl-C to stop)\n`);
     await untilStopped();
     await server.close();
   } finally {

@@ -13,6 +13,7 @@ import { ingestFiles } from '../../pipeline/ingest.js';
 import { describeProblem } from '../../pipeline/file-source.js';
 import type { SqliteStore } from '../../store/sqlite-store.js';
 import { openStore } from '../open-store.js';
+import { escapeControl } from '../output/escape.js';
 
 export interface ServeOptions {
   db: string;
@@ -72,7 +73,7 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
     await store.close();
     throw error;
   }
-  process.stdout.write(`mcast: serving ${options.db} at ${server.url} (Ctrl-C to stop)\n`);
+  process.stdout.write(`mcast: serving ${escapeControl(options.db)} at ${server.url} (Ctrl-C to stop)\n`);
   await untilStopped();
   await server.close();
   await store.close();

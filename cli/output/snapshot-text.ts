@@ -2,6 +2,7 @@
 import type { TimelineEntry } from '../../capture/model/timeline.js';
 import type { FindingChange } from '../../shapes/findings.js';
 import type { NetworkSnapshot } from '../../shapes/snapshot.js';
+import { escapeControl } from './escape.js';
 import { formatTable } from './format-table.js';
 
 export function isoTime(time: number): string {
@@ -13,7 +14,12 @@ export function isoAndEpoch(time: number): string {
   return `${isoTime(time)} (${time})`;
 }
 
+/** One line per entry; link names and explanations come from the capture, so the line is escaped. */
 export function formatTimelineEntry(entry: TimelineEntry | FindingChange): string {
+  return escapeControl(timelineLine(entry));
+}
+
+function timelineLine(entry: TimelineEntry | FindingChange): string {
   if (entry.area === 'finding') {
     const { detail: finding } = entry;
     const flow = finding.group === null ? '' : ` ${finding.source === null ? finding.group : `(${finding.source},${finding.group})`}`;
