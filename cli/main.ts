@@ -158,6 +158,10 @@ async function version(): Promise<string> {
   return packageJson.version;
 }
 
+function commandNamed(name: string | undefined): CommandSpec | undefined {
+  return name !== undefined && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+}
+
 /** --help or -h among a command's options (before a `--` that ends them). */
 function asksForHelp(args: readonly string[]): boolean {
   const end = args.indexOf('--');
@@ -172,7 +176,7 @@ function report(message: string): void {
 export async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
-    const topic = name === 'help' && args[0] !== undefined ? COMMANDS[args[0]] : undefined;
+    const topic = name === 'help' ? commandNamed(args[0]) : undefined;
     process.stdout.write(`${topic ? `usage:\n${topic.usage}` : USAGE}\n`);
     return name === undefined ? 2 : 0;
   }
@@ -180,7 +184,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${await version()}\n`);
     return 0;
   }
-  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  const command = commandNamed(name);
   try {
     if (!command) throw new InputError(`unknown command '${name}'\n${USAGE}`, 'usage');
     if (asksForHelp(args)) {
