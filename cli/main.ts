@@ -9,7 +9,9 @@
  *   mcast interfaces [--json]        the devices live capture can use
  *   mcast capture --iface IF [...]   live capture through the same analysis
  *   mcast serve --db FILE [...]      the web dashboard, REST API and live events over a store
+ *   mcast COMMAND --help, mcast --version
  */
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../capture/input-error.js';
@@ -21,127 +23,199 @@ import { captureCommand } from './commands/capture.js';
 import { interfacesCommand } from './commands/interfaces.js';
 import { BUNDLED_SAMPLE, demoCommand } from './commands/demo.js';
 import { DEFAULT_BUFFER_SIZE } from '../capture/sources/live-capture.js';
+import { parseDecimal, parsePort, parseTime } from './options.js';
+import { escapeControl } from './output/escape.js';
 
 
-const USAGE = `usage:
-  mcast stats FILE... [--json]   per-link counts of every IGMP/MLD/PIM message kind, decode errors, data flows
-  mcast analyze FILE... [--at T] [--topology topo.json] [--json] [--timeline] [--db FILE]
-                                 the network's state at T (epoch seconds; default: end of capture): routers,
-                                 links, group membership, PIM joins and asserts, flows, inferred trees; or,
-                                 with --timeline, every state change with its time; with --db, store the
-                                 whole analysis (state over time, changes, messages, counters) in SQLite
-  mcast findings FILE... [--at T] [--topology topo.json] [--severity error|warning|info] [--json]
+type Command = (args: string[]) => Promise<void>;
+
+interface CommandSpec {
+  /** What `mcast COMMAND --help` prints, and the command's part of the usage. */
+  usage: string;
+  run: Command;
+}
+
+/** --at for analyze and findings: null when not given. */
+const timeOption = (text: string | undefined) => (text === undefined ? null : parseTime('--at', text));
+
+const COMMANDS: Record<string, CommandSpec> = {
+  stats: {
+    usage: `  mcast stats FILE... [--json]   per-link counts of every IGMP/MLD/PIM message kind, decode errors, data flows,
+                                 and the capture's time span (first and last frame)`,
+    async run(args) {
+      const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
+      await statsCommand(positionals, { json: values.json === true });
+    },
+  },
+  analyze: {
+    usage: `  mcast analyze FILE... [--at T] [--topology topo.json] [--json] [--timeline] [--db FILE]
+                                 the network's state at T (epoch seconds or ISO 8601 such as
+                                 2026-03-01T08:46:05.123Z; default: end of capture): routers, links, group
+                                 membership, PIM joins and asserts, flows, inferred trees; or, with
+                                 --timeline, every state change with its time; with --db, store the whole
+                                 analysis (state over time, changes, messages, counters) in SQLite`,
+    async run(args) {
+      const { values, positionals } = parseArgs({
+        args, allowPositionals: true,
+        options: { at: { type: 'string' }, topology: { type: 'string' }, json: { type: 'boolean', default: false }, timeline: { type: 'boolean', default: false }, db: { type: 'string' } },
+      });
+      await analyzeCommand(positionals, {
+        at: timeOption(values.at), topology: values.topology ?? null, json: values.json === true, timeline: values.timeline === true,
+        db: values.db ?? null,
+      });
+    },
+  },
+  findings: {
+    usage: `  mcast findings FILE... [--at T] [--topology topo.json] [--severity error|warning|info] [--json]
                                  what is wrong on the network (or worth knowing): querier problems,
                                  membership and SSM misuse, black holes, unwanted data, duplicate
                                  forwarders, asserts, PIM neighbors and DRs, leaks, MAC mapping, bad
                                  checksums; each with its interval, place, explanation and RFC rule;
-                                 errors first; with --at, only what held at T
-  mcast demo [--port 8080] [--host 127.0.0.1] [--db FILE]
+                                 errors first; with --at (as for analyze), only what held at T`,
+    async run(args) {
+      const { values, positionals } = parseArgs({
+        args, allowPositionals: true,
+        options: { at: { type: 'string' }, topology: { type: 'string' }, severity: { type: 'string' }, json: { type: 'boolean', default: false } },
+      });
+      await findingsCommand(positionals, {
+        at: timeOption(values.at), topology: values.topology ?? null, severity: parseSeverity(values.severity), json: values.json === true,
+      });
+    },
+  },
+  demo: {
+    usage: `  mcast demo [--port 8080] [--host 127.0.0.1] [--db FILE]
                                  the bundled sample (${BUNDLED_SAMPLE}):
                                  its analysis printed, stored (default: a file in the temp directory)
-                                 and served on the dashboard
-  mcast interfaces [--json]      the devices live capture can use: name, link type, state, addresses
-  mcast capture --iface IF [--iface LINK=IF ...] [--filter BPF] [--duration S] [--write FILE.pcapng]
+                                 and served on the dashboard`,
+    async run(args) {
+      const { values } = parseArgs({
+        args, allowPositionals: false,
+        options: { port: { type: 'string', default: '8080' }, host: { type: 'string', default: '127.0.0.1' }, db: { type: 'string' } },
+      });
+      await demoCommand({ port: parsePort('--port', values.port), host: values.host, db: values.db ?? null });
+    },
+  },
+  interfaces: {
+    usage: '  mcast interfaces [--json]      the devices live capture can use: name, link type, state, addresses',
+    async run(args) {
+      const { values } = parseArgs({ args, allowPositionals: false, options: { json: { type: 'boolean', default: false } } });
+      await interfacesCommand({ json: values.json === true });
+    },
+  },
+  capture: {
+    usage: `  mcast capture --iface IF [--iface LINK=IF ...] [--filter BPF] [--duration S] [--write FILE.pcapng]
                 [--buffer MiB] [--json] [--db FILE] [--serve [--port 8080] [--host 127.0.0.1]]
                                  live capture (root, or CAP_NET_RAW + CAP_NET_ADMIN) through the same
                                  analysis; a summary at the end (Ctrl-C stops); --json: one JSON object
                                  per line (started, change, status, summary); --db: into a store as
-                                 analyze --db does; --serve: the dashboard with live events meanwhile
-  mcast serve --db FILE [--port 8080] [--host 127.0.0.1] [--upload-limit MB]
+                                 analyze --db does; --serve: the dashboard with live events meanwhile`,
+    async run(args) {
+      const { values } = parseArgs({
+        args, allowPositionals: false,
+        options: {
+          iface: { type: 'string', multiple: true, default: [] }, filter: { type: 'string' }, duration: { type: 'string' },
+          write: { type: 'string' }, buffer: { type: 'string' }, json: { type: 'boolean', default: false },
+          db: { type: 'string' }, serve: { type: 'boolean', default: false }, port: { type: 'string', default: '8080' }, host: { type: 'string', default: '127.0.0.1' },
+        },
+      });
+      const port = parsePort('--port', values.port);
+      const bufferMiB = values.buffer === undefined ? DEFAULT_BUFFER_SIZE / 2 ** 20
+        : parseDecimal('--buffer', values.buffer, 'a buffer size in MiB (1-2047)', { min: 1, max: 2047 });
+      const duration = values.duration === undefined ? null
+        : parseDecimal('--duration', values.duration, 'a positive number of seconds', { min: 0, minExclusive: true });
+      await captureCommand({
+        interfaces: values.iface, filter: values.filter ?? null, duration,
+        write: values.write ?? null, json: values.json === true, bufferSize: Math.round(bufferMiB * 2 ** 20),
+        db: values.db ?? null, serve: values.serve === true, port, host: values.host,
+      });
+    },
+  },
+  serve: {
+    usage: `  mcast serve --db FILE [--port 8080] [--host 127.0.0.1] [--upload-limit MB]
                                  the web dashboard, REST API (/api) and live events (socket.io) over a
-                                 store made by analyze --db; uploaded captures are analyzed into it`;
-
-type Command = (args: string[]) => Promise<void>;
-
-const COMMANDS: Record<string, Command> = {
-  async stats(args) {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
-    await statsCommand(positionals, { json: values.json === true });
-  },
-  async analyze(args) {
-    const { values, positionals } = parseArgs({
-      args, allowPositionals: true,
-      options: { at: { type: 'string' }, topology: { type: 'string' }, json: { type: 'boolean', default: false }, timeline: { type: 'boolean', default: false }, db: { type: 'string' } },
-    });
-    await analyzeCommand(positionals, {
-      at: values.at === undefined ? null : Number(values.at), topology: values.topology ?? null, json: values.json === true, timeline: values.timeline === true,
-      db: values.db ?? null,
-    });
-  },
-  async findings(args) {
-    const { values, positionals } = parseArgs({
-      args, allowPositionals: true,
-      options: { at: { type: 'string' }, topology: { type: 'string' }, severity: { type: 'string' }, json: { type: 'boolean', default: false } },
-    });
-    await findingsCommand(positionals, {
-      at: values.at === undefined ? null : Number(values.at), topology: values.topology ?? null, severity: parseSeverity(values.severity), json: values.json === true,
-    });
-  },
-  async interfaces(args) {
-    const { values } = parseArgs({ args, allowPositionals: false, options: { json: { type: 'boolean', default: false } } });
-    await interfacesCommand({ json: values.json === true });
-  },
-  async capture(args) {
-    const { values } = parseArgs({
-      args, allowPositionals: false,
-      options: {
-        iface: { type: 'string', multiple: true, default: [] }, filter: { type: 'string' }, duration: { type: 'string' },
-        write: { type: 'string' }, buffer: { type: 'string' }, json: { type: 'boolean', default: false },
-        db: { type: 'string' }, serve: { type: 'boolean', default: false }, port: { type: 'string', default: '8080' }, host: { type: 'string', default: '127.0.0.1' },
-      },
-    });
-    const port = Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InputError(`--port takes a port number (0-65535), not '${values.port}'`, 'usage');
-    const bufferMiB = values.buffer === undefined ? DEFAULT_BUFFER_SIZE / 2 ** 20 : Number(values.buffer);
-    if (!(bufferMiB >= 1 && bufferMiB <= 2047)) throw new InputError('--buffer takes MiB between 1 and 2047', 'usage');
-    await captureCommand({
-      interfaces: values.iface, filter: values.filter ?? null, duration: values.duration === undefined ? null : Number(values.duration),
-      write: values.write ?? null, json: values.json === true, bufferSize: Math.round(bufferMiB * 2 ** 20),
-      db: values.db ?? null, serve: values.serve === true, port, host: values.host ?? '127.0.0.1',
-    });
-  },
-  async serve(args) {
-    const { values } = parseArgs({
-      args, allowPositionals: false,
-      options: { db: { type: 'string' }, port: { type: 'string', default: '8080' }, host: { type: 'string', default: '127.0.0.1' }, 'upload-limit': { type: 'string' } },
-    });
-    if (values.db === undefined) throw new InputError('serve needs --db FILE (a store made by: mcast analyze FILE... --db FILE)', 'usage');
-    const uploadLimit = values['upload-limit'] === undefined ? undefined : Number(values['upload-limit']) * 1024 * 1024;
-    await serveCommand({ db: values.db, port: Number(values.port), host: values.host ?? '127.0.0.1', uploadLimit });
-  },
-  async demo(args) {
-    const { values } = parseArgs({
-      args, allowPositionals: false,
-      options: { port: { type: 'string', default: '8080' }, host: { type: 'string', default: '127.0.0.1' }, db: { type: 'string' } },
-    });
-    const port = Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InputError(`--port takes a port number (0-65535), not '${values.port}'`, 'usage');
-    await demoCommand({ port, host: values.host ?? '127.0.0.1', db: values.db ?? null });
+                                 store made by analyze --db; uploaded captures are analyzed into it`,
+    async run(args) {
+      const { values } = parseArgs({
+        args, allowPositionals: false,
+        options: { db: { type: 'string' }, port: { type: 'string', default: '8080' }, host: { type: 'string', default: '127.0.0.1' }, 'upload-limit': { type: 'string' } },
+      });
+      if (values.db === undefined) throw new InputError('serve needs --db FILE (a store made by: mcast analyze FILE... --db FILE)', 'usage');
+      const port = parsePort('--port', values.port);
+      const uploadLimit = values['upload-limit'] === undefined ? undefined
+        : parseDecimal('--upload-limit', values['upload-limit'], 'a size in MB greater than 0', { min: 0, minExclusive: true }) * 1024 * 1024;
+      await serveCommand({ db: values.db, port, host: values.host, uploadLimit });
+    },
   },
 };
+
+const USAGE = `usage:
+${Object.values(COMMANDS).map((command) => command.usage).join('\n')}
+  mcast COMMAND --help           that command's usage
+  mcast --version                the version of mcast`;
+
+async function version(): Promise<string> {
+  const packageJson = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return packageJson.version;
+}
+
+function commandNamed(name: string | undefined): CommandSpec | undefined {
+  return name !== undefined && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+}
+
+/** --help or -h among a command's options (before a `--` that ends them). */
+function asksForHelp(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  return (end < 0 ? args : args.slice(0, end)).some((arg) => arg === '--help' || arg === '-h');
+}
+
+/** An error as the one line (or lines, each escaped) the user sees. */
+function report(message: string): void {
+  process.stderr.write(`mcast: ${message.split('\n').map(escapeControl).join('\n')}\n`);
+}
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
-    process.stdout.write(`${USAGE}\n`);
+    const topic = name === 'help' ? commandNamed(args[0]) : undefined;
+    process.stdout.write(`${topic ? `usage:\n${topic.usage}` : USAGE}\n`);
     return name === undefined ? 2 : 0;
   }
-  const command = COMMANDS[name];
+  if (name === '--version' || name === '-V') {
+    process.stdout.write(`${await version()}\n`);
+    return 0;
+  }
+  const command = commandNamed(name);
   try {
     if (!command) throw new InputError(`unknown command '${name}'\n${USAGE}`, 'usage');
-    await command(args);
+    if (asksForHelp(args)) {
+      process.stdout.write(`usage:\n${command.usage}\n`);
+      return 0;
+    }
+    await command.run(args);
     return 0;
   } catch (error) {
     // parseArgs reports unknown/invalid options with ERR_PARSE_ARGS_* codes: usage errors.
     const code = (error as NodeJS.ErrnoException).code;
     if (error instanceof InputError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
-      process.stderr.write(`mcast: ${(error as Error).message}\n`);
+      report((error as Error).message);
       return error instanceof InputError ? error.exitCode : 2;
     }
-    throw error;
+    // Anything else is mcast's fault: still one line; MCAST_DEBUG=1 shows where it came from.
+    report(`internal error: ${error instanceof Error ? error.message : String(error)}`);
+    if (process.env['MCAST_DEBUG'] === '1' && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    return 1;
   }
 }
 
+/** A reader that stopped listening (`mcast ... | head`) ends the run quietly; other output errors are one line. */
+function exitOnClosedOutput(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') report(`cannot write the output: ${error.message}`);
+    process.exit(error.code === 'EPIPE' ? 0 : 1);
+  });
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === (await import('node:fs')).realpathSync(process.argv[1])) {
+  exitOnClosedOutput();
   process.exitCode = await main(process.argv.slice(2));
 }

@@ -31,10 +31,20 @@ export interface FileRunOptions {
   onProgress: ((progress: { bytesRead: number; totalBytes: number; frames: number }) => void) | null;
 }
 
+/** The earliest and latest frame times (epoch seconds). */
+export interface TimeSpan {
+  first: number;
+  last: number;
+}
+
 export interface FileRunResult {
   /** Files cut short or skipped in part (the rest of each was analyzed), named as the user named them. */
   problems: CaptureProblem[];
   frames: number;
+  /** Of the frames given to the run; null when none was. */
+  span: TimeSpan | null;
+  /** Whether a frame later than `until` stopped the reading (frames were left unread). */
+  stoppedEarly: boolean;
 }
 
 /** Frames between progress reports and waits for the sinks. */
@@ -73,8 +83,15 @@ export async function runFiles(inputs: readonly CaptureInput[], run: AnalysisRun
   const { frames, readers } = openCaptureFiles(inputs.map((input) => input.path));
   const progress = () => options.onProgress?.({ bytesRead: readers.reduce((sum, reader) => sum + reader.info.fileBytesRead, 0), totalBytes, frames: count });
   let count = 0;
+  const span = { first: Infinity, last: -Infinity };
+  let stoppedEarly = false;
   for await (const frame of frames) {
-    if (frameTime(frame) > until) break;
+    const time = frameTime(frame);
+    if (time > until) {
+      stoppedEarly = true;
+      break;
+    }
+    widen(span, time);
     run.frame(frame);
     if ((++count & (PROGRESS_FRAMES - 1)) === 0) {
       progress();
@@ -86,7 +103,24 @@ export async function runFiles(inputs: readonly CaptureInput[], run: AnalysisRun
   const unreadable = problems.filter((problem) => problem.fatal && problem.offset === 0);
   if (unreadable.length === readers.length) throw new InputError(unreadable.map((problem) => `${problem.file}: ${problem.reason}`).join('\n'));
   if (Number.isFinite(until)) run.advance(until);
-  return { problems, frames: count };
+  return { problems, frames: count, span: count === 0 ? null : span, stoppedEarly };
+}
+
+function widen(span: TimeSpan, time: number): void {
+  if (time < span.first) span.first = time;
+  if (time > span.last) span.last = time;
+}
+
+/** The time span of capture files (checked as runFiles checks them), read without analysis; null when they hold no frame. */
+export async function captureSpan(inputs: readonly CaptureInput[]): Promise<TimeSpan | null> {
+  await checkInputs(inputs);
+  const span = { first: Infinity, last: -Infinity };
+  let count = 0;
+  for await (const frame of openCaptureFiles(inputs.map((input) => input.path)).frames) {
+    widen(span, frameTime(frame));
+    count++;
+  }
+  return count === 0 ? null : span;
 }
 
 export function describeProblem(problem: CaptureProblem): string {

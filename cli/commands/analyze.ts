@@ -7,16 +7,18 @@
 import { readFile } from 'node:fs/promises';
 import { InputError } from '../../capture/input-error.js';
 import type { TimelineEntry } from '../../capture/model/timeline.js';
+import type { CaptureProblem } from '../../capture/sources/capture-file.js';
 import { parseTopology, type Topology } from '../../capture/model/topology.js';
-import { describeProblem, inputsOf, runFiles } from '../../pipeline/file-source.js';
+import { captureSpan, describeProblem, inputsOf, runFiles, type FileRunResult } from '../../pipeline/file-source.js';
 import { ingestFiles } from '../../pipeline/ingest.js';
 import { findingChanges } from '../../capture/findings/engine.js';
 import { AnalysisRun } from '../../pipeline/run.js';
 import { FindingsSink } from '../../pipeline/sinks/findings-sink.js';
 import type { FindingChange } from '../../shapes/findings.js';
-import { SqliteStore } from '../../store/sqlite-store.js';
+import { openStore } from '../open-store.js';
+import { escapeControl } from '../output/escape.js';
 import { ProgressBar } from '../output/progress.js';
-import { formatSnapshot, formatTimelineEntry, isoTime } from '../output/snapshot-text.js';
+import { formatSnapshot, formatTimelineEntry, isoAndEpoch, isoTime } from '../output/snapshot-text.js';
 import { formatFindings, sortFindings } from './findings.js';
 
 export interface AnalyzeOptions {
@@ -41,10 +43,24 @@ export async function loadTopology(path: string | null): Promise<Topology | null
   return topology;
 }
 
-const warnProblem = (problem: Parameters<typeof describeProblem>[0]) => process.stderr.write(`mcast: warning: ${describeProblem(problem)}\n`);
+/** --at before the first frame or after the last: the state is still printed, with a warning naming the capture's span. */
+export async function warnIfOutsideCapture(at: number | null, paths: string[], result: FileRunResult): Promise<void> {
+  if (at === null) return;
+  const before = result.span === null && result.stoppedEarly;
+  const after = result.span !== null && !result.stoppedEarly && at > result.span.last;
+  if (!before && !after) return;
+  // Reading stopped at the first frame: the rest is read once more to tell where the capture ends.
+  const span = before ? await captureSpan(inputsOf(paths)) : result.span;
+  if (span === null) return;
+  process.stderr.write(`mcast: warning: --at ${isoAndEpoch(at)} is ${before ? 'before' : 'after'} the capture, `
+    + `which spans ${isoAndEpoch(span.first)} to ${isoAndEpoch(span.last)}\n`);
+}
+
+export function warnProblem(problem: CaptureProblem): void {
+  process.stderr.write(`mcast: warning: ${escapeControl(describeProblem(problem))}\n`);
+}
 
 export async function analyzeCommand(paths: string[], options: AnalyzeOptions): Promise<void> {
-  if (options.at !== null && !Number.isFinite(options.at)) throw new InputError('--at takes epoch seconds, e.g. --at 1764057600.5', 'usage');
   const topology = await loadTopology(options.topology);
   if (options.db !== null) {
     await analyzeIntoDatabase(paths, options.db, { at: options.at, topology, json: options.json });
@@ -54,11 +70,12 @@ export async function analyzeCommand(paths: string[], options: AnalyzeOptions): 
   const findings = new FindingsSink();
   const run = new AnalysisRun({ topology, sinks: options.timeline ? [findings, { change: (entry) => changes.push(entry) }] : [findings] });
   const progress = new ProgressBar();
-  const { problems } = await runFiles(inputsOf(paths), run, { until: options.at ?? Infinity, onProgress: progress.update }).finally(() => progress.done());
-  for (const problem of problems) warnProblem(problem);
+  const result = await runFiles(inputsOf(paths), run, { until: options.at ?? Infinity, onProgress: progress.update }).finally(() => progress.done());
+  for (const problem of result.problems) warnProblem(problem);
+  await warnIfOutsideCapture(options.at, paths, result);
   await run.finish();
   if (options.timeline) {
-    const timeline = mergeByTime<TimelineEntry | FindingChange>(changes, findingChanges(findings.engine.all()));
+    const timeline = inTimeOrder<TimelineEntry | FindingChange>([...changes, ...findingChanges(findings.engine.all())]);
     process.stdout.write(options.json ? `${JSON.stringify(timeline, null, 2)}\n` : `${timeline.map(formatTimelineEntry).join('\n')}\n`);
     return;
   }
@@ -69,22 +86,17 @@ export async function analyzeCommand(paths: string[], options: AnalyzeOptions): 
     : `${formatSnapshot(snapshot)}\n\nfindings holding at ${isoTime(at)}\n${formatFindings(holding)}\n`);
 }
 
-/** Two time-ordered lists as one; at equal times the first list's entries come first. */
-function mergeByTime<T extends { time: number }>(first: readonly T[], second: readonly T[]): T[] {
-  const merged: T[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < first.length || j < second.length) {
-    if (j >= second.length || (i < first.length && first[i]!.time <= second[j]!.time)) merged.push(first[i++]!);
-    else merged.push(second[j++]!);
-  }
-  return merged;
+/**
+ * Entries sorted by time, stably: at equal times they keep the order they were told in. Changes
+ * come in the order of the frames, which within one file may go back in time (a pcapng holding
+ * several interfaces, written interface by interface).
+ */
+function inTimeOrder<T extends { time: number }>(entries: T[]): T[] {
+  return entries.sort((a, b) => a.time - b.time);
 }
 
 async function analyzeIntoDatabase(paths: string[], db: string, options: { at: number | null; topology: Topology | null; json: boolean }): Promise<void> {
-  const store = await SqliteStore.open(db).catch((error: Error) => {
-    throw new InputError(`cannot open database ${db}: ${error.message}`, 'usage');
-  });
+  const store = await openStore(db);
   try {
     const progress = new ProgressBar();
     const capture = await ingestFiles(inputsOf(paths), store, {
@@ -97,7 +109,7 @@ async function analyzeIntoDatabase(paths: string[], db: string, options: { at: n
     }
     const span = capture.startTime === null || capture.endTime === null ? 'no frames'
       : `${isoTime(capture.startTime)} → ${isoTime(capture.endTime)} (${(capture.endTime - capture.startTime).toFixed(1)} s)`;
-    process.stdout.write(`stored capture ${capture.id} (${capture.source}) in ${db}: ${capture.frames} frames, ${capture.decodeErrors} decode errors, `
+    process.stdout.write(`stored capture ${capture.id} (${escapeControl(capture.source)}) in ${escapeControl(db)}: ${capture.frames} frames, ${capture.decodeErrors} decode errors, `
       + `${counts.messages} messages, ${counts.changes} changes, ${counts.facts} facts, ${span}\n`);
   } finally {
     await store.close();

@@ -24,8 +24,10 @@ import { liveSink } from '../../pipeline/sinks/live-sink.js';
 import { PcapngSink } from '../../pipeline/sinks/pcapng-sink.js';
 import { StoreSink } from '../../pipeline/sinks/store-sink.js';
 import { LiveHub } from '../../server/live/hub.js';
-import { SqliteStore } from '../../store/sqlite-store.js';
+import type { SqliteStore } from '../../store/sqlite-store.js';
+import { openStore } from '../open-store.js';
 import { buildSummary, formatSummary, LAG_WARNING_MS, type CaptureSummary } from '../output/capture-summary.js';
+import { escapeControl } from '../output/escape.js';
 import { startServer, type RunningServer } from './serve.js';
 
 export interface CaptureOptions {
@@ -96,7 +98,7 @@ function findingTeller(options: CaptureOptions, hub: LiveHub | null): (captureId
   return (captureId) => (time, change, finding) => {
     hub?.publishFinding({ captureId, time, change, finding });
     if (options.json) emitJson({ type: 'finding', time, change, captureId, finding });
-    else if (change === 'opened' && finding.severity !== 'info') process.stderr.write(`mcast: ${finding.severity}: ${finding.kind}: ${finding.explanation}\n`);
+    else if (change === 'opened' && finding.severity !== 'info') process.stderr.write(`mcast: ${finding.severity}: ${finding.kind}: ${escapeControl(finding.explanation)}\n`);
   };
 }
 
@@ -106,10 +108,10 @@ async function openLiveStore(options: CaptureOptions, specs: readonly InterfaceS
   const path = options.db ?? join(temporaryDir!, 'live.sqlite');
   let store: SqliteStore;
   try {
-    store = await SqliteStore.open(path);
+    store = await openStore(path);
   } catch (error) {
     if (temporaryDir !== null) await rm(temporaryDir, { recursive: true, force: true });
-    throw new InputError(`cannot open database ${path}: ${(error as Error).message}`);
+    throw error;
   }
   const hub = options.serve ? new LiveHub() : null;
   // A live run is never the same input twice: its fingerprint names the run.
@@ -128,12 +130,11 @@ function warner(): (kind: string, message: string, now: number) => void {
   return (kind, message, now) => {
     if (now - (lastWarning.get(kind) ?? -Infinity) < WARNING_REPEAT_SECONDS) return;
     lastWarning.set(kind, now);
-    process.stderr.write(`mcast: warning: ${message}\n`);
+    process.stderr.write(`mcast: warning: ${escapeControl(message)}\n`);
   };
 }
 
 export async function captureCommand(options: CaptureOptions): Promise<CaptureSummary> {
-  if (options.duration !== null && !(options.duration > 0)) throw new InputError('--duration takes a positive number of seconds', 'usage');
   const specs = parseInterfaces(options.interfaces);
   const live = await openLiveStore(options, specs);
 
@@ -168,8 +169,9 @@ export async function captureCommand(options: CaptureOptions): Promise<CaptureSu
   }
   for (const { device, ring } of source.links) {
     if (ring.offloads?.length && ring.slotsWithoutOffloads > 2 * ring.slots) {
-      process.stderr.write(`mcast: note: ${device} has ${ring.offloads.join(', ')} on, so libpcap's ring holds only about ${ring.slots} frames; `
-        + `\`ethtool -K ${device} gro off gso off tso off\` lets it hold about ${ring.slotsWithoutOffloads}\n`);
+      const shown = escapeControl(device);
+      process.stderr.write(`mcast: note: ${shown} has ${ring.offloads.join(', ')} on, so libpcap's ring holds only about ${ring.slots} frames; `
+        + `\`ethtool -K ${shown} gro off gso off tso off\` lets it hold about ${ring.slotsWithoutOffloads}\n`);
     }
   }
   const where = source.links.map((link) => (link.link === link.device ? link.link : `${link.link}=${link.device}`)).join(', ');
@@ -180,7 +182,7 @@ export async function captureCommand(options: CaptureOptions): Promise<CaptureSu
       filter: options.filter ?? DEFAULT_FILTER, db: options.db, captureId: live?.sink.captureId ?? null, url: server?.url ?? null,
     });
   } else {
-    process.stderr.write(`mcast: capturing on ${where}${options.db ? ` into ${options.db}` : ''}${server ? `, dashboard at ${server.url}` : ''} (Ctrl-C to stop)\n`);
+    process.stderr.write(`mcast: capturing on ${escapeControl(where)}${options.db ? ` into ${escapeControl(options.db)}` : ''}${server ? `, dashboard at ${server.url}` : ''} (Ctrl-C to stop)\n`);
   }
 
   const warn = warner();

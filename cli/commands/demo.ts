@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ingestFiles } from '../../pipeline/ingest.js';
 import { inputsOf } from '../../pipeline/file-source.js';
-import { SqliteStore } from '../../store/sqlite-store.js';
+import { openStore } from '../open-store.js';
+import { escapeControl } from '../output/escape.js';
 import { analyzeCommand, loadTopology } from './analyze.js';
 import { startServer, untilStopped } from './serve.js';
 
@@ -24,12 +25,12 @@ export interface DemoOptions {
 export async function demoCommand(options: DemoOptions): Promise<void> {
   await analyzeCommand([BUNDLED_SAMPLE], { at: null, topology: BUNDLED_TOPOLOGY, json: false, timeline: false, db: null });
   const db = options.db ?? join(tmpdir(), 'mcast-demo.sqlite');
-  const store = await SqliteStore.open(db);
+  const store = await openStore(db);
   try {
     // The same file again replaces its earlier capture in the store (same fingerprint): no duplicates.
     const capture = await ingestFiles(inputsOf([BUNDLED_SAMPLE]), store, { topology: await loadTopology(BUNDLED_TOPOLOGY) });
     const server = await startServer(store, { port: options.port, host: options.host });
-    process.stdout.write(`\nmcast: ${capture.frames} frames stored in ${db}; dashboard at ${server.url} (Ctrl-C to stop)\n`);
+    process.stdout.write(`\nmcast: ${capture.frames} frames stored in ${escapeControl(db)}; dashboard at ${server.url} (Ctrl-C to stop)\n`);
     await untilStopped();
     await server.close();
   } finally {

@@ -4,14 +4,14 @@
  * stands on. Errors first; with --at, only what held at T.
  */
 import { InputError } from '../../capture/input-error.js';
-import { describeProblem, inputsOf, runFiles } from '../../pipeline/file-source.js';
+import { inputsOf, runFiles } from '../../pipeline/file-source.js';
 import { AnalysisRun } from '../../pipeline/run.js';
 import { FindingsSink } from '../../pipeline/sinks/findings-sink.js';
 import { SEVERITY_ORDER, type Finding, type Severity } from '../../shapes/findings.js';
 import { formatTable } from '../output/format-table.js';
 import { ProgressBar } from '../output/progress.js';
 import { isoTime } from '../output/snapshot-text.js';
-import { loadTopology } from './analyze.js';
+import { loadTopology, warnIfOutsideCapture, warnProblem } from './analyze.js';
 
 export interface FindingsOptions {
   at: number | null;
@@ -33,13 +33,13 @@ export function sortFindings(findings: Finding[]): Finding[] {
 }
 
 export async function findingsCommand(paths: string[], options: FindingsOptions): Promise<void> {
-  if (options.at !== null && !Number.isFinite(options.at)) throw new InputError('--at takes epoch seconds, e.g. --at 1764057600.5', 'usage');
   const topology = await loadTopology(options.topology);
   const sink = new FindingsSink();
   const run = new AnalysisRun({ topology, sinks: [sink] });
   const progress = new ProgressBar();
-  const { problems } = await runFiles(inputsOf(paths), run, { until: options.at ?? Infinity, onProgress: progress.update }).finally(() => progress.done());
-  for (const problem of problems) process.stderr.write(`mcast: warning: ${describeProblem(problem)}\n`);
+  const result = await runFiles(inputsOf(paths), run, { until: options.at ?? Infinity, onProgress: progress.update }).finally(() => progress.done());
+  for (const problem of result.problems) warnProblem(problem);
+  await warnIfOutsideCapture(options.at, paths, result);
   await run.finish();
   const found = options.at === null ? sink.engine.all() : sink.engine.at(options.at);
   const shown = sortFindings(found.filter((finding) => SEVERITY_ORDER[finding.severity] <= SEVERITY_ORDER[options.severity]));

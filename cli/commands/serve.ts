@@ -11,7 +11,9 @@ import { InputError } from '../../capture/input-error.js';
 import { LiveHub } from '../../server/live/hub.js';
 import { ingestFiles } from '../../pipeline/ingest.js';
 import { describeProblem } from '../../pipeline/file-source.js';
-import { SqliteStore } from '../../store/sqlite-store.js';
+import type { SqliteStore } from '../../store/sqlite-store.js';
+import { openStore } from '../open-store.js';
+import { escapeControl } from '../output/escape.js';
 
 export interface ServeOptions {
   db: string;
@@ -60,11 +62,10 @@ export async function startServer(store: SqliteStore, options: { port: number; h
 }
 
 export async function serveCommand(options: ServeOptions): Promise<void> {
-  if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) throw new InputError(`--port takes a port number (0-65535), not '${options.port}'`, 'usage');
-  if (options.uploadLimit !== undefined && !(options.uploadLimit > 0)) throw new InputError('--upload-limit takes a size in MB greater than 0', 'usage');
   const info = await stat(options.db).catch(() => null);
-  if (!info?.isFile()) throw new InputError(`cannot open ${options.db}: no such file (make one with: mcast analyze FILE... --db ${options.db})`, 'usage');
-  const store = await SqliteStore.open(options.db);
+  if (info === null) throw new InputError(`cannot open ${options.db}: no such file (make one with: mcast analyze FILE... --db ${options.db})`, 'usage');
+  if (!info.isFile()) throw new InputError(`${options.db} is not a database file (make one with: mcast analyze FILE... --db FILE)`, 'usage');
+  const store = await openStore(options.db);
   let server: RunningServer;
   try {
     server = await startServer(store, options);
@@ -72,7 +73,7 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
     await store.close();
     throw error;
   }
-  process.stdout.write(`mcast: serving ${options.db} at ${server.url} (Ctrl-C to stop)\n`);
+  process.stdout.write(`mcast: serving ${escapeControl(options.db)} at ${server.url} (Ctrl-C to stop)\n`);
   await untilStopped();
   await server.close();
   await store.close();

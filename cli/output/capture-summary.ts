@@ -3,6 +3,7 @@ import type { NetworkAnalyzer } from '../../capture/model/network-analyzer.js';
 import type { LinkCounters } from '../../pipeline/live-source.js';
 import type { AnalysisRun } from '../../pipeline/run.js';
 import type { NetworkSnapshot } from '../../shapes/snapshot.js';
+import { escapeControl } from './escape.js';
 import { formatTable } from './format-table.js';
 
 /** Event-loop delay (p99 over one interval) above which the capture is said to fall behind. */
@@ -61,6 +62,6 @@ export function formatSummary(summary: CaptureSummary): string {
     ])),
   ];
   if (summary.maxEventLoopLagMs >= LAG_WARNING_MS) lines.push('', `the capture fell behind: event-loop lag up to ${summary.maxEventLoopLagMs} ms`);
-  if (summary.written !== null) lines.push('', `written to ${summary.written}`);
+  if (summary.written !== null) lines.push('', `written to ${escapeControl(summary.written)}`);
   return lines.join('\n');
 }

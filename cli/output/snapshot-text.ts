@@ -2,13 +2,24 @@
 import type { TimelineEntry } from '../../capture/model/timeline.js';
 import type { FindingChange } from '../../shapes/findings.js';
 import type { NetworkSnapshot } from '../../shapes/snapshot.js';
+import { escapeControl } from './escape.js';
 import { formatTable } from './format-table.js';
 
 export function isoTime(time: number): string {
   return Number.isFinite(time) ? new Date(time * 1000).toISOString() : String(time);
 }
 
+/** ISO and epoch seconds, both of which --at takes. */
+export function isoAndEpoch(time: number): string {
+  return `${isoTime(time)} (${time})`;
+}
+
+/** One line per entry; link names and explanations come from the capture, so the line is escaped. */
 export function formatTimelineEntry(entry: TimelineEntry | FindingChange): string {
+  return escapeControl(timelineLine(entry));
+}
+
+function timelineLine(entry: TimelineEntry | FindingChange): string {
   if (entry.area === 'finding') {
     const { detail: finding } = entry;
     const flow = finding.group === null ? '' : ` ${finding.source === null ? finding.group : `(${finding.source},${finding.group})`}`;
@@ -30,7 +41,7 @@ function remaining(expiresAt: number | null, at: number): string {
 export function formatSnapshot(snapshot: NetworkSnapshot): string {
   const at = snapshot.at;
   const nameOf = new Map(snapshot.routers.map((router) => [router.id, router.name ?? router.id]));
-  const sections: string[] = [`state at ${isoTime(at)} (${at})`];
+  const sections: string[] = [`state at ${isoAndEpoch(at)}`];
   const section = (title: string, header: string[], rows: (string | number)[][]) => {
     sections.push('', `${title}`, rows.length ? formatTable(header, rows) : '  (none)');
   };

@@ -103,7 +103,7 @@ test('bad input is a one-line error, not a stack trace', async () => {
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /no such file/);
   assert.match((await mcast('frobnicate')).stderr, /unknown command/);
-  assert.match((await mcast('analyze', capture, '--at', 'yesterday')).stderr, /--at takes epoch seconds/);
+  assert.match((await mcast('analyze', capture, '--at', 'yesterday')).stderr, /^mcast: --at: 'yesterday' is not a time: give epoch seconds/);
   assert.match((await mcast('stats', capture, '--bogus')).stderr, /^mcast: Unknown option '--bogus'/);
 });
 

@@ -51,7 +51,7 @@ describe('mcast capture options', () => {
       assert.equal(missing.code, 1);
     }
     assert.equal((await failure(['capture'])).code, 2);
-    assert.match((await failure(['capture', '--iface', 'lo', '--duration', 'soon'])).stderr, /^mcast: --duration takes a positive number of seconds\n$/);
+    assert.match((await failure(['capture', '--iface', 'lo', '--duration', 'soon'])).stderr, /^mcast: --duration: 'soon' is not a positive number of seconds\n$/);
     assert.match((await failure(['capture', '--iface', 'lo', '--bogus'])).stderr, /^mcast: Unknown option '--bogus'/);
   });
 });

@@ -1,0 +1,21 @@
+/** The store a command was pointed at, or one line saying why it cannot be opened. */
+import { InputError } from '../capture/input-error.js';
+import { SchemaVersionError } from '../store/migrations.js';
+import { SqliteStore } from '../store/sqlite-store.js';
+
+export async function openStore(path: string): Promise<SqliteStore> {
+  try {
+    return await SqliteStore.open(path);
+  } catch (error) {
+    if (error instanceof SchemaVersionError) throw new InputError(error.message);
+    throw new InputError(`cannot open database ${path}: ${describeStoreError(error as NodeJS.ErrnoException)}`);
+  }
+}
+
+function describeStoreError(error: NodeJS.ErrnoException): string {
+  switch (error.code) {
+    case 'SQLITE_NOTADB': return 'not an SQLite database';
+    case 'SQLITE_CANTOPEN': return 'cannot open or create the file (a directory, or in a missing or read-only directory?)';
+    default: return error.message.replace(/^SQLITE_\w+: /, '');
+  }
+}
