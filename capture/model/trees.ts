@@ -293,13 +293,21 @@ function inferTree(context: TreeContext, source: string | null, group: string, r
     return spt[0]?.link ?? context.rememberedRpf(router, source ?? rp) ?? null;
   };
   const hasEdge = (router: string) => [...edges.values()].some((found) => found.router === router);
-  const onTree = (router: string) => hasEdge(router) || router === rpRouter || firstHops.has(router) || incoming(router) !== null;
+  // An ASM source's tree holds a router only with (S,G) state of its own: data, a (S,G) Join it sent, or the
+  // source on its link. A route towards S (a Join it sent for another group) is not that state.
+  const asmSource = source !== null && !isSsmGroup(group);
+  const hasSourceState = (router: string) => context.sentBy(router, 'S,G', source, group).length > 0
+    || context.routerLinks(router).some((link) => sourceLinks.has(link));
+  const onTree = (router: string) => hasEdge(router) || router === rpRouter || firstHops.has(router)
+    || (asmSource ? hasSourceState(router) : incoming(router) !== null);
 
-  // Local receivers: the DR of a member link forwards there if it is on the tree itself.
+  // Local receivers. RFC 7761 §4.1.3, §4.5.6: the DR of a member link has (*,G) state for them
+  // (pim_include(*,G)) once the group has an RP, whether or not it reaches it; on a source's tree it
+  // forwards there if it is on that tree.
   for (const entry of input.memberships) {
     if (entry.group.group !== group || !membershipWants(entry.group, source)) continue;
     const router = context.localForwarder(entry.link, source, group);
-    if (router !== null && onTree(router)) edge(router, entry.link).wanted = true;
+    if (router !== null && ((source === null && rp !== null && !isSsmGroup(group)) || onTree(router))) edge(router, entry.link).wanted = true;
   }
 
   for (const found of edges.values()) {

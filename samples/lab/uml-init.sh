@@ -21,7 +21,8 @@ host_path() { printf '/run/host-tmp/%s' "${1#/tmp/}"; }
 release=$(uname -r)
 mkdir -p /run/modroot/lib/modules
 ln -s "/usr/lib/uml/modules/$release" "/run/modroot/lib/modules/$release"
-for module in ipv6 veth bridge; do modprobe -d /run/modroot "$module" || echo "uml-init: modprobe $module failed" >&2; done
+# sch_prio, sch_netem, cls_u32: tc netem on one class of traffic (samples/faults).
+for module in ipv6 veth bridge sch_prio sch_netem cls_u32; do modprobe -d /run/modroot "$module" || echo "uml-init: modprobe $module failed" >&2; done
 ip link set lo up
 status=1
 if [[ -n ${LAB_UML_SCRIPT:-} ]]; then

@@ -108,3 +108,63 @@ test('pim-bsr: once the last C-RP stopped advertising and its holdtime ran out, 
   assert.ok(noRp[0]!.at > lastCandidate + 25, `after the C-RP holdtime of 25 s: ${noRp[0]!.at - lastCandidate}`);
   assert.deepEqual(errorKinds(findings), ['pim.no-rp']);
 });
+
+test('faults: a clean first minute, then each fault the lab made is found where and when it was made, and nothing else is an error', async () => {
+  const { findings, events } = await labOf('faults');
+  const firstFault = eventTime(events, 'H2', 'join');
+  // pimd's own fault: its first IGMP query on each interface has a bad checksum (as in pimd-ring); nothing else before the faults.
+  const clean = findings.filter((finding) => finding.severity !== 'info' && finding.at < firstFault);
+  assert.deepEqual([...new Set(clean.map((finding) => finding.kind))], ['packet.bad-checksum'], JSON.stringify(clean.map((finding) => finding.explanation)));
+  for (const finding of clean) near(finding.at, eventTime(events, 'R1', 'start-router'), 5, 'pimd\'s first query');
+
+  const one = (kind: string, where: (finding: Finding) => boolean = () => true) => {
+    const found = findings.filter((finding) => finding.kind === kind && where(finding));
+    assert.equal(found.length, 1, `${kind}: ${JSON.stringify(found.map((finding) => finding.explanation))}`);
+    return found[0]!;
+  };
+  const join = (node: string, group: string) => events.find((event) => event.node === node && event.action === 'join' && event.group === group)!.time;
+  const started = (group: string) => events.find((event) => event.action === 'start-sender' && event.group === group)!.time;
+
+  // H2, an IGMPv2-only host, asks for any source of the SSM group: pimd ignores it (RFC 4604 §2.2.1).
+  const asm = one('ssm.asm-request');
+  assert.deepEqual([asm.link, asm.group, asm.detail.routersObeyed], ['lan-rcv', '232.2.2.2', true]);
+  near(asm.at, join('H2', '232.2.2.2'), 2, 'with its first report');
+
+  // S1's TTL 2 reaches r1-r2 with TTL 1: R2 cannot forward it to H1 — told as that, not as a black hole.
+  const ttl = one('tree.ttl-limited');
+  assert.deepEqual([ttl.link, ttl.source, ttl.group, ttl.router, ttl.severity, ttl.detail.in], ['lan-rcv', '10.1.0.10', '239.3.3.3', '10.0.12.2', 'error', 'r1-r2']);
+  assert.ok(ttl.at > join('H1', '239.3.3.3') && ttl.at < join('H1', '239.3.3.3') + 10, `${ttl.at - join('H1', '239.3.3.3')}`);
+  assert.ok(!findings.some((finding) => finding.kind === 'tree.black-hole' && finding.group === '239.3.3.3'));
+
+  // H4 behind R4, which has no route to the RP: the RP tree cannot reach lan-rcv2.
+  const hole = one('tree.black-hole');
+  assert.deepEqual([hole.link, hole.group, hole.router], ['lan-rcv2', '239.1.1.1', '10.0.24.4']);
+  assert.ok(hole.at > join('H4', '239.1.1.1') && hole.at <= join('H4', '239.1.1.1') + 12, `after the Join's grace: ${hole.at - join('H4', '239.1.1.1')}`);
+
+  // Two senders on one group and UDP port.
+  const senders = one('group.multiple-senders');
+  assert.deepEqual([senders.group, senders.severity, senders.detail.sources], ['239.4.4.4', 'warning', ['10.1.0.10', '10.1.0.20']]);
+
+  // netem drops 4 % of the video leaving R2 onto lan-rcv: the loss is on lan-rcv, r1-r2 upstream is clean, R2 between.
+  const losses = findings.filter((finding) => finding.kind === 'stream.loss');
+  assert.deepEqual(losses.map((loss) => [loss.link, loss.group, loss.detail.format, loss.detail.upstream, loss.router]).sort(),
+    [['lan-rcv', '239.5.5.5', 'mpeg-ts', 'r1-r2', '10.0.12.2'], ['lan-rcv', '239.5.5.6', 'rtp', 'r1-r2', '10.0.12.2']]);
+  for (const loss of losses) assert.ok(loss.at > started(loss.group!) && loss.at < started(loss.group!) + 15 && loss.until !== null, `${loss.group} ${loss.at - started(loss.group!)}`);
+
+  // R3 (another subnet, IGMPv2) queries lan-rcv next to R2 until it stops; its IGMPv2 queries push the IGMPv3 hosts back to IGMPv2.
+  const r3Start = eventTime(events, 'R3', 'start-router');
+  const r3Stop = eventTime(events, 'R3', 'stop-router');
+  const conflict = one('querier.conflict');
+  assert.deepEqual([conflict.link, conflict.router, conflict.detail.elected], ['lan-rcv', '10.3.9.3', '10.3.0.1']);
+  assert.ok(conflict.at > r3Start && conflict.at < r3Start + 30, `${conflict.at - r3Start}`);
+  assert.ok(conflict.until !== null && conflict.until > r3Stop && conflict.until < r3Stop + 35, `closed after R3 stopped: ${conflict.until! - r3Stop}`);
+  const mismatch = one('querier.version-mismatch', (finding) => finding.link === 'lan-rcv');
+  const hosts = new Map((mismatch.detail.hosts as { host: string; version: number; fellBackAt: number | null }[]).map((host) => [host.host, host]));
+  assert.equal(hosts.get('10.3.0.12')?.version, 2, 'H2 reports with IGMPv2');
+  for (const host of ['10.3.0.11', '10.3.0.13']) {
+    const fellBackAt = hosts.get(host)?.fellBackAt;
+    assert.ok(fellBackAt !== null && fellBackAt !== undefined && fellBackAt > r3Start && fellBackAt < r3Start + 30, `${host} fell back after R3's first IGMPv2 query`);
+  }
+  assert.equal(mismatch.severity, 'warning');
+  assert.deepEqual(errorKinds(findings), ['stream.loss', 'tree.black-hole', 'tree.ttl-limited']);
+});
