@@ -7,12 +7,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openCaptureFiles } from '../../capture/sources/capture-file.js';
 import { AnalysisRun } from '../../pipeline/run.js';
 import { FindingsSink } from '../../pipeline/sinks/findings-sink.js';
-import type { Finding } from '../../shapes/findings.js';
+import { FINDING_KINDS, type Finding } from '../../shapes/findings.js';
 import { loadScenario, SAMPLES_DIR } from '../accuracy/scenarios.js';
 
 interface LabEvent { time: number; node: string; action: string; group?: string }
@@ -167,4 +168,20 @@ test('faults: a clean first minute, then each fault the lab made is found where 
   }
   assert.equal(mismatch.severity, 'warning');
   assert.deepEqual(errorKinds(findings), ['stream.loss', 'tree.black-hole', 'tree.ttl-limited']);
+});
+
+test('samples/README.md\'s table of finding kinds: every scenario raises exactly the kinds it names for it', async () => {
+  const readme = await readFile(join(SAMPLES_DIR, 'README.md'), 'utf8');
+  const rows = [...readme.matchAll(/^\| `([a-z.-]+)` \| ([^|]*) \| ([^|]*) \|$/gm)];
+  const listed = (cell: string) => (cell.startsWith('—') ? [] : cell.split(',').map((name) => name.trim()).filter((name) => name !== ''));
+  assert.deepEqual(rows.map((row) => row[1]).sort(), [...FINDING_KINDS].sort(), 'one row per finding kind');
+  const scenarios = [...new Set(rows.flatMap((row) => [...listed(row[2]!), ...listed(row[3]!)]))].sort();
+  for (const row of rows) assert.deepEqual([...listed(row[2]!), ...listed(row[3]!)].sort(), scenarios, `${row[1]}: every scenario in one of the two columns`);
+  const labs = (await readdir(SAMPLES_DIR, { withFileTypes: true })).filter((entry) => entry.isDirectory() && existsSync(join(SAMPLES_DIR, entry.name, 'pcap'))).map((entry) => entry.name);
+  assert.deepEqual(scenarios, labs.sort(), 'every lab in the table');
+  for (const scenario of scenarios) {
+    const { findings } = await labOf(scenario);
+    const expected = rows.filter((row) => listed(row[2]!).includes(scenario)).map((row) => row[1]!).sort();
+    assert.deepEqual([...new Set(findings.map((finding) => finding.kind))].sort(), expected, scenario);
+  }
 });
