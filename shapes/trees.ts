@@ -4,7 +4,7 @@
  * data and wants it; and the anomalies found on the way.
  */
 import { Type, type Static } from 'typebox';
-import { Address, Addresses, Count, Group, NullableAddress, NullableText, NullableTime, Shape, Text } from './common.js';
+import { Address, Addresses, Count, Group, Nullable, NullableAddress, NullableText, NullableTime, Shape, Text, Time } from './common.js';
 
 export const TreeEdge = Shape({
   router: Text,
@@ -27,6 +27,19 @@ export const TreeNode = Shape({
 
 export const TreeKind = Type.Enum(['SPT', 'RPT', 'SSM']);
 
+/** The last-hop router's switch from the RP tree to this SPT, timed on its two incoming links (capture/model/switchover.ts). */
+export const SwitchoverTiming = Shape({
+  router: Text,
+  sptLink: Text,
+  rptLink: Text,
+  /** Its (S,G) Join. */
+  joinedAt: Time,
+  firstSptPacketAt: NullableTime,
+  lastRptPacketAt: NullableTime,
+  /** Last RP-tree packet minus first SPT packet: > 0 both trees delivered (overlap), < 0 a gap; null until both are seen. */
+  seconds: Nullable(Type.Number()),
+});
+
 export const Tree = Shape({
   /** The source, or '*' for the (*,G) tree. */
   source: Text,
@@ -34,6 +47,7 @@ export const Tree = Shape({
   rp: NullableAddress,
   kind: TreeKind,
   switchoverAt: NullableTime,
+  switchover: Nullable(SwitchoverTiming),
   edges: Type.Array(TreeEdge),
   nodes: Type.Array(TreeNode),
 });
@@ -47,6 +61,7 @@ export const Anomaly = Type.Union([
 ]);
 
 export type TreeEdge = Static<typeof TreeEdge>;
+export type SwitchoverTiming = Static<typeof SwitchoverTiming>;
 export type TreeNode = Static<typeof TreeNode>;
 export type TreeKind = Static<typeof TreeKind>;
 export type Tree = Static<typeof Tree>;

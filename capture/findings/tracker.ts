@@ -29,8 +29,15 @@ export interface Condition {
 }
 
 /** What makes a condition the same condition: its kind and where it is. */
+/**
+ * Kinds whose router is who should act (the forwarder a black hole waits on, the router a loss is
+ * next to), not what the finding is about: the same place with another router named is the same finding.
+ */
+const ROUTER_NAMED_ONLY = new Set<FindingKind>(['tree.black-hole', 'tree.ttl-limited', 'stream.loss']);
+
 export function conditionKey(condition: Pick<Condition, 'kind' | 'link' | 'group' | 'source' | 'router'>): string {
-  return [condition.kind, condition.link, condition.group, condition.source, condition.router].map((part) => part ?? '*').join('|');
+  const router = ROUTER_NAMED_ONLY.has(condition.kind) ? null : condition.router;
+  return [condition.kind, condition.link, condition.group, condition.source, router].map((part) => part ?? '*').join('|');
 }
 
 /** Told when a finding opens or closes, at the packet time it is noticed. */
@@ -78,6 +85,7 @@ export class FindingsTracker {
     const key = conditionKey(condition);
     const found = this.open.get(key);
     if (found) {
+      found.router = condition.router ?? found.router;
       found.detail = condition.detail;
       found.explanation = condition.explanation;
       found.severity = condition.severity;

@@ -7,6 +7,7 @@
 import { hasBadChecksum, type FrameResult, type Packet } from '../decode.js';
 import { FlowTracker, type FlowChange, type FlowOptions } from './flows.js';
 import { LatencyTracker } from './latency.js';
+import { SwitchoverTimer } from './switchover.js';
 import { LinkMembership, type MembershipOptions } from './membership/index.js';
 import type { MembershipChange } from './membership/types.js';
 import { membershipObservation } from './membership-observations.js';
@@ -59,6 +60,8 @@ export class NetworkAnalyzer {
   readonly links = new Map<string, LinkActivity>();
   /** When the last-hop routers first joined (S,G) towards the source while a (*,G) tree existed: the SPT switchover. */
   readonly switchovers = new Map<string, { time: number; router: string | null }>();
+  /** How long each switchover took at its last-hop router (switchover.ts). */
+  readonly switchoverTimer = new SwitchoverTimer();
   /**
    * RPF links learned from the wire: where a router (by the address it sends from) last sent a
    * Join/Prune towards a source ((S,G)) or an RP ((*,G)), keyed `from|target`. They outlive the
@@ -166,6 +169,7 @@ export class NetworkAnalyzer {
     if (message.kind === 'data.ipv4' || message.kind === 'data.ipv6') {
       this.emitAll('flow', this.flows.onData(packet.time, packet.link, packet.srcMac, message, packet.macMismatch));
       for (const hop of this.dataPaths.observe(packet.time, packet.link, packet.srcMac, message)) this.learnFromHop(hop);
+      this.switchoverTimer.onData(packet.time, packet.link, message.source, message.group);
       return;
     }
     if (message.kind.startsWith('pim.')) {
@@ -233,12 +237,18 @@ export class NetworkAnalyzer {
     for (const change of changes) {
       if (change.kind !== 'join') continue;
       const { type, source, group, from } = change.detail;
-      if (type === '*,G') this.starGroups.add(group);
+      if (type === '*,G') {
+        this.starGroups.add(group);
+        this.switchoverTimer.onStarJoin(this.routers.routerWithAddress(from)?.id ?? from, group, packet.link);
+      }
       if (type !== 'S,G' || source === null || !this.starGroups.has(group)) continue;
       const key = `${source}|${group}`;
-      if (this.switchovers.has(key)) continue;
-      if (this.pim.isRpAddress(from, group, packet.time)) continue; // the RP joining the source is not a switchover
       const router = this.routers.routerWithAddress(from);
+      // The RP joining the source (by any of its addresses) is not a switchover.
+      const rp = this.pim.rpForGroup(group)?.rp;
+      if (this.pim.isRpAddress(from, group, packet.time) || (router !== null && rp !== undefined && this.routers.routerWithAddress(rp)?.id === router.id)) continue;
+      this.switchoverTimer.onSwitchover(packet.time, router?.id ?? from, source, group, packet.link);
+      if (this.switchovers.has(key)) continue;
       this.switchovers.set(key, { time: packet.time, router: router?.id ?? from });
       this.emit({ area: 'tree', time: packet.time, link: null, group, source, kind: 'spt-switchover', detail: { router: router?.id ?? from } });
     }

@@ -50,6 +50,7 @@ export function buildSnapshot(analyzer: NetworkAnalyzer, at: number): NetworkSna
   const { trees, anomalies } = inferTrees({
     at, keepalivePeriod: analyzer.keepalivePeriod, rpfLinks: analyzer.rpfLinks, joinedChannels: analyzer.joinedChannels, forwardingStops: analyzer.forwardingStops,
     routers, flows, pim, memberships: groupMemberships, switchovers: analyzer.switchovers,
+    switchoverTiming: (source, group) => analyzer.switchoverTimer.timing(source, group),
     rpFor: (group) => analyzer.pim.rpForGroup(group)?.rp ?? null,
   });
 

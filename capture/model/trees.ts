@@ -28,6 +28,7 @@ import type { GroupSnapshot } from './membership/index.js';
 import type { JoinSnapshot, PimSnapshot } from './pim/index.js';
 import type { RouterRegistry } from './routers.js';
 import type { Anomaly, Tree, TreeEdge, TreeNode } from '../../shapes/trees.js';
+import type { SwitchoverTiming } from './switchover.js';
 
 export interface LinkGroupMembership {
   link: string;
@@ -56,6 +57,8 @@ export interface TreeInput {
   pim: PimSnapshot;
   memberships: LinkGroupMembership[];
   switchovers: ReadonlyMap<string, { time: number }>;
+  /** The last-hop router's switch to (S,G)'s SPT, timed on its links (switchover.ts). */
+  switchoverTiming?: (source: string, group: string) => SwitchoverTiming | null;
   forwardingStops: ForwardingStops;
   rpFor: (group: string) => string | null;
 }
@@ -346,9 +349,16 @@ function inferTree(context: TreeContext, source: string | null, group: string, r
   const kind = isSsmGroup(group) ? 'SSM' : source !== null && (switchover !== undefined || !rpTree) ? 'SPT' : 'RPT';
   return {
     source: source ?? '*', group, rp, kind, switchoverAt: switchover?.time ?? null,
+    switchover: kind === 'SPT' && source !== null ? timed(input.switchoverTiming?.(source, group) ?? null) : null,
     edges: [...edges.values()].sort((a, b) => a.router.localeCompare(b.router) || a.out.localeCompare(b.out)),
     nodes: [...nodes.values()].sort((a, b) => a.router.localeCompare(b.router)),
   };
+}
+
+function timed(timing: SwitchoverTiming | null): Tree['switchover'] {
+  if (timing === null) return null;
+  const { firstSptPacketAt, lastRptPacketAt } = timing;
+  return { ...timing, seconds: firstSptPacketAt === null || lastRptPacketAt === null ? null : Math.round((lastRptPacketAt - firstSptPacketAt) * 1e6) / 1e6 };
 }
 
 /**

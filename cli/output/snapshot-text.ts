@@ -73,6 +73,14 @@ export function formatSnapshot(snapshot: NetworkSnapshot): string {
     snapshot.latencies.map((entry) => [entry.link, entry.group, entry.host, entry.kind, isoTime(entry.requestedAt), entry.alreadyFlowing ? '0 (already flowing)' : entry.seconds.toFixed(3)]));
   section('trees (show ip mroute, inferred network-wide)', ['source', 'group', 'kind', 'rp', 'router', 'in', 'out', 'data', 'wanted'],
     snapshot.trees.flatMap((tree) => tree.edges.map((edge) => [tree.source, tree.group, tree.kind, tree.rp ?? '-', nameOf.get(edge.router) ?? edge.router, edge.in ?? '-', edge.out, edge.carriesData ? 'yes' : 'no', edge.wanted ? 'yes' : 'NO'])));
+  const switched = snapshot.trees.filter((tree) => tree.switchover !== null);
+  section('spt switchovers (the last-hop router\'s (S,G) Join → first SPT packet; last RP-tree packet: overlap > 0, gap < 0)',
+    ['source', 'group', 'router', 'rpt in', 'spt in', 'joined', 'first spt +s', 'last rpt +s', 'overlap s'],
+    switched.map((tree) => {
+      const timing = tree.switchover!;
+      const after = (time: number | null) => (time === null ? '-' : (time - timing.joinedAt).toFixed(3));
+      return [tree.source, tree.group, nameOf.get(timing.router) ?? timing.router, timing.rptLink, timing.sptLink, isoTime(timing.joinedAt), after(timing.firstSptPacketAt), after(timing.lastRptPacketAt), timing.seconds === null ? '-' : timing.seconds.toFixed(3)];
+    }));
   section('anomalies', ['kind', 'link', 'source', 'group', 'detail'], snapshot.anomalies.map((anomaly) => [
     anomaly.kind, anomaly.link, anomaly.source ?? '*', anomaly.group,
     anomaly.kind === 'unwanted-data' ? nameOf.get(anomaly.router) ?? anomaly.router : anomaly.kind === 'duplicate-forwarding' ? anomaly.forwarders.join(' ') : anomaly.kind === 'mac-mismatch' ? `${anomaly.packets} packets` : '',

@@ -75,3 +75,17 @@ test('pimd-ring: routers with a MAC per interface and no Hello address list are 
   assert.deepEqual(linksOf('10.0.14.4')?.interfaces.map((entry) => entry.link), ['lan-rcv2', 'r1-r4', 'r3-r4', 'r4-r5']);
   assert.ok(last.routers.length <= 6, `${last.routers.length} routers for 5`);
 });
+
+test('pim-sm: R3\'s switch to the shortest-path tree is timed on its two incoming links, and the RP tree goes on delivering for seconds', async () => {
+  const { topology, captures } = await loadScenario('pim-sm');
+  const { nodeOf } = owners(topology);
+  const [early] = await snapshotsAt(captures, [1795595131.8 + 60], topology);
+  const tree = early!.trees.find((entry) => entry.source === '10.0.1.10' && entry.group === '239.1.1.1' && entry.kind === 'SPT');
+  const timing = tree?.switchover;
+  assert.ok(timing, JSON.stringify(tree));
+  const named = topology.nodes.find((node) => node.routerId === timing.router)?.name ?? nodeOf.get(timing.router);
+  assert.deepEqual([named, timing.rptLink, timing.sptLink], ['R3', 'r2-r3', 'r1-r3']);
+  assert.ok(timing.firstSptPacketAt! - timing.joinedAt < 1, 'the SPT delivers within a second of the Join');
+  // FRR's RP (R2) forwards S1 down r2-r3 for about 14 s after R3's (S,G) Join: the copies R3 drops.
+  assert.ok(timing.seconds! > 10 && timing.seconds! < 20, `${timing.seconds}`);
+});
