@@ -10,15 +10,13 @@ import { inputsOf } from '../../pipeline/file-source.js';
 import { openStore } from '../open-store.js';
 import { escapeControl } from '../output/escape.js';
 import { analyzeCommand, loadTopology } from './analyze.js';
-import { startServer, untilStopped } from './serve.js';
+import { startServer, untilStopped, type ListenOptions } from './serve.js';
 
 const SAMPLE_DIR = fileURLToPath(new URL('../../../samples/pim-sm/', import.meta.url));
 export const BUNDLED_SAMPLE = join(SAMPLE_DIR, 'pim-sm.pcapng.gz');
 const BUNDLED_TOPOLOGY = join(SAMPLE_DIR, 'topology.json');
 
-export interface DemoOptions {
-  port: number;
-  host: string;
+export interface DemoOptions extends ListenOptions {
   db: string | null;
 }
 
@@ -29,7 +27,7 @@ export async function demoCommand(options: DemoOptions): Promise<void> {
   try {
     // The same file again replaces its earlier capture in the store (same fingerprint): no duplicates.
     const capture = await ingestFiles(inputsOf([BUNDLED_SAMPLE]), store, { topology: await loadTopology(BUNDLED_TOPOLOGY) });
-    const server = await startServer(store, { port: options.port, host: options.host });
+    const server = await startServer(store, options);
     process.stdout.write(`\nmcast: ${capture.frames} frames stored in ${escapeControl(db)}; dashboard at ${server.url} (Ctrl-C to stop)\n`);
     await untilStopped();
     await server.close();
