@@ -101,8 +101,8 @@ const COMMANDS: Record<string, CommandSpec> = {
   demo: {
     usage: `  mcast demo ${LISTEN_USAGE} [--db FILE]
                                  the bundled sample (${BUNDLED_SAMPLE}):
-                                 its analysis printed, stored (default: a file in the temp directory)
-                                 and served on the dashboard`,
+                                 its analysis printed, stored (default: a temporary file of this run's
+                                 own, removed when it stops) and served on the dashboard`,
     async run(args) {
       const { values } = parseArgs({ args, allowPositionals: false, options: { ...LISTEN_OPTIONS, db: { type: 'string' } } });
       await demoCommand({ ...listenOptions(values), db: values.db ?? null });
