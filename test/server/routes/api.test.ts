@@ -87,6 +87,23 @@ describe('captures and range', () => {
     assert.equal(range.start, sample.capture.startTime);
     assert.equal(range.end, sample.capture.endTime);
   });
+
+  test('GET /api/range: busiest, where the dashboard opens, is a moment with more routable state than any other sampled, not the empty end', async () => {
+    const range = await get<{ start: number; end: number; busiest: number | null; running: boolean }>('/api/range');
+    assert.equal(range.running, false);
+    assert.ok(range.busiest !== null && range.busiest > range.start && range.busiest < range.end, JSON.stringify(range));
+    const activity = async (at: number) => {
+      const state = await get<NetworkSnapshot>(`/api/snapshot?at=${at}`);
+      const forwarded = state.flows.filter((flow) => flow.forwarders.length > 0);
+      return [...state.memberships, ...forwarded, ...state.joins].filter((row) => isRoutable(row.group)).length;
+    };
+    const busiest = await activity(range.busiest);
+    assert.ok(busiest > await activity(range.end), 'more than at the end, after the routers stopped');
+    for (let step = 0; step <= 20; step++) {
+      const at = range.start + ((range.end - range.start) * step) / 20;
+      assert.ok(await activity(at) <= busiest, `at ${at}: more than at the busiest moment`);
+    }
+  });
 });
 
 describe('state at T', () => {
@@ -132,6 +149,21 @@ describe('groups', () => {
     }
     const routable = await get<{ items: { group: string }[] }>('/api/groups?routable=true');
     assert.deepEqual(routable.items.map((entry) => entry.group), groups.items.map((entry) => entry.group).filter(isRoutable));
+  });
+
+  test('GET /api/groups?within=: the groups a range covers (an RP mapping\'s 239.0.0.0/8); a range that is none is 400 naming it', async () => {
+    const all = await get<{ items: { group: string }[] }>(`/api/groups?at=${moment.at}`);
+    const covered = async (range: string) => (await get<{ items: { group: string }[] }>(`/api/groups?at=${moment.at}&within=${encodeURIComponent(range)}`)).items.map((entry) => entry.group);
+    const names = all.items.map((entry) => entry.group);
+    assert.ok(names.some((group) => group.startsWith('239.')) && names.some((group) => !group.startsWith('239.')));
+    assert.deepEqual(await covered('239.0.0.0/8'), names.filter((group) => group.startsWith('239.')));
+    assert.deepEqual(await covered(`${moment.group}/32`), [moment.group]);
+    assert.deepEqual(await covered('FF00::/8'), names.filter((group) => group.includes(':')));
+    assert.deepEqual(await covered('224.0.0.0/4'), names.filter((group) => !group.includes(':')));
+    for (const range of ['10.0.0.0/8', '239.0.0.0/40']) {
+      assert.equal((await get<{ message: string }>(`/api/groups?within=${encodeURIComponent(range)}`, 400)).message,
+        `within: '${range}' is not a multicast group range (an address/length such as 239.0.0.0/8)`);
+    }
   });
 
   test('GET /api/groups/:group?at=: memberships, flows and trees of that group then', async () => {
