@@ -6,7 +6,7 @@
  * events that analysis runs publish) and `ingest` (analyzes an uploaded capture into the store;
  * absent when the server runs without a writable store). Every request first passes the access
  * policy (access.ts: its Host, and the Origin of uploads and socket.io), else it is a 403 with the
- * reason. One error handler turns validation errors into 400 with the reason; unknown routes are 404 JSON.
+ * reason. One error handler turns validation errors into 400 with the parameter and the reason in words; unknown routes are 404 JSON.
  */
 import { STATUS_CODES } from 'node:http';
 import { createReadStream } from 'node:fs';
@@ -21,6 +21,7 @@ import { AccessPolicy, type AccessOptions } from './access.js';
 import { LiveHub } from './live/hub.js';
 import { attachSocket, type LiveSocket } from './live/socket.js';
 import { apiRoutes } from './routes/api/index.js';
+import { describeValidation } from './validation-message.js';
 
 /**
  * Analyzes one uploaded capture file into the store (its changes going out live as they are
@@ -65,7 +66,8 @@ const CHART_UMD = join(dirname(createRequire(import.meta.url).resolve('chart.js'
 const CYTOSCAPE_UMD = join(dirname(createRequire(import.meta.url).resolve('cytoscape')), 'cytoscape.min.js');
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
-  const app = fastify({ logger: options.logger ?? false });
+  // An unknown query parameter is a 400 (fastify's default would drop it silently).
+  const app = fastify({ logger: options.logger ?? false, ajv: { customOptions: { removeAdditional: false } } });
   app.decorate('store', options.store);
   app.decorate('hub', options.hub ?? new LiveHub());
   app.decorate('ingest', options.ingest ?? null);
@@ -82,7 +84,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error.validation) {
-      return reply.status(400).send({ statusCode: 400, error: STATUS_CODES[400], message: error.message });
+      const part = error.validationContext === 'querystring' ? 'query' : error.validationContext;
+      const input = part === undefined ? undefined : (request as unknown as Record<string, unknown>)[part];
+      return reply.status(400).send({ statusCode: 400, error: STATUS_CODES[400], message: describeValidation(error.validation, error.validationContext, input) });
     }
     // Errors that carry an HTTP status (HttpError, fastify's own) say why; anything else is our fault.
     if (error.statusCode !== undefined && error.statusCode >= 400) {

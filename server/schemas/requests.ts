@@ -15,7 +15,7 @@ function Query<P extends TProperties>(properties: P) {
 
 /** A multicast group or unicast address as text (IPv4 dotted quad or IPv6). */
 export const AddressParam = Type.String({ anyOf: [{ format: 'ipv4' }, { format: 'ipv6' }] });
-const GROUP_RANGE_PATTERN = '^[0-9A-Fa-f.:]+/[0-9]{1,3}$';
+export const GROUP_RANGE_PATTERN = '^[0-9A-Fa-f.:]+/[0-9]{1,3}$';
 /** A group range as RP mappings name it (239.0.0.0/8, ff3e::/32). */
 export const GroupRangeParam = Type.String({ pattern: GROUP_RANGE_PATTERN });
 /** A group, or a group range. */

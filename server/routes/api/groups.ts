@@ -16,7 +16,7 @@ import { atOrEnd, rangeOrAll } from './query-time.js';
 /** The group as the analyzer writes it (IPv6 in RFC 5952 form), or a 400 when it is not a multicast address. */
 function canonicalGroup(text: string): string {
   const group = canonicalAddress(text);
-  if (!isMulticast(group)) throw new HttpError(400, `${text} is not a multicast group address`);
+  if (!isMulticast(group)) throw new HttpError(400, `path parameter group: '${text}' is not a multicast group address`);
   return group;
 }
 
@@ -25,7 +25,7 @@ function canonicalRange(text: string): string {
   const range = canonicalAddress(text);
   const [network, length] = range.split('/') as [string, string];
   if (!isMulticast(network) || Number(length) > (network.includes(':') ? 128 : 32)) {
-    throw new HttpError(400, `within: '${text}' is not a multicast group range (an address/length such as 239.0.0.0/8)`);
+    throw new HttpError(400, `query parameter within: '${text}' is not a multicast group range (address/length, such as 239.0.0.0/8)`);
   }
   return range;
 }
