@@ -18,7 +18,8 @@ import { InputError } from '../capture/input-error.js';
 import { statsCommand } from './commands/stats.js';
 import { analyzeCommand } from './commands/analyze.js';
 import { findingsCommand, parseSeverity } from './commands/findings.js';
-import { serveCommand } from './commands/serve.js';
+import { serveCommand, type ListenOptions } from './commands/serve.js';
+import { parseAllowedHost, parseAllowedOrigin } from '../server/access.js';
 import { captureCommand } from './commands/capture.js';
 import { interfacesCommand } from './commands/interfaces.js';
 import { BUNDLED_SAMPLE, demoCommand } from './commands/demo.js';
@@ -37,6 +38,21 @@ interface CommandSpec {
 
 /** --at for analyze and findings: null when not given. */
 const timeOption = (text: string | undefined) => (text === undefined ? null : parseTime('--at', text));
+
+/** Where a dashboard listens (--port, --host) and who else may use it (--allow-host, --allow-origin: repeatable). */
+const repeatable = { type: 'string', multiple: true } as const;
+const LISTEN_OPTIONS = {
+  port: { type: 'string', default: '8080' }, host: { type: 'string', default: '127.0.0.1' },
+  'allow-host': { ...repeatable, default: [] as string[] }, 'allow-origin': { ...repeatable, default: [] as string[] },
+} as const;
+const LISTEN_USAGE = '[--port 8080] [--host 127.0.0.1] [--allow-host NAME]... [--allow-origin ORIGIN]...';
+
+function listenOptions(values: { port: string; host: string; 'allow-host': string[]; 'allow-origin': string[] }): ListenOptions {
+  return {
+    port: parsePort('--port', values.port), host: values.host,
+    allowHosts: values['allow-host'].map(parseAllowedHost), allowOrigins: values['allow-origin'].map(parseAllowedOrigin),
+  };
+}
 
 const COMMANDS: Record<string, CommandSpec> = {
   stats: {
@@ -83,16 +99,13 @@ const COMMANDS: Record<string, CommandSpec> = {
     },
   },
   demo: {
-    usage: `  mcast demo [--port 8080] [--host 127.0.0.1] [--db FILE]
+    usage: `  mcast demo ${LISTEN_USAGE} [--db FILE]
                                  the bundled sample (${BUNDLED_SAMPLE}):
-                                 its analysis printed, stored (default: a file in the temp directory)
-                                 and served on the dashboard`,
+                                 its analysis printed, stored (default: a temporary file of this run's
+                                 own, removed when it stops) and served on the dashboard`,
     async run(args) {
-      const { values } = parseArgs({
-        args, allowPositionals: false,
-        options: { port: { type: 'string', default: '8080' }, host: { type: 'string', default: '127.0.0.1' }, db: { type: 'string' } },
-      });
-      await demoCommand({ port: parsePort('--port', values.port), host: values.host, db: values.db ?? null });
+      const { values } = parseArgs({ args, allowPositionals: false, options: { ...LISTEN_OPTIONS, db: { type: 'string' } } });
+      await demoCommand({ ...listenOptions(values), db: values.db ?? null });
     },
   },
   interfaces: {
@@ -104,7 +117,7 @@ const COMMANDS: Record<string, CommandSpec> = {
   },
   capture: {
     usage: `  mcast capture --iface IF [--iface LINK=IF ...] [--filter BPF] [--duration S] [--write FILE.pcapng]
-                [--buffer MiB] [--json] [--db FILE] [--serve [--port 8080] [--host 127.0.0.1]]
+                [--buffer MiB] [--json] [--db FILE] [--serve ${LISTEN_USAGE}]
                                  live capture (root, or CAP_NET_RAW + CAP_NET_ADMIN) through the same
                                  analysis; a summary at the end (Ctrl-C stops); --json: one JSON object
                                  per line (started, change, status, summary); --db: into a store as
@@ -115,10 +128,9 @@ const COMMANDS: Record<string, CommandSpec> = {
         options: {
           iface: { type: 'string', multiple: true, default: [] }, filter: { type: 'string' }, duration: { type: 'string' },
           write: { type: 'string' }, buffer: { type: 'string' }, json: { type: 'boolean', default: false },
-          db: { type: 'string' }, serve: { type: 'boolean', default: false }, port: { type: 'string', default: '8080' }, host: { type: 'string', default: '127.0.0.1' },
+          db: { type: 'string' }, serve: { type: 'boolean', default: false }, ...LISTEN_OPTIONS,
         },
       });
-      const port = parsePort('--port', values.port);
       const bufferMiB = values.buffer === undefined ? DEFAULT_BUFFER_SIZE / 2 ** 20
         : parseDecimal('--buffer', values.buffer, 'a buffer size in MiB (1-2047)', { min: 1, max: 2047 });
       const duration = values.duration === undefined ? null
@@ -126,24 +138,22 @@ const COMMANDS: Record<string, CommandSpec> = {
       await captureCommand({
         interfaces: values.iface, filter: values.filter ?? null, duration,
         write: values.write ?? null, json: values.json === true, bufferSize: Math.round(bufferMiB * 2 ** 20),
-        db: values.db ?? null, serve: values.serve === true, port, host: values.host,
+        db: values.db ?? null, serve: values.serve === true, ...listenOptions(values),
       });
     },
   },
   serve: {
-    usage: `  mcast serve --db FILE [--port 8080] [--host 127.0.0.1] [--upload-limit MB]
+    usage: `  mcast serve --db FILE ${LISTEN_USAGE} [--upload-limit MB]
                                  the web dashboard, REST API (/api) and live events (socket.io) over a
-                                 store made by analyze --db; uploaded captures are analyzed into it`,
+                                 store made by analyze --db; uploaded captures are analyzed into it;
+                                 requests naming another host than the address served, and uploads or
+                                 live sockets from pages of other origins, are refused unless allowed`,
     async run(args) {
-      const { values } = parseArgs({
-        args, allowPositionals: false,
-        options: { db: { type: 'string' }, port: { type: 'string', default: '8080' }, host: { type: 'string', default: '127.0.0.1' }, 'upload-limit': { type: 'string' } },
-      });
+      const { values } = parseArgs({ args, allowPositionals: false, options: { db: { type: 'string' }, ...LISTEN_OPTIONS, 'upload-limit': { type: 'string' } } });
       if (values.db === undefined) throw new InputError('serve needs --db FILE (a store made by: mcast analyze FILE... --db FILE)', 'usage');
-      const port = parsePort('--port', values.port);
       const uploadLimit = values['upload-limit'] === undefined ? undefined
         : parseDecimal('--upload-limit', values['upload-limit'], 'a size in MB greater than 0', { min: 0, minExclusive: true }) * 1024 * 1024;
-      await serveCommand({ db: values.db, port, host: values.host, uploadLimit });
+      await serveCommand({ db: values.db, ...listenOptions(values), uploadLimit });
     },
   },
 };

@@ -4,8 +4,9 @@
  *
  * Services are decorations typed below: `store` (read side of the SQLite store), `hub` (live
  * events that analysis runs publish) and `ingest` (analyzes an uploaded capture into the store;
- * absent when the server runs without a writable store). One error handler turns validation
- * errors into 400 with the reason; unknown routes are 404 JSON.
+ * absent when the server runs without a writable store). Every request first passes the access
+ * policy (access.ts: its Host, and the Origin of uploads and socket.io), else it is a 403 with the
+ * reason. One error handler turns validation errors into 400 with the parameter and the reason in words; unknown routes are 404 JSON.
  */
 import { STATUS_CODES } from 'node:http';
 import { createReadStream } from 'node:fs';
@@ -16,9 +17,11 @@ import fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import type { StoreReader } from '../store/store-api.js';
 import type { UploadResult } from '../shapes/api.js';
+import { AccessPolicy, type AccessOptions } from './access.js';
 import { LiveHub } from './live/hub.js';
 import { attachSocket, type LiveSocket } from './live/socket.js';
 import { apiRoutes } from './routes/api/index.js';
+import { describeValidation } from './validation-message.js';
 
 /**
  * Analyzes one uploaded capture file into the store (its changes going out live as they are
@@ -35,6 +38,8 @@ export interface AppOptions {
   ingest?: CaptureIngest | null;
   /** Largest accepted upload in bytes (default 200 MiB). */
   uploadLimit?: number;
+  /** Hosts and origins allowed besides the address served. */
+  access?: AccessOptions;
   logger?: boolean;
 }
 
@@ -49,6 +54,8 @@ declare module 'fastify' {
 }
 
 export const DEFAULT_UPLOAD_LIMIT = 200 * 1024 * 1024;
+/** Methods that only read: their Origin does not matter (a foreign page cannot read the reply without CORS). */
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const WEB_PUBLIC = join(REPO_ROOT, 'web', 'public');
@@ -59,17 +66,27 @@ const CHART_UMD = join(dirname(createRequire(import.meta.url).resolve('chart.js'
 const CYTOSCAPE_UMD = join(dirname(createRequire(import.meta.url).resolve('cytoscape')), 'cytoscape.min.js');
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
-  const app = fastify({ logger: options.logger ?? false });
+  // An unknown query parameter is a 400 (fastify's default would drop it silently).
+  const app = fastify({ logger: options.logger ?? false, ajv: { customOptions: { removeAdditional: false } } });
   app.decorate('store', options.store);
   app.decorate('hub', options.hub ?? new LiveHub());
   app.decorate('ingest', options.ingest ?? null);
   app.decorate('uploadLimit', options.uploadLimit ?? DEFAULT_UPLOAD_LIMIT);
-  app.decorate('live', attachSocket(app.server, app.hub));
+  const access = new AccessPolicy(options.access ?? {}, () => app.addresses().filter((address) => typeof address !== 'string'));
+  app.decorate('live', attachSocket(app.server, app.hub, access));
   app.addHook('onClose', () => app.live.close());
+  app.addHook('onRequest', async (request, reply) => {
+    // Requests injected in-process (app.inject) come from no network peer.
+    if (!app.server.listening) return;
+    const refusal = access.refusal(request.headers, !READ_METHODS.has(request.method));
+    if (refusal !== null) return reply.status(403).send({ statusCode: 403, error: STATUS_CODES[403], message: refusal });
+  });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error.validation) {
-      return reply.status(400).send({ statusCode: 400, error: STATUS_CODES[400], message: error.message });
+      const part = error.validationContext === 'querystring' ? 'query' : error.validationContext;
+      const input = part === undefined ? undefined : (request as unknown as Record<string, unknown>)[part];
+      return reply.status(400).send({ statusCode: 400, error: STATUS_CODES[400], message: describeValidation(error.validation, error.validationContext, input) });
     }
     // Errors that carry an HTTP status (HttpError, fastify's own) say why; anything else is our fault.
     if (error.statusCode !== undefined && error.statusCode >= 400) {

@@ -28,9 +28,9 @@ import type { SqliteStore } from '../../store/sqlite-store.js';
 import { openStore } from '../open-store.js';
 import { buildSummary, formatSummary, LAG_WARNING_MS, type CaptureSummary } from '../output/capture-summary.js';
 import { escapeControl } from '../output/escape.js';
-import { startServer, type RunningServer } from './serve.js';
+import { startServer, type ListenOptions, type RunningServer } from './serve.js';
 
-export interface CaptureOptions {
+export interface CaptureOptions extends ListenOptions {
   interfaces: string[];
   filter: string | null;
   duration: number | null;
@@ -41,8 +41,6 @@ export interface CaptureOptions {
   db: string | null;
   /** Serve the dashboard, API and live events over that store while capturing. */
   serve: boolean;
-  port: number;
-  host: string;
 }
 
 /** Text mode prints a status line this often (ticks); --json prints one every tick. */
@@ -159,7 +157,7 @@ export async function captureCommand(options: CaptureOptions): Promise<CaptureSu
   let server: RunningServer | null = null;
   if (live?.hub) {
     try {
-      server = await startServer(live.store, { port: options.port, host: options.host, hub: live.hub });
+      server = await startServer(live.store, { ...options, hub: live.hub });
     } catch (error) {
       source.close();
       await live.sink.discard();

@@ -1,7 +1,9 @@
 /**
  * `mcast demo [--port 8080] [--host 127.0.0.1] [--db FILE]`: the bundled sample (samples/pim-sm, four
- * FRR routers) analyzed network-wide and printed, stored, and served on the dashboard.
+ * FRR routers) analyzed network-wide and printed, stored, and served on the dashboard. Without --db
+ * each run stores into its own temporary directory, removed when it stops: two demos never share a file.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,30 +12,34 @@ import { inputsOf } from '../../pipeline/file-source.js';
 import { openStore } from '../open-store.js';
 import { escapeControl } from '../output/escape.js';
 import { analyzeCommand, loadTopology } from './analyze.js';
-import { startServer, untilStopped } from './serve.js';
+import { startServer, untilStopped, type ListenOptions } from './serve.js';
 
 const SAMPLE_DIR = fileURLToPath(new URL('../../../samples/pim-sm/', import.meta.url));
 export const BUNDLED_SAMPLE = join(SAMPLE_DIR, 'pim-sm.pcapng.gz');
 const BUNDLED_TOPOLOGY = join(SAMPLE_DIR, 'topology.json');
 
-export interface DemoOptions {
-  port: number;
-  host: string;
+export interface DemoOptions extends ListenOptions {
   db: string | null;
 }
 
 export async function demoCommand(options: DemoOptions): Promise<void> {
   await analyzeCommand([BUNDLED_SAMPLE], { at: null, topology: BUNDLED_TOPOLOGY, json: false, timeline: false, db: null });
-  const db = options.db ?? join(tmpdir(), 'mcast-demo.sqlite');
-  const store = await openStore(db);
+  const ownDir = options.db === null ? await mkdtemp(join(tmpdir(), 'mcast-demo-')) : null;
+  const db = options.db ?? join(ownDir!, 'demo.sqlite');
   try {
-    // The same file again replaces its earlier capture in the store (same fingerprint): no duplicates.
-    const capture = await ingestFiles(inputsOf([BUNDLED_SAMPLE]), store, { topology: await loadTopology(BUNDLED_TOPOLOGY) });
-    const server = await startServer(store, { port: options.port, host: options.host });
-    process.stdout.write(`\nmcast: ${capture.frames} frames stored in ${escapeControl(db)}; dashboard at ${server.url} (Ctrl-C to stop)\n`);
-    await untilStopped();
-    await server.close();
+    const store = await openStore(db);
+    try {
+      // The same file again replaces its earlier capture in the store (same fingerprint): no duplicates.
+      const capture = await ingestFiles(inputsOf([BUNDLED_SAMPLE]), store, { topology: await loadTopology(BUNDLED_TOPOLOGY) });
+      const server = await startServer(store, options);
+      const kept = ownDir === null ? '' : ' (removed when the demo stops)';
+      process.stdout.write(`\nmcast: ${capture.frames} frames stored in ${escapeControl(db)}${kept}; dashboard at ${server.url} (Ctrl-C to stop)\n`);
+      await untilStopped();
+      await server.close();
+    } finally {
+      await store.close();
+    }
   } finally {
-    await store.close();
+    if (ownDir !== null) await rm(ownDir, { recursive: true, force: true });
   }
 }

@@ -1,12 +1,16 @@
 /**
- * `mcast serve --db out.sqlite [--port 8080] [--host 127.0.0.1] [--upload-limit MB]`: the REST
- * API, socket.io and the dashboard over a store written by `mcast analyze --db` (uploads are
- * analyzed into the same store). Binds to 127.0.0.1 unless told otherwise: the dashboard shows
- * the network's addresses and accepts uploads, so exposing it is the user's explicit choice.
+ * `mcast serve --db out.sqlite [--port 8080] [--host 127.0.0.1] [--upload-limit MB]
+ * [--allow-host NAME]... [--allow-origin ORIGIN]...`: the REST API, socket.io and the dashboard
+ * over a store written by `mcast analyze --db` (uploads are analyzed into the same store). Binds
+ * to 127.0.0.1 unless told otherwise: the dashboard shows the network's addresses and accepts
+ * uploads, so exposing it is the user's explicit choice. Requests for other names than the
+ * address served, and uploads or live sockets from other origins, are refused (server/access.ts)
+ * unless allowed.
  */
 import { stat } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type CaptureIngest } from '../../server/app.js';
+import type { AccessOptions } from '../../server/access.js';
 import { InputError } from '../../capture/input-error.js';
 import { LiveHub } from '../../server/live/hub.js';
 import { ingestFiles } from '../../pipeline/ingest.js';
@@ -15,10 +19,18 @@ import type { SqliteStore } from '../../store/sqlite-store.js';
 import { openStore } from '../open-store.js';
 import { escapeControl } from '../output/escape.js';
 
-export interface ServeOptions {
-  db: string;
+/** Where the server listens, and who else may use it. */
+export interface ListenOptions {
   port: number;
   host: string;
+  /** Names a Host header may carry besides the address served (--allow-host). */
+  allowHosts?: readonly string[];
+  /** Origins whose pages may upload and open the live socket (--allow-origin). */
+  allowOrigins?: readonly string[];
+}
+
+export interface ServeOptions extends ListenOptions {
+  db: string;
   /** Largest upload in bytes. */
   uploadLimit?: number;
 }
@@ -42,9 +54,10 @@ export function storeIngest(store: SqliteStore, hub: LiveHub): CaptureIngest {
  * Starts the server on an open store (also used in-process by `mcast capture --serve`, which
  * publishes its live events to `hub`). A port already taken is a one-line InputError.
  */
-export async function startServer(store: SqliteStore, options: { port: number; host: string; hub?: LiveHub; uploadLimit?: number }): Promise<RunningServer> {
+export async function startServer(store: SqliteStore, options: ListenOptions & { hub?: LiveHub; uploadLimit?: number }): Promise<RunningServer> {
   const hub = options.hub ?? new LiveHub();
-  const app = await buildApp({ store, hub, ingest: storeIngest(store, hub), uploadLimit: options.uploadLimit });
+  const access: AccessOptions = { listenHost: options.host, allowHosts: options.allowHosts, allowOrigins: options.allowOrigins };
+  const app = await buildApp({ store, hub, ingest: storeIngest(store, hub), uploadLimit: options.uploadLimit, access });
   try {
     await app.listen({ port: options.port, host: options.host });
   } catch (error) {

@@ -15,8 +15,11 @@ function Query<P extends TProperties>(properties: P) {
 
 /** A multicast group or unicast address as text (IPv4 dotted quad or IPv6). */
 export const AddressParam = Type.String({ anyOf: [{ format: 'ipv4' }, { format: 'ipv6' }] });
-/** A group, or a group range as RP mappings name it (239.0.0.0/8, ff3e::/32). */
-export const GroupOrPrefixParam = Type.String({ anyOf: [{ format: 'ipv4' }, { format: 'ipv6' }, { pattern: '^[0-9A-Fa-f.:]+/[0-9]{1,3}$' }] });
+export const GROUP_RANGE_PATTERN = '^[0-9A-Fa-f.:]+/[0-9]{1,3}$';
+/** A group range as RP mappings name it (239.0.0.0/8, ff3e::/32). */
+export const GroupRangeParam = Type.String({ pattern: GROUP_RANGE_PATTERN });
+/** A group, or a group range. */
+export const GroupOrPrefixParam = Type.String({ anyOf: [{ format: 'ipv4' }, { format: 'ipv6' }, { pattern: GROUP_RANGE_PATTERN }] });
 
 const time = Type.Number({ minimum: 0 });
 const capture = Type.Integer({ minimum: 1, description: 'restrict to one capture' });
@@ -30,7 +33,10 @@ const PageProperties = {
   offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
 };
 
-export const GroupsQuery = Query({ ...AtQuery.properties, routable: Type.Optional(Type.Boolean({ description: 'leave out link-local groups' })) });
+export const GroupsQuery = Query({
+  ...AtQuery.properties, routable: Type.Optional(Type.Boolean({ description: 'leave out link-local groups' })),
+  within: Type.Optional({ ...GroupRangeParam, description: 'only the groups this range covers' }),
+});
 export const TreesQuery = Query({ ...AtQuery.properties, group: Type.Optional(AddressParam) });
 export const GroupParams = Type.Object({ group: AddressParam });
 export const CaptureParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });

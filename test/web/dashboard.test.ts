@@ -314,6 +314,27 @@ describe('dashboard in chromium', { skip }, () => {
     assert.deepEqual(pageErrors, []);
   });
 
+  test('an RP mapping\'s group range links to the groups it covers at that moment, not to a group page', async () => {
+    await page.goto(`${server.url}#/events?kind=pim.rp-learned`);
+    const rangeLink = page.locator('#event-log tbody td:nth-child(4) a').first();
+    await rangeLink.waitFor({ timeout: 10_000 });
+    const range = (await rangeLink.textContent())!.trim();
+    assert.match(range, /^239\.\d+\.\d+\.\d+\/\d+$/);
+    await rangeLink.click();
+    await page.locator('.range-view h1', { hasText: `Groups in ${range}` }).waitFor();
+    const at = Number(new URLSearchParams(page.url().split('?')[1]).get('at'));
+    const covered = await (await fetch(`${server.url}api/groups?at=${at}&routable=true&within=${encodeURIComponent(range)}`)).json() as { items: { group: string }[] };
+    assert.ok(covered.items.length > 0, `${range} covers a group at ${at}`);
+    await page.waitForFunction((count) => document.querySelectorAll('#range-groups a.group-link').length === count, covered.items.length, { timeout: 10_000 });
+    assert.deepEqual(await texts('#range-groups a.group-link'), covered.items.map((entry) => entry.group));
+    assert.match(await page.locator('#range-summary').textContent() ?? '', /RP /);
+    // A link to the range as a group page (as older pages made) shows the same list, no validation error.
+    await page.goto(`${server.url}#/group/${encodeURIComponent(range)}?at=${at}`);
+    await page.locator('.range-view h1', { hasText: `Groups in ${range}` }).waitFor();
+    assert.equal(await page.locator('main .error').count(), 0);
+    assert.deepEqual(pageErrors, []);
+  });
+
   test('a capture uploaded from the page is analyzed and listed', async () => {
     await page.goto(`${server.url}#/`);
     await page.locator('#upload-file').setInputFiles(join(process.cwd(), 'test', 'fixtures', 'decoders', 'igmpv3-mldv2.pcap'));

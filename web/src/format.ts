@@ -18,12 +18,17 @@ export function packetRate(pps: number | null): string {
   return pps === null ? '–' : `${pps >= 100 ? Math.round(pps) : pps.toFixed(1)} pps`;
 }
 
-/** The group's page, at a moment when given (an event's time: the tree as it was then). */
 /** Link-local groups (224.0.0.0/24, ff02::/16, and ranges within them) are never routed. */
 export function isRoutable(group: string): boolean {
   return !group.startsWith('224.0.0.') && !group.toLowerCase().startsWith('ff02:');
 }
 
+/** The group's page, at a moment when given (an event's time: the tree as it was then). */
 export function groupHref(group: string, at?: number): string {
   return `#/group/${encodeURIComponent(group)}${at === undefined ? '' : `?at=${at}`}`;
+}
+
+/** A group range (an RP mapping's 239.0.0.0/8) has no page of its own: its link lists the groups it covers. */
+export function groupRangeHref(range: string, at?: number): string {
+  return `#/groups?within=${encodeURIComponent(range)}${at === undefined ? '' : `&at=${at}`}`;
 }

@@ -1,6 +1,7 @@
 /**
  * The dashboard shell: header with navigation and the replay slider, one view at a time chosen
- * by the URL hash (#/ overview, #/group/<group>, #/map?tree=..., #/findings, #/events?group=...), and the socket.io
+ * by the URL hash (#/ overview, #/group/<group>, #/groups?within=<range>, #/map?tree=..., #/findings,
+ * #/events?group=...), and the socket.io
  * connection that feeds views live changes and counters.
  */
 import { h, replace } from './dom.js';
@@ -10,6 +11,7 @@ import type { DashboardContext, View } from './view.js';
 import { eventsView } from './views/events.js';
 import { findingsView } from './views/findings.js';
 import { groupView } from './views/group.js';
+import { groupRangeView } from './views/group-range.js';
 import { mapView } from './views/map.js';
 import { overviewView } from './views/overview.js';
 import { timeSlider } from './views/time-slider.js';
@@ -71,8 +73,13 @@ function route(): void {
   const params = new URLSearchParams(search ?? '');
   const at = Number(params.get('at') ?? Number.NaN);
   if (Number.isFinite(at)) slider.set(at);
-  if (parts[0] === 'group' && parts[1] !== undefined) {
-    const group = decodeURIComponent(parts[1]);
+  const group = parts[0] === 'group' && parts[1] !== undefined ? decodeURIComponent(parts[1]) : null;
+  // A group range is no group: its page lists the groups it covers.
+  const range = parts[0] === 'groups' ? params.get('within') ?? '' : group?.includes('/') ? group : null;
+  if (range !== null) {
+    current = groupRangeView(context, range);
+    subscribe(null);
+  } else if (group !== null) {
     current = groupView(context, group);
     subscribe(group);
   } else if (parts[0] === 'map') {

@@ -1,10 +1,11 @@
 /**
- * Groups at T: each with its members per link, flows and tree kinds; one group in full
- * (memberships, flows, joins, asserts, trees, anomalies); and its members per link over time.
+ * Groups at T: each with its members per link, flows and tree kinds (all, routable ones, or those
+ * a group range covers); one group in full (memberships, flows, joins, asserts, trees,
+ * anomalies); and its members per link over time.
  */
 import type { FastifyInstance } from 'fastify';
 import { isMulticast } from '../../../capture/addresses.js';
-import { canonicalAddress } from '../../../capture/ip/address-format.js';
+import { canonicalAddress, prefixContainsAddress } from '../../../capture/ip/address-format.js';
 import { isRoutable } from '../../../capture/model/trees.js';
 import { AtList, GroupDetail, GroupSummary, MemberSeries } from '../../../shapes/api.js';
 import { AtQuery, GroupParams, GroupsQuery, RangeQuery, withErrors } from '../../schemas/requests.js';
@@ -15,8 +16,18 @@ import { atOrEnd, rangeOrAll } from './query-time.js';
 /** The group as the analyzer writes it (IPv6 in RFC 5952 form), or a 400 when it is not a multicast address. */
 function canonicalGroup(text: string): string {
   const group = canonicalAddress(text);
-  if (!isMulticast(group)) throw new HttpError(400, `${text} is not a multicast group address`);
+  if (!isMulticast(group)) throw new HttpError(400, `path parameter group: '${text}' is not a multicast group address`);
   return group;
+}
+
+/** A group range (239.0.0.0/8, ff3e::/32) as the analyzer writes it, or a 400 naming the parameter. */
+function canonicalRange(text: string): string {
+  const range = canonicalAddress(text);
+  const [network, length] = range.split('/') as [string, string];
+  if (!isMulticast(network) || Number(length) > (network.includes(':') ? 128 : 32)) {
+    throw new HttpError(400, `query parameter within: '${text}' is not a multicast group range (address/length, such as 239.0.0.0/8)`);
+  }
+  return range;
 }
 
 export function summarizeGroups(snapshot: StoredSnapshot): GroupSummary[] {
@@ -47,9 +58,11 @@ export function summarizeGroups(snapshot: StoredSnapshot): GroupSummary[] {
 
 export async function groupRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Querystring: GroupsQuery }>('/groups', { schema: { querystring: GroupsQuery, response: withErrors(AtList(GroupSummary)) } }, async (request) => {
+    const { routable, within } = request.query;
+    const range = within === undefined ? null : canonicalRange(within);
     const snapshot = await app.store.stateAt(await atOrEnd(app.store, request.query), request.query.capture);
-    const groups = summarizeGroups(snapshot);
-    return { at: snapshot.at, items: request.query.routable === true ? groups.filter((entry) => isRoutable(entry.group)) : groups };
+    const groups = summarizeGroups(snapshot).filter((entry) => (routable !== true || isRoutable(entry.group)) && (range === null || prefixContainsAddress(range, entry.group)));
+    return { at: snapshot.at, items: groups };
   });
 
   app.get<{ Params: GroupParams; Querystring: AtQuery }>('/groups/:group', {

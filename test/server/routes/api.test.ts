@@ -79,13 +79,30 @@ describe('captures and range', () => {
     const missing = await get<{ message: string }>('/api/captures/99999', 404);
     assert.match(missing.message, /no capture 99999/);
     const bad = await get<{ message: string }>('/api/captures/first', 400);
-    assert.match(bad.message, /params\/id must be integer/);
+    assert.equal(bad.message, "path parameter id: 'first' is not a whole number");
   });
 
   test('GET /api/range spans the capture', async () => {
     const range = await get<{ start: number; end: number }>('/api/range');
     assert.equal(range.start, sample.capture.startTime);
     assert.equal(range.end, sample.capture.endTime);
+  });
+
+  test('GET /api/range: busiest, where the dashboard opens, is a moment with more routable state than any other sampled, not the empty end', async () => {
+    const range = await get<{ start: number; end: number; busiest: number | null; running: boolean }>('/api/range');
+    assert.equal(range.running, false);
+    assert.ok(range.busiest !== null && range.busiest > range.start && range.busiest < range.end, JSON.stringify(range));
+    const activity = async (at: number) => {
+      const state = await get<NetworkSnapshot>(`/api/snapshot?at=${at}`);
+      const forwarded = state.flows.filter((flow) => flow.forwarders.length > 0);
+      return [...state.memberships, ...forwarded, ...state.joins].filter((row) => isRoutable(row.group)).length;
+    };
+    const busiest = await activity(range.busiest);
+    assert.ok(busiest > await activity(range.end), 'more than at the end, after the routers stopped');
+    for (let step = 0; step <= 20; step++) {
+      const at = range.start + ((range.end - range.start) * step) / 20;
+      assert.ok(await activity(at) <= busiest, `at ${at}: more than at the busiest moment`);
+    }
   });
 });
 
@@ -103,11 +120,20 @@ describe('state at T', () => {
     assertSameState(snapshot, await sample.analyzerSnapshot(at));
   });
 
-  test('GET /api/snapshot?at=yesterday is 400 with the reason', async () => {
+  test('a bad query is 400 naming the parameter, the value given and the reason in words', async () => {
     const reply = await get<{ statusCode: number; message: string }>('/api/snapshot?at=yesterday', 400);
     assert.equal(reply.statusCode, 400);
-    assert.match(reply.message, /querystring\/at must be number/);
-    assert.match((await get<{ message: string }>('/api/snapshot?at=-5', 400)).message, /at must be >= 0/);
+    const messages: [string, string][] = [
+      ['/api/snapshot?at=yesterday', "query parameter at: 'yesterday' is not a number"],
+      ['/api/snapshot?at=-5', "query parameter at: '-5' is less than 0"],
+      ['/api/snapshot?when=5', "unknown query parameter 'when'"],
+      ['/api/groups?routable=maybe', "query parameter routable: 'maybe' is not true or false"],
+      ['/api/groups/not-a-group', "path parameter group: 'not-a-group' is not an IPv4 address or an IPv6 address"],
+      ['/api/changes?group=x', "query parameter group: 'x' is not an IPv4 address, an IPv6 address or a group range (address/length, such as 239.0.0.0/8)"],
+      ['/api/findings?severity=loud', "query parameter severity: 'loud' is not 'error', 'warning' or 'info'"],
+      ['/api/changes?kind=', "query parameter kind: '' is empty"],
+    ];
+    for (const [url, message] of messages) assert.equal((await get<{ message: string }>(url, 400)).message, message, url);
   });
 
   test('GET /api/links and /api/routers are the snapshot\'s', async () => {
@@ -134,6 +160,21 @@ describe('groups', () => {
     assert.deepEqual(routable.items.map((entry) => entry.group), groups.items.map((entry) => entry.group).filter(isRoutable));
   });
 
+  test('GET /api/groups?within=: the groups a range covers (an RP mapping\'s 239.0.0.0/8); a range that is none is 400 naming it', async () => {
+    const all = await get<{ items: { group: string }[] }>(`/api/groups?at=${moment.at}`);
+    const covered = async (range: string) => (await get<{ items: { group: string }[] }>(`/api/groups?at=${moment.at}&within=${encodeURIComponent(range)}`)).items.map((entry) => entry.group);
+    const names = all.items.map((entry) => entry.group);
+    assert.ok(names.some((group) => group.startsWith('239.')) && names.some((group) => !group.startsWith('239.')));
+    assert.deepEqual(await covered('239.0.0.0/8'), names.filter((group) => group.startsWith('239.')));
+    assert.deepEqual(await covered(`${moment.group}/32`), [moment.group]);
+    assert.deepEqual(await covered('FF00::/8'), names.filter((group) => group.includes(':')));
+    assert.deepEqual(await covered('224.0.0.0/4'), names.filter((group) => !group.includes(':')));
+    for (const range of ['10.0.0.0/8', '239.0.0.0/40']) {
+      assert.equal((await get<{ message: string }>(`/api/groups?within=${encodeURIComponent(range)}`, 400)).message,
+        `query parameter within: '${range}' is not a multicast group range (address/length, such as 239.0.0.0/8)`);
+    }
+  });
+
   test('GET /api/groups/:group?at=: memberships, flows and trees of that group then', async () => {
     const { at, group, snapshot } = moment;
     const detail = await get<NetworkSnapshot & { group: string }>(`/api/groups/${encodeURIComponent(group)}?at=${at}`);
@@ -147,8 +188,8 @@ describe('groups', () => {
 
   test('GET /api/groups/:group: a group never seen is 404, a non-group 400', async () => {
     assert.match((await get<{ message: string }>('/api/groups/239.254.254.254', 404)).message, /never seen/);
-    assert.match((await get<{ message: string }>('/api/groups/not-a-group', 400)).message, /params\/group/);
-    assert.match((await get<{ message: string }>('/api/groups/10.0.0.1', 400)).message, /not a multicast group/);
+    assert.match((await get<{ message: string }>('/api/groups/not-a-group', 400)).message, /path parameter group: 'not-a-group'/);
+    assert.equal((await get<{ message: string }>('/api/groups/10.0.0.1', 400)).message, "path parameter group: '10.0.0.1' is not a multicast group address");
   });
 
   test('GET /api/groups/:group/members: members per link over time, as the snapshot has them', async () => {
@@ -181,7 +222,7 @@ describe('flows, trees, changes, messages', () => {
       `/api/flows/series?source=${flow.source}&group=${flow.group}&link=${encodeURIComponent(flow.link)}`);
     assert.equal(series.items.reduce((sum, point) => sum + point.packets, 0), flow.packets);
     assert.equal(series.items.reduce((sum, point) => sum + point.bytes, 0), flow.bytes);
-    assert.match((await get<{ message: string }>(`/api/flows/series?group=${flow.group}`, 400)).message, /must have required property 'source'/);
+    assert.match((await get<{ message: string }>(`/api/flows/series?group=${flow.group}`, 400)).message, /^query parameter source is missing$/);
   });
 
   test('GET /api/trees?at=&group= is that group\'s trees then', async () => {
@@ -212,15 +253,15 @@ describe('flows, trees, changes, messages', () => {
     const second = await get<typeof page>('/api/changes?limit=2&offset=2');
     const first = await get<typeof page>('/api/changes?limit=4');
     assert.deepEqual(second.items, first.items.slice(2, 4));
-    assert.match((await get<{ message: string }>('/api/changes?area=dns', 400)).message, /area must be equal to one of the allowed values/);
-    assert.match((await get<{ message: string }>('/api/changes?limit=0', 400)).message, /limit must be >= 1/);
+    assert.match((await get<{ message: string }>('/api/changes?area=dns', 400)).message, /^query parameter area: 'dns' is not one of membership, pim, flow, tree, router$/);
+    assert.match((await get<{ message: string }>('/api/changes?limit=0', 400)).message, /^query parameter limit: '0' is less than 1$/);
   });
 
   test('GET /api/messages: filtered by link and paged', async () => {
     const link = end.links[0]!.name;
     const page = await get<{ items: { link: string; summary: string }[]; total: number }>(`/api/messages?link=${encodeURIComponent(link)}&limit=20`);
     assert.ok(page.items.every((item) => item.link === link && item.summary.length > 0));
-    assert.match((await get<{ message: string }>('/api/messages?limit=5000', 400)).message, /limit must be <= 1000/);
+    assert.match((await get<{ message: string }>('/api/messages?limit=5000', 400)).message, /^query parameter limit: '5000' is more than 1000$/);
   });
 
   test('GET /api/findings: what the findings engine says of the capture, errors first, filtered by severity, time and group', async () => {
@@ -243,7 +284,7 @@ describe('flows, trees, changes, messages', () => {
     assert.ok(atExpiry.items.some((finding) => finding.kind === expiry.kind && finding.detail.sources !== undefined));
     assert.ok(atExpiry.items.every((finding) => finding.group === expiry.group && finding.at <= expiry.at && (finding.until === null || finding.until >= expiry.at)));
     assert.match((await get<{ message: string }>('/api/findings?severity=loud', 400)).message, /severity/);
-    assert.match((await get<{ message: string }>('/api/findings?kind=tree.wrong', 400)).message, /kind/);
+    assert.match((await get<{ message: string }>('/api/findings?kind=tree.wrong', 400)).message, /^query parameter kind: 'tree.wrong' is not /);
   });
 
   test('unknown routes are 404 JSON', async () => {

@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { request } from 'node:http';
 import { promisify } from 'node:util';
 import { makeSampleStore, type SampleStore } from './sample-store.js';
 
@@ -21,8 +22,8 @@ after(async () => {
 });
 
 /** Starts `mcast serve` on an ephemeral port and returns its URL once it says it is serving. */
-async function serve(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--db', sample.dbPath, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+async function serve(...options: string[]): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [CLI, 'serve', '--db', sample.dbPath, '--port', '0', ...options], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   for await (const chunk of child.stdout!) {
     output += String(chunk);
@@ -61,5 +62,34 @@ test('mcast serve without --db or with a missing file: a one-line usage error', 
     assert.ok(failed);
     assert.equal(failed.code, 2);
     assert.match(failed.stderr, /^mcast: (serve needs --db FILE|cannot open \/nonexistent\/x\.sqlite: no such file).*\n$/);
+  }
+});
+
+/** The status of a GET naming `host` in its Host header. */
+function statusFor(url: string, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    request(url, { headers: { host } }, (reply) => {
+      reply.resume();
+      resolve(reply.statusCode ?? 0);
+    }).on('error', reject).end();
+  });
+}
+
+test('mcast serve --allow-host: that name is answered besides the address served; other names are 403; bad values a usage error', async () => {
+  const started = await serve('--allow-host', 'mcast.example.org', '--allow-origin', 'https://mcast.example.org');
+  try {
+    const api = `${started.url}api/captures`;
+    assert.equal(await statusFor(api, 'mcast.example.org'), 200);
+    assert.equal(await statusFor(api, new URL(started.url).host), 200);
+    assert.equal(await statusFor(api, 'other.example.org'), 403);
+  } finally {
+    started.child.kill('SIGTERM');
+    await once(started.child, 'exit');
+  }
+  for (const [option, value] of [['--allow-host', 'a/b'], ['--allow-origin', 'mcast.example.org']] as const) {
+    const failed = await run(process.execPath, [CLI, 'serve', '--db', sample.dbPath, option, value]).then(() => null, (error: { code: number; stderr: string }) => error);
+    assert.ok(failed, `${option} ${value}`);
+    assert.equal(failed.code, 2);
+    assert.match(failed.stderr, new RegExp(`^mcast: ${option}: '${value}' is not an? (host name|origin).*\n$`));
   }
 });

@@ -1,7 +1,7 @@
 /** A timeline entry as a table row: time, what changed, where, and a link to the group it concerns. */
 import { getJson, type Query } from '../api.js';
 import { h, type Child } from '../dom.js';
-import { clockTime, groupHref } from '../format.js';
+import { clockTime, groupHref, groupRangeHref } from '../format.js';
 import type { LiveChange } from '../../../shapes/live.js';
 import type { Page } from '../../../shapes/records.js';
 
@@ -24,15 +24,26 @@ function describeDetail(detail: unknown): string {
 
 export const EVENT_HEADERS = ['time', 'event', 'link', 'group', 'source', 'detail'];
 
+/** The group an event concerns, or the group range an RP or BSR event names in its detail (groupPrefix). */
+function groupOf(change: LiveChange): string | null {
+  const prefix = (change.detail as { groupPrefix?: unknown } | null)?.groupPrefix;
+  return change.group ?? (typeof prefix === 'string' ? prefix : null);
+}
+
+function groupCell(change: LiveChange): Child {
+  const group = groupOf(change);
+  if (group === null) return '';
+  return group.includes('/')
+    ? h('a', { href: groupRangeHref(group, change.time), title: 'the groups this range covers at this moment' }, group)
+    : h('a', { href: groupHref(group, change.time), title: 'the group at this moment' }, group);
+}
+
 export function eventCells(change: LiveChange): Child[] {
   return [
     h('span', { class: 'mono', title: String(change.time) }, clockTime(change.time)),
     h('span', { class: `tag tag-${change.area}` }, `${change.area}.${change.kind}`),
     change.link ?? '',
-    change.group === null ? ''
-      // A group range (an RP mapping's 239.0.0.0/8) is no group page: its events are.
-      : change.group.includes('/') ? h('a', { href: `#/events?group=${encodeURIComponent(change.group)}`, title: 'events of this group range' }, change.group)
-        : h('a', { href: groupHref(change.group, change.time), title: 'the group at this moment' }, change.group),
+    groupCell(change),
     change.source ?? '',
     h('span', { class: 'detail' }, describeDetail(change.detail)),
   ];

@@ -50,6 +50,15 @@ function findingsList(findings: readonly FindingRecord[], at: number): HTMLEleme
   ]), 'nothing wrong found at this moment'), findings.length > shown.length ? h('p', null, h('a', { href: '#/findings' }, `all ${findings.length} findings`)) : null);
 }
 
+/** Groups with their members per link, flows, sources and tree kinds, each linking to its page and badged with its findings. */
+export function groupsTable(groups: readonly GroupSummary[], findings: FindingsIndex): HTMLTableElement {
+  return table(['group', 'members per link', 'flows', 'sources', 'tree'], groups.map((entry) => [
+    h('span', null, h('a', { href: groupHref(entry.group), class: 'group-link' }, entry.group), ' ', findingsBadge(findings.of('group', entry.group))),
+    h('span', null, ...entry.links.map((link) => h('span', { class: 'chip', title: link.mode }, `${link.link}: ${link.members}`))),
+    entry.flows, entry.sources.join(', '), entry.treeKinds.join(' + '),
+  ]), 'no groups');
+}
+
 export function overviewView(context: DashboardContext): View {
   const showLinkLocal = h('input', { type: 'checkbox', id: 'show-link-local' });
   const linksCard = h('div', { id: 'links' });
@@ -85,11 +94,7 @@ export function overviewView(context: DashboardContext): View {
   let findings = new FindingsIndex([]);
   const renderGroups = async (): Promise<GroupSummary[]> => {
     const groups = await getJson<{ items: GroupSummary[] }>('/groups', { ...context.atQuery(), routable: !showLinkLocal.checked });
-    replace(groupsCard, table(['group', 'members per link', 'flows', 'sources', 'tree'], groups.items.map((entry) => [
-      h('span', null, h('a', { href: groupHref(entry.group), class: 'group-link' }, entry.group), ' ', findingsBadge(findings.of('group', entry.group))),
-      h('span', null, ...entry.links.map((link) => h('span', { class: 'chip', title: link.mode }, `${link.link}: ${link.members}`))),
-      entry.flows, entry.sources.join(', '), entry.treeKinds.join(' + '),
-    ]), 'no groups'));
+    replace(groupsCard, groupsTable(groups.items, findings));
     return groups.items;
   };
 
