@@ -1,7 +1,7 @@
 /** The REST API's replies beyond the snapshot and the store's records (server/routes). */
 import { Type, type Static, type TSchema } from 'typebox';
 import { Address, Count, Family, Group, NullableAddress, NullableText, Shape, Text, Time } from './common.js';
-import { CaptureRecord, CounterPoint } from './records.js';
+import { CaptureRecord, CounterPoint, QualityPoint } from './records.js';
 import { Anomaly, Tree, TreeKind } from './trees.js';
 import { AssertState, FilterMode, FlowState, JoinState, MembershipState } from './snapshot.js';
 
@@ -38,6 +38,9 @@ export const MemberSeries = Shape({ group: Group, from: Time, to: Time, items: T
 
 export const FlowSeries = Shape({ source: Address, group: Group, link: NullableText, from: Time, to: Time, items: Type.Array(CounterPoint) });
 
+/** An RTP / MPEG-TS flow's delivery, second by second and link by link: RFC 4445 DF:MLR, loss, jitter. */
+export const FlowQuality = Shape({ source: Address, group: Group, link: NullableText, from: Time, to: Time, items: Type.Array(QualityPoint) });
+
 /** An uploaded capture as stored, and what the reader had to skip or stop at (a truncated file says where). */
 export const UploadResult = Shape({ ...CaptureRecord.properties, problems: Type.Array(Text) });
 
@@ -48,6 +51,7 @@ export type GroupDetail = Static<typeof GroupDetail>;
 export type MemberPoint = Static<typeof MemberPoint>;
 export type MemberSeries = Static<typeof MemberSeries>;
 export type FlowSeries = Static<typeof FlowSeries>;
+export type FlowQuality = Static<typeof FlowQuality>;
 export type ErrorReply = Static<typeof ErrorReply>;
 export interface AtList<T> {
   at: number;

@@ -1,6 +1,6 @@
 /** What the store keeps and returns (store/store-api.ts): captures, changes, messages, counters. */
 import { Type, type Static, type TSchema } from 'typebox';
-import { Count, NullableAddress, NullableText, NullableTime, Shape, Text, Time } from './common.js';
+import { Count, Nullable, NullableAddress, NullableText, NullableTime, Shape, Text, Time } from './common.js';
 import { ChangeFields } from './timeline.js';
 
 export const CaptureStatus = Type.Enum(['running', 'complete', 'stopped']);
@@ -45,6 +45,25 @@ export const CounterPoint = Shape({
   bytes: Count,
 });
 
+/** One complete second of an RTP / MPEG-TS flow on one link (capture/model/stream-quality.ts). */
+export const QualityPoint = Shape({
+  /** Whole second, epoch. */
+  time: Time,
+  link: Text,
+  /** How the flow is numbered: RTP sequence numbers, or MPEG-TS continuity counters (TS in RTP is rtp). */
+  format: Type.Enum(['rtp', 'mpeg-ts']),
+  packets: Count,
+  bytes: Count,
+  /** RFC 4445 Delay Factor, ms; null without the previous second's rate. */
+  delayFactorMs: Nullable(Type.Number()),
+  /** RFC 4445 Media Loss Rate: media packets lost in the second. */
+  mediaLossRate: Count,
+  /** Packets missing from the numbering since the flow began on the link. */
+  lostPackets: Count,
+  /** RTP interarrival jitter at the end of the second, ms (RFC 3550 §6.4.1); null without RTP of a known clock. */
+  jitterMs: Nullable(Type.Number()),
+});
+
 export const TimeRange = Shape({
   start: NullableTime,
   end: NullableTime,
@@ -63,6 +82,7 @@ export type CaptureRecord = Static<typeof CaptureRecord>;
 export type ChangeRecord = Static<typeof ChangeRecord>;
 export type MessageRecord = Static<typeof MessageRecord>;
 export type CounterPoint = Static<typeof CounterPoint>;
+export type QualityPoint = Static<typeof QualityPoint>;
 export type TimeRange = Static<typeof TimeRange>;
 export interface Page<T> {
   items: T[];

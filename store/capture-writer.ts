@@ -11,6 +11,8 @@
  *                  files interleave frames up to a second out of order; older ones count in the
  *                  oldest open second)
  *   link_counters  frames and decode errors per second and link, the same way
+ *   media_seconds  each complete second of an RTP / MPEG-TS flow per link: packets, RFC 4445 DF:MLR,
+ *                  packets lost so far, RTP jitter (capture/model/stream-quality.ts)
  *   changes        every timeline entry
  *   facts          `syncFacts(snapshot)` diffs the snapshot against the facts open so far: a row
  *                  whose key is new or whose stored content changed opens a fact (closing the
@@ -20,6 +22,7 @@ import { hasBadChecksum, type FrameResult, type Packet } from '../capture/decode
 import type { Finding } from '../shapes/findings.js';
 import type { NetworkSnapshot } from '../shapes/snapshot.js';
 import type { TimelineEntry } from '../capture/model/timeline.js';
+import type { MediaSecond } from '../capture/model/stream-quality.js';
 import { FACT_KINDS, FACT_SPECS, factColumns, factContent } from './facts.js';
 import { summarizeMessage } from './message-summary.js';
 import { readCapture } from './records.js';
@@ -52,6 +55,7 @@ const CHANGE_COLUMNS = ['capture_id', 'time', 'area', 'kind', 'link', 'grp', 'so
 const FACT_COLUMNS = ['capture_id', 'kind', 'key', 'start_time', 'link', 'grp', 'source', 'content'];
 const COUNTER_COLUMNS = ['capture_id', 'second', 'link', 'source', 'grp', 'packets', 'bytes', 'total_packets', 'total_bytes'];
 const LINK_COUNTER_COLUMNS = ['capture_id', 'second', 'link', 'frames', 'decode_errors', 'total_frames', 'total_decode_errors'];
+const MEDIA_SECOND_COLUMNS = ['capture_id', 'second', 'link', 'source', 'grp', 'format', 'packets', 'bytes', 'delay_factor_ms', 'media_loss_rate', 'lost_packets', 'jitter_ms'];
 
 /** What one second holds: for a flow `a` packets and `b` bytes, for a link `a` frames and `b` decode errors. */
 interface Tally {
@@ -91,11 +95,12 @@ interface Batch {
   facts: FactOperation[];
   counters: SqlValue[][];
   linkCounters: SqlValue[][];
+  mediaSeconds: SqlValue[][];
   /** The capture's findings so far, replacing those stored; null: unchanged. */
   findings: Finding[] | null;
 }
 
-const emptyBatch = (): Batch => ({ messages: [], changes: [], facts: [], counters: [], linkCounters: [], findings: null });
+const emptyBatch = (): Batch => ({ messages: [], changes: [], facts: [], counters: [], linkCounters: [], mediaSeconds: [], findings: null });
 
 const FINDING_COLUMNS = ['capture_id', 'kind', 'severity', 'time', 'until', 'link', 'grp', 'source', 'router', 'detail', 'explanation', 'rule'];
 
@@ -116,7 +121,7 @@ export class CaptureWriter {
   private readonly flows = new Map<string, FlowCount>();
   private readonly links = new Map<string, LinkCount>();
   private readonly openFacts = new Map<string, string>();
-  private readonly inserts: { messages: BatchInsert; changes: BatchInsert; facts: BatchInsert; counters: BatchInsert; linkCounters: BatchInsert; findings: BatchInsert };
+  private readonly inserts: { messages: BatchInsert; changes: BatchInsert; facts: BatchInsert; counters: BatchInsert; linkCounters: BatchInsert; mediaSeconds: BatchInsert; findings: BatchInsert };
   readonly counts: WriterCounts = { frames: 0, decodeErrors: 0, messages: 0, changes: 0, facts: 0 };
 
   constructor(private readonly db: SqliteDatabase, options: Partial<WriterOptions> = {}) {
@@ -127,6 +132,7 @@ export class CaptureWriter {
       facts: new BatchInsert(db, 'facts', FACT_COLUMNS),
       counters: new BatchInsert(db, 'counters', COUNTER_COLUMNS),
       linkCounters: new BatchInsert(db, 'link_counters', LINK_COUNTER_COLUMNS),
+      mediaSeconds: new BatchInsert(db, 'media_seconds', MEDIA_SECOND_COLUMNS),
       findings: new BatchInsert(db, 'findings', FINDING_COLUMNS),
     };
   }
@@ -186,6 +192,12 @@ export class CaptureWriter {
     if (summary === null) return;
     this.add('messages', [this.captureId, packet.time, packet.frame, packet.link, message.kind, ip?.src ?? null, ip?.dst ?? null, summary.groups, summary.summary]);
     this.counts.messages++;
+  }
+
+  /** A complete second of an RTP / MPEG-TS flow on a link (the analyzer's FlowTracker.onMediaSecond). */
+  onMediaSecond(link: string, source: string, group: string, second: MediaSecond): void {
+    this.add('mediaSeconds', [this.captureId, second.second, link, source, group, second.format, second.packets, second.bytes,
+      second.delayFactorMs, second.mediaLossRate, second.lostPackets, second.jitterMs]);
   }
 
   onChange(entry: TimelineEntry): void {
@@ -267,7 +279,7 @@ export class CaptureWriter {
     if (this.id !== null) await this.db.run('DELETE FROM captures WHERE id = ?', [this.id]);
   }
 
-  private add(table: 'messages' | 'changes' | 'counters' | 'linkCounters', row: SqlValue[]): void;
+  private add(table: 'messages' | 'changes' | 'counters' | 'linkCounters' | 'mediaSeconds', row: SqlValue[]): void;
   private add(table: 'facts', row: FactOperation): void;
   private add(table: keyof Batch, row: SqlValue[] | FactOperation): void {
     (this.pending[table] as unknown[]).push(row);
@@ -368,6 +380,7 @@ export class CaptureWriter {
       await this.inserts.changes.insert(batch.changes);
       await this.inserts.counters.insert(batch.counters);
       await this.inserts.linkCounters.insert(batch.linkCounters);
+      await this.inserts.mediaSeconds.insert(batch.mediaSeconds);
       await this.writeFacts(batch.facts);
       if (batch.findings !== null) {
         await this.db.run('DELETE FROM findings WHERE capture_id = ?', [captureId]);

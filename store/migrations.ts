@@ -123,6 +123,23 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
     )`,
     'CREATE INDEX findings_by_time ON findings (capture_id, time)',
   ],
+  [
+    `CREATE TABLE media_seconds (
+      capture_id INTEGER NOT NULL REFERENCES captures(id) ON DELETE CASCADE,
+      second INTEGER NOT NULL,
+      link TEXT NOT NULL,
+      source TEXT NOT NULL,
+      grp TEXT NOT NULL,
+      format TEXT NOT NULL,
+      packets INTEGER NOT NULL,
+      bytes INTEGER NOT NULL,
+      delay_factor_ms REAL,
+      media_loss_rate INTEGER NOT NULL,
+      lost_packets INTEGER NOT NULL,
+      jitter_ms REAL,
+      PRIMARY KEY (capture_id, source, grp, link, second)
+    ) WITHOUT ROWID`,
+  ],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

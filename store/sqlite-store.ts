@@ -7,6 +7,7 @@
  *   changes       the timeline, filtered and paged
  *   messages      control messages, filtered and paged
  *   flowSeries    per-second packets/bytes of one (source, group)
+ *   mediaSeries   per-second delivery quality of one RTP / MPEG-TS (source, group), per link
  *   memberSeries  reporters per link of one group, from the membership facts
  */
 import { DEFAULT_FLOW_OPTIONS } from '../capture/model/flows.js';
@@ -17,7 +18,7 @@ import { captureRecord, changeRecord, findingRecord, messageRecord, readCapture,
 import { SEVERITY_ORDER, type Severity } from '../shapes/findings.js';
 import { SqliteDatabase, type OpenOptions, type SqlValue } from './sqlite.js';
 import type {
-  CaptureRecord, ChangeFilter, ChangeRecord, CounterPoint, FactKind, FindingFilter, FindingRecord, MessageFilter, MessageRecord, Page, StoreReader, StoredSnapshot,
+  CaptureRecord, ChangeFilter, ChangeRecord, CounterPoint, QualityPoint, FactKind, FindingFilter, FindingRecord, MessageFilter, MessageRecord, Page, StoreReader, StoredSnapshot,
 } from './store-api.js';
 
 /** Rates over the same window the analyzer uses: the `rateWindow` complete seconds before T. */
@@ -215,6 +216,17 @@ export class SqliteStore implements StoreReader {
     if (query.captureId === undefined) conditions.clauses.unshift('capture_id IN (SELECT id FROM captures)');
     return this.db.all<CounterPoint>(
       `SELECT second AS time, SUM(packets) AS packets, SUM(bytes) AS bytes FROM counters ${conditions.where} GROUP BY second ORDER BY second`, conditions.params);
+  }
+
+  async mediaSeries(query: { source: string; group: string; link?: string; from: number; to: number; captureId?: number }): Promise<QualityPoint[]> {
+    const conditions = new Conditions()
+      .add('capture_id = ?', query.captureId)
+      .add('source = ?', query.source).add('grp = ?', query.group).add('link = ?', query.link)
+      .add('second >= ?', Math.floor(query.from)).add('second <= ?', query.to);
+    if (query.captureId === undefined) conditions.clauses.unshift('capture_id IN (SELECT id FROM captures)');
+    return this.db.all<QualityPoint>(
+      `SELECT second AS time, link, format, packets, bytes, delay_factor_ms AS delayFactorMs, media_loss_rate AS mediaLossRate,
+        lost_packets AS lostPackets, jitter_ms AS jitterMs FROM media_seconds ${conditions.where} ORDER BY second, link`, conditions.params);
   }
 
   async memberSeries(query: { group: string; from: number; to: number; captureId?: number }): Promise<{ time: number; link: string; members: number }[]> {

@@ -9,11 +9,11 @@
  * out of the stored content; rates come from the per-second counters.
  */
 import type { NetworkSnapshot } from '../shapes/snapshot.js';
-import type { CaptureRecord, ChangeRecord, CounterPoint, MessageRecord, Page } from '../shapes/records.js';
+import type { CaptureRecord, ChangeRecord, CounterPoint, MessageRecord, Page, QualityPoint } from '../shapes/records.js';
 import type { MemberPoint } from '../shapes/api.js';
 import type { FindingRecord, Severity } from '../shapes/findings.js';
 
-export type { CaptureRecord, ChangeRecord, CounterPoint, MessageRecord, Page } from '../shapes/records.js';
+export type { CaptureRecord, ChangeRecord, CounterPoint, MessageRecord, Page, QualityPoint } from '../shapes/records.js';
 export type { FindingRecord } from '../shapes/findings.js';
 
 export type FactKind = 'router' | 'link' | 'membership' | 'join' | 'assert' | 'flow' | 'tree' | 'rp' | 'anomaly' | 'bsr' | 'register' | 'latency';
@@ -87,6 +87,8 @@ export interface StoreReader {
   findings(filter: FindingFilter): Promise<Page<FindingRecord>>;
   /** Per-second counters of one flow on one link (or summed over links when link is omitted). */
   flowSeries(query: { source: string; group: string; link?: string; from: number; to: number; captureId?: number }): Promise<CounterPoint[]>;
+  /** Each complete second of an RTP / MPEG-TS flow, per link (one link when given), in time order. */
+  mediaSeries(query: { source: string; group: string; link?: string; from: number; to: number; captureId?: number }): Promise<QualityPoint[]>;
   /** Members (reporters) per link of a group over time, one point per change. */
   memberSeries(query: { group: string; from: number; to: number; captureId?: number }): Promise<MemberPoint[]>;
 }

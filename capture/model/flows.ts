@@ -17,7 +17,7 @@ import type { MulticastData } from '../protocols/multicast-data.js';
 import { TimerQueue } from './pim/timer-queue.js';
 import type { Timed } from './pim/types.js';
 import type { PayloadFormat } from './sequence-gaps.js';
-import { StreamQuality, type StreamQualitySnapshot } from './stream-quality.js';
+import { StreamQuality, type MediaSecond, type StreamQualitySnapshot } from './stream-quality.js';
 
 export interface FlowOptions {
   /** Width of the rate window, seconds. */
@@ -144,6 +144,8 @@ export class FlowTracker {
   private readonly activity = new TimerQueue<ForwarderState>();
   private droppedFlows = 0;
   private order: string[] | null = null;
+  /** Told each complete second of an RTP / MPEG-TS flow on a link (the store keeps them: media_seconds). */
+  onMediaSecond: ((link: string, source: string, group: string, second: MediaSecond) => void) | null = null;
 
   constructor(options: Partial<FlowOptions> = {}) {
     this.options = { ...DEFAULT_FLOW_OPTIONS, ...options };
@@ -163,7 +165,7 @@ export class FlowTracker {
       flow = {
         link, source: data.source, group: data.group, family: data.kind === 'data.ipv4' ? 4 : 6, protocol: data.protocol, dstPort: data.dstPort,
         packets: 0, bytes: 0, firstSeen: time, lastSeen: time, seconds: new Map(), forwarders: new Map(), macMismatches: 0,
-        quality: new StreamQuality(), leaks: [],
+        quality: new StreamQuality((second) => this.onMediaSecond?.(link, data.source, data.group, second)), leaks: [],
       };
       this.flows.set(key, flow);
       this.order = null;

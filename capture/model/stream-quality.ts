@@ -51,6 +51,14 @@ export interface StreamQualitySnapshot {
   lossEpisode: { from: number; to: number } | null;
 }
 
+/** A complete second of a numbered (RTP / MPEG-TS) flow, as StreamQuality tells it when it closes. */
+export interface MediaSecond extends QualitySecond {
+  format: PayloadFormat;
+  /** Packets missing from the numbering so far. */
+  lostPackets: number;
+  jitterMs: number | null;
+}
+
 export class StreamQuality {
   readonly numbering = new SequenceGapDetector();
   /** Arrival times within the last BURST_WINDOW (a queue: `burstStart` is its head). */
@@ -72,6 +80,9 @@ export class StreamQuality {
   private maxDelayFactorMs: number | null = null;
   private maxMediaLossRate = 0;
   private lossEpisode: { from: number; to: number } | null = null;
+
+  /** `onSecond`: told each complete second once the flow is known to be RTP or MPEG-TS (the store keeps them). */
+  constructor(private readonly onSecond: ((second: MediaSecond) => void) | null = null) {}
 
   /** A packet of `length` bytes at `time`; `payload`: its UDP payload, if whole. */
   observe(time: number, length: number, payload: Uint8Array | null): void {
@@ -131,6 +142,10 @@ export class StreamQuality {
       const delayFactorMs = this.drainRate === null || this.drainRate === 0 ? null : round(((this.bufferMax - this.bufferMin) / this.drainRate) * 1000);
       const done: QualitySecond = { second: this.second, packets: this.packets, bytes: this.bytes, delayFactorMs, mediaLossRate: lost };
       this.last = done;
+      const format = this.numbering.format;
+      if (format !== null && this.onSecond !== null) {
+        this.onSecond({ ...done, format, lostPackets: this.numbering.lost, jitterMs: this.numbering.jitterMs === null ? null : round(this.numbering.jitterMs) });
+      }
       if (delayFactorMs !== null && (this.maxDelayFactorMs === null || delayFactorMs > this.maxDelayFactorMs)) this.maxDelayFactorMs = delayFactorMs;
       if (lost > this.maxMediaLossRate) this.maxMediaLossRate = lost;
       // The next second drains at this one's rate, only if it follows on directly (a silence resets it).

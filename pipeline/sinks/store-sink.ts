@@ -52,6 +52,7 @@ export class StoreSink implements Sink {
   }
 
   beforeTime(time: number, analyzer: NetworkAnalyzer): void {
+    analyzer.flows.onMediaSecond ??= (link, source, group, second) => this.writer.onMediaSecond(link, source, group, second);
     const now = analyzer.time;
     if (!Number.isFinite(now)) return;
     const synced = this.changedSinceSync && Math.floor(time) > Math.floor(this.lastSync) ? this.sync(analyzer, now) : undefined;
