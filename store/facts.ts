@@ -34,7 +34,7 @@ export const FACT_SPECS: Readonly<Record<FactKind, FactSpec>> = {
   join: { list: 'joins', key: keyOf('link', 'from', 'upstream', 'type', 'source', 'group'), volatile: { expiresAt: null } },
   assert: { list: 'asserts', key: keyOf('link', 'source', 'group', 'rpt'), volatile: { expiresAt: null } },
   flow: { list: 'flows', key: keyOf('link', 'source', 'group'), volatile: { pps: 0, bps: 0, packets: 0, bytes: 0, sequenceGaps: null, lostPackets: null, quality: null } },
-  tree: { list: 'trees', key: keyOf('source', 'group', 'kind'), volatile: {} },
+  tree: { list: 'trees', key: keyOf('source', 'group', 'kind'), volatile: { switchover: null } },
   rp: { list: 'rps', key: keyOf('rp', 'groupPrefix', 'learnedFrom'), volatile: { since: null, expiresAt: null } },
   bsr: { list: 'bsrs', key: keyOf('address'), volatile: { since: null, expiresAt: null } },
   register: {

@@ -6,7 +6,7 @@ import { SqliteDatabase } from '../../store/sqlite.js';
 import { SqliteStore } from '../../store/sqlite-store.js';
 import { withTempDir } from './store-sample.js';
 
-const TABLES = ['captures', 'changes', 'counters', 'facts', 'findings', 'link_counters', 'links', 'messages'];
+const TABLES = ['captures', 'changes', 'counters', 'facts', 'findings', 'link_counters', 'links', 'media_seconds', 'messages'];
 
 async function userVersion(db: SqliteDatabase): Promise<number> {
   return (await db.get<{ user_version: number }>('PRAGMA user_version'))!.user_version;
