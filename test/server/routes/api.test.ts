@@ -287,6 +287,16 @@ describe('flows, trees, changes, messages', () => {
     assert.match((await get<{ message: string }>('/api/findings?kind=tree.wrong', 400)).message, /^query parameter kind: 'tree.wrong' is not /);
   });
 
+  test('the icon: /favicon.ico and /favicon.svg are the dashboard\'s SVG, named by the page', async () => {
+    for (const url of ['/favicon.ico', '/favicon.svg']) {
+      const reply = await app.inject({ method: 'GET', url });
+      assert.equal(reply.statusCode, 200, url);
+      assert.match(String(reply.headers['content-type']), /^image\/svg\+xml/, url);
+      assert.match(reply.body, /^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/, url);
+    }
+    assert.match((await app.inject({ method: 'GET', url: '/' })).body, /<link rel="icon" type="image\/svg\+xml" href="\/favicon\.svg">/);
+  });
+
   test('unknown routes are 404 JSON', async () => {
     const reply = await get<{ statusCode: number; message: string }>('/api/nothing-here', 404);
     assert.equal(reply.statusCode, 404);
