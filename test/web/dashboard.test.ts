@@ -373,6 +373,9 @@ describe('dashboard in chromium', { skip }, () => {
     await page.waitForFunction((count) => document.querySelectorAll('#range-groups a.group-link').length === count, covered.items.length, { timeout: 10_000 });
     assert.deepEqual(await texts('#range-groups a.group-link'), covered.items.map((entry) => entry.group));
     assert.match(await page.locator('#range-summary').textContent() ?? '', /RP /);
+    // The event log filtered by the range, as its group column shows it, finds the RP mapping.
+    await page.goto(`${server.url}#/events?group=${encodeURIComponent(range)}&kind=pim.rp-learned`);
+    await page.locator('#event-log tbody .tag', { hasText: 'pim.rp-learned' }).first().waitFor({ timeout: 10_000 });
     // A link to the range as a group page (as older pages made) shows the same list, no validation error.
     await page.goto(`${server.url}#/group/${encodeURIComponent(range)}?at=${at}`);
     await page.locator('.range-view h1', { hasText: `Groups in ${range}` }).waitFor();

@@ -250,6 +250,10 @@ describe('flows, trees, changes, messages', () => {
     const typed = await get<typeof page>(`/api/changes?group=${encodeURIComponent('FF02:0:0::1:FF00:0')}&limit=1000`);
     assert.ok(canonical.total > 0);
     assert.deepEqual(typed, canonical);
+    // A range finds the changes of that range, the RP mappings among them (domain-wide: it is in their detail).
+    const range = await get<{ items: { area: string; kind: string; group: string | null; detail: { groupPrefix?: string } }[] }>(`/api/changes?group=${encodeURIComponent('239.1.1.1/32')}&limit=1000`);
+    assert.ok(range.items.some((item) => item.kind === 'rp-learned'), 'the RP learned for 239.1.1.1/32');
+    assert.ok(range.items.every((item) => item.group === '239.1.1.1/32' || item.detail.groupPrefix === '239.1.1.1/32'));
     const second = await get<typeof page>('/api/changes?limit=2&offset=2');
     const first = await get<typeof page>('/api/changes?limit=4');
     assert.deepEqual(second.items, first.items.slice(2, 4));
