@@ -102,6 +102,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(apiRoutes, { prefix: '/api' });
   await app.register(fastifyStatic, { root: WEB_PUBLIC, prefix: '/' });
   await app.register(fastifyStatic, { root: WEB_SCRIPTS, prefix: '/js/', decorateReply: false });
+  // Browsers ask for /favicon.ico on pages that name no icon (the API's JSON): the dashboard's SVG icon.
+  app.get('/favicon.ico', (_request, reply) => reply.sendFile('favicon.svg'));
   app.get('/vendor/chart.umd.js', (_request, reply) => reply.type('text/javascript; charset=utf-8').send(createReadStream(CHART_UMD)));
   app.get('/vendor/cytoscape.min.js', (_request, reply) => reply.type('text/javascript; charset=utf-8').send(createReadStream(CYTOSCAPE_UMD)));
   return app;

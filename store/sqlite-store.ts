@@ -180,7 +180,10 @@ export class SqliteStore implements StoreReader {
   async changes(filter: ChangeFilter): Promise<Page<ChangeRecord>> {
     const conditions = new Conditions()
       .add('capture_id = ?', filter.captureId).add('time >= ?', filter.from).add('time <= ?', filter.to)
-      .add('area = ?', filter.area).add('kind = ?', filter.kind).add('link = ?', filter.link).add('grp = ?', filter.group);
+      .add('area = ?', filter.area).add('kind = ?', filter.kind).add('link = ?', filter.link);
+    // RP and BSR changes are domain-wide (no group): the range they map is in their detail, and the log shows it as their group.
+    if (filter.group?.includes('/')) conditions.add("(grp = ? OR (grp IS NULL AND json_extract(detail, '$.groupPrefix') = ?))", filter.group, 2);
+    else conditions.add('grp = ?', filter.group);
     if (filter.routable === true) conditions.clauses.push(`(grp IS NULL OR NOT (${LINK_LOCAL_GROUP}))`);
     return this.page(filter, conditions, 'changes', (row: ChangeRow) => changeRecord(row));
   }

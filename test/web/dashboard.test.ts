@@ -42,6 +42,11 @@ async function screenshot(name: string): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, name), fullPage: true });
 }
 
+/** The `at` parameter of the page's URL (#/view?at=T), or null. */
+function momentInUrl(): string | null {
+  return new URLSearchParams(page.url().split('?')[1] ?? '').get('at');
+}
+
 async function texts(selector: string): Promise<string[]> {
   return (await page.locator(selector).allTextContents()).map((text) => text.trim());
 }
@@ -74,6 +79,7 @@ describe('dashboard in chromium', { skip }, () => {
     await page.locator('#live-status.status-live').waitFor();
     await page.locator('#groups table').waitFor();
     assert.doesNotMatch(await page.locator('#time-label').textContent() ?? '', /end of data/, 'not the empty end of the capture');
+    assert.equal(momentInUrl(), String(range.busiest), 'the URL names the moment shown');
     const busiest = await sample.analyzerSnapshot(range.busiest);
     const routableGroups = (state: NetworkSnapshot) => [...new Set([...state.memberships, ...state.flows, ...state.trees, ...state.joins].map((row) => row.group))].filter(isRoutable).sort();
     assert.deepEqual((await texts('a.group-link')).sort(), routableGroups(busiest));
@@ -185,6 +191,36 @@ describe('dashboard in chromium', { skip }, () => {
       .map((cell) => cell.textContent?.trim() ?? '').filter((text) => text !== 'no members').sort().join() === expected, membersAt(end, group), { timeout: 10_000 });
   });
 
+  test('the URL keeps the moment chosen: a reload, or the link shared, shows the same moment', async () => {
+    const dragged = sample.capture.startTime! + (sample.capture.endTime! - sample.capture.startTime!) * 0.4;
+    await page.goto(`${server.url}#/`);
+    await page.locator('#time-slider').evaluate((input, moment) => {
+      (input as HTMLInputElement).value = String(moment);
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    }, dragged);
+    // The range input keeps the value to its own precision: the moment is what it holds.
+    await page.waitForFunction((moment) => {
+      const shown = /^#\/\?at=([\d.]+)$/.exec(location.hash)?.[1];
+      return shown !== undefined && Math.abs(Number(shown) - moment) < 0.01;
+    }, dragged, { timeout: 5000 });
+    const at = Number(momentInUrl());
+    const label = await page.locator('#time-label').textContent();
+    const groups = await (await fetch(`${server.url}api/groups?at=${at}&routable=true`)).json() as { items: { group: string }[] };
+    await page.reload();
+    await page.locator('#groups table').waitFor();
+    assert.equal(momentInUrl(), String(at));
+    assert.equal(await page.locator('#time-label').textContent(), label);
+    assert.equal(Number(await page.locator('#time-slider').inputValue()), at);
+    await page.waitForFunction((count) => document.querySelectorAll('a.group-link').length === count, groups.items.length, { timeout: 10_000 });
+    assert.deepEqual(await texts('a.group-link'), groups.items.map((entry) => entry.group));
+    // Another view keeps the moment; following the end again drops it from the URL.
+    await page.locator('nav a', { hasText: 'Events' }).click();
+    await page.waitForFunction((moment) => location.hash === `#/events?at=${moment}`, String(at), { timeout: 5000 });
+    await page.locator('#time-live').click();
+    await page.waitForFunction(() => location.hash === '#/events', null, { timeout: 5000 });
+    assert.deepEqual(pageErrors, []);
+  });
+
   test('a change published through the hub appears without a reload', async () => {
     await page.goto(`${server.url}#/`);
     await page.locator('#time-live.active').waitFor();
@@ -262,7 +298,8 @@ describe('dashboard in chromium', { skip }, () => {
     const outEdges = new Set(tree.edges.map((edge) => `out:${edge.router}|${edge.out}`));
     assert.deepEqual(after!.tree.filter((id) => id.startsWith('out:')).sort(), [...outEdges].sort(), 'each forwarding edge of the tree is marked, and nothing else');
     assert.match(await page.locator('#map-summary').textContent() ?? '', new RegExp(`${outEdges.size} forwarding edge`));
-    assert.match(page.url(), /#\/map\?tree=/, 'the chosen tree is in the URL');
+    assert.match(page.url(), /#\/map\?(.*&)?tree=/, 'the chosen tree is in the URL');
+    assert.equal(new URLSearchParams(page.url().split('?')[1]).get('at'), String(at), 'so is the moment');
     await screenshot('map.png');
 
     // The overview's panel lists the findings at that moment; the link they concern carries a badge with their count.
@@ -288,6 +325,14 @@ describe('dashboard in chromium', { skip }, () => {
       return tags.length > 0 && tags.every((tag) => tag.startsWith('pim.'));
     }, null, { timeout: 10_000 });
     await screenshot('events.png');
+    // The kind typed as the log shows it finds those events.
+    await page.locator('#filter-area').selectOption('');
+    await page.locator('#filter-kind').fill('pim.join');
+    await page.locator('#filter-kind').press('Enter');
+    await page.waitForFunction(() => {
+      const tags = [...document.querySelectorAll('#event-log tbody .tag')].map((tag) => tag.textContent ?? '');
+      return tags.length > 0 && tags.every((tag) => tag === 'pim.join');
+    }, null, { timeout: 10_000 });
     const link = page.locator('#event-log tbody a').first();
     assert.ok(await link.count() > 0, 'the PIM events link to their group');
     const group = (await link.textContent())!.trim();
@@ -328,6 +373,9 @@ describe('dashboard in chromium', { skip }, () => {
     await page.waitForFunction((count) => document.querySelectorAll('#range-groups a.group-link').length === count, covered.items.length, { timeout: 10_000 });
     assert.deepEqual(await texts('#range-groups a.group-link'), covered.items.map((entry) => entry.group));
     assert.match(await page.locator('#range-summary').textContent() ?? '', /RP /);
+    // The event log filtered by the range, as its group column shows it, finds the RP mapping.
+    await page.goto(`${server.url}#/events?group=${encodeURIComponent(range)}&kind=pim.rp-learned`);
+    await page.locator('#event-log tbody .tag', { hasText: 'pim.rp-learned' }).first().waitFor({ timeout: 10_000 });
     // A link to the range as a group page (as older pages made) shows the same list, no validation error.
     await page.goto(`${server.url}#/group/${encodeURIComponent(range)}?at=${at}`);
     await page.locator('.range-view h1', { hasText: `Groups in ${range}` }).waitFor();
@@ -362,6 +410,27 @@ describe('dashboard in chromium', { skip }, () => {
       assert.equal(await page.locator('#live-status').textContent(), 'live');
     } finally {
       await rm(dir, { recursive: true, force: true });
+    }
+    assert.deepEqual(pageErrors, []);
+  });
+
+  test('at phone width (375 px) no view is wider than the screen', async () => {
+    const phone = await browser.newPage({ viewport: { width: 375, height: 800 } });
+    try {
+      phone.on('pageerror', (error) => pageErrors.push(error.message));
+      const { at, group } = moment;
+      for (const view of ['#/', `#/group/${encodeURIComponent(group)}`, '#/events', '#/findings', '#/map', `#/groups?within=${encodeURIComponent('239.0.0.0/8')}`]) {
+        await phone.goto(`${server.url}${view}${view.includes('?') ? '&' : '?'}at=${at}`);
+        await phone.locator('main section, main h1').first().waitFor();
+        await phone.waitForLoadState('networkidle');
+        const width = await phone.evaluate(() => document.documentElement.scrollWidth);
+        assert.ok(width <= 375, `${view}: ${width} px wide`);
+      }
+      await phone.goto(`${server.url}#/?at=${at}`);
+      await phone.locator('#groups table').waitFor();
+      await phone.screenshot({ path: join(ARTIFACTS, 'overview-phone.png'), fullPage: true });
+    } finally {
+      await phone.close();
     }
     assert.deepEqual(pageErrors, []);
   });

@@ -29,7 +29,23 @@ let current: View | null = null;
 let subscribed: string | null = null;
 let liveRefresh: ReturnType<typeof setTimeout> | undefined;
 
-const slider = timeSlider(() => void refresh());
+const slider = timeSlider(() => {
+  keepMomentInUrl();
+  void refresh();
+});
+
+/** The URL names the moment shown (…?at=T; none while following the end), so a view can be shared and reloaded as it is. */
+function keepMomentInUrl(): void {
+  const [path, search] = location.hash.replace(/^#/, '').split('?');
+  const params = new URLSearchParams(search ?? '');
+  const at = slider.at();
+  if (at === null) params.delete('at');
+  else params.set('at', String(at));
+  const query = params.toString();
+  const hash = `#${path || '/'}${query === '' ? '' : `?${query}`}`;
+  // replaceState: no new history entry per slider step, and no hashchange (the view is already shown).
+  if (hash !== location.hash) history.replaceState(null, '', hash);
+}
 
 const context: DashboardContext = {
   at: () => slider.at(),
@@ -99,6 +115,7 @@ function route(): void {
   }
   for (const link of document.querySelectorAll<HTMLAnchorElement>('nav a')) link.classList.toggle('active', link.hash === `#/${parts[0] ?? ''}`);
   replace(viewRoot, current.element);
+  keepMomentInUrl();
   void refresh();
 }
 

@@ -117,6 +117,17 @@ test('findings are pushed as they open and close: a group\'s to its subscribers,
     ['opened tree.black-hole 239.2.2.2', 'opened querier.missing null', 'opened tree.black-hole 239.1.1.1', 'closed tree.black-hole 239.1.1.1']);
 });
 
+test('a subscription names its group as REST does: any valid IPv6 spelling, any case, is the group as the analyzer writes it', async () => {
+  for (const typed of ['ff15:0::101', 'FF15::101', 'ff15:0:0:0:0:0:0:101']) {
+    const client = await connect();
+    assert.deepEqual(await client.emitWithAck('subscribe', { group: typed }), { ok: true, data: { group: 'ff15::101' } }, typed);
+    const seen = collectUntil<LiveChange>(client, 'change', (entry) => entry.kind === 'end');
+    app.hub.publishChange(change('ff15::102'));
+    app.hub.publishChange(change('ff15::101', 'end'));
+    assert.deepEqual((await seen).map((entry) => entry.group), ['ff15::101'], typed);
+  }
+});
+
 test('a subscribe without a multicast group is refused in the ack', async () => {
   const client = await connect();
   for (const request of [{}, { group: 42 }, { group: '10.0.0.1' }, null]) {

@@ -250,6 +250,10 @@ describe('flows, trees, changes, messages', () => {
     const typed = await get<typeof page>(`/api/changes?group=${encodeURIComponent('FF02:0:0::1:FF00:0')}&limit=1000`);
     assert.ok(canonical.total > 0);
     assert.deepEqual(typed, canonical);
+    // A range finds the changes of that range, the RP mappings among them (domain-wide: it is in their detail).
+    const range = await get<{ items: { area: string; kind: string; group: string | null; detail: { groupPrefix?: string } }[] }>(`/api/changes?group=${encodeURIComponent('239.1.1.1/32')}&limit=1000`);
+    assert.ok(range.items.some((item) => item.kind === 'rp-learned'), 'the RP learned for 239.1.1.1/32');
+    assert.ok(range.items.every((item) => item.group === '239.1.1.1/32' || item.detail.groupPrefix === '239.1.1.1/32'));
     const second = await get<typeof page>('/api/changes?limit=2&offset=2');
     const first = await get<typeof page>('/api/changes?limit=4');
     assert.deepEqual(second.items, first.items.slice(2, 4));
@@ -285,6 +289,16 @@ describe('flows, trees, changes, messages', () => {
     assert.ok(atExpiry.items.every((finding) => finding.group === expiry.group && finding.at <= expiry.at && (finding.until === null || finding.until >= expiry.at)));
     assert.match((await get<{ message: string }>('/api/findings?severity=loud', 400)).message, /severity/);
     assert.match((await get<{ message: string }>('/api/findings?kind=tree.wrong', 400)).message, /^query parameter kind: 'tree.wrong' is not /);
+  });
+
+  test('the icon: /favicon.ico and /favicon.svg are the dashboard\'s SVG, named by the page', async () => {
+    for (const url of ['/favicon.ico', '/favicon.svg']) {
+      const reply = await app.inject({ method: 'GET', url });
+      assert.equal(reply.statusCode, 200, url);
+      assert.match(String(reply.headers['content-type']), /^image\/svg\+xml/, url);
+      assert.match(reply.body, /^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/, url);
+    }
+    assert.match((await app.inject({ method: 'GET', url: '/' })).body, /<link rel="icon" type="image\/svg\+xml" href="\/favicon\.svg">/);
   });
 
   test('unknown routes are 404 JSON', async () => {

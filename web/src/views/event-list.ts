@@ -25,7 +25,7 @@ function describeDetail(detail: unknown): string {
 export const EVENT_HEADERS = ['time', 'event', 'link', 'group', 'source', 'detail'];
 
 /** The group an event concerns, or the group range an RP or BSR event names in its detail (groupPrefix). */
-function groupOf(change: LiveChange): string | null {
+export function groupOf(change: LiveChange): string | null {
   const prefix = (change.detail as { groupPrefix?: unknown } | null)?.groupPrefix;
   return change.group ?? (typeof prefix === 'string' ? prefix : null);
 }

@@ -6,7 +6,7 @@ import type { LiveChange } from '../../../shapes/live.js';
 import type { Page } from '../../../shapes/records.js';
 import type { LinkState } from '../../../shapes/snapshot.js';
 import type { DashboardContext, View } from '../view.js';
-import { EVENT_HEADERS, eventCells } from './event-list.js';
+import { EVENT_HEADERS, eventCells, groupOf } from './event-list.js';
 
 const PAGE_SIZE = 50;
 const AREAS = ['', 'membership', 'pim', 'flow', 'tree', 'router'];
@@ -48,7 +48,7 @@ export function eventsView(context: DashboardContext, initial: EventFilters): Vi
   const matches = (change: LiveChange) => {
     const wanted = filters();
     return (!wanted.area || change.area === wanted.area) && (!wanted.kind || change.kind === wanted.kind)
-      && (!wanted.link || change.link === wanted.link) && (!wanted.group || change.group === wanted.group)
+      && (!wanted.link || change.link === wanted.link) && (!wanted.group || groupOf(change) === wanted.group)
       && (showLinkLocal.checked || wanted.group !== '' || change.group === null || isRoutable(change.group));
   };
 

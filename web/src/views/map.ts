@@ -116,7 +116,11 @@ export function mapView(context: DashboardContext, chosen: string | null): View 
 
   select.addEventListener('change', () => {
     overlay();
-    const url = `#/map${select.value === '' ? '' : `?tree=${encodeURIComponent(select.value)}`}`;
+    // The tree chosen joins the URL's other parameters (the moment shown).
+    const params = new URLSearchParams(location.hash.split('?')[1] ?? '');
+    if (select.value === '') params.delete('tree');
+    else params.set('tree', select.value);
+    const url = `#/map${params.size === 0 ? '' : `?${params.toString()}`}`;
     if (location.hash !== url) history.replaceState(null, '', url);
   });
 
