@@ -2,8 +2,10 @@
  * The store as a run's sink: every frame's counters and messages, every change, and the facts —
  * the state diffed against what is stored (store/capture-writer.ts) at most once per second of
  * packet time: when time is about to move into a later second than the last sync and a change
- * was told since it. The facts take the analyzer's time then: the last frame's, or the second a
- * silence was stepped through (pipeline/run.ts). The findings (capture/findings/) are judged
+ * was told since it, once more FOLLOW_UP seconds after the latest change (what the model derives
+ * from packets, not changes, has settled), and at least every MAX_SYNC_GAP seconds. The facts
+ * take the analyzer's time then: the last frame's, or the second a silence was stepped through
+ * (pipeline/run.ts). The findings (capture/findings/) are judged
  * once a second on the same snapshots and stored, when one opened or closed, at most every
  * FINDINGS_SYNC seconds of packet time, and at the end.
  */
@@ -22,10 +24,20 @@ import type { RunEnd, Sink } from '../run.js';
 const MAX_WRITES_IN_FLIGHT = 2;
 /** Seconds of packet time between two writes of the findings (a live dashboard sees them this late at most). */
 const FINDINGS_SYNC = 5;
+/**
+ * Seconds after a change when the facts are synced once more, change or not: state the model
+ * derives from packets rather than from changes (a forwarding edge once its forwarder is more than
+ * a leak, rates) has settled by then.
+ */
+const FOLLOW_UP = 5;
+/** Longest stretch of packet time without a sync while packets come (slow flows' edges, quiet links). */
+const MAX_SYNC_GAP = 60;
 
 export class StoreSink implements Sink {
   private changedSinceSync = false;
   private lastSync = -Infinity;
+  /** When the follow-up sync after the latest change is due; null: none pending. */
+  private followUpAt: number | null = null;
   private lastFindingsSync = -Infinity;
   private storedRevision = 0;
   readonly findings: FindingsEngine;
@@ -55,7 +67,8 @@ export class StoreSink implements Sink {
     analyzer.flows.onMediaSecond ??= (link, source, group, second) => this.writer.onMediaSecond(link, source, group, second);
     const now = analyzer.time;
     if (!Number.isFinite(now)) return;
-    const synced = this.changedSinceSync && Math.floor(time) > Math.floor(this.lastSync) ? this.sync(analyzer, now) : undefined;
+    const due = this.changedSinceSync || (this.followUpAt !== null && now >= this.followUpAt) || now - this.lastSync >= MAX_SYNC_GAP;
+    const synced = due && Math.floor(time) > Math.floor(this.lastSync) ? this.sync(analyzer, now) : undefined;
     this.findings.evaluate(analyzer, false, synced);
     if (this.findings.revision !== this.storedRevision && now - this.lastFindingsSync >= FINDINGS_SYNC) this.syncFindings(now);
   }
@@ -67,6 +80,7 @@ export class StoreSink implements Sink {
 
   change(entry: TimelineEntry): void {
     this.changedSinceSync = true;
+    this.followUpAt = entry.time + FOLLOW_UP;
     this.writer.onChange(entry);
     this.findings.onChange(entry);
   }
@@ -99,6 +113,7 @@ export class StoreSink implements Sink {
     const snapshot = analyzer.snapshot(at);
     this.writer.syncFacts(snapshot);
     this.lastSync = at;
+    if (!this.changedSinceSync && this.followUpAt !== null && at >= this.followUpAt) this.followUpAt = null;
     this.changedSinceSync = false;
     return snapshot;
   }

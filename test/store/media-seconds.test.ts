@@ -12,6 +12,7 @@ import { inputsOf } from '../../pipeline/file-source.js';
 import { ingestFiles } from '../../pipeline/ingest.js';
 import { SqliteStore } from '../../store/sqlite-store.js';
 import { buildApp } from '../../server/app.js';
+import { snapshotsAt } from '../accuracy/scenarios.js';
 
 const PCAPS = join(process.cwd(), 'samples', 'faults', 'pcap');
 const dir = await mkdtemp(join(tmpdir(), 'mcast-media-'));
@@ -69,5 +70,23 @@ test('GET /api/flows/quality serves the series per link with its schema; a bad a
     assert.match(bad.json().message, /group/);
   } finally {
     await app.close();
+  }
+});
+
+test('trees the model derives from packets (an edge once its forwarder is more than a leak) are stored though no change followed them', async () => {
+  const lanRcv = await mkdtemp(join(tmpdir(), 'mcast-media-one-'));
+  const one = await SqliteStore.open(join(lanRcv, 'lan-rcv.sqlite'));
+  try {
+    await ingestFiles(inputsOf([join(PCAPS, 'lan-rcv.pcap.gz')]), one);
+    const points = await one.mediaSeries({ source: S1, group: '239.5.5.6', ...everything });
+    const middle = points[Math.floor(points.length / 2)]!.time;
+    const [analyzed] = await snapshotsAt([join(PCAPS, 'lan-rcv.pcap.gz')], [middle], null);
+    const stored = await one.stateAt(middle);
+    const trees = (state: { trees: { source: string; group: string; kind: string }[] }) => state.trees.map((tree) => `${tree.kind} (${tree.source}, ${tree.group})`).sort();
+    assert.ok(trees(analyzed!).includes('SPT (10.1.0.10, 239.5.5.6)'));
+    assert.deepEqual(trees(stored), trees(analyzed!));
+  } finally {
+    await one.close();
+    await rm(lanRcv, { recursive: true, force: true });
   }
 });

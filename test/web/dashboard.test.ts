@@ -414,6 +414,37 @@ describe('dashboard in chromium', { skip }, () => {
     assert.deepEqual(pageErrors, []);
   });
 
+  test('an RTP / MPEG-TS group charts its delivery per link (loss per second, delay factor, RTP jitter), and its tree edges carry their findings', async () => {
+    // The faults lab's lan-rcv, where tc netem drops 4 % of the video that R2 forwards there.
+    await page.goto(`${server.url}#/`);
+    await page.locator('#upload-file').setInputFiles(join(process.cwd(), 'samples', 'faults', 'pcap', 'lan-rcv.pcap.gz'));
+    await page.locator('#upload-message', { hasText: 'frames analyzed' }).waitFor({ timeout: 60_000 });
+    const quality = await (await fetch(`${server.url}api/flows/quality?source=10.1.0.10&group=239.5.5.6`)).json() as { items: { time: number; mediaLossRate: number }[] };
+    const lossy = quality.items.filter((point) => point.mediaLossRate > 0);
+    assert.ok(quality.items.length > 20 && lossy.length > 0, JSON.stringify(quality).slice(0, 300));
+    const at = lossy[0]!.time + 3;
+    await page.goto(`${server.url}#/group/239.5.5.6?at=${at}`);
+    await page.locator('#stream-quality').waitFor({ state: 'visible', timeout: 20_000 });
+    const charts = await page.evaluate(() => ['loss-chart', 'delay-chart', 'jitter-chart'].map((id) => {
+      const chart = (window as unknown as { Chart: { getChart(canvas: Element | null): { data: { datasets: { label?: string; data: { y: number }[] }[] } } | undefined } }).Chart.getChart(document.getElementById(id));
+      return chart?.data.datasets.map((dataset) => ({ label: dataset.label, points: dataset.data.length, max: Math.max(...dataset.data.map((point) => point.y)) })) ?? null;
+    }));
+    const [loss, delay, jitter] = charts;
+    assert.deepEqual(loss?.map((dataset) => dataset.label), ['lan-rcv'], JSON.stringify(charts));
+    assert.ok(loss![0]!.points > 20 && loss![0]!.max > 0, 'the lost media packets per second');
+    assert.ok(delay![0]!.points > 20, 'the delay factor per second');
+    assert.ok(jitter !== null && jitter[0]!.points > 20, 'RTP (payload type 33, 90 kHz) has jitter');
+    const flag = page.locator('#stream-quality').locator('xpath=..').locator('.edge-finding[data-link="lan-rcv"]');
+    await flag.waitFor({ timeout: 10_000 });
+    assert.equal(await flag.getAttribute('data-severity'), 'error', 'stream.loss on lan-rcv');
+    await screenshot('stream-quality.png');
+    // A group of plain UDP datagrams has no numbering: no quality section.
+    await page.goto(`${server.url}#/group/239.1.1.1?at=${at}`);
+    await page.locator('.tree-graph').waitFor({ timeout: 10_000 });
+    assert.equal(await page.locator('#stream-quality').isVisible(), false);
+    assert.deepEqual(pageErrors, []);
+  });
+
   test('at phone width (375 px) no view is wider than the screen', async () => {
     const phone = await browser.newPage({ viewport: { width: 375, height: 800 } });
     try {

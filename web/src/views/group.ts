@@ -1,6 +1,8 @@
 /**
- * One group: its trees drawn as a graph, members per link over time, the flow's bitrate per link
- * over time, and the memberships, joins and recent events behind them.
+ * One group: its trees drawn as a graph (with the findings on its links flagged on the edges),
+ * members per link over time, the flow's bitrate per link over time, for RTP / MPEG-TS flows their
+ * delivery per link (RFC 4445 Media Loss Rate and Delay Factor, RTP jitter), and the memberships,
+ * joins and recent events behind them.
  */
 import type { Chart as ChartInstance } from 'chart.js';
 import { getJson } from '../api.js';
@@ -8,7 +10,8 @@ import { h, replace, section, table } from '../dom.js';
 import { hasData, lineChart, type ChartOptions, type Series } from '../charts.js';
 import { dateTime } from '../format.js';
 import type { GroupDetail } from '../../../shapes/api.js';
-import type { CounterPoint, TimeRange } from '../../../shapes/records.js';
+import type { CounterPoint, QualityPoint, TimeRange } from '../../../shapes/records.js';
+import { FindingsIndex, worstSeverity } from '../findings-index.js';
 import type { Router } from '../../../shapes/snapshot.js';
 import type { DashboardContext, View } from '../view.js';
 import { latestChanges, RecentEvents } from './event-list.js';
@@ -37,6 +40,17 @@ export function groupView(context: DashboardContext, group: string): View {
   const rateEmpty = h('p', { class: 'empty', id: 'rate-empty' }, 'no data packets of this group in the stored data');
   memberEmpty.hidden = true;
   rateEmpty.hidden = true;
+  const lossCanvas = h('canvas', { id: 'loss-chart' });
+  const delayCanvas = h('canvas', { id: 'delay-chart' });
+  const jitterCanvas = h('canvas', { id: 'jitter-chart' });
+  const jitterSection = section('RTP jitter per link (RFC 3550)', h('div', { class: 'chart' }, jitterCanvas));
+  const qualityCard = h('div', { id: 'stream-quality' },
+    h('p', { class: 'muted' }, 'RTP / MPEG-TS delivery, second by second, as each link carries it: a link losing what its upstream link had is where the loss is.'),
+    h('div', { class: 'grid' },
+      section('Media packets lost per second (RFC 4445 MLR)', h('div', { class: 'chart' }, lossCanvas)),
+      section('Delay factor per link, ms (RFC 4445 DF)', h('div', { class: 'chart' }, delayCanvas)),
+      jitterSection));
+  qualityCard.hidden = true;
   const anomalyCard = h('div', { id: 'anomalies' });
   const membershipCard = h('div', { id: 'memberships' });
   const joinCard = h('div');
@@ -47,6 +61,7 @@ export function groupView(context: DashboardContext, group: string): View {
     h('div', { class: 'grid' },
       section('Members per link', h('div', { class: 'chart' }, memberCanvas), memberEmpty),
       section('Bitrate per link', h('div', { class: 'chart' }, rateCanvas), rateEmpty)),
+    qualityCard,
     h('div', { class: 'grid' }, section('Memberships', membershipCard), section('PIM joins', joinCard)),
     section('Events for this group', recentEvents.element));
   const charts: ChartInstance<'line'>[] = [];
@@ -54,34 +69,61 @@ export function groupView(context: DashboardContext, group: string): View {
   const renderEvents = async (to: number) => recentEvents.show(await latestChanges({ group, to }, RECENT_EVENTS), context.at() === null);
 
   const renderCharts = async (detail: GroupDetail, range: TimeRange) => {
-    const from = range.start ?? detail.at;
-    const to = range.end ?? detail.at;
-    const members = await getJson<{ items: { time: number; link: string; members: number }[] }>(`/groups/${encodeURIComponent(group)}/members`, { from, to });
+    const storeFrom = range.start ?? detail.at;
+    const storeTo = range.end ?? detail.at;
     const flows = [...new Map(detail.flows.map((flow) => [`${flow.link}|${flow.source}`, flow])).values()];
-    const rates = await Promise.all(flows.map(async (flow): Promise<Series> => {
-      const series = await getJson<{ items: CounterPoint[] }>('/flows/series', { source: flow.source, group, link: flow.link, from, to });
-      return { label: flows.length > 1 && new Set(flows.map((entry) => entry.source)).size > 1 ? `${flow.link} (${flow.source})` : flow.link,
-        points: series.items.map((point) => ({ x: point.time, y: (point.bytes * 8) / 1000 })) };
-    }));
+    const sources = [...new Set(detail.flows.map((flow) => flow.source))];
+    const [members, rates, quality] = await Promise.all([
+      getJson<{ items: { time: number; link: string; members: number }[] }>(`/groups/${encodeURIComponent(group)}/members`, { from: storeFrom, to: storeTo }),
+      Promise.all(flows.map(async (flow): Promise<Series> => {
+        const series = await getJson<{ items: CounterPoint[] }>('/flows/series', { source: flow.source, group, link: flow.link, from: storeFrom, to: storeTo });
+        return { label: flows.length > 1 && new Set(flows.map((entry) => entry.source)).size > 1 ? `${flow.link} (${flow.source})` : flow.link,
+          points: series.items.map((point) => ({ x: point.time, y: (point.bytes * 8) / 1000 })) };
+      })),
+      Promise.all(sources.map(async (source) => {
+        const reply = await getJson<{ items: QualityPoint[] }>('/flows/quality', { source, group, from: storeFrom, to: storeTo });
+        return reply.items.map((point) => ({ ...point, label: sources.length > 1 ? `${point.link} (${source})` : point.link }));
+      })).then((lists) => lists.flat()),
+    ]);
     for (const chart of charts.splice(0)) chart.destroy();
     const at = context.at() ?? detail.at;
-    const draw = (canvas: HTMLCanvasElement, empty: HTMLElement, series: Series[], options: Omit<ChartOptions, 'at' | 'from' | 'to'>) => {
+    // Every chart of the page on one range: where this group has data (a store may hold other captures' times too), and the moment shown.
+    const times = [at, ...members.items.map((point) => point.time), ...rates.flatMap((series) => series.points.map((point) => point.x)), ...quality.map((point) => point.time)];
+    const from = Math.min(...times);
+    const to = Math.max(...times, from + 1);
+    const draw = (canvas: HTMLCanvasElement, empty: HTMLElement | null, series: Series[], options: Omit<ChartOptions, 'at' | 'from' | 'to'>) => {
       const shown = hasData(series);
       canvas.parentElement!.hidden = !shown;
-      empty.hidden = shown;
+      if (empty !== null) empty.hidden = shown;
       if (shown) charts.push(lineChart(canvas, series, { ...options, at, from, to }));
+      return shown;
     };
     draw(memberCanvas, memberEmpty, memberSeries(members.items, to), { yTitle: 'reporters', stepped: true, integer: true });
     draw(rateCanvas, rateEmpty, rates, { yTitle: 'kbit/s', stepped: false, integer: false });
+
+    qualityCard.hidden = quality.length === 0;
+    if (quality.length === 0) return;
+    const byLabel = (value: (point: QualityPoint) => number | null): Series[] => {
+      const series = new Map<string, { x: number; y: number }[]>();
+      for (const point of quality) {
+        const y = value(point);
+        if (y !== null) series.set(point.label, [...(series.get(point.label) ?? []), { x: point.time, y }]);
+      }
+      return [...series].sort(([a], [b]) => a.localeCompare(b)).map(([label, points]) => ({ label, points }));
+    };
+    draw(lossCanvas, null, byLabel((point) => point.mediaLossRate), { yTitle: 'lost / s', stepped: false, integer: true });
+    draw(delayCanvas, null, byLabel((point) => point.delayFactorMs), { yTitle: 'ms', stepped: false, integer: false });
+    jitterSection.hidden = !draw(jitterCanvas, null, byLabel((point) => point.jitterMs), { yTitle: 'ms', stepped: false, integer: false });
   };
 
   return {
     element,
     async refresh() {
-      const [detail, range, routers] = await Promise.all([
+      const [detail, range, routers, findings] = await Promise.all([
         getJson<GroupDetail>(`/groups/${encodeURIComponent(group)}`, context.atQuery()),
         getJson<TimeRange>('/range'),
         getJson<{ items: Router[] }>('/routers', context.atQuery()),
+        FindingsIndex.load(context),
       ]);
       context.rememberRouters(routers.items);
       replace(summary, `state at ${dateTime(detail.at)}`, detail.rp === null ? '' : ` · RP ${detail.rp}`,
@@ -90,7 +132,14 @@ export function groupView(context: DashboardContext, group: string): View {
       const memberLinks = new Map(detail.memberships.map((entry) => [entry.link, entry.reporters.length]));
       const duplicatedLinks = new Set(detail.flows.filter((flow) => flow.duplicated).map((flow) => flow.link));
       replace(treeCard, detail.trees.length > 0
-        ? treeGraph(detail.trees, { routerName: (id) => context.routerName(id), memberLinks, duplicatedLinks })
+        ? treeGraph(detail.trees, {
+          routerName: (id) => context.routerName(id), memberLinks, duplicatedLinks,
+          findingsOn: (link) => {
+            const here = findings.onFlow(link, group);
+            const worst = worstSeverity(here);
+            return worst === null ? null : { count: here.length, worst, kinds: [...new Set(here.map((finding) => finding.kind))] };
+          },
+        })
         : h('p', { class: 'empty' }, 'no tree at this moment'));
       replace(anomalyCard, detail.anomalies.length === 0 ? null : table(['anomaly', 'link', 'source', 'detail'], detail.anomalies.map((anomaly) => [
         h('span', { class: 'badge badge-bad' }, anomaly.kind), anomaly.link, anomaly.source ?? '*',

@@ -6,10 +6,12 @@
  * Styles: SPT (and SSM) edges solid, RPT edges dashed; data nobody wants in red; a link with
  * duplicate forwarders in orange; edges with join state but no data in grey. Where a router holds
  * both an RP-tree and a shortest-path edge onto one link, both are drawn side by side, each in its
- * own state (after the switchover the SPT edge carries the data, the RPT one none).
+ * own state (after the switchover the SPT edge carries the data, the RPT one none). An edge onto a
+ * link with findings about the group there carries a flag: their count, coloured by the worst.
  */
 import { svg } from '../dom.js';
 import type { Tree } from '../../../shapes/trees.js';
+import type { Severity } from '../../../shapes/findings.js';
 
 export interface TreeGraphContext {
   routerName(id: string): string;
@@ -17,6 +19,8 @@ export interface TreeGraphContext {
   memberLinks: Map<string, number>;
   /** Links where the flow is forwarded by more than one router. */
   duplicatedLinks: Set<string>;
+  /** The findings about the group on a link, for the flags on the edges onto it; null: none. */
+  findingsOn?: (link: string) => { count: number; worst: Severity; kinds: string[] } | null;
 }
 
 interface GraphNode {
@@ -202,6 +206,20 @@ export function treeGraph(trees: Tree[], context: TreeGraphContext): SVGSVGEleme
     }, svg('title', {}, `${from.label} → ${to.label} (${kinds}${highlight === 'plain' ? '' : `, ${highlight}`})`));
   });
 
+  // A flag halfway along each router → link edge whose link has findings about the group.
+  const flags = [...edges.values()].filter((entry) => entry.from.startsWith('router:')).flatMap((entry) => {
+    const to = nodes.get(entry.to)!;
+    const found = to.kind === 'link' ? context.findingsOn?.(to.label) ?? null : null;
+    if (found === null) return [];
+    const from = nodes.get(entry.from)!;
+    const twin = entry.style === 'rpt' && edges.has(`${entry.from}>${entry.to}>spt`);
+    const x = (from.x + to.x) / 2 + (twin ? TWIN_OFFSET : 0);
+    const y = (from.y + to.y) / 2;
+    return [svg('g', { class: `edge-finding severity-${found.worst}`, transform: `translate(${x}, ${y})`, 'data-link': to.label, 'data-count': found.count, 'data-severity': found.worst },
+      svg('circle', { r: 9 }), svg('text', { 'text-anchor': 'middle', y: 4 }, String(found.count)),
+      svg('title', {}, `${found.count} finding(s) on ${to.label}: ${found.kinds.join(', ')}`))];
+  });
+
   const nodeElements = [...nodes.values()].map((entry) => svg('g', {
     class: `node node-${entry.kind} ${entry.classes.map((name) => `node-${name}`).join(' ')}`,
     transform: `translate(${entry.x - NODE_WIDTH / 2}, ${entry.y - NODE_HEIGHT / 2})`, 'data-node': entry.label, 'data-kind': entry.kind,
@@ -210,5 +228,5 @@ export function treeGraph(trees: Tree[], context: TreeGraphContext): SVGSVGEleme
   svg('text', { x: NODE_WIDTH / 2, y: entry.badges.length > 0 ? 17 : 25, 'text-anchor': 'middle', class: 'label' }, entry.label),
   entry.badges.length > 0 ? svg('text', { x: NODE_WIDTH / 2, y: 32, 'text-anchor': 'middle', class: 'badge-text' }, entry.badges.join(' · ')) : null));
 
-  return svg('svg', { class: 'tree-graph', viewBox: `0 0 ${width} ${height}`, width, height, role: 'img' }, defs, ...edgeElements, ...nodeElements);
+  return svg('svg', { class: 'tree-graph', viewBox: `0 0 ${width} ${height}`, width, height, role: 'img' }, defs, ...edgeElements, ...nodeElements, ...flags);
 }
