@@ -83,10 +83,10 @@ export class FindingsEngine {
     this.changed = false;
     const snapshot = taken?.at === at ? taken : analyzer.snapshot(at);
     this.latest = snapshot;
-    const memberships = [...analyzer.memberships.values()].map((membership) => membership.snapshot(at));
+    const memberships = analyzer.membershipSnapshots(at);
     this.expiries.evaluate(memberships);
     this.routers = namesOf(snapshot);
-    const portsOf = () => new Map(analyzer.flows.snapshot(at).map((flow) => [`${flow.source}|${flow.group}`, flow.dstPort]));
+    const portsOf = () => new Map(analyzer.flowSnapshots(at).map((flow) => [`${flow.source}|${flow.group}`, flow.dstPort]));
     const branches = this.branches.evaluate(at, snapshot, this.routers);
     // An ignored Prune is the reason for the unwanted data it puts on the link: one finding, not two.
     const ignored = new Set(branches.filter((entry) => entry.kind === 'tree.prune-ignored').map((entry) => `${entry.link}|${entry.source}|${entry.group}`));

@@ -5,11 +5,11 @@
  * and a live capture of the same traffic give the same answers.
  */
 import { hasBadChecksum, type FrameResult, type Packet } from '../decode.js';
-import { FlowTracker, type FlowChange, type FlowOptions } from './flows.js';
+import { FlowTracker, type FlowChange, type FlowOptions, type FlowSnapshot } from './flows.js';
 import { LatencyTracker } from './latency.js';
 import { SwitchoverTimer } from './switchover.js';
 import { LinkMembership, type MembershipOptions } from './membership/index.js';
-import type { MembershipChange } from './membership/types.js';
+import type { LinkMembershipSnapshot, MembershipChange } from './membership/types.js';
 import { membershipObservation } from './membership-observations.js';
 import { PIM_DEFAULTS, PimState, type PimOptions } from './pim/index.js';
 import { RouterRegistry } from './routers.js';
@@ -62,6 +62,9 @@ export class NetworkAnalyzer {
   readonly switchovers = new Map<string, { time: number; router: string | null }>();
   /** How long each switchover took at its last-hop router (switchover.ts). */
   readonly switchoverTimer = new SwitchoverTimer();
+  /** Frames and advances taken: what memoized snapshot parts are checked against. */
+  private framesTaken = 0;
+  private memo: { at: number; frames: number; memberships?: LinkMembershipSnapshot[]; flows?: FlowSnapshot[] } = { at: NaN, frames: -1 };
   /**
    * RPF links learned from the wire: where a router (by the address it sends from) last sent a
    * Join/Prune towards a source ((S,G)) or an RP ((*,G)), keyed `from|target`. They outlive the
@@ -103,7 +106,25 @@ export class NetworkAnalyzer {
     return this.now;
   }
 
+  /**
+   * Every link's membership state at `at`, and the flows': taken once per moment (the snapshot and
+   * the findings both read them) and taken again after the next frame.
+   */
+  membershipSnapshots(at: number): LinkMembershipSnapshot[] {
+    return this.memoized(at).memberships ??= [...this.memberships.values()].map((membership) => membership.snapshot(at));
+  }
+
+  flowSnapshots(at: number): FlowSnapshot[] {
+    return this.memoized(at).flows ??= this.flows.snapshot(at);
+  }
+
+  private memoized(at: number): { memberships?: LinkMembershipSnapshot[]; flows?: FlowSnapshot[] } {
+    if (this.memo.at !== at || this.memo.frames !== this.framesTaken) this.memo = { at, frames: this.framesTaken };
+    return this.memo;
+  }
+
   onFrame(result: FrameResult): void {
+    this.framesTaken++;
     const time = result.ok ? result.packet.time : result.error.time;
     this.advance(time);
     const link = result.ok ? result.packet.link : result.error.link;
@@ -140,6 +161,7 @@ export class NetworkAnalyzer {
   advance(now: number): void {
     if (now <= this.now) return;
     this.now = now;
+    this.framesTaken++;
     const due: TimelineEntry[] = [];
     for (const membership of this.memberships.values()) for (const change of membership.advance(now)) due.push({ area: 'membership', ...change });
     for (const change of this.pim.advance(now)) due.push({ area: 'pim', ...change });

@@ -6,14 +6,13 @@ import { inferTrees, type LinkGroupMembership } from './trees.js';
 
 export function buildSnapshot(analyzer: NetworkAnalyzer, at: number): NetworkSnapshot {
   const pim = analyzer.pim.snapshot(at);
-  const flows = analyzer.flows.snapshot(at);
+  const flows = analyzer.flowSnapshots(at);
   const routers = analyzer.routers;
 
   const memberships: MembershipState[] = [];
   const groupMemberships: LinkGroupMembership[] = [];
   const queriers = new Map<string, { igmp?: { address: string; version: number }; mld?: { address: string; version: number } }>();
-  for (const membership of analyzer.memberships.values()) {
-    const snapshot = membership.snapshot(at);
+  for (const snapshot of analyzer.membershipSnapshots(at)) {
     const entry = queriers.get(snapshot.link) ?? {};
     const querier = snapshot.querier ? { address: snapshot.querier.address, version: snapshot.querier.version } : undefined;
     if (snapshot.protocol === 'igmp') entry.igmp = querier;
