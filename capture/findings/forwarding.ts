@@ -82,12 +82,19 @@ export class ForwardingFindings {
         // The flow's TTL runs out on the way: tree.ttl-limited tells the cause.
         if (ttlLimited.some((edge) => edge.link === anomaly.link && edge.group === anomaly.group && (anomaly.source === null || edge.source === anomaly.source))) continue;
         const lastHops = [...new Set(elsewhere.flatMap((flow) => flow.forwarders.map((forwarder) => `${routerName(forwarder)} on ${flow.link}`)))];
-        const edge = snapshot.trees.filter((tree) => tree.group === anomaly.group).flatMap((tree) => tree.edges).find((entry) => entry.out === anomaly.link);
+        const trees = snapshot.trees.filter((tree) => tree.group === anomaly.group);
+        const edge = trees.flatMap((tree) => tree.edges).find((entry) => entry.out === anomaly.link);
+        // What the wire says of why: a last hop holding only (*,G) state with no incoming link never joined towards the RP.
+        const rpTree = trees.find((tree) => tree.source === '*' && tree.edges.some((entry) => entry.out === anomaly.link));
+        const stranded = rpTree?.edges.find((entry) => entry.out === anomaly.link && entry.in === null && !rpTree.nodes.some((node) => node.router === entry.router && node.isRp));
+        const sourceTreeHolds = trees.some((tree) => tree.source !== '*' && tree.edges.some((entry) => entry.out === anomaly.link));
+        const cause = stranded !== undefined && !sourceTreeHolds && rpTree!.rp !== null
+          ? `it sends no (*,G) Join towards the RP ${rpTree!.rp} (no route to it, or no RPF neighbor on the way)` : null;
         conditions.push({
           kind: 'tree.black-hole', severity: 'error', link: anomaly.link, group: anomaly.group, source: anomaly.source, router: edge?.router ?? null,
-          detail: { shouldForward: edge?.router ?? null, dataSeenOn: elsewhere.map((flow) => ({ link: flow.link, source: flow.source, forwarders: flow.forwarders })) },
+          detail: { shouldForward: edge?.router ?? null, cause, dataSeenOn: elsewhere.map((flow) => ({ link: flow.link, source: flow.source, forwarders: flow.forwarders })) },
           explanation: `${anomaly.link} wants ${anomaly.source === null ? '' : `(${anomaly.source}, `}${anomaly.group}${anomaly.source === null ? '' : ')'} and gets no data although it flows elsewhere (${lastHops.slice(0, 3).join(', ')})`
-            + `${edge ? `: ${routerName(edge.router)} should forward it there` : ''}.`,
+            + `${edge ? `: ${routerName(edge.router)} should forward it there` : ''}${cause === null ? '' : `, but ${cause}`}.`,
           rule: 'RFC 7761 §4.2',
           holdsFor: BLACK_HOLE_GRACE,
         });

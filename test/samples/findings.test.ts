@@ -140,6 +140,7 @@ test('faults: a clean first minute, then each fault the lab made is found where 
   // H4 behind R4, which has no route to the RP: the RP tree cannot reach lan-rcv2.
   const hole = one('tree.black-hole');
   assert.deepEqual([hole.link, hole.group, hole.router], ['lan-rcv2', '239.1.1.1', '10.0.24.4']);
+  assert.match(String(hole.detail.cause), /no \(\*,G\) Join towards the RP 10\.0\.12\.2/, 'it never joins the RP tree');
   assert.ok(hole.at > join('H4', '239.1.1.1') && hole.at <= join('H4', '239.1.1.1') + 12, `after the Join's grace: ${hole.at - join('H4', '239.1.1.1')}`);
 
   // Two senders on one group and UDP port.
