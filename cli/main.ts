@@ -64,19 +64,21 @@ const COMMANDS: Record<string, CommandSpec> = {
     },
   },
   analyze: {
-    usage: `  mcast analyze FILE... [--at T] [--topology topo.json] [--json] [--timeline] [--db FILE]
+    usage: `  mcast analyze FILE... [--at T] [--topology topo.json] [--json] [--timeline] [--all] [--db FILE]
                                  the network's state at T (epoch seconds or ISO 8601 such as
                                  2026-03-01T08:46:05.123Z; default: end of capture): routers, links, group
-                                 membership, PIM joins and asserts, flows, inferred trees; or, with
+                                 membership, PIM joins and asserts, RP mappings, flows, inferred trees,
+                                 routers by name (--topology's, else the inferred router id); link-local
+                                 groups and their control-protocol flows only with --all; or, with
                                  --timeline, every state change with its time; with --db, store the whole
                                  analysis (state over time, changes, messages, counters) in SQLite`,
     async run(args) {
       const { values, positionals } = parseArgs({
         args, allowPositionals: true,
-        options: { at: { type: 'string' }, topology: { type: 'string' }, json: { type: 'boolean', default: false }, timeline: { type: 'boolean', default: false }, db: { type: 'string' } },
+        options: { at: { type: 'string' }, topology: { type: 'string' }, json: { type: 'boolean', default: false }, timeline: { type: 'boolean', default: false }, all: { type: 'boolean', default: false }, db: { type: 'string' } },
       });
       await analyzeCommand(positionals, {
-        at: timeOption(values.at), topology: values.topology ?? null, json: values.json === true, timeline: values.timeline === true,
+        at: timeOption(values.at), topology: values.topology ?? null, json: values.json === true, timeline: values.timeline === true, all: values.all === true,
         db: values.db ?? null,
       });
     },

@@ -3,7 +3,8 @@
  * reads only the rows it returns (plus COUNT for paging): nothing loads a whole capture.
  *
  *   stateAt(T)    facts whose interval [start, end) contains T, with flow and link counters
- *                 taken from the running totals of the last counted second at or before T
+ *                 taken from the running totals of the last counted second at or before T; of one
+ *                 capture, or of every capture counting at T merged into one (merged-state.ts)
  *   changes       the timeline, filtered and paged
  *   messages      control messages, filtered and paged
  *   flowSeries    per-second packets/bytes of one (source, group)
@@ -13,6 +14,7 @@
 import { DEFAULT_FLOW_OPTIONS } from '../capture/model/flows.js';
 import { CaptureWriter, type WriterOptions } from './capture-writer.js';
 import { FACT_SPECS } from './facts.js';
+import { capturesCountingAt, mergeSnapshots, type CaptureSpan } from './merged-state.js';
 import { migrate } from './migrations.js';
 import { captureRecord, changeRecord, findingRecord, messageRecord, readCapture, type CaptureRow, type ChangeRow, type FindingRow, type MessageRow } from './records.js';
 import { SEVERITY_ORDER, type Severity } from '../shapes/findings.js';
@@ -133,9 +135,16 @@ export class SqliteStore implements StoreReader {
   }
 
   async stateAt(time: number, captureId?: number): Promise<StoredSnapshot> {
+    if (captureId !== undefined) return this.captureStateAt(time, captureId);
+    const spans = await this.db.all<CaptureSpan>('SELECT id, start_time AS start, end_time AS end FROM captures');
+    const ids = capturesCountingAt(spans, time);
+    if (ids.length === 1) return this.captureStateAt(time, ids[0]!);
+    return mergeSnapshots(time, await Promise.all(ids.map((id) => this.captureStateAt(time, id))));
+  }
+
+  /** One capture's facts holding at `time`, with its counters. */
+  private async captureStateAt(time: number, id: number): Promise<StoredSnapshot> {
     const snapshot = emptySnapshot(time);
-    const id = captureId ?? (await this.captureAt(time));
-    if (id === null) return snapshot;
     const lists = snapshot as unknown as Record<string, unknown[]>;
     // ?1 the capture, ?2 the time; the counters' ?3 T's second, ?4 the second before, ?5 the second before the rate window.
     const during = 'f.capture_id = ?1 AND f.start_time <= ?2 AND (f.end_time IS NULL OR f.end_time > ?2)';
@@ -249,14 +258,6 @@ export class SqliteStore implements StoreReader {
       points.set(`${time}|${fact.link}`, { time, link: fact.link, members });
     }
     return [...points.values()].sort((a, b) => a.time - b.time || a.link.localeCompare(b.link));
-  }
-
-  /** The latest capture whose span contains `time`, else the latest capture; null when there is none. */
-  private async captureAt(time: number): Promise<number | null> {
-    const covering = await this.db.get<{ id: number }>(
-      'SELECT id FROM captures WHERE start_time <= ? AND end_time >= ? ORDER BY analyzed_at DESC, id DESC LIMIT 1', [time, time]);
-    const latest = covering ?? (await this.db.get<{ id: number }>('SELECT id FROM captures ORDER BY analyzed_at DESC, id DESC LIMIT 1'));
-    return latest?.id ?? null;
   }
 
   private async page<Row, T>(filter: { limit: number; offset: number }, conditions: Conditions, table: string, toRecord: (row: Row) => T): Promise<Page<T>> {

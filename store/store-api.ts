@@ -78,7 +78,8 @@ export interface StoreReader {
   busiestMoment(captureId?: number): Promise<{ at: number | null; running: boolean }>;
   /**
    * The network at T, rebuilt from stored facts (timer fields null, counters from the per-second
-   * counters). Without captureId: the latest capture whose time span contains T (else the latest).
+   * counters). Without captureId: every capture counting at T, merged as one network seen from
+   * several points (merged-state.ts).
    */
   stateAt(time: number, captureId?: number): Promise<StoredSnapshot>;
   changes(filter: ChangeFilter): Promise<Page<ChangeRecord>>;

@@ -1,6 +1,7 @@
 /**
- * `mcast analyze FILE... [--at T] [--topology topo.json] [--json] [--timeline] [--db FILE]`: the
- * network's state at T (default: the end of the capture) with the findings holding then, or
+ * `mcast analyze FILE... [--at T] [--topology topo.json] [--json] [--timeline] [--all] [--db FILE]`: the
+ * network's state at T (default: the end of the capture) with the findings holding then (as text,
+ * link-local groups and their flows left out unless --all), or
  * every change with its time, findings opening and closing among them; with --db, the whole
  * analysis goes into a SQLite store and a one-line summary is printed.
  */
@@ -26,6 +27,8 @@ export interface AnalyzeOptions {
   topology: string | null;
   json: boolean;
   timeline: boolean;
+  /** The text state also lists link-local groups (224.0.0.0/24, ff02::/16) and their control-protocol flows. */
+  all: boolean;
   /** SQLite file to store the analysis in. */
   db: string | null;
 }
@@ -83,7 +86,7 @@ export async function analyzeCommand(paths: string[], options: AnalyzeOptions): 
   const snapshot = run.analyzer.snapshot(at);
   const holding = sortFindings(findings.engine.at(at));
   process.stdout.write(options.json ? `${JSON.stringify({ ...snapshot, findings: holding }, null, 2)}\n`
-    : `${formatSnapshot(snapshot)}\n\nfindings holding at ${isoTime(at)}\n${formatFindings(holding)}\n`);
+    : `${formatSnapshot(snapshot, { all: options.all })}\n\nfindings holding at ${isoTime(at)}\n${formatFindings(holding)}\n`);
 }
 
 /**

@@ -23,7 +23,7 @@ export interface DemoOptions extends ListenOptions {
 }
 
 export async function demoCommand(options: DemoOptions): Promise<void> {
-  await analyzeCommand([BUNDLED_SAMPLE], { at: null, topology: BUNDLED_TOPOLOGY, json: false, timeline: false, db: null });
+  await analyzeCommand([BUNDLED_SAMPLE], { at: null, topology: BUNDLED_TOPOLOGY, json: false, timeline: false, all: false, db: null });
   const ownDir = options.db === null ? await mkdtemp(join(tmpdir(), 'mcast-demo-')) : null;
   const db = options.db ?? join(ownDir!, 'demo.sqlite');
   try {

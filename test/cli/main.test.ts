@@ -150,3 +150,47 @@ test('analyze gives the findings holding at T (JSON and a text section) and, wit
   const opened = findingEntries.find((entry) => entry.kind === 'opened' && key(entry.detail) === key(lost));
   assert.equal(opened?.time, lost.at);
 });
+
+/** The rows of one section of `mcast analyze`'s text (after its title, header and rule). */
+function sectionRows(text: string, title: string): string[] {
+  const start = text.indexOf(`\n${title}`);
+  assert.ok(start >= 0, `no section ${title}`);
+  const body = text.slice(start + 1).split('\n\n')[0]!.split('\n').slice(1);
+  return body[0] === '  (none)' ? [] : body.slice(2);
+}
+
+test('analyze text: link-local groups and their flows hidden unless --all; one row per RP mapping with its evidence; routers by name', async () => {
+  const sample = 'samples/pim-sm/pim-sm.pcapng.gz';
+  const { span } = JSON.parse((await mcast('stats', sample, '--json')).stdout) as { span: { first: number; last: number } };
+  const at = String((span.first + span.last) / 2);
+  const linkLocal = /\s(224\.0\.0\.\d+|ff02:\S*)\s/;
+
+  const text = (await mcast('analyze', sample, '--at', at, '--topology', 'samples/pim-sm/topology.json')).stdout;
+  const groups = sectionRows(text, 'groups (');
+  const flows = sectionRows(text, 'flows');
+  assert.ok(groups.length > 0 && flows.length > 0);
+  assert.ok(groups.every((row) => !linkLocal.test(`${row} `)) && flows.every((row) => !linkLocal.test(`${row} `)), 'no link-local group shown');
+  assert.match(text, /\(\d+ memberships and flows of link-local groups \(224\.0\.0\.0\/24, ff02::\/16\) not shown; --all shows them\)/);
+  const all = (await mcast('analyze', sample, '--at', at, '--all')).stdout;
+  assert.ok(sectionRows(all, 'groups (').some((row) => row.includes(' 224.0.0.13 ')), 'PIM routers\' group with --all');
+  assert.ok(sectionRows(all, 'flows').some((row) => row.includes(' 224.0.0.5 ')), 'OSPF flows with --all');
+  assert.doesNotMatch(all, /link-local groups .* not shown/);
+
+  const state = JSON.parse((await mcast('analyze', sample, '--at', at, '--json')).stdout) as { rps: { rp: string; groupPrefix: string; learnedFrom: string }[] };
+  const mappings = new Map<string, string[]>();
+  for (const rp of state.rps) mappings.set(`${rp.rp} ${rp.groupPrefix}`, [...(mappings.get(`${rp.rp} ${rp.groupPrefix}`) ?? []), rp.learnedFrom]);
+  assert.ok([...mappings.values()].some((sources) => sources.length > 1), 'some mapping is learned two ways');
+  const rpRows = sectionRows(text, 'rp mappings');
+  assert.equal(rpRows.length, mappings.size, 'one row per RP mapping');
+  for (const [mapping, sources] of mappings) {
+    const [rp, prefix] = mapping.split(' ') as [string, string];
+    assert.ok(rpRows.some((row) => row.startsWith('R2 ') && row.includes(` ${rp} `) && row.includes(` ${prefix} `) && row.includes(` ${sources.join(', ')} `)), `${mapping}: ${sources.join(', ')}`);
+  }
+
+  const links = sectionRows(text, 'links (');
+  assert.match(links.find((row) => row.startsWith('lan-rcv1 '))!, /^lan-rcv1\s+R3\s+3\s+-\s+-\s+R3\s+R3$/, 'querier, DR and neighbor by the topology\'s name');
+  assert.ok(sectionRows(text, 'joins (').every((row) => /^\S+\s+R\d\s+R\d\s/.test(row)), 'joins from and to routers by name');
+  // Without --topology: the inferred router's id (its OSPF Router ID), not the interface address.
+  const inferred = sectionRows((await mcast('analyze', sample, '--at', at)).stdout, 'links (');
+  assert.match(inferred.find((row) => row.startsWith('lan-rcv1 '))!, /^lan-rcv1\s+10\.255\.0\.3\s/);
+});

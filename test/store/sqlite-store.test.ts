@@ -14,8 +14,8 @@ import { StatsCounter, type CaptureStats } from '../../capture/stats.js';
 import { inputsOf } from '../../pipeline/file-source.js';
 import { ingestFiles } from '../../pipeline/ingest.js';
 import { SqliteStore } from '../../store/sqlite-store.js';
-import type { CaptureRecord } from '../../store/store-api.js';
-import { PIM_FIXTURE, SAMPLE, storedContent } from './store-sample.js';
+import type { CaptureRecord, StoredSnapshot } from '../../store/store-api.js';
+import { PIM_FIXTURE, SAMPLE, storedContent, withTempDir } from './store-sample.js';
 
 /** A second capture, different from any sample. */
 const KERNEL_FIXTURE = join(process.cwd(), 'test', 'fixtures', 'decoders', 'igmpv3-mldv2.pcap');
@@ -329,4 +329,41 @@ test('a file that is not a capture leaves no capture behind', async () => {
   const before = await store.captures();
   await assert.rejects(ingestFiles(inputsOf([join(process.cwd(), 'package.json')]), store), /package\.json/);
   assert.deepEqual(await store.captures(), before);
+});
+
+/** Per-link files of the sample: two links a receiver sits on. */
+const PER_LINK = ['lan-rcv1.pcap.gz', 'lan-rcv2.pcap.gz'].map((name) => join(process.cwd(), 'samples', 'pim-sm', 'pcap', name));
+
+test('per-link captures ingested one by one add up, at T, to the per-link state of analyzing them together; capture=ID narrows to one', async () => {
+  await withTempDir(async (tempDir) => {
+    const together = await SqliteStore.open(join(tempDir, 'together.sqlite'));
+    const apart = await SqliteStore.open(join(tempDir, 'apart.sqlite'));
+    try {
+      const changes: TimelineEntry[] = [];
+      const joint = await ingestFiles(inputsOf(PER_LINK), together, { sinks: [{ change: (entry) => changes.push(entry) }] });
+      const [first, second] = [await ingestFiles(inputsOf([PER_LINK[0]!]), apart), await ingestFiles(inputsOf([PER_LINK[1]!]), apart)];
+      assert.deepEqual([first.links, second.links], [['lan-rcv1'], ['lan-rcv2']]);
+      const start = Math.max(first.startTime!, second.startTime!);
+      const end = Math.min(first.endTime!, second.endTime!);
+      const perLink = ['link', 'membership', 'join', 'assert', 'flow'] as const;
+      const ofKinds = (state: StoredSnapshot) => Object.fromEntries(perLink.map((kind) => [kind, storedContent(state)[kind]]));
+      const counts = (state: StoredSnapshot) => [...state.links.map((link) => `${link.name} ${link.frames}`), ...state.flows.map((flow) => `${flow.link} ${flow.source} ${flow.group} ${flow.packets}`)].sort();
+      let compared = 0;
+      for (const at of chooseMoments(start, end, changes.map((entry) => entry.time))) {
+        const expected = await together.stateAt(at, joint.id);
+        const merged = await apart.stateAt(at);
+        assert.deepEqual(ofKinds(merged), ofKinds(expected), `state at ${at}`);
+        assert.deepEqual(counts(merged), counts(expected), `counters at ${at}`);
+        compared += merged.memberships.length + merged.flows.length;
+        const narrowed = await apart.stateAt(at, second.id);
+        assert.deepEqual(narrowed.links.map((link) => link.name), ['lan-rcv2']);
+        assert.deepEqual(narrowed.memberships, merged.memberships.filter((membership) => membership.link === 'lan-rcv2'));
+        assert.deepEqual(narrowed.flows, merged.flows.filter((flow) => flow.link === 'lan-rcv2'));
+      }
+      assert.ok(compared > 0, 'no memberships or flows compared');
+    } finally {
+      await together.close();
+      await apart.close();
+    }
+  });
 });

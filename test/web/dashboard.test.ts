@@ -445,6 +445,32 @@ describe('dashboard in chromium', { skip }, () => {
     assert.deepEqual(pageErrors, []);
   });
 
+  test('the capture picker: all captures merged by default; picking one narrows the views to it, in the URL too', async () => {
+    const captures = await (await fetch(`${server.url}api/captures`)).json() as { id: number; source: string; links: string[] }[];
+    assert.ok(captures.length >= 2, 'the uploads added captures');
+    const uploaded = captures.find((capture) => capture.source === 'igmpv3-mldv2.pcap')!;
+    await page.goto(`${server.url}#/`);
+    await page.locator('#capture-picker option', { hasText: `#${uploaded.id} igmpv3-mldv2.pcap` }).waitFor({ state: 'attached' });
+    assert.equal(await page.locator('#capture-picker option').count(), captures.length + 1);
+    assert.equal(await page.locator('#capture-picker').inputValue(), '', 'all captures by default');
+    await page.locator('#capture-picker').selectOption(String(uploaded.id));
+    await page.waitForFunction((id) => location.hash.includes(`capture=${id}`), uploaded.id);
+    await page.waitForFunction((links) => {
+      const shown = [...document.querySelectorAll('#links tbody tr td:first-child strong')].map((cell) => cell.textContent);
+      return shown.length > 0 && shown.every((name) => links.includes(name!));
+    }, uploaded.links);
+    const range = await (await fetch(`${server.url}api/range?capture=${uploaded.id}`)).json() as TimeRange;
+    assert.equal(await page.locator('#time-slider').getAttribute('max'), String(range.end), 'the slider spans the capture picked');
+    // Reloaded, the URL keeps the pick; "all captures" goes back to the merged view.
+    await page.reload();
+    await page.locator('#capture-picker').waitFor();
+    await page.waitForFunction((id) => (document.querySelector('#capture-picker') as HTMLSelectElement).value === String(id), uploaded.id);
+    await page.locator('#capture-picker').selectOption('');
+    await page.waitForFunction(() => !location.hash.includes('capture='));
+    await page.locator('#links strong', { hasText: end.links[0]!.name }).waitFor();
+    assert.deepEqual(pageErrors, []);
+  });
+
   test('at phone width (375 px) no view is wider than the screen', async () => {
     const phone = await browser.newPage({ viewport: { width: 375, height: 800 } });
     try {

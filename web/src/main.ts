@@ -1,9 +1,10 @@
 /**
  * The dashboard shell: header with navigation and the replay slider, one view at a time chosen
  * by the URL hash (#/ overview, #/group/<group>, #/groups?within=<range>, #/map?tree=..., #/findings,
- * #/events?group=...), and the socket.io
+ * #/events?group=...; `at=T` the moment, `capture=ID` the capture picked), and the socket.io
  * connection that feeds views live changes and counters.
  */
+import { pickedCaptureId } from './api.js';
 import { h, replace } from './dom.js';
 import type { CountersMessage, LiveChange, UploadProgress } from '../../shapes/live.js';
 import type { Router } from '../../shapes/snapshot.js';
@@ -14,6 +15,7 @@ import { groupView } from './views/group.js';
 import { groupRangeView } from './views/group-range.js';
 import { mapView } from './views/map.js';
 import { overviewView } from './views/overview.js';
+import { capturePicker } from './views/capture-picker.js';
 import { timeSlider } from './views/time-slider.js';
 import { uploadButton } from './views/upload.js';
 
@@ -34,13 +36,29 @@ const slider = timeSlider(() => {
   void refresh();
 });
 
-/** The URL names the moment shown (…?at=T; none while following the end), so a view can be shared and reloaded as it is. */
+const picker = capturePicker(async () => {
+  // The picked capture's own span (and the merged one's, back to all).
+  await slider.load().catch(() => undefined);
+  keepMomentInUrl();
+  void refresh();
+});
+
+/** The capture the URL names (`capture=ID`), or null for all. */
+function captureInUrl(): number | null {
+  const id = Number(new URLSearchParams(location.hash.split('?')[1] ?? '').get('capture') ?? Number.NaN);
+  return Number.isInteger(id) && id > 0 ? id : null;
+}
+
+/** The URL names the moment shown (…?at=T; none while following the end) and the capture picked, so a view can be shared and reloaded as it is. */
 function keepMomentInUrl(): void {
   const [path, search] = location.hash.replace(/^#/, '').split('?');
   const params = new URLSearchParams(search ?? '');
   const at = slider.at();
   if (at === null) params.delete('at');
   else params.set('at', String(at));
+  const capture = pickedCaptureId();
+  if (capture === null) params.delete('capture');
+  else params.set('capture', String(capture));
   const query = params.toString();
   const hash = `#${path || '/'}${query === '' ? '' : `?${query}`}`;
   // replaceState: no new history entry per slider step, and no hashchange (the view is already shown).
@@ -89,6 +107,12 @@ function route(): void {
   const params = new URLSearchParams(search ?? '');
   const at = Number(params.get('at') ?? Number.NaN);
   if (Number.isFinite(at)) slider.set(at);
+  // A link without `capture` (an event's group link) keeps the capture picked.
+  const capture = captureInUrl();
+  if (capture !== null && capture !== pickedCaptureId()) {
+    picker.set(capture);
+    void slider.load().catch(() => undefined);
+  }
   const group = parts[0] === 'group' && parts[1] !== undefined ? decodeURIComponent(parts[1]) : null;
   // A group range is no group: its page lists the groups it covers.
   const range = parts[0] === 'groups' ? params.get('within') ?? '' : group?.includes('/') ? group : null;
@@ -152,12 +176,14 @@ document.body.append(
     h('span', { class: 'brand' }, 'mcast'),
     h('nav', null, h('a', { href: '#/' }, 'Overview'), h('a', { href: '#/map' }, 'Map'), h('a', { href: '#/findings' }, 'Findings'), h('a', { href: '#/events' }, 'Events')),
     slider.element,
+    picker.element,
     uploadButton(async () => {
-      await slider.load();
+      await Promise.all([slider.load(), picker.load()]);
       await refresh();
     }),
     status),
   viewRoot);
 window.addEventListener('hashchange', route);
-await slider.load(true).catch(() => undefined);
+picker.set(captureInUrl());
+await Promise.all([picker.load(), slider.load(true)]).catch(() => undefined);
 route();

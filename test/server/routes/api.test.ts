@@ -17,7 +17,7 @@ import { storeIngest } from '../../../cli/commands/serve.js';
 import { SqliteStore } from '../../../store/sqlite-store.js';
 import { makeSampleStore, type SampleStore } from './sample-store.js';
 import { AnalysisRun } from '../../../pipeline/run.js';
-import { inputsOf, runFiles } from '../../../pipeline/file-source.js';
+import { analyzeFiles, inputsOf, runFiles } from '../../../pipeline/file-source.js';
 import { FindingsSink } from '../../../pipeline/sinks/findings-sink.js';
 import { SEVERITY_ORDER, type Finding, type FindingRecord } from '../../../shapes/findings.js';
 import type { Page } from '../../../shapes/records.js';
@@ -388,5 +388,52 @@ describe('uploads', () => {
     assert.equal((await upload(Buffer.alloc(0), 'empty.pcap')).statusCode, 400);
     const json = await uploads.inject({ method: 'POST', url: '/api/captures', payload: { file: 'x' } });
     assert.equal(json.statusCode, 415);
+  });
+});
+
+describe('several captures in one store', () => {
+  const perLink = ['lan-rcv1.pcap.gz', 'lan-rcv2.pcap.gz'].map((name) => join(process.cwd(), 'samples', 'pim-sm', 'pcap', name));
+  let store: SqliteStore;
+  let server: FastifyInstance;
+  const ids: number[] = [];
+
+  before(async () => {
+    store = await SqliteStore.open(join(sample.dir, 'per-link.sqlite'));
+    const hub = new LiveHub();
+    server = await buildApp({ store, hub, ingest: storeIngest(store, hub), uploadLimit: 64 * 1024 * 1024 });
+    for (const path of perLink) {
+      const response = await server.inject({
+        method: 'POST', url: `/api/captures?name=${encodeURIComponent(path.split('/').pop()!)}`, headers: { 'content-type': 'application/octet-stream' }, payload: await readFile(path),
+      });
+      assert.equal(response.statusCode, 200, response.body);
+      ids.push(response.json<{ id: number }>().id);
+    }
+  });
+  after(async () => {
+    await server?.close();
+    await store?.close();
+  });
+
+  const query = async <T>(url: string) => (await server.inject({ method: 'GET', url })).json<T>();
+
+  test('per-link uploads add up: the state at T has every link\'s memberships, flows and joins as analyzing the files together; capture=ID narrows it to one', async () => {
+    const captures = await query<{ id: number; startTime: number; endTime: number }[]>('/api/captures');
+    const at = (Math.max(...captures.map((entry) => entry.startTime)) + Math.min(...captures.map((entry) => entry.endTime))) / 2;
+    const { analyzer } = await analyzeFiles(perLink, { until: at });
+    const together = analyzer.snapshot(at);
+    const merged = await query<NetworkSnapshot>(`/api/snapshot?at=${at}`);
+    assert.deepEqual(keys(merged.links, (link) => `${link.name} q=${link.querier} dr=${link.dr} n=${link.pimNeighbors.join(',')}`),
+      keys(together.links, (link) => `${link.name} q=${link.querier} dr=${link.dr} n=${link.pimNeighbors.join(',')}`));
+    assert.deepEqual(keys(merged.memberships, membershipKey), keys(together.memberships, membershipKey));
+    assert.deepEqual(keys(merged.flows, flowKey), keys(together.flows, flowKey));
+    assert.ok(merged.memberships.some((row) => row.link === 'lan-rcv1') && merged.memberships.some((row) => row.link === 'lan-rcv2'), 'both links have members');
+    const groups = await query<{ items: { links: { link: string }[] }[] }>(`/api/groups?at=${at}&routable=true`);
+    assert.deepEqual([...new Set(groups.items.flatMap((entry) => entry.links.map((row) => row.link)))].sort(), ['lan-rcv1', 'lan-rcv2']);
+
+    const narrowed = await query<NetworkSnapshot>(`/api/snapshot?at=${at}&capture=${ids[1]}`);
+    assert.deepEqual(narrowed.links.map((link) => link.name), ['lan-rcv2']);
+    assert.deepEqual(keys(narrowed.memberships, membershipKey), keys(merged.memberships.filter((row) => row.link === 'lan-rcv2'), membershipKey));
+    const links = await query<{ items: { name: string }[] }>(`/api/links?at=${at}&capture=${ids[0]}`);
+    assert.deepEqual(links.items.map((link) => link.name), ['lan-rcv1']);
   });
 });
