@@ -7,10 +7,19 @@ cd "$(dirname "$0")"
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 
-# Debian packages: libpcap-dev to build `cap`; the rest are for the live-capture and lab tests
-# (iproute2 namespaces, FRR routers, tcpdump) and the dashboard's browser tests (chromium).
+# Debian packages. The demo (`npm start`) needs only libpcap-dev, to build `cap`; the rest are for
+# the tests: live capture and the labs (iproute2 namespaces, procps, FRR routers, tcpdump, ethtool)
+# and the dashboard's browser tests (chromium). `./setup.sh --demo` installs only what the demo needs.
+DEMO_PACKAGES=(libpcap-dev)
+TEST_PACKAGES=(iproute2 procps frr tcpdump ethtool chromium)
+packages=("${DEMO_PACKAGES[@]}")
+case "${1:-}" in
+  --demo) ;;
+  "") packages+=("${TEST_PACKAGES[@]}") ;;
+  *) echo "usage: ./setup.sh [--demo]" >&2; exit 2 ;;
+esac
 need=()
-for pkg in libpcap-dev iproute2 procps frr tcpdump ethtool chromium; do
+for pkg in "${packages[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

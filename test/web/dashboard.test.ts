@@ -403,6 +403,10 @@ describe('dashboard in chromium', { skip }, () => {
       await page.goto(`${server.url}#/`);
       await page.locator('#upload-file').setInputFiles(cut);
       await page.locator('#upload-message.upload-warning', { hasText: /stopped at byte \d+/ }).waitFor({ timeout: 20_000 });
+      // Progress arriving after the reply (another connection, no order) leaves the outcome shown.
+      server.app.hub.publishUploadProgress({ name: 'cut-short.pcap', phase: 'analyzing', bytes: 4096, total: 4096, frames: 3 });
+      await page.waitForTimeout(500);
+      assert.match(await page.locator('#upload-message.upload-warning').textContent() ?? '', /stopped at byte \d+/);
       const junk = join(dir, 'notes.pcap');
       await writeFile(junk, 'these are not packets\n');
       await page.locator('#upload-file').setInputFiles(junk);

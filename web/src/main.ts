@@ -166,10 +166,11 @@ socket.on('counters', (counters: CountersMessage) => {
   slider.extend(counters.time);
   current?.onCounters?.(counters);
 });
-socket.on('upload:progress', (progress: UploadProgress) => {
-  const message = document.getElementById('upload-message');
-  if (message) replace(message, `${progress.phase} ${progress.name}: ${Math.round(progress.bytes / 1024)} KiB${progress.frames > 0 ? `, ${progress.frames} frames` : ''}`);
+const upload = uploadButton(async () => {
+  await Promise.all([slider.load(), picker.load()]);
+  await refresh();
 });
+socket.on('upload:progress', (progress: UploadProgress) => upload.progress(progress));
 
 document.body.append(
   h('header', null,
@@ -177,10 +178,7 @@ document.body.append(
     h('nav', null, h('a', { href: '#/' }, 'Overview'), h('a', { href: '#/map' }, 'Map'), h('a', { href: '#/findings' }, 'Findings'), h('a', { href: '#/events' }, 'Events')),
     slider.element,
     picker.element,
-    uploadButton(async () => {
-      await Promise.all([slider.load(), picker.load()]);
-      await refresh();
-    }),
+    upload.element,
     status),
   viewRoot);
 window.addEventListener('hashchange', route);

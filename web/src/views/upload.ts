@@ -1,12 +1,19 @@
 /**
  * The upload button: sends a capture file as the raw body of POST /api/captures; progress arrives
- * over socket.io (shown in the connection badge's place while it lasts), and the outcome — frames
- * analyzed, where a damaged file stopped, or why it was refused — in a message area of its own.
+ * over socket.io, and the outcome — frames analyzed, where a damaged file stopped, or why it was
+ * refused — follows it in a message area of its own, never in the connection badge.
  */
 import { h, replace } from '../dom.js';
 import type { UploadResult } from '../../../shapes/api.js';
+import type { UploadProgress } from '../../../shapes/live.js';
 
-export function uploadButton(onDone: (capture: UploadResult) => void): HTMLElement {
+export interface UploadButton {
+  element: HTMLElement;
+  /** Progress of an upload: shown while this page's upload is under way, so it never hides the outcome. */
+  progress(progress: UploadProgress): void;
+}
+
+export function uploadButton(onDone: (capture: UploadResult) => void): UploadButton {
   const input = h('input', { id: 'upload-file', type: 'file', attrs: { accept: '.pcap,.pcapng,.gz,.cap' } });
   const button = h('button', { type: 'button', class: 'upload', title: 'analyze a pcap/pcapng file (optionally .gz) into the store' }, 'upload capture');
   const message = h('span', { id: 'upload-message', class: 'upload-message', attrs: { role: 'status' } });
@@ -38,5 +45,11 @@ export function uploadButton(onDone: (capture: UploadResult) => void): HTMLEleme
       input.value = '';
     }
   });
-  return h('span', { class: 'upload-holder' }, button, input, message);
+  return {
+    element: h('span', { class: 'upload-holder' }, button, input, message),
+    progress(progress) {
+      if (!button.disabled) return;
+      say(`${progress.phase} ${progress.name}: ${Math.round(progress.bytes / 1024)} KiB${progress.frames > 0 ? `, ${progress.frames} frames` : ''}`, 'info');
+    },
+  };
 }
