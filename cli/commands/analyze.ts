@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { InputError } from '../../capture/input-error.js';
 import type { TimelineEntry } from '../../capture/model/timeline.js';
+import { isRoutable } from '../../capture/model/trees.js';
 import type { CaptureProblem } from '../../capture/sources/capture-file.js';
 import { parseTopology, type Topology } from '../../capture/model/topology.js';
 import { captureSpan, describeProblem, inputsOf, runFiles, type FileRunResult } from '../../pipeline/file-source.js';
@@ -79,7 +80,14 @@ export async function analyzeCommand(paths: string[], options: AnalyzeOptions): 
   await run.finish();
   if (options.timeline) {
     const timeline = inTimeOrder<TimelineEntry | FindingChange>([...changes, ...findingChanges(findings.engine.all())]);
-    process.stdout.write(options.json ? `${JSON.stringify(timeline, null, 2)}\n` : `${timeline.map(formatTimelineEntry).join('\n')}\n`);
+    if (options.json) {
+      process.stdout.write(`${JSON.stringify(timeline, null, 2)}\n`);
+      return;
+    }
+    // The text view leaves out the link-local groups' changes, as the state's text does, unless --all.
+    const shown = options.all ? timeline : timeline.filter((entry) => entry.group === null || isRoutable(entry.group));
+    const hidden = timeline.length - shown.length;
+    process.stdout.write(`${shown.map(formatTimelineEntry).join('\n')}\n${hidden > 0 ? `(${hidden} changes of link-local groups (224.0.0.0/24, ff02::/16) not shown; --all shows them)\n` : ''}`);
     return;
   }
   const at = options.at ?? run.analyzer.time;

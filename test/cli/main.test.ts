@@ -194,3 +194,15 @@ test('analyze text: link-local groups and their flows hidden unless --all; one r
   const inferred = sectionRows((await mcast('analyze', sample, '--at', at)).stdout, 'links (');
   assert.match(inferred.find((row) => row.startsWith('lan-rcv1 '))!, /^lan-rcv1\s+10\.255\.0\.3\s/);
 });
+
+test('analyze --timeline text leaves out link-local groups\' changes and says how many, unless --all; JSON keeps them', async () => {
+  const inputs = ['samples/pim-sm/pcap/lan-rcv1.pcap.gz', 'samples/pim-sm/pcap/lan-rcv2.pcap.gz'];
+  const text = await mcast('analyze', ...inputs, '--timeline');
+  assert.equal(text.code, 0, text.stderr);
+  assert.doesNotMatch(text.stdout, / 224\.0\.0\.\d+ /);
+  assert.match(text.stdout, /\(\d+ changes of link-local groups \(224\.0\.0\.0\/24, ff02::\/16\) not shown; --all shows them\)\n$/);
+  const all = await mcast('analyze', ...inputs, '--timeline', '--all');
+  assert.match(all.stdout, / 224\.0\.0\.22 /);
+  const json = JSON.parse((await mcast('analyze', ...inputs, '--timeline', '--json')).stdout) as { group: string | null }[];
+  assert.ok(json.some((entry) => entry.group === '224.0.0.22'));
+});
