@@ -90,20 +90,10 @@ lab_route R2 10.4.0.0/24 via 10.0.24.4
 # R4: the sources' LAN and lan-rcv, but no route to the RP's subnet 10.0.12.0/24.
 for p in 10.1.0.0/24 10.3.0.0/24; do lab_route R4 "$p" via 10.0.24.2; done
 
-lab_topology "{\"source\": \"static\", \"address\": \"$RP\", \"node\": \"R2\", \"groups\": \"224.0.0.0/4\", \"ssmRange\": \"232.0.0.0/8\"}"
-python3 - "$LAB_OUT/topology.json" <<'PY'
-import json, sys
-path = sys.argv[1]
-doc = json.load(open(path))
-doc = {"scenario": doc["scenario"], "vendor": "pimd", "vendorVersion": "pimd 2.3.2 (Debian 2.3.2-3+b2)", **doc}
-with open(path, 'w') as f:
-    json.dump(doc, f, indent=1)
-    f.write('\n')
-PY
+pimd_topology "{\"source\": \"static\", \"address\": \"$RP\", \"node\": \"R2\", \"groups\": \"224.0.0.0/4\", \"ssmRange\": \"232.0.0.0/8\"}"
 
 # H2 is an IGMPv2-only host from the start.
-lab_event H2 set-config "detail=net.ipv4.conf.eth0.force_igmp_version=2 (IGMPv2 host)"
-lab_exec H2 sysctl -qw net.ipv4.conf.eth0.force_igmp_version=2
+lab_igmp_version H2 2
 for n in 1 2 4; do pimd_start "R$n" "$HERE/pimd/R$n.conf"; done
 for h in H1 H2 H3 H4; do lab_member_start "$h"; done
 lab_wait 30 "PIM hellos, DR elections, IGMP startup queries"

@@ -33,7 +33,7 @@
 #   lab_finish                            # stops captures, copies pcaps, gzips big ones, runs tshark-counts.py
 # Also: lab_exec NODE CMD... (run in a node), lab_vtysh NODE -c CMD..., lab_frr_config NODE DETAIL LINE...
 # (configure a running router, recorded), lab_frr_stop NODE, lab_event NODE ACTION key=value..., lab_wait SECONDS WHY,
-# lab_wait_until TIMEOUT WHY COMMAND..., lab_route6, lab_ns NODE (namespace name).
+# lab_wait_until TIMEOUT WHY COMMAND..., lab_route6, lab_ns NODE (namespace name), lab_igmp_version HOST VERSION.
 #
 # Outputs in samples/<scenario>/ (a contract: the analyzer's tests read them)
 #   events.jsonl      one JSON object per scripted action, in order: {"time": epoch s (µs, taken right before the
@@ -213,6 +213,13 @@ lab_attach() {
 }
 
 lab_route() { local node=$1; shift; lab_exec "$node" ip route add "$@"; }
+
+# lab_igmp_version HOST VERSION — the host's eth0 speaks only that IGMP version (force_igmp_version), recorded.
+lab_igmp_version() {
+  local host=$1 version=$2
+  lab_event "$host" set-config "detail=net.ipv4.conf.eth0.force_igmp_version=$version (IGMPv$version host)"
+  lab_exec "$host" sysctl -qw "net.ipv4.conf.eth0.force_igmp_version=$version"
+}
 lab_route6() { local node=$1; shift; lab_exec "$node" ip -6 route add "$@"; }
 
 # Nodes of a kind, in creation order.

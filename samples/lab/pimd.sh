@@ -18,6 +18,8 @@
 #   pimd_reload NODE DETAIL                   # SIGHUP: pimd restarts and rereads its config (recorded)
 #   mld_querier_start NODE IFACE [ARGS]       # samples/lab/mld-querier.py (pimd is IPv4 only), dumped at checkpoints
 #   pimd_checkpoint NN LABEL                  # truth/checkpoint-NN.json (format below)
+#   pimd_topology RP_JSON                     # lab_topology, marked "vendor": "pimd" (the accuracy code picks
+#                                             # its truth parser by it)
 #
 # Checkpoint format (lib.sh's, with pimd commands instead of vtysh ones): routers: {R: {"pimd -r": dump text,
 # "kernel mroute": `ip mroute show`, "kernel mroute6": `ip -6 mroute show`, "/proc/net/ip_mr_cache": text,
@@ -146,4 +148,20 @@ member_block() {
   shift 4
   lab_event "$host" "$cmd" "group=$group" "source=$source" "detail=$cmd $source $group $*"
   printf '%s %s %s %s\n' "$cmd" "$source" "$group" "$*" >"$LAB_RUN/nodes/$host/member.fifo"
+}
+
+# pimd_topology RP_JSON — lab_topology's topology.json, with the routers' vendor and version first.
+pimd_topology() {
+  lab_topology "$1"
+  local version
+  version="pimd $($PIMD_BIN -v 2>&1 | head -1 | awk '{print $NF}') (Debian $(dpkg-query -W -f='${Version}' pimd 2>/dev/null))"
+  python3 - "$LAB_OUT/topology.json" "$version" <<'PY'
+import json, sys
+path, version = sys.argv[1:]
+doc = json.load(open(path))
+doc = {"scenario": doc["scenario"], "vendor": "pimd", "vendorVersion": version, **doc}
+with open(path, 'w') as f:
+    json.dump(doc, f, indent=1)
+    f.write('\n')
+PY
 }

@@ -41,12 +41,6 @@ S3_ADDR6=fd00:3::30
 RP=10.0.34.4              # R4 eth0, the elected RP
 BSR=10.0.12.2             # R2 eth1, the elected BSR
 
-set_igmp_version() {
-  local host=$1 version=$2
-  lab_event "$host" set-config "detail=net.ipv4.conf.eth0.force_igmp_version=$version (IGMPv$version host)"
-  lab_exec "$host" sysctl -qw "net.ipv4.conf.eth0.force_igmp_version=$version"
-}
-
 # route_change NODE PREFIX OLD_GW NEW_GW WHY — replace a static route, recorded as a config event.
 route_change() {
   local node=$1 prefix=$2 old=$3 new=$4 why=$5
@@ -114,23 +108,14 @@ for p in 10.1.0.0/24 10.0.12.0/24; do lab_route R4 "$p" via 10.0.14.1; done
 for p in 10.2.0.0/24 10.0.23.0/24 10.3.0.0/24; do lab_route R4 "$p" via 10.0.34.3; done
 lab_route R5 default via 10.0.45.4
 
-lab_topology "{\"source\": \"bsr\", \"address\": \"$RP\", \"node\": \"R4\", \"groups\": \"224.0.0.0/4\",
+pimd_topology "{\"source\": \"bsr\", \"address\": \"$RP\", \"node\": \"R4\", \"groups\": \"224.0.0.0/4\",
   \"bsr\": \"$BSR\", \"candidateBsrs\": [{\"address\": \"$BSR\", \"node\": \"R2\", \"priority\": 20},
   {\"address\": \"10.0.23.3\", \"node\": \"R3\", \"priority\": 10}],
   \"candidateRps\": [{\"address\": \"$RP\", \"node\": \"R4\", \"priority\": 10, \"groups\": \"224.0.0.0/4\"},
   {\"address\": \"$BSR\", \"node\": \"R2\", \"priority\": 20, \"groups\": \"224.0.0.0/4\"}],
   \"ssmRange\": \"232.0.0.0/8\"}"
-python3 - "$LAB_OUT/topology.json" <<'PY'
-import json, sys
-path = sys.argv[1]
-doc = json.load(open(path))
-doc = {"scenario": doc["scenario"], "vendor": "pimd", "vendorVersion": "pimd 2.3.2 (Debian 2.3.2-3+b2)", **doc}
-with open(path, 'w') as f:
-    json.dump(doc, f, indent=1)
-    f.write('\n')
-PY
 
-set_igmp_version H1 2
+lab_igmp_version H1 2
 for n in 1 2 3 4 5; do pimd_start "R$n" "$HERE/pimd/R$n.conf"; done
 mld_querier_start R3 eth2 --query-interval 20 --response-interval 5 --robustness 2 --last-listener-interval 1
 for h in H1 H2 H3; do lab_member_start "$h"; done
