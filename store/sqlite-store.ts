@@ -62,6 +62,19 @@ function round(value: number): number {
   return Math.round(value * 1000) / 1000;
 }
 
+type FlowSeriesQuery = Parameters<StoreReader['flowSeries']>[0];
+
+/** The rows of one (source, group) per second (counters, media_seconds: both keyed capture, source, group, link, second). */
+function flowSecondConditions(query: FlowSeriesQuery): Conditions {
+  const conditions = new Conditions()
+    .add('capture_id = ?', query.captureId)
+    .add('source = ?', query.source).add('grp = ?', query.group).add('link = ?', query.link)
+    .add('second >= ?', Math.floor(query.from)).add('second <= ?', query.to);
+  // Over every capture: an IN list still lets SQLite seek the primary key per capture.
+  if (query.captureId === undefined) conditions.clauses.unshift('capture_id IN (SELECT id FROM captures)');
+  return conditions;
+}
+
 export class SqliteStore implements StoreReader {
   private constructor(readonly db: SqliteDatabase, readonly path: string) {}
 
@@ -219,23 +232,14 @@ export class SqliteStore implements StoreReader {
     return this.page(filter, conditions, 'messages', (row: MessageRow) => messageRecord(row));
   }
 
-  async flowSeries(query: { source: string; group: string; link?: string; from: number; to: number; captureId?: number }): Promise<CounterPoint[]> {
-    const conditions = new Conditions()
-      .add('capture_id = ?', query.captureId)
-      .add('source = ?', query.source).add('grp = ?', query.group).add('link = ?', query.link)
-      .add('second >= ?', Math.floor(query.from)).add('second <= ?', query.to);
-    // Over every capture: an IN list still lets SQLite seek the counters' primary key per capture.
-    if (query.captureId === undefined) conditions.clauses.unshift('capture_id IN (SELECT id FROM captures)');
+  async flowSeries(query: FlowSeriesQuery): Promise<CounterPoint[]> {
+    const conditions = flowSecondConditions(query);
     return this.db.all<CounterPoint>(
       `SELECT second AS time, SUM(packets) AS packets, SUM(bytes) AS bytes FROM counters ${conditions.where} GROUP BY second ORDER BY second`, conditions.params);
   }
 
-  async mediaSeries(query: { source: string; group: string; link?: string; from: number; to: number; captureId?: number }): Promise<QualityPoint[]> {
-    const conditions = new Conditions()
-      .add('capture_id = ?', query.captureId)
-      .add('source = ?', query.source).add('grp = ?', query.group).add('link = ?', query.link)
-      .add('second >= ?', Math.floor(query.from)).add('second <= ?', query.to);
-    if (query.captureId === undefined) conditions.clauses.unshift('capture_id IN (SELECT id FROM captures)');
+  async mediaSeries(query: FlowSeriesQuery): Promise<QualityPoint[]> {
+    const conditions = flowSecondConditions(query);
     return this.db.all<QualityPoint>(
       `SELECT second AS time, link, format, packets, bytes, delay_factor_ms AS delayFactorMs, media_loss_rate AS mediaLossRate,
         lost_packets AS lostPackets, jitter_ms AS jitterMs FROM media_seconds ${conditions.where} ORDER BY second, link`, conditions.params);

@@ -22,11 +22,11 @@ export interface SwitchoverTiming {
   lastRptPacketAt: number | null;
 }
 
-interface Pending extends SwitchoverTiming { settled: boolean }
-
 export class SwitchoverTimer {
-  /** `source|group` → the switch being timed. */
-  private readonly timings = new Map<string, Pending>();
+  /** `source|group` → the switch being timed (what each data packet is checked against). */
+  private readonly timings = new Map<string, SwitchoverTiming>();
+  /** `source|group` → switches whose RP-tree data has settled. */
+  private readonly settled = new Map<string, SwitchoverTiming>();
   /** `router|group` → the link of the router's latest (*,G) Join. */
   private readonly rptLinks = new Map<string, string>();
 
@@ -37,26 +37,28 @@ export class SwitchoverTimer {
   /** A router's (S,G) Join after it joined (*,G): the switch begins. The first one the links can time is timed. */
   onSwitchover(time: number, router: string, source: string, group: string, sptLink: string): void {
     const rptLink = this.rptLinks.get(`${router}|${group}`);
-    if (rptLink === undefined || rptLink === sptLink || this.timings.has(`${source}|${group}`)) return;
-    this.timings.set(`${source}|${group}`, { router, sptLink, rptLink, joinedAt: time, firstSptPacketAt: null, lastRptPacketAt: null, settled: false });
+    const key = `${source}|${group}`;
+    if (rptLink === undefined || rptLink === sptLink || this.timings.has(key) || this.settled.has(key)) return;
+    this.timings.set(key, { router, sptLink, rptLink, joinedAt: time, firstSptPacketAt: null, lastRptPacketAt: null });
   }
 
   onData(time: number, link: string, source: string, group: string): void {
     if (this.timings.size === 0) return;
-    const timing = this.timings.get(`${source}|${group}`);
-    if (timing === undefined || timing.settled) return;
+    const key = `${source}|${group}`;
+    const timing = this.timings.get(key);
+    if (timing === undefined) return;
     if (link === timing.sptLink && timing.firstSptPacketAt === null) timing.firstSptPacketAt = time;
     if (timing.firstSptPacketAt !== null && time - Math.max(timing.lastRptPacketAt ?? timing.firstSptPacketAt, timing.firstSptPacketAt) > SETTLED) {
-      timing.settled = true;
+      this.timings.delete(key);
+      this.settled.set(key, timing);
       return;
     }
     if (link === timing.rptLink) timing.lastRptPacketAt = time;
   }
 
   timing(source: string, group: string): SwitchoverTiming | null {
-    const found = this.timings.get(`${source}|${group}`);
-    if (found === undefined) return null;
-    const { settled: _settled, ...timing } = found;
-    return timing;
+    const key = `${source}|${group}`;
+    const found = this.timings.get(key) ?? this.settled.get(key);
+    return found === undefined ? null : { ...found };
   }
 }

@@ -12,19 +12,23 @@ export async function flowRoutes(app: FastifyInstance): Promise<void> {
     return { at: snapshot.at, items: snapshot.flows };
   });
 
+  /** One (source, group)'s addresses as the store keys them, and the time range asked (or the whole store's). */
+  const seriesOf = async (query: FlowSeriesQuery) => {
+    const { from, to } = await rangeOrAll(app.store, query);
+    return { source: canonicalAddress(query.source), group: canonicalAddress(query.group), link: query.link, from, to, captureId: query.capture };
+  };
+  const reply = <T>(series: Awaited<ReturnType<typeof seriesOf>>, items: T[]) => {
+    const { captureId: _captureId, ...shown } = series;
+    return { ...shown, link: series.link ?? null, items };
+  };
+
   app.get<{ Querystring: FlowSeriesQuery }>('/flows/series', { schema: { querystring: FlowSeriesQuery, response: withErrors(FlowSeries) } }, async (request) => {
-    const { link, capture } = request.query;
-    const [source, group] = [canonicalAddress(request.query.source), canonicalAddress(request.query.group)];
-    const { from, to } = await rangeOrAll(app.store, request.query);
-    const items = await app.store.flowSeries({ source, group, link, from, to, captureId: capture });
-    return { source, group, link: link ?? null, from, to, items };
+    const series = await seriesOf(request.query);
+    return reply(series, await app.store.flowSeries(series));
   });
 
   app.get<{ Querystring: FlowSeriesQuery }>('/flows/quality', { schema: { querystring: FlowSeriesQuery, response: withErrors(FlowQuality) } }, async (request) => {
-    const { link, capture } = request.query;
-    const [source, group] = [canonicalAddress(request.query.source), canonicalAddress(request.query.group)];
-    const { from, to } = await rangeOrAll(app.store, request.query);
-    const items = await app.store.mediaSeries({ source, group, link, from, to, captureId: capture });
-    return { source, group, link: link ?? null, from, to, items };
+    const series = await seriesOf(request.query);
+    return reply(series, await app.store.mediaSeries(series));
   });
 }
