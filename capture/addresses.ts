@@ -135,10 +135,23 @@ const MAC_LENGTH = 6;
 const IPV4_MAC_PREFIX: readonly number[] = [0x01, 0x00, 0x5e];
 const COLON = 0x3a;
 
-/** Parses text into 4 or 16 bytes; bytes pass through. Null for anything else. */
+/**
+ * Text addresses parsed so far: the model asks about the same few groups and sources once per
+ * packet and per snapshot. Bounded (cleared when full), so memory stays flat on any capture.
+ */
+const parsedAddresses = new Map<string, Uint8Array | null>();
+const PARSED_ADDRESSES_MAX = 65_536;
+
+/** Parses text into 4 or 16 bytes; bytes pass through. Null for anything else. The bytes are shared: read them, never write. */
 export function addressBytes(address: Address): Uint8Array | null {
   if (typeof address !== 'string') return address.length === 4 || address.length === 16 ? address : null;
-  return address.includes(':') ? parseIPv6(address) : parseIPv4(address);
+  let bytes = parsedAddresses.get(address);
+  if (bytes === undefined) {
+    bytes = address.includes(':') ? parseIPv6(address) : parseIPv4(address);
+    if (parsedAddresses.size >= PARSED_ADDRESSES_MAX) parsedAddresses.clear();
+    parsedAddresses.set(address, bytes);
+  }
+  return bytes;
 }
 
 export function isMulticast(address: Address): boolean {
@@ -198,8 +211,8 @@ export function groupMac(group: Address): string | null {
 
 /**
  * Whether an Ethernet destination (6 bytes, or text in any case) is the one the group maps to.
- * Per-packet callers should pass bytes for both (e.g. the IP packet's `dstBytes`): text groups
- * are parsed on every call.
+ * Per-packet callers should pass bytes for both (e.g. the IP packet's `dstBytes`): a text MAC is
+ * compared character by character.
  */
 export function macMatchesGroup(mac: Uint8Array | string, group: Address): boolean {
   const bytes = addressBytes(group);

@@ -6,7 +6,7 @@
  *
  * One frame is pulled from a stream only when its previous one has been handed out, so every
  * source keeps its own backpressure. The number of sources is small: a linear scan picks the
- * earliest head.
+ * earliest head. A single source passes straight through.
  */
 import { compareFrameTime, type Frame } from '../frame.js';
 
@@ -16,6 +16,15 @@ async function nextFrame(iterator: AsyncIterator<Frame>): Promise<Frame | null> 
 }
 
 export async function* mergeFrameStreams(sources: readonly AsyncIterable<Frame>[]): AsyncGenerator<Frame, void, undefined> {
+  if (sources.length === 1) {
+    // One source is its own order: no heads to compare, one await less per frame.
+    let number = 0;
+    for await (const frame of sources[0]!) {
+      frame.number = ++number;
+      yield frame;
+    }
+    return;
+  }
   const iterators = sources.map((source) => source[Symbol.asyncIterator]());
   /** The next frame of each source; null once it is exhausted. */
   const heads: (Frame | null)[] = [];
