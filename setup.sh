@@ -8,16 +8,17 @@ SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 
 # Debian packages. The demo (`npm start`) needs only libpcap-dev, to build `cap`; the rest are for
-# the tests: live capture and the labs (iproute2 namespaces, procps, FRR routers, tcpdump, ethtool),
-# the dashboard's browser tests (chromium), and the servers the probes/collector tests start for real
-# (nats-server with JetStream, postgresql). `./setup.sh --demo` installs only what the demo needs.
+# the tests: live capture and the labs (iproute2 namespaces, procps, FRR routers, tcpdump, ethtool)
+# and the dashboard's browser tests (chromium). `./setup.sh --demo` installs only what the demo needs;
+# `./setup.sh --bench` adds tshark, which `npm run bench` times mcast against.
 DEMO_PACKAGES=(libpcap-dev)
-TEST_PACKAGES=(iproute2 procps frr tcpdump ethtool chromium nats-server postgresql)
+TEST_PACKAGES=(iproute2 procps frr tcpdump ethtool chromium)
 packages=("${DEMO_PACKAGES[@]}")
 case "${1:-}" in
   --demo) ;;
   "") packages+=("${TEST_PACKAGES[@]}") ;;
-  *) echo "usage: ./setup.sh [--demo]" >&2; exit 2 ;;
+  --bench) packages+=("${TEST_PACKAGES[@]}" tshark) ;;
+  *) echo "usage: ./setup.sh [--demo | --bench]" >&2; exit 2 ;;
 esac
 need=()
 for pkg in "${packages[@]}"; do

@@ -102,7 +102,7 @@ try {
   console.log(`\nratios: mcast stats / tcpdump = ${(base.seconds / tcpdump.seconds).toFixed(2)}, mcast stats / tshark = ${(base.seconds / tshark.seconds).toFixed(2)}, `
     + `mcast analyze / tshark = ${(analyze.seconds / tshark.seconds).toFixed(2)}`);
   // The targets of issue 14, as speeds relative to the reference tools (higher is better).
-  const target = (label: string, value: number, goal: number) => console.log(`  ${label.padEnd(46)} ${value.toFixed(2).padStart(6)}  (target ${goal}: ${value >= goal ? 'met' : 'not yet'})`);
+  const target = (label: string, value: number, goal: number) => console.log(`  ${label.padEnd(46)} ${value.toFixed(2).padStart(6)}  (target ${goal.toFixed(2)}: ${value >= goal ? 'met' : 'not yet'})`);
   console.log('targets:');
   target('mcast stats speed / tcpdump -w /dev/null', tcpdumpCopy.seconds / base.seconds, 0.33);
   target('mcast stats speed / tshark -T fields', tsharkFields.seconds / base.seconds, 10);
