@@ -13,7 +13,7 @@
  *
  * Functions take text or raw address bytes (4 or 16), so per-packet callers can skip parsing.
  */
-import { formatIPv6, formatMac, parseIPv4, parseIPv6 } from './ip/address-format.js';
+import { formatIPv6, formatMac, parsedAddress, parseIPv6 } from './ip/address-format.js';
 import { readUint16 } from './bytes.js';
 
 export type Address = string | Uint8Array;
@@ -135,23 +135,10 @@ const MAC_LENGTH = 6;
 const IPV4_MAC_PREFIX: readonly number[] = [0x01, 0x00, 0x5e];
 const COLON = 0x3a;
 
-/**
- * Text addresses parsed so far: the model asks about the same few groups and sources once per
- * packet and per snapshot. Bounded (cleared when full), so memory stays flat on any capture.
- */
-const parsedAddresses = new Map<string, Uint8Array | null>();
-const PARSED_ADDRESSES_MAX = 65_536;
-
-/** Parses text into 4 or 16 bytes; bytes pass through. Null for anything else. The bytes are shared: read them, never write. */
+/** Parses text into 4 or 16 bytes (parsed once, shared: never write them); bytes pass through. Null for anything else. */
 export function addressBytes(address: Address): Uint8Array | null {
   if (typeof address !== 'string') return address.length === 4 || address.length === 16 ? address : null;
-  let bytes = parsedAddresses.get(address);
-  if (bytes === undefined) {
-    bytes = address.includes(':') ? parseIPv6(address) : parseIPv4(address);
-    if (parsedAddresses.size >= PARSED_ADDRESSES_MAX) parsedAddresses.clear();
-    parsedAddresses.set(address, bytes);
-  }
-  return bytes;
+  return parsedAddress(address);
 }
 
 export function isMulticast(address: Address): boolean {

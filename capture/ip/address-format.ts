@@ -82,11 +82,14 @@ export function parseIPv6(text: string): Uint8Array | null {
   return bytes;
 }
 
-/** Snapshots sort the same few addresses over and over: their parsed bytes are kept (a bounded cache). */
+/**
+ * The model and its snapshots ask about (and sort) the same few addresses over and over: their
+ * parsed bytes are kept (a bounded cache). The bytes are shared: read them, never write.
+ */
 const parsed = new Map<string, Uint8Array | null>();
 const PARSED_CACHE_SIZE = 65_536;
 
-function parsedAddress(text: string): Uint8Array | null {
+export function parsedAddress(text: string): Uint8Array | null {
   let bytes = parsed.get(text);
   if (bytes === undefined) {
     if (parsed.size >= PARSED_CACHE_SIZE) parsed.clear();
