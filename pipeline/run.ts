@@ -9,9 +9,11 @@
  * silence is stepped through second by second (for its first MAX_SILENCE_STEPS seconds), so the
  * timers that run out in it are seen, and synced, within a second of when they did.
  */
-import { decodeFrame, hasBadChecksum, type FrameResult } from '../capture/decode.js';
+import { decodeFrame, hasBadChecksum, type FrameResult, type Packet } from '../capture/decode.js';
 import { frameTime, type Frame } from '../capture/frame.js';
-import { NetworkAnalyzer } from '../capture/model/network-analyzer.js';
+import type { FlowChange } from '../capture/model/flows.js';
+import { NetworkAnalyzer, type LinkActivity, type ProbeFlowState } from '../capture/model/network-analyzer.js';
+import type { SecondCounts } from './probe/records.js';
 import type { TimelineEntry } from '../capture/model/timeline.js';
 import type { Topology } from '../capture/model/topology.js';
 
@@ -32,6 +34,10 @@ export interface Sink {
   beforeTime?(time: number, analyzer: NetworkAnalyzer): void;
   /** A decoded frame (or its decode error), after the analyzer took it. */
   decoded?(result: FrameResult): void;
+  /** A packet a probe decoded (a collector's run): a control message, or a data packet of the data-path sample. */
+  received?(packet: Packet): void;
+  /** Frames and data a probe counted on `link`, per second (a collector's run). */
+  counted?(link: string, counts: readonly SecondCounts[], seen: LinkActivity | null): void;
   /** A state change, as the analyzer tells it. */
   change?(entry: TimelineEntry): void;
   /** Resolves when the sink can take more (the store waits for its database); sources await it now and then. */
@@ -45,6 +51,8 @@ export interface RunOptions {
   sinks: Sink[];
   /** false: decode only, for sinks that count (`mcast stats`); the analyzer sees nothing. */
   analyze: boolean;
+  /** `probes`: a collector's run, fed the probes' records (probePacket, probeFlowChanges, probeFlowState) instead of frames. */
+  flowsFrom: 'packets' | 'probes';
 }
 
 export class AnalysisRun {
@@ -57,6 +65,8 @@ export class AnalysisRun {
   private readonly timeSinks: Sink[];
   private readonly decodedSinks: Sink[];
   private readonly frameSinks: Sink[];
+  private readonly receivedSinks: Sink[];
+  private readonly countedSinks: Sink[];
   private readonly analyze: boolean;
 
   constructor(options: Partial<RunOptions> = {}) {
@@ -65,9 +75,12 @@ export class AnalysisRun {
     this.frameSinks = this.sinks.filter((sink) => sink.frame !== undefined);
     this.timeSinks = this.sinks.filter((sink) => sink.beforeTime !== undefined);
     this.decodedSinks = this.sinks.filter((sink) => sink.decoded !== undefined);
+    this.receivedSinks = this.sinks.filter((sink) => sink.received !== undefined);
+    this.countedSinks = this.sinks.filter((sink) => sink.counted !== undefined);
     const changeSinks = this.sinks.filter((sink) => sink.change !== undefined);
     this.analyzer = new NetworkAnalyzer({
       topology: options.topology ?? null,
+      flowsFrom: options.flowsFrom ?? 'packets',
       onChange: changeSinks.length === 0 ? null : (entry) => {
         for (const sink of changeSinks) sink.change!(entry);
       },
@@ -85,6 +98,34 @@ export class AnalysisRun {
     if (this.analyze) this.analyzer.onFrame(result);
     for (const sink of this.decodedSinks) sink.decoded!(result);
     return result;
+  }
+
+  /** A probe's packet (a collector's run, in packet-time order with the probes' other records). */
+  probePacket(packet: Packet): void {
+    this.stepTo(packet.time);
+    if (isControl(packet.message.kind) && !hasBadChecksum(packet.message)) this.messages++;
+    this.analyzer.onFrame({ ok: true, packet });
+    for (const sink of this.receivedSinks) sink.received!(packet);
+  }
+
+  /** A probe's flow changes, each at its time. */
+  probeFlowChanges(changes: readonly FlowChange[]): void {
+    for (const change of changes) {
+      this.stepTo(change.time);
+      this.analyzer.onProbeFlowChanges([change]);
+    }
+  }
+
+  /** What a probe counted on `link` by `time` (a whole second, or its last frame's time at its end). */
+  probeFlowState(time: number, link: string, state: ProbeFlowState, counts: readonly SecondCounts[]): void {
+    this.stepTo(time);
+    this.analyzer.onProbeFlowState(time, state);
+    for (const count of counts) {
+      this.frames += count.frames;
+      this.decodeErrors += count.decodeErrors;
+    }
+    const seen = state.links.find((entry) => entry.link === link) ?? null;
+    for (const sink of this.countedSinks) sink.counted!(link, counts, seen);
   }
 
   /** Packet time moves on without frames (a quiet live capture, the end of `--at`): timers run. */

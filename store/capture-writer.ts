@@ -28,6 +28,7 @@ import { summarizeMessage } from './message-summary.js';
 import { readCapture } from './records.js';
 import { BatchInsert, type SqlValue, type SqliteDatabase } from './sqlite.js';
 import type { CaptureRecord, FactKind } from './store-api.js';
+import type { SecondCounts } from '../pipeline/probe/records.js';
 
 export interface WriterOptions {
   /** Pending rows that start a flush. */
@@ -161,22 +162,9 @@ export class CaptureWriter {
     const time = result.ok ? result.packet.time : result.error.time;
     const link = result.ok ? result.packet.link : result.error.link;
     this.advanceSecond(time);
-    let count = this.links.get(link);
-    if (!count) {
-      count = { ...counted(), firstSeen: time, lastSeen: time };
-      this.links.set(link, count);
-    }
-    const tally = this.tallyOf(count, time);
-    tally.a++;
-    count.firstSeen = Math.min(count.firstSeen, time);
-    count.lastSeen = Math.max(count.lastSeen, time);
-    this.counts.frames++;
     const failed = !result.ok || hasBadChecksum(result.packet.message);
+    this.countFrames(time, time, link, 1, failed ? 1 : 0);
     if (result.ok) this.onPacket(result.packet);
-    if (failed) {
-      tally.b++;
-      this.counts.decodeErrors++;
-    }
     if ((++this.frameCount & CLOCK_CHECK_MASK) === 0 && this.pendingRows > 0 && performance.now() - this.lastFlushAt >= this.options.flushMs) this.startFlush();
   }
 
@@ -192,6 +180,33 @@ export class CaptureWriter {
     if (summary === null) return;
     this.add('messages', [this.captureId, packet.time, packet.frame, packet.link, message.kind, ip?.src ?? null, ip?.dst ?? null, summary.groups, summary.summary]);
     this.counts.messages++;
+  }
+
+  /**
+   * What a probe counted on a link, per second (a collector's run): frames, decode errors and data
+   * packets, as onFrame and onPacket count them from frames. `seen`: the probe's first and latest frame on the link.
+   */
+  onCounts(link: string, counts: readonly SecondCounts[], seen: { firstSeen: number; lastSeen: number } | null): void {
+    for (const count of counts) {
+      this.advanceSecond(count.second);
+      this.countFrames(seen?.firstSeen ?? count.second, seen?.lastSeen ?? count.second, link, count.frames, count.decodeErrors, count.second);
+      for (const flow of count.flows) this.countData(count.second, link, flow.source, flow.group, flow.bytes, flow.packets);
+    }
+  }
+
+  private countFrames(firstSeen: number, lastSeen: number, link: string, frames: number, decodeErrors: number, second = firstSeen): void {
+    let count = this.links.get(link);
+    if (!count) {
+      count = { ...counted(), firstSeen, lastSeen };
+      this.links.set(link, count);
+    }
+    const tally = this.tallyOf(count, second);
+    tally.a += frames;
+    tally.b += decodeErrors;
+    count.firstSeen = Math.min(count.firstSeen, firstSeen);
+    count.lastSeen = Math.max(count.lastSeen, lastSeen);
+    this.counts.frames += frames;
+    this.counts.decodeErrors += decodeErrors;
   }
 
   /** A complete second of an RTP / MPEG-TS flow on a link (the analyzer's FlowTracker.onMediaSecond). */
@@ -286,7 +301,7 @@ export class CaptureWriter {
     if (++this.pendingRows >= this.options.flushRows) this.startFlush();
   }
 
-  private countData(time: number, link: string, source: string, group: string, bytes: number): void {
+  private countData(time: number, link: string, source: string, group: string, bytes: number, packets = 1): void {
     const key = `${link}|${source}|${group}`;
     let count = this.flows.get(key);
     if (!count) {
@@ -294,7 +309,7 @@ export class CaptureWriter {
       this.flows.set(key, count);
     }
     const tally = this.tallyOf(count, time);
-    tally.a++;
+    tally.a += packets;
     tally.b += bytes;
   }
 

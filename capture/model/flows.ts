@@ -137,15 +137,28 @@ export type FlowChange = {
   [K in keyof FlowChangeDetails]: { time: number; link: string; group: string; source: string; kind: K; detail: FlowChangeDetails[K] };
 }[keyof FlowChangeDetails];
 
-export class FlowTracker {
+export type MediaSecondListener = (link: string, source: string, group: string, second: MediaSecond) => void;
+
+/**
+ * The flows as the rest of the model reads them: counted here from packets (FlowTracker), or
+ * mirrored from the probes that counted them (flow-mirror.ts).
+ */
+export interface FlowModel {
+  snapshot(now: number): FlowSnapshot[];
+  /** The changes due by `now` (activity that ran out). */
+  advance(now: number): FlowChange[];
+  /** Told each complete second of an RTP / MPEG-TS flow on a link (the store keeps them: media_seconds). */
+  onMediaSecond: MediaSecondListener | null;
+}
+
+export class FlowTracker implements FlowModel {
   private readonly flows = new Map<string, FlowState>();
   private readonly options: FlowOptions;
   /** Active forwarders by the time their activity runs out unless they send again. */
   private readonly activity = new TimerQueue<ForwarderState>();
   private droppedFlows = 0;
   private order: string[] | null = null;
-  /** Told each complete second of an RTP / MPEG-TS flow on a link (the store keeps them: media_seconds). */
-  onMediaSecond: ((link: string, source: string, group: string, second: MediaSecond) => void) | null = null;
+  onMediaSecond: MediaSecondListener | null = null;
 
   constructor(options: Partial<FlowOptions> = {}) {
     this.options = { ...DEFAULT_FLOW_OPTIONS, ...options };

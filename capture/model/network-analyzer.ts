@@ -5,7 +5,9 @@
  * and a live capture of the same traffic give the same answers.
  */
 import { hasBadChecksum, type FrameResult, type Packet } from '../decode.js';
-import { FlowTracker, type FlowChange, type FlowOptions, type FlowSnapshot } from './flows.js';
+import { FlowTracker, type FlowChange, type FlowModel, type FlowOptions, type FlowSnapshot } from './flows.js';
+import { FlowMirror } from './flow-mirror.js';
+import type { MediaSecond } from './stream-quality.js';
 import { LatencyTracker } from './latency.js';
 import { SwitchoverTimer } from './switchover.js';
 import { LinkMembership, type MembershipOptions } from './membership/index.js';
@@ -30,6 +32,18 @@ export interface AnalyzerOptions {
   dataPaths: Partial<DataPathOptions>;
   /** Called with every change as it happens (timeline output, database, live push). */
   onChange: TimelineListener | null;
+  /**
+   * Where flows and link counts come from: the data packets themselves, or the probes that counted
+   * them (a collector: data packets it is given are the probes' fingerprint sample, for data paths).
+   */
+  flowsFrom: 'packets' | 'probes';
+}
+
+/** What a probe counted on its links by a whole second: the flows and links that changed, and complete media seconds. */
+export interface ProbeFlowState {
+  flows: FlowSnapshot[];
+  links: ({ link: string } & LinkActivity)[];
+  media: { link: string; source: string; group: string; second: MediaSecond }[];
 }
 
 /** Control messages one sender put on a link with a checksum that does not verify. */
@@ -53,7 +67,10 @@ export interface LinkActivity {
 export class NetworkAnalyzer {
   readonly routers: RouterRegistry;
   readonly pim: PimState;
-  readonly flows: FlowTracker;
+  readonly flows: FlowModel;
+  /** The flows counted here, from packets; null when probes count them (`flowsFrom: 'probes'`). */
+  private readonly flowTracker: FlowTracker | null;
+  private readonly flowMirror: FlowMirror | null;
   /** Join and leave latency per link, group and host (latency.ts). */
   readonly latency = new LatencyTracker();
   readonly memberships = new Map<string, LinkMembership>();
@@ -93,11 +110,13 @@ export class NetworkAnalyzer {
   readonly keepalivePeriod: number;
 
   constructor(options: Partial<AnalyzerOptions> = {}) {
-    this.options = { topology: null, membership: {}, pim: {}, flows: {}, dataPaths: {}, onChange: null, ...options };
+    this.options = { topology: null, membership: {}, pim: {}, flows: {}, dataPaths: {}, onChange: null, flowsFrom: 'packets', ...options };
     this.keepalivePeriod = this.options.pim.keepalivePeriod ?? PIM_DEFAULTS.keepalivePeriod;
     this.routers = new RouterRegistry(this.options.topology);
     this.pim = new PimState(this.options.pim);
-    this.flows = new FlowTracker(this.options.flows);
+    this.flowTracker = this.options.flowsFrom === 'packets' ? new FlowTracker(this.options.flows) : null;
+    this.flowMirror = this.flowTracker === null ? new FlowMirror() : null;
+    this.flows = this.flowTracker ?? this.flowMirror!;
     this.dataPaths = new DataPathCorrelator(this.options.dataPaths);
   }
 
@@ -128,19 +147,14 @@ export class NetworkAnalyzer {
     const time = result.ok ? result.packet.time : result.error.time;
     this.advance(time);
     const link = result.ok ? result.packet.link : result.error.link;
-    let activity = this.links.get(link);
-    if (!activity) {
-      activity = { frames: 0, decodeErrors: 0, firstSeen: time, lastSeen: time };
-      this.links.set(link, activity);
-    }
-    activity.frames++;
-    activity.lastSeen = time;
+    // A collector's link counts are the probes' (onProbeFlowState): they saw every frame.
+    const activity = this.flowTracker === null ? null : this.activityOf(link, time);
     if (!result.ok) {
-      activity.decodeErrors++;
+      if (activity) activity.decodeErrors++;
       return;
     }
     if (hasBadChecksum(result.packet.message)) {
-      activity.decodeErrors++;
+      if (activity) activity.decodeErrors++;
       this.noteBadChecksum(result.packet);
       return;
     }
@@ -152,6 +166,35 @@ export class NetworkAnalyzer {
         detail: { routers: routers.length, interfaces: routers.reduce((sum, router) => sum + router.interfaces.length, 0) },
       });
     }
+  }
+
+  private activityOf(link: string, time: number): LinkActivity {
+    let activity = this.links.get(link);
+    if (!activity) {
+      activity = { frames: 0, decodeErrors: 0, firstSeen: time, lastSeen: time };
+      this.links.set(link, activity);
+    }
+    activity.frames++;
+    activity.lastSeen = time;
+    return activity;
+  }
+
+  /** A probe's flow changes (`flowsFrom: 'probes'`), told at their time as the probe's tracker told them. */
+  onProbeFlowChanges(changes: readonly FlowChange[]): void {
+    for (const change of changes) {
+      this.advance(change.time);
+      this.emitAll('flow', [change]);
+    }
+  }
+
+  /** What a probe counted by the whole second `time` (`flowsFrom: 'probes'`). */
+  onProbeFlowState(time: number, state: ProbeFlowState): void {
+    if (this.flowMirror === null) throw new Error('probe flow state given to an analyzer that counts packets');
+    this.advance(time);
+    this.framesTaken++;
+    this.flowMirror.update(state.flows);
+    for (const { link, ...activity } of state.links) this.links.set(link, activity);
+    for (const { link, source, group, second } of state.media) this.flows.onMediaSecond?.(link, source, group, second);
   }
 
   /**
@@ -189,9 +232,10 @@ export class NetworkAnalyzer {
       for (const lsa of packet.ospf.routerLsas) this.routers.learnRouterLsa(lsa);
     }
     if (message.kind === 'data.ipv4' || message.kind === 'data.ipv6') {
-      this.emitAll('flow', this.flows.onData(packet.time, packet.link, packet.srcMac, message, packet.macMismatch));
+      if (this.flowTracker !== null) this.emitAll('flow', this.flowTracker.onData(packet.time, packet.link, packet.srcMac, message, packet.macMismatch));
       for (const hop of this.dataPaths.observe(packet.time, packet.link, packet.srcMac, message)) this.learnFromHop(hop);
-      this.switchoverTimer.onData(packet.time, packet.link, message.source, message.group);
+      // Timing a switchover takes every data packet; a collector sees only the probes' sample, and times nothing.
+      if (this.flowTracker !== null) this.switchoverTimer.onData(packet.time, packet.link, message.source, message.group);
       return;
     }
     if (message.kind.startsWith('pim.')) {

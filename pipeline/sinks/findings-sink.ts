@@ -2,7 +2,7 @@
  * The findings engine as a run's sink: packets and changes as they come, the state once a second
  * of packet time (before time moves on, as the store syncs), and a last look at the end.
  */
-import type { FrameResult } from '../../capture/decode.js';
+import type { FrameResult, Packet } from '../../capture/decode.js';
 import { FindingsEngine } from '../../capture/findings/engine.js';
 import type { NetworkAnalyzer } from '../../capture/model/network-analyzer.js';
 import type { FindingListener } from '../../capture/findings/tracker.js';
@@ -22,6 +22,10 @@ export class FindingsSink implements Sink {
 
   decoded(result: FrameResult): void {
     if (result.ok) this.engine.onPacket(result.packet);
+  }
+
+  received(packet: Packet): void {
+    this.engine.onPacket(packet);
   }
 
   change(entry: TimelineEntry): void {

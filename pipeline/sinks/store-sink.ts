@@ -9,10 +9,11 @@
  * once a second on the same snapshots and stored, when one opened or closed, at most every
  * FINDINGS_SYNC seconds of packet time, and at the end.
  */
-import type { FrameResult } from '../../capture/decode.js';
+import type { FrameResult, Packet } from '../../capture/decode.js';
+import type { SecondCounts } from '../probe/records.js';
 import { FindingsEngine } from '../../capture/findings/engine.js';
 import type { FindingListener } from '../../capture/findings/tracker.js';
-import type { NetworkAnalyzer } from '../../capture/model/network-analyzer.js';
+import type { LinkActivity, NetworkAnalyzer } from '../../capture/model/network-analyzer.js';
 import type { TimelineEntry } from '../../capture/model/timeline.js';
 import type { CaptureWriter } from '../../store/capture-writer.js';
 import type { SqliteStore } from '../../store/sqlite-store.js';
@@ -76,6 +77,16 @@ export class StoreSink implements Sink {
   decoded(result: FrameResult): void {
     this.writer.onFrame(result);
     if (result.ok) this.findings.onPacket(result.packet);
+  }
+
+  received(packet: Packet): void {
+    // A probe's data packets are its fingerprint sample: the store counts data from its counts.
+    if (packet.message.kind !== 'data.ipv4' && packet.message.kind !== 'data.ipv6') this.writer.onPacket(packet);
+    this.findings.onPacket(packet);
+  }
+
+  counted(link: string, counts: readonly SecondCounts[], seen: LinkActivity | null): void {
+    this.writer.onCounts(link, counts, seen);
   }
 
   change(entry: TimelineEntry): void {
