@@ -8,6 +8,7 @@
  *   mcast demo                       analyze the bundled sample capture and serve the dashboard
  *   mcast interfaces [--json]        the devices live capture can use
  *   mcast capture --iface IF [...]   live capture through the same analysis
+ *   mcast collect --nats URL [...]   many probes' records (analyze --publish) merged into one analysis
  *   mcast serve --db FILE [...]      the web dashboard, REST API and live events over a store
  *   mcast COMMAND --help, mcast --version
  */
@@ -21,6 +22,10 @@ import { findingsCommand, parseSeverity } from './commands/findings.js';
 import { serveCommand, type ListenOptions } from './commands/serve.js';
 import { parseAllowedHost, parseAllowedOrigin } from '../server/access.js';
 import { captureCommand } from './commands/capture.js';
+import { collectCommand, parseProbeName, publishFiles } from './commands/collect.js';
+import { parseNatsUrl, DEFAULT_DURABLE } from '../pipeline/probe/nats.js';
+import { DEFAULT_LATENESS } from '../pipeline/collector.js';
+import { loadTopology } from './commands/analyze.js';
 import { interfacesCommand } from './commands/interfaces.js';
 import { BUNDLED_SAMPLE, demoCommand } from './commands/demo.js';
 import { DEFAULT_BUFFER_SIZE } from '../capture/sources/live-capture.js';
@@ -71,12 +76,26 @@ const COMMANDS: Record<string, CommandSpec> = {
                                  routers by name (--topology's, else the inferred router id); link-local
                                  groups and their control-protocol flows only with --all; or, with
                                  --timeline, every state change with its time; with --db, store the whole
-                                 analysis (state over time, changes, messages, counters) in SQLite`,
+                                 analysis (state over time, changes, messages, counters) in SQLite
+  mcast analyze FILE... --publish nats://HOST:PORT --probe NAME [--topology topo.json] [--json]
+                                 replay the files as probe NAME: decoded control packets, per-second
+                                 flow state and counters go to NATS JetStream for mcast collect`,
     async run(args) {
       const { values, positionals } = parseArgs({
         args, allowPositionals: true,
-        options: { at: { type: 'string' }, topology: { type: 'string' }, json: { type: 'boolean', default: false }, timeline: { type: 'boolean', default: false }, all: { type: 'boolean', default: false }, db: { type: 'string' } },
+        options: {
+          at: { type: 'string' }, topology: { type: 'string' }, json: { type: 'boolean', default: false }, timeline: { type: 'boolean', default: false }, all: { type: 'boolean', default: false }, db: { type: 'string' },
+          publish: { type: 'string' }, probe: { type: 'string' },
+        },
       });
+      if (values.publish !== undefined || values.probe !== undefined) {
+        if (values.publish === undefined || values.probe === undefined) throw new InputError('--publish and --probe go together: --publish nats://HOST:PORT --probe NAME', 'usage');
+        if (values.db !== undefined || values.at !== undefined || values.timeline === true) throw new InputError('--publish replays the whole capture to a collector: it takes no --db, --at or --timeline', 'usage');
+        await publishFiles(positionals, {
+          url: parseNatsUrl('--publish', values.publish), probe: parseProbeName('--probe', values.probe), topology: await loadTopology(values.topology ?? null), json: values.json === true,
+        });
+        return;
+      }
       await analyzeCommand(positionals, {
         at: timeOption(values.at), topology: values.topology ?? null, json: values.json === true, timeline: values.timeline === true, all: values.all === true,
         db: values.db ?? null,
@@ -141,6 +160,28 @@ const COMMANDS: Record<string, CommandSpec> = {
         interfaces: values.iface, filter: values.filter ?? null, duration,
         write: values.write ?? null, json: values.json === true, bufferSize: Math.round(bufferMiB * 2 ** 20),
         db: values.db ?? null, serve: values.serve === true, ...listenOptions(values),
+      });
+    },
+  },
+  collect: {
+    usage: `  mcast collect --nats nats://HOST:PORT [--db FILE] [--probes NAME,...] [--lateness S] [--durable NAME] [--json]
+                                 merge the records of many probes (analyze --publish) into one analysis
+                                 of the whole network, in packet-time order (a record more than S seconds,
+                                 default ${DEFAULT_LATENESS}, behind the newest no longer waits for its probe: it counts as
+                                 late); --db: into a store as analyze --db does; runs until every probe of
+                                 --probes has ended, or until SIGINT / SIGTERM`,
+    async run(args) {
+      const { values } = parseArgs({
+        args, allowPositionals: false,
+        options: { nats: { type: 'string' }, db: { type: 'string' }, probes: { type: 'string' }, lateness: { type: 'string' }, durable: { type: 'string' }, json: { type: 'boolean', default: false } },
+      });
+      if (values.nats === undefined) throw new InputError('collect needs --nats nats://HOST:PORT (where the probes publish)', 'usage');
+      await collectCommand({
+        nats: parseNatsUrl('--nats', values.nats), db: values.db ?? null,
+        probes: values.probes === undefined ? null : values.probes.split(',').map((name) => parseProbeName('--probes', name)),
+        lateness: values.lateness === undefined ? DEFAULT_LATENESS : parseDecimal('--lateness', values.lateness, 'a number of seconds, 0 or more', { min: 0 }),
+        durable: values.durable === undefined ? DEFAULT_DURABLE : parseProbeName('--durable', values.durable),
+        json: values.json === true,
       });
     },
   },

@@ -187,8 +187,13 @@ export class CaptureWriter {
    * packets, as onFrame and onPacket count them from frames. `seen`: the probe's first and latest frame on the link.
    */
   onCounts(link: string, counts: readonly SecondCounts[], seen: { firstSeen: number; lastSeen: number } | null): void {
+    // The capture's span is the probes' first and latest frames, not the seconds they counted in.
+    if (seen) {
+      this.advanceSecond(seen.firstSeen);
+      this.advanceSecond(seen.lastSeen);
+    }
     for (const count of counts) {
-      this.advanceSecond(count.second);
+      this.advanceSecond(count.second, seen === null);
       this.countFrames(seen?.firstSeen ?? count.second, seen?.lastSeen ?? count.second, link, count.frames, count.decodeErrors, count.second);
       for (const flow of count.flows) this.countData(count.second, link, flow.source, flow.group, flow.bytes, flow.packets);
     }
@@ -319,8 +324,8 @@ export class CaptureWriter {
   }
 
   /** Moves the counters on to the second of `time`, writing the seconds that are now final. */
-  private advanceSecond(time: number): void {
-    if (Number.isFinite(time)) {
+  private advanceSecond(time: number, spans = true): void {
+    if (spans && Number.isFinite(time)) {
       if (this.startTime === null || time < this.startTime) this.startTime = time;
       if (this.endTime === null || time > this.endTime) this.endTime = time;
     }

@@ -1,0 +1,101 @@
+/**
+ * The probe and collector ends of the network-wide view (pipeline/probe/, pipeline/collector.ts):
+ *
+ *   mcast analyze FILE... --publish nats://HOST:PORT --probe NAME   replays capture files as a probe
+ *   mcast collect --nats nats://HOST:PORT [--db FILE] [--probes A,B] [--lateness S] [--durable NAME] [--json]
+ *
+ * The collector runs until every probe named by --probes has ended (or, without it, until SIGINT
+ * or SIGTERM), then prints what it took from whom and, with --db, stores the analysis as
+ * `mcast analyze --db` does.
+ */
+import { InputError } from '../../capture/input-error.js';
+import type { Topology } from '../../capture/model/topology.js';
+import { Collector } from '../../pipeline/collector.js';
+import { inputsOf, runFiles } from '../../pipeline/file-source.js';
+import { consumeRecords, NatsPublisher } from '../../pipeline/probe/nats.js';
+import { isProbeName } from '../../pipeline/probe/records.js';
+import { AnalysisRun, type Sink } from '../../pipeline/run.js';
+import { ProbeSink } from '../../pipeline/sinks/probe-sink.js';
+import { StoreSink } from '../../pipeline/sinks/store-sink.js';
+import { openStore } from '../open-store.js';
+import { escapeControl } from '../output/escape.js';
+import { isoTime } from '../output/snapshot-text.js';
+import { warnProblem } from './analyze.js';
+
+/** Records between two waits for the store. */
+const DRAIN_EVERY = 1000;
+
+export function parseProbeName(option: string, text: string): string {
+  if (!isProbeName(text)) throw new InputError(`${option} must be 1 to 64 letters, digits, '-' or '_', not '${text}'`, 'usage');
+  return text;
+}
+
+export async function publishFiles(paths: string[], options: { url: string; probe: string; topology: Topology | null; json: boolean }): Promise<void> {
+  const publisher = await NatsPublisher.open(options.url, options.probe);
+  const sink = new ProbeSink(options.probe, publisher);
+  const run = new AnalysisRun({ topology: options.topology, sinks: [sink] });
+  const result = await runFiles(inputsOf(paths), run);
+  for (const problem of result.problems) warnProblem(problem);
+  await run.finish();
+  const summary = { probe: options.probe, url: options.url, frames: run.frames, records: sink.records, ...publisher.counts };
+  process.stdout.write(options.json ? `${JSON.stringify(summary, null, 2)}\n`
+    : `probe ${summary.probe}: ${summary.frames} frames, ${summary.published} of ${summary.records} records published to ${escapeControl(options.url)}`
+      + `${summary.dropped > 0 ? `, ${summary.dropped} dropped (queue full)` : ''}${summary.retries > 0 ? `, ${summary.retries} retries` : ''}\n`);
+}
+
+export interface CollectOptions {
+  nats: string;
+  db: string | null;
+  probes: string[] | null;
+  lateness: number;
+  durable: string;
+  json: boolean;
+}
+
+export async function collectCommand(options: CollectOptions): Promise<void> {
+  const store = options.db === null ? null : await openStore(options.db);
+  try {
+    const sinks: Sink[] = [];
+    const storeSink = store === null ? null : await StoreSink.begin(store, { source: `collector:${options.durable}`, fingerprint: `collector:${options.durable}` });
+    if (storeSink) sinks.push(storeSink);
+    const run = new AnalysisRun({ flowsFrom: 'probes', sinks });
+    const collector = new Collector(run, { lateness: options.lateness, expectedProbes: options.probes });
+    let stop!: () => void;
+    const stopped = new Promise<void>((resolve) => { stop = resolve; });
+    let signalled = false;
+    const onSignal = () => { signalled = true; stop(); };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    let taken = 0;
+    const consumed = await consumeRecords(options.nats, options.durable, async (record) => {
+      collector.take(record);
+      if (++taken % DRAIN_EVERY === 0) await run.drain();
+      if (options.probes !== null && collector.allEnded) stop();
+    }, stopped).finally(() => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    });
+    await collector.finish(signalled ? 'stopped' : 'complete');
+    const snapshot = run.analyzer.snapshot();
+    const summary = {
+      records: collector.records, late: collector.late, unreadable: consumed.unreadable, lastError: consumed.lastError,
+      probes: [...collector.probes].map(([name, progress]) => ({ name, records: progress.records, ended: progress.ended, until: Number.isFinite(progress.watermark) ? progress.watermark : null })),
+      frames: run.frames, messages: run.messages, links: snapshot.links.length, flows: snapshot.flows.length, routers: snapshot.routers.length,
+      capture: storeSink?.record ?? null,
+    };
+    if (options.json) {
+      process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+      return;
+    }
+    const lines = [
+      `collected ${summary.records} records (${summary.late} late, ${summary.unreadable} unreadable) from ${summary.probes.length} probes: `
+        + `${summary.frames} frames, ${summary.messages} messages, ${summary.links} links, ${summary.flows} flows, ${summary.routers} routers`,
+      ...summary.probes.map((probe) => `  ${probe.name}: ${probe.records} records, ${probe.ended ? 'ended' : 'running'}${probe.until === null ? '' : ` at ${isoTime(probe.until)}`}`),
+    ];
+    if (summary.lastError !== null) lines.push(`  last unreadable record: ${escapeControl(summary.lastError)}`);
+    if (summary.capture) lines.push(`stored capture ${summary.capture.id} in ${escapeControl(options.db!)}`);
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } finally {
+    await store?.close();
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * Probe records over NATS JetStream: probes publish into one stream (subjects `mcast.PROBE.LINK`,
+ * records.ts), a collector reads it with a durable consumer. JetStream keeps the records until the
+ * collector acknowledges them, and drops a record published twice with the same message id (a
+ * probe's retry after a lost acknowledgement) within its duplicate window.
+ *
+ * A probe queues its records (at most `maxQueued`; more are dropped, counted and reported) and
+ * sends them in order, a window at a time; while the server is unreachable the client reconnects
+ * and the window is sent again.
+ */
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
+import { InputError } from '../../capture/input-error.js';
+import type { RecordPublisher } from '../sinks/probe-sink.js';
+import { decodeRecord, encodeRecord, ProbeRecordError, recordSubject, SUBJECT_ROOT, type ProbeRecord } from './records.js';
+
+export const STREAM = 'MCAST';
+export const DEFAULT_DURABLE = 'mcast-collector';
+/** Records published without waiting for their acknowledgements. */
+const WINDOW = 256;
+const RETRY_MS = 500;
+
+export function parseNatsUrl(option: string, text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new InputError(`${option} must be a NATS server URL such as nats://127.0.0.1:4222, not '${text}'`, 'usage');
+  }
+  if (url.protocol !== 'nats:' && url.protocol !== 'tls:') throw new InputError(`${option} must be a nats:// (or tls://) URL, not '${text}'`, 'usage');
+  return text;
+}
+
+async function connectTo(url: string): Promise<NatsConnection> {
+  try {
+    return await connect({ servers: url, maxReconnectAttempts: -1, reconnectTimeWait: RETRY_MS, name: 'mcast' });
+  } catch (error) {
+    throw new InputError(`cannot reach the NATS server at ${url}: ${(error as Error).message}`);
+  }
+}
+
+/** The stream the records go to, made when it is not there yet. */
+async function ensureStream(nc: NatsConnection): Promise<void> {
+  const jsm = await jetstreamManager(nc);
+  try {
+    await jsm.streams.info(STREAM);
+  } catch {
+    await jsm.streams.add({ name: STREAM, subjects: [`${SUBJECT_ROOT}.>`] });
+  }
+}
+
+export interface PublisherCounts {
+  published: number;
+  /** Records dropped because the queue was full (the server unreachable for long). */
+  dropped: number;
+  /** Sends that failed and were tried again. */
+  retries: number;
+}
+
+export class NatsPublisher implements RecordPublisher {
+  readonly counts: PublisherCounts = { published: 0, dropped: 0, retries: 0 };
+  private readonly queue: { subject: string; data: Uint8Array; id: string }[] = [];
+  private sending: Promise<void> | null = null;
+  private seq = 0;
+  private closed = false;
+
+  private constructor(
+    private readonly nc: NatsConnection,
+    private readonly js: JetStreamClient,
+    /** Unique per run of a probe: message ids are `RUN-SEQ`. */
+    private readonly runId: string,
+    private readonly maxQueued: number,
+  ) {}
+
+  static async open(url: string, probe: string, maxQueued = 200_000): Promise<NatsPublisher> {
+    const nc = await connectTo(url);
+    await ensureStream(nc);
+    return new NatsPublisher(nc, jetstream(nc), `${probe}-${Date.now().toString(36)}`, maxQueued);
+  }
+
+  /** Encodes now (a packet's bytes are views into a frame the reader reuses) and queues. */
+  publish(record: ProbeRecord): void {
+    if (this.queue.length >= this.maxQueued) {
+      this.counts.dropped++;
+      return;
+    }
+    this.queue.push({ subject: recordSubject(record), data: encodeRecord(record), id: `${this.runId}-${this.seq++}` });
+    this.sending ??= this.send();
+  }
+
+  async drain(): Promise<void> {
+    while (this.queue.length >= WINDOW * 8 && this.sending) await this.sending;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    while (this.sending) await this.sending;
+    await this.nc.drain();
+  }
+
+  private async send(): Promise<void> {
+    while (this.queue.length > 0) {
+      const window = this.queue.slice(0, WINDOW);
+      const results = await Promise.allSettled(window.map((entry) => this.js.publish(entry.subject, entry.data, { msgID: entry.id })));
+      const failed = results.findIndex((result) => result.status === 'rejected');
+      const sent = failed < 0 ? window.length : failed;
+      this.queue.splice(0, sent);
+      this.counts.published += sent;
+      if (failed >= 0) {
+        // The rest of the window goes again (JetStream drops those it already has, by message id).
+        this.counts.retries++;
+        await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+      }
+    }
+    this.sending = null;
+  }
+}
+
+export interface ConsumerCounts {
+  received: number;
+  /** Records that could not be read (another version, damaged): acknowledged, not applied. */
+  unreadable: number;
+  lastError: string | null;
+}
+
+/**
+ * Reads the stream with the durable consumer `durable` until `stop` resolves, handing each record
+ * to `take` and acknowledging it after.
+ */
+export async function consumeRecords(url: string, durable: string, take: (record: ProbeRecord) => void | Promise<void>, stop: Promise<void>): Promise<ConsumerCounts> {
+  const nc = await connectTo(url);
+  const counts: ConsumerCounts = { received: 0, unreadable: 0, lastError: null };
+  try {
+    await ensureStream(nc);
+    const jsm = await jetstreamManager(nc);
+    try {
+      await jsm.consumers.info(STREAM, durable);
+    } catch {
+      await jsm.consumers.add(STREAM, { durable_name: durable, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All });
+    }
+    const consumer = await jetstream(nc).consumers.get(STREAM, durable);
+    const messages = await consumer.consume({ max_messages: 1000 });
+    void stop.then(() => messages.stop());
+    for await (const message of messages) {
+      counts.received++;
+      let record: ProbeRecord | null = null;
+      try {
+        record = decodeRecord(message.data);
+      } catch (error) {
+        if (!(error instanceof ProbeRecordError)) throw error;
+        counts.unreadable++;
+        counts.lastError = error.message;
+      }
+      if (record !== null) await take(record);
+      message.ack();
+    }
+  } finally {
+    await nc.drain().catch(() => undefined);
+  }
+  return counts;
+}

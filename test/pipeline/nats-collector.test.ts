@@ -1,0 +1,91 @@
+/**
+ * Probes and a collector as separate processes over a real NATS JetStream server: one
+ * `mcast analyze FILE --publish` per link of the pim-sm lab, all at once, and `mcast collect --db`.
+ * The collector's store holds what `mcast analyze --db` of all the files holds: the same frames,
+ * messages and changes, the same data counters second by second, and the same findings, those
+ * resting on flows opened up to a second later (probes publish their flows once a second).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { SqliteDatabase } from '../../store/sqlite.js';
+import { startNatsServer } from '../helpers/nats-server.js';
+import { mcast } from '../helpers/run-cli.js';
+
+const LAB = join(process.cwd(), 'samples', 'pim-sm', 'pcap');
+
+async function tables(path: string): Promise<Record<string, unknown>> {
+  const db = await SqliteDatabase.open(path, { readonly: true });
+  try {
+    return {
+      capture: await db.get('SELECT frames, decode_errors, start_time, end_time FROM captures'),
+      counters: await db.all('SELECT second, link, source, grp, packets, bytes, total_packets, total_bytes FROM counters ORDER BY second, link, source, grp'),
+      linkCounters: await db.all('SELECT second, link, frames, decode_errors FROM link_counters ORDER BY second, link'),
+      messages: await db.all('SELECT time, link, kind, src, dst, groups, summary FROM messages ORDER BY time, link, kind, src'),
+      changes: await db.all('SELECT time, area, kind, link, grp, source, detail FROM changes ORDER BY time, area, kind, link, grp, source, detail'),
+      findings: await db.all('SELECT kind, severity, link, grp, source, router, time, until FROM findings ORDER BY kind, link, grp, source, router, time'),
+    };
+  } finally {
+    await db.close();
+  }
+}
+
+test('probes in separate processes publish to NATS; the collector stores what analyze --db of all files stores', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'mcast-collect-'));
+  const server = await startNatsServer();
+  try {
+    const files = (await readdir(LAB)).sort().map((file) => join(LAB, file));
+    const probes = files.map((file) => basename(file).replace(/\..*$/, ''));
+    const reference = await mcast(['analyze', ...files, '--db', join(dir, 'reference.sqlite')]);
+    assert.equal(reference.code, 0, reference.stderr);
+
+    // Probes race at full speed: the collector waits for the slowest (a lateness window as long as the capture).
+    const collector = mcast(['collect', '--nats', server.url, '--probes', probes.join(','), '--lateness', '100000', '--db', join(dir, 'collected.sqlite'), '--json']);
+    const published = await Promise.all(files.map((file, index) => mcast(['analyze', file, '--publish', server.url, '--probe', probes[index]!, '--json'])));
+    for (const result of published) {
+      assert.equal(result.code, 0, result.stderr);
+      const summary = JSON.parse(result.stdout) as { records: number; published: number; dropped: number };
+      assert.ok(summary.records > 0 && summary.published === summary.records && summary.dropped === 0, result.stdout);
+    }
+    const collected = await collector;
+    assert.equal(collected.code, 0, collected.stderr);
+    const summary = JSON.parse(collected.stdout) as { records: number; late: number; unreadable: number; probes: { name: string; ended: boolean }[] };
+    assert.equal(summary.late, 0);
+    assert.equal(summary.unreadable, 0);
+    assert.deepEqual(summary.probes.map((probe) => [probe.name, probe.ended]).sort(), probes.map((name) => [name, true]).sort());
+
+    const expected = await tables(join(dir, 'reference.sqlite'));
+    const actual = await tables(join(dir, 'collected.sqlite'));
+    assert.ok((expected.counters as unknown[]).length > 100, 'the lab has data counters');
+    for (const table of Object.keys(expected)) if (table !== 'findings') assert.deepEqual(actual[table], expected[table], table);
+    type Finding = { kind: string; link: string | null; grp: string | null; source: string | null; router: string | null; time: number; until: number | null };
+    const [found, wanted] = [actual.findings as Finding[], expected.findings as Finding[]];
+    assert.deepEqual(found.map(({ time: _t, until: _u, ...place }) => place), wanted.map(({ time: _t, until: _u, ...place }) => place), 'the same findings');
+    const withinASecond = (x: number | null, y: number | null) => (x === null ? y === null : y !== null && Math.abs(x - y) <= 1);
+    found.forEach((finding, index) => {
+      assert.ok(withinASecond(finding.time, wanted[index]!.time) && withinASecond(finding.until, wanted[index]!.until), `${finding.kind}: ${JSON.stringify([finding, wanted[index]])}`);
+    });
+  } finally {
+    await server.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('collect and analyze --publish refuse bad options in one line', async () => {
+  for (const args of [
+    ['collect'],
+    ['collect', '--nats', 'http://127.0.0.1:4222'],
+    ['collect', '--nats', 'nats://127.0.0.1:4222', '--probes', 'a,b c'],
+    ['analyze', join(LAB, 'r2-r3.pcap'), '--publish', 'nats://127.0.0.1:4222'],
+    ['analyze', join(LAB, 'r2-r3.pcap'), '--publish', 'nats://127.0.0.1:4222', '--probe', 'p', '--db', 'x.sqlite'],
+  ]) {
+    const result = await mcast(args);
+    assert.equal(result.code, 2, `${args.join(' ')}: ${result.stderr}`);
+    assert.match(result.stderr, /^mcast: [^\n]+\n$/);
+  }
+  const unreachable = await mcast(['analyze', join(LAB, 'r2-r3.pcap'), '--publish', 'nats://127.0.0.1:1', '--probe', 'p']);
+  assert.equal(unreachable.code, 1, unreachable.stderr);
+  assert.match(unreachable.stderr, /^mcast: cannot reach the NATS server at nats:\/\/127\.0\.0\.1:1: [^\n]+\n$/);
+});
