@@ -23,7 +23,7 @@ import { serveCommand, type ListenOptions } from './commands/serve.js';
 import { parseAllowedHost, parseAllowedOrigin } from '../server/access.js';
 import { captureCommand } from './commands/capture.js';
 import { collectCommand, parseProbeName, publishFiles } from './commands/collect.js';
-import { parseNatsUrl, DEFAULT_DURABLE } from '../pipeline/probe/nats.js';
+import { parseNatsUrl } from '../pipeline/probe/nats.js';
 import { DEFAULT_LATENESS } from '../pipeline/collector.js';
 import { loadTopology } from './commands/analyze.js';
 import { interfacesCommand } from './commands/interfaces.js';
@@ -164,23 +164,25 @@ const COMMANDS: Record<string, CommandSpec> = {
     },
   },
   collect: {
-    usage: `  mcast collect --nats nats://HOST:PORT [--db FILE] [--probes NAME,...] [--lateness S] [--durable NAME] [--json]
+    usage: `  mcast collect --nats nats://HOST:PORT [--db FILE] [--probes NAME,...] [--lateness S] [--name NAME] [--json]
                                  merge the records of many probes (analyze --publish) into one analysis
                                  of the whole network, in packet-time order (a record more than S seconds,
                                  default ${DEFAULT_LATENESS}, behind the newest no longer waits for its probe: it counts as
-                                 late); --db: into a store as analyze --db does; runs until every probe of
-                                 --probes has ended, or until SIGINT / SIGTERM`,
+                                 late); --db: into a store as analyze --db does, as capture collector:NAME
+                                 (default collector), rewritten when a collector of that name starts again
+                                 (it reads the stream from its start); runs until every probe of --probes
+                                 has ended, or until SIGINT / SIGTERM`,
     async run(args) {
       const { values } = parseArgs({
         args, allowPositionals: false,
-        options: { nats: { type: 'string' }, db: { type: 'string' }, probes: { type: 'string' }, lateness: { type: 'string' }, durable: { type: 'string' }, json: { type: 'boolean', default: false } },
+        options: { nats: { type: 'string' }, db: { type: 'string' }, probes: { type: 'string' }, lateness: { type: 'string' }, name: { type: 'string' }, json: { type: 'boolean', default: false } },
       });
       if (values.nats === undefined) throw new InputError('collect needs --nats nats://HOST:PORT (where the probes publish)', 'usage');
       await collectCommand({
         nats: parseNatsUrl('--nats', values.nats), db: values.db ?? null,
         probes: values.probes === undefined ? null : values.probes.split(',').map((name) => parseProbeName('--probes', name)),
         lateness: values.lateness === undefined ? DEFAULT_LATENESS : parseDecimal('--lateness', values.lateness, 'a number of seconds, 0 or more', { min: 0 }),
-        durable: values.durable === undefined ? DEFAULT_DURABLE : parseProbeName('--durable', values.durable),
+        name: values.name === undefined ? 'collector' : parseProbeName('--name', values.name),
         json: values.json === true,
       });
     },

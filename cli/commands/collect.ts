@@ -2,11 +2,12 @@
  * The probe and collector ends of the network-wide view (pipeline/probe/, pipeline/collector.ts):
  *
  *   mcast analyze FILE... --publish nats://HOST:PORT --probe NAME   replays capture files as a probe
- *   mcast collect --nats nats://HOST:PORT [--db FILE] [--probes A,B] [--lateness S] [--durable NAME] [--json]
+ *   mcast collect --nats nats://HOST:PORT [--db FILE] [--probes A,B] [--lateness S] [--name NAME] [--json]
  *
  * The collector runs until every probe named by --probes has ended (or, without it, until SIGINT
  * or SIGTERM), then prints what it took from whom and, with --db, stores the analysis as
- * `mcast analyze --db` does.
+ * `mcast analyze --db` does, as the capture `collector:NAME`: a collector started again under the
+ * same name reads the stream from its start once more and rewrites that capture.
  */
 import { InputError } from '../../capture/input-error.js';
 import type { Topology } from '../../capture/model/topology.js';
@@ -24,6 +25,8 @@ import { warnProblem } from './analyze.js';
 
 /** Records between two waits for the store. */
 const DRAIN_EVERY = 1000;
+/** Wall-clock milliseconds between two writes of what is pending in the store. */
+const FLUSH_MS = 1000;
 
 export function parseProbeName(option: string, text: string): string {
   if (!isProbeName(text)) throw new InputError(`${option} must be 1 to 64 letters, digits, '-' or '_', not '${text}'`, 'usage');
@@ -48,7 +51,8 @@ export interface CollectOptions {
   db: string | null;
   probes: string[] | null;
   lateness: number;
-  durable: string;
+  /** The collector's name: its capture in the store is `collector:NAME`. */
+  name: string;
   json: boolean;
 }
 
@@ -56,7 +60,7 @@ export async function collectCommand(options: CollectOptions): Promise<void> {
   const store = options.db === null ? null : await openStore(options.db);
   try {
     const sinks: Sink[] = [];
-    const storeSink = store === null ? null : await StoreSink.begin(store, { source: `collector:${options.durable}`, fingerprint: `collector:${options.durable}` });
+    const storeSink = store === null ? null : await StoreSink.begin(store, { source: `collector:${options.name}`, fingerprint: `collector:${options.name}` });
     if (storeSink) sinks.push(storeSink);
     const run = new AnalysisRun({ flowsFrom: 'probes', sinks });
     const collector = new Collector(run, { lateness: options.lateness, expectedProbes: options.probes });
@@ -66,12 +70,15 @@ export async function collectCommand(options: CollectOptions): Promise<void> {
     const onSignal = () => { signalled = true; stop(); };
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
+    // Records may stop coming for a while (probes quiet, or waited for): what is pending is written meanwhile.
+    const flushing = storeSink === null ? null : setInterval(() => void storeSink.writer.flush().catch(() => undefined), FLUSH_MS);
     let taken = 0;
-    const consumed = await consumeRecords(options.nats, options.durable, async (record) => {
+    const consumed = await consumeRecords(options.nats, async (record) => {
       collector.take(record);
       if (++taken % DRAIN_EVERY === 0) await run.drain();
       if (options.probes !== null && collector.allEnded) stop();
     }, stopped).finally(() => {
+      if (flushing !== null) clearInterval(flushing);
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
     });

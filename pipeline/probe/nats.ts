@@ -1,21 +1,23 @@
 /**
  * Probe records over NATS JetStream: probes publish into one stream (subjects `mcast.PROBE.LINK`,
- * records.ts), a collector reads it with a durable consumer. JetStream keeps the records until the
- * collector acknowledges them, and drops a record published twice with the same message id (a
- * probe's retry after a lost acknowledgement) within its duplicate window.
+ * records.ts), which keeps them (its limits: by default until the server's disk fills), and drops a
+ * record published twice with the same message id (a probe's retry after a lost acknowledgement)
+ * within its duplicate window. The stream is the log the collector's state is a function of: a
+ * collector reads it from its first record, in order (an ordered consumer), so one that restarts —
+ * after a crash, a SIGKILL — rebuilds exactly the state it had and goes on, nothing lost or
+ * counted twice (its store capture is rewritten, pipeline/sinks/store-sink.ts).
  *
  * A probe queues its records (at most `maxQueued`; more are dropped, counted and reported) and
  * sends them in order, a window at a time; while the server is unreachable the client reconnects
  * and the window is sent again.
  */
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import { InputError } from '../../capture/input-error.js';
 import type { RecordPublisher } from '../sinks/probe-sink.js';
 import { decodeRecord, encodeRecord, ProbeRecordError, recordSubject, SUBJECT_ROOT, type ProbeRecord } from './records.js';
 
 export const STREAM = 'MCAST';
-export const DEFAULT_DURABLE = 'mcast-collector';
 /** Records published without waiting for their acknowledgements. */
 const WINDOW = 256;
 const RETRY_MS = 500;
@@ -119,27 +121,18 @@ export class NatsPublisher implements RecordPublisher {
 
 export interface ConsumerCounts {
   received: number;
-  /** Records that could not be read (another version, damaged): acknowledged, not applied. */
+  /** Records that could not be read (another version, damaged): counted, not applied. */
   unreadable: number;
   lastError: string | null;
 }
 
-/**
- * Reads the stream with the durable consumer `durable` until `stop` resolves, handing each record
- * to `take` and acknowledging it after.
- */
-export async function consumeRecords(url: string, durable: string, take: (record: ProbeRecord) => void | Promise<void>, stop: Promise<void>): Promise<ConsumerCounts> {
+/** Reads the stream from its first record, in order, until `stop` resolves, handing each record to `take`. */
+export async function consumeRecords(url: string, take: (record: ProbeRecord) => void | Promise<void>, stop: Promise<void>): Promise<ConsumerCounts> {
   const nc = await connectTo(url);
   const counts: ConsumerCounts = { received: 0, unreadable: 0, lastError: null };
   try {
     await ensureStream(nc);
-    const jsm = await jetstreamManager(nc);
-    try {
-      await jsm.consumers.info(STREAM, durable);
-    } catch {
-      await jsm.consumers.add(STREAM, { durable_name: durable, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All });
-    }
-    const consumer = await jetstream(nc).consumers.get(STREAM, durable);
+    const consumer = await jetstream(nc).consumers.get(STREAM);
     const messages = await consumer.consume({ max_messages: 1000 });
     void stop.then(() => messages.stop());
     for await (const message of messages) {
@@ -153,7 +146,6 @@ export async function consumeRecords(url: string, durable: string, take: (record
         counts.lastError = error.message;
       }
       if (record !== null) await take(record);
-      message.ack();
     }
   } finally {
     await nc.drain().catch(() => undefined);

@@ -7,12 +7,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { SqliteDatabase } from '../../store/sqlite.js';
 import { startNatsServer } from '../helpers/nats-server.js';
-import { mcast } from '../helpers/run-cli.js';
+import { CLI, mcast } from '../helpers/run-cli.js';
 
 const LAB = join(process.cwd(), 'samples', 'pim-sm', 'pcap');
 
@@ -72,6 +73,59 @@ test('probes in separate processes publish to NATS; the collector stores what an
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('a collector killed (SIGKILL) mid-run and started again ends with the store analyze --db makes, nothing lost or doubled', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'mcast-collect-kill-'));
+  const server = await startNatsServer();
+  try {
+    const files = (await readdir(LAB)).sort().map((file) => join(LAB, file));
+    const probes = files.map((file) => basename(file).replace(/\..*$/, ''));
+    const db = join(dir, 'collected.sqlite');
+    const reference = await mcast(['analyze', ...files, '--db', join(dir, 'reference.sqlite')]);
+    assert.equal(reference.code, 0, reference.stderr);
+    const half = Math.ceil(files.length / 2);
+    const publish = (from: number, to: number) => Promise.all(files.slice(from, to).map((file, index) => mcast(['analyze', file, '--publish', server.url, '--probe', probes[from + index]!])));
+
+    // The first collector waits for probes that have not started; a short lateness window lets it store the early part meanwhile.
+    const first = spawn(process.execPath, [CLI, 'collect', '--nats', server.url, '--probes', probes.join(','), '--lateness', '30', '--db', db], { stdio: 'ignore' });
+    for (const result of await publish(0, half)) assert.equal(result.code, 0, result.stderr);
+    let stored = 0;
+    for (let tries = 0; tries < 100 && stored === 0; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      stored = await counterRows(db);
+    }
+    assert.ok(stored > 0, 'the first collector stored part of the capture before it was killed');
+    const killed = new Promise((resolve) => first.once('exit', (_code, signal) => resolve(signal)));
+    first.kill('SIGKILL');
+    assert.equal(await killed, 'SIGKILL');
+
+    for (const result of await publish(half, files.length)) assert.equal(result.code, 0, result.stderr);
+    const second = await mcast(['collect', '--nats', server.url, '--probes', probes.join(','), '--lateness', '100000', '--db', db, '--json']);
+    assert.equal(second.code, 0, second.stderr);
+    assert.equal((JSON.parse(second.stdout) as { late: number }).late, 0);
+    const [expected, actual] = [await tables(join(dir, 'reference.sqlite')), await tables(db)];
+    for (const table of ['capture', 'counters', 'linkCounters', 'messages', 'changes']) assert.deepEqual(actual[table], expected[table], table);
+    const captures = await SqliteDatabase.open(db, { readonly: true }).then(async (handle) => {
+      const rows = await handle.all<{ source: string; status: string }>('SELECT source, status FROM captures');
+      await handle.close();
+      return rows;
+    });
+    assert.deepEqual(captures, [{ source: 'collector:collector', status: 'complete' }], 'the killed run\'s capture was replaced, not kept beside');
+  } finally {
+    await server.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+async function counterRows(path: string): Promise<number> {
+  const db = await SqliteDatabase.open(path, { readonly: true }).catch(() => null);
+  if (db === null) return 0;
+  try {
+    return (await db.get<{ rows: number }>('SELECT count(*) AS rows FROM counters').catch(() => undefined))?.rows ?? 0;
+  } finally {
+    await db.close();
+  }
+}
 
 test('collect and analyze --publish refuse bad options in one line', async () => {
   for (const args of [
