@@ -138,20 +138,23 @@ const COMMANDS: Record<string, CommandSpec> = {
   },
   capture: {
     usage: `  mcast capture --iface IF [--iface LINK=IF ...] [--filter BPF] [--duration S] [--write FILE.pcapng]
-                [--buffer MiB] [--json] [--db FILE] [--serve ${LISTEN_USAGE}]
+                [--buffer MiB] [--json] [--db FILE] [--serve ${LISTEN_USAGE}] [--publish nats://HOST:PORT --probe NAME]
                                  live capture (root, or CAP_NET_RAW + CAP_NET_ADMIN) through the same
                                  analysis; a summary at the end (Ctrl-C stops); --json: one JSON object
                                  per line (started, change, status, summary); --db: into a store as
-                                 analyze --db does; --serve: the dashboard with live events meanwhile`,
+                                 analyze --db does; --serve: the dashboard with live events meanwhile;
+                                 --publish: as probe NAME to NATS JetStream, for mcast collect`,
     async run(args) {
       const { values } = parseArgs({
         args, allowPositionals: false,
         options: {
           iface: { type: 'string', multiple: true, default: [] }, filter: { type: 'string' }, duration: { type: 'string' },
           write: { type: 'string' }, buffer: { type: 'string' }, json: { type: 'boolean', default: false },
-          db: { type: 'string' }, serve: { type: 'boolean', default: false }, ...LISTEN_OPTIONS,
+          db: { type: 'string' }, serve: { type: 'boolean', default: false }, ...LISTEN_OPTIONS, publish: { type: 'string' }, probe: { type: 'string' },
         },
       });
+      if ((values.publish === undefined) !== (values.probe === undefined)) throw new InputError('--publish and --probe go together: --publish nats://HOST:PORT --probe NAME', 'usage');
+      const publish = values.publish === undefined ? null : { url: parseNatsUrl('--publish', values.publish), probe: parseProbeName('--probe', values.probe!) };
       const bufferMiB = values.buffer === undefined ? DEFAULT_BUFFER_SIZE / 2 ** 20
         : parseDecimal('--buffer', values.buffer, 'a buffer size in MiB (1-2047)', { min: 1, max: 2047 });
       const duration = values.duration === undefined ? null
@@ -159,7 +162,7 @@ const COMMANDS: Record<string, CommandSpec> = {
       await captureCommand({
         interfaces: values.iface, filter: values.filter ?? null, duration,
         write: values.write ?? null, json: values.json === true, bufferSize: Math.round(bufferMiB * 2 ** 20),
-        db: values.db ?? null, serve: values.serve === true, ...listenOptions(values),
+        db: values.db ?? null, serve: values.serve === true, ...listenOptions(values), publish,
       });
     },
   },

@@ -22,6 +22,8 @@ import type { FindingListener } from '../../capture/findings/tracker.js';
 import { FindingsSink } from '../../pipeline/sinks/findings-sink.js';
 import { liveSink } from '../../pipeline/sinks/live-sink.js';
 import { PcapngSink } from '../../pipeline/sinks/pcapng-sink.js';
+import { ProbeSink } from '../../pipeline/sinks/probe-sink.js';
+import { NatsPublisher } from '../../pipeline/probe/nats.js';
 import { StoreSink } from '../../pipeline/sinks/store-sink.js';
 import { LiveHub } from '../../server/live/hub.js';
 import type { SqliteStore } from '../../store/sqlite-store.js';
@@ -41,6 +43,8 @@ export interface CaptureOptions extends ListenOptions {
   db: string | null;
   /** Serve the dashboard, API and live events over that store while capturing. */
   serve: boolean;
+  /** Publish as a probe (--publish URL --probe NAME) for mcast collect. */
+  publish: { url: string; probe: string } | null;
 }
 
 /** Text mode prints a status line this often (ticks); --json prints one every tick. */
@@ -152,6 +156,21 @@ export async function captureCommand(options: CaptureOptions): Promise<CaptureSu
   if (options.json) sinks.push({ change: (entry) => emitJson({ type: 'change', ...entry }) });
   const pcapng = options.write === null ? null : new PcapngSink(options.write, source.links);
   if (pcapng) sinks.push(pcapng);
+  // A live probe never waits for the server: records queue (bounded) while it is away, and the rest are counted as dropped.
+  let publisher: NatsPublisher | null = null;
+  if (options.publish) {
+    try {
+      publisher = await NatsPublisher.open(options.publish.url, options.publish.probe);
+    } catch (error) {
+      source.close();
+      if (live) {
+        await live.sink.discard();
+        await closeLiveStore(live);
+      }
+      throw error;
+    }
+    sinks.push(new ProbeSink(options.publish.probe, publisher));
+  }
   const run = new AnalysisRun({ sinks });
 
   let server: RunningServer | null = null;
@@ -222,6 +241,7 @@ export async function captureCommand(options: CaptureOptions): Promise<CaptureSu
       if (live) await closeLiveStore(live);
     }
   }
+  if (publisher) summary.published = { probe: options.publish!.probe, ...publisher.counts };
   if (options.json) emitJson(summary);
   else process.stdout.write(`${formatSummary(summary)}\n`);
   return summary;

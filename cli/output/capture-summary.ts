@@ -2,6 +2,7 @@
 import type { NetworkAnalyzer } from '../../capture/model/network-analyzer.js';
 import type { LinkCounters } from '../../pipeline/live-source.js';
 import type { AnalysisRun } from '../../pipeline/run.js';
+import type { PublisherCounts } from '../../pipeline/probe/nats.js';
 import type { NetworkSnapshot } from '../../shapes/snapshot.js';
 import { escapeControl } from './escape.js';
 import { formatTable } from './format-table.js';
@@ -23,6 +24,8 @@ export interface CaptureSummary {
   maxEventLoopLagMs: number;
   maxBurstFrames: number;
   written: string | null;
+  /** What went to the collector (capture --publish), else absent. */
+  published?: { probe: string } & PublisherCounts;
   snapshot: NetworkSnapshot;
 }
 
@@ -63,5 +66,9 @@ export function formatSummary(summary: CaptureSummary): string {
   ];
   if (summary.maxEventLoopLagMs >= LAG_WARNING_MS) lines.push('', `the capture fell behind: event-loop lag up to ${summary.maxEventLoopLagMs} ms`);
   if (summary.written !== null) lines.push('', `written to ${escapeControl(summary.written)}`);
+  if (summary.published) {
+    const { probe, published, dropped, retries } = summary.published;
+    lines.push('', `published as probe ${probe}: ${published} records${dropped > 0 ? `, ${dropped} dropped while the server was away (queue full)` : ''}${retries > 0 ? `, ${retries} retries` : ''}`);
+  }
   return lines.join('\n');
 }
