@@ -167,18 +167,23 @@ const COMMANDS: Record<string, CommandSpec> = {
     },
   },
   collect: {
-    usage: `  mcast collect --nats nats://HOST:PORT [--db FILE] [--probes NAME,...] [--lateness S] [--name NAME] [--json]
+    usage: `  mcast collect --nats nats://HOST:PORT [--db FILE] [--serve ${LISTEN_USAGE}]
+                [--probes NAME,...] [--lateness S] [--name NAME] [--json]
                                  merge the records of many probes (analyze --publish) into one analysis
                                  of the whole network, in packet-time order (a record more than S seconds,
                                  default ${DEFAULT_LATENESS}, behind the newest no longer waits for its probe: it counts as
                                  late); --db: into a store as analyze --db does, as capture collector:NAME
                                  (default collector), rewritten when a collector of that name starts again
                                  (it reads the stream from its start); runs until every probe of --probes
-                                 has ended, or until SIGINT / SIGTERM`,
+                                 has ended, or until SIGINT / SIGTERM; --serve: the dashboard over its
+                                 store (a temporary one without --db), live as records come`,
     async run(args) {
       const { values } = parseArgs({
         args, allowPositionals: false,
-        options: { nats: { type: 'string' }, db: { type: 'string' }, probes: { type: 'string' }, lateness: { type: 'string' }, name: { type: 'string' }, json: { type: 'boolean', default: false } },
+        options: {
+          nats: { type: 'string' }, db: { type: 'string' }, probes: { type: 'string' }, lateness: { type: 'string' }, name: { type: 'string' }, json: { type: 'boolean', default: false },
+          serve: { type: 'boolean', default: false }, ...LISTEN_OPTIONS,
+        },
       });
       if (values.nats === undefined) throw new InputError('collect needs --nats nats://HOST:PORT (where the probes publish)', 'usage');
       await collectCommand({
@@ -186,7 +191,7 @@ const COMMANDS: Record<string, CommandSpec> = {
         probes: values.probes === undefined ? null : values.probes.split(',').map((name) => parseProbeName('--probes', name)),
         lateness: values.lateness === undefined ? DEFAULT_LATENESS : parseDecimal('--lateness', values.lateness, 'a number of seconds, 0 or more', { min: 0 }),
         name: values.name === undefined ? 'collector' : parseProbeName('--name', values.name),
-        json: values.json === true,
+        json: values.json === true, serve: values.serve === true, ...listenOptions(values),
       });
     },
   },

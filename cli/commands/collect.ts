@@ -2,13 +2,17 @@
  * The probe and collector ends of the network-wide view (pipeline/probe/, pipeline/collector.ts):
  *
  *   mcast analyze FILE... --publish nats://HOST:PORT --probe NAME   replays capture files as a probe
- *   mcast collect --nats nats://HOST:PORT [--db FILE] [--probes A,B] [--lateness S] [--name NAME] [--json]
+ *   mcast collect --nats nats://HOST:PORT [--db FILE] [--serve ...] [--probes A,B] [--lateness S] [--name NAME] [--json]
  *
  * The collector runs until every probe named by --probes has ended (or, without it, until SIGINT
  * or SIGTERM), then prints what it took from whom and, with --db, stores the analysis as
  * `mcast analyze --db` does, as the capture `collector:NAME`: a collector started again under the
- * same name reads the stream from its start once more and rewrites that capture.
+ * same name reads the stream from its start once more and rewrites that capture. --serve: the
+ * dashboard over that store, with the changes, findings and rates live as the records come.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { InputError } from '../../capture/input-error.js';
 import type { Topology } from '../../capture/model/topology.js';
 import { Collector } from '../../pipeline/collector.js';
@@ -18,6 +22,9 @@ import { isProbeName } from '../../pipeline/probe/records.js';
 import { AnalysisRun, type Sink } from '../../pipeline/run.js';
 import { ProbeSink } from '../../pipeline/sinks/probe-sink.js';
 import { StoreSink } from '../../pipeline/sinks/store-sink.js';
+import { findingPublisher, liveSink } from '../../pipeline/sinks/live-sink.js';
+import { LiveHub } from '../../server/live/hub.js';
+import { startServer, type ListenOptions, type RunningServer } from './serve.js';
 import { openStore } from '../open-store.js';
 import { escapeControl } from '../output/escape.js';
 import { isoTime } from '../output/snapshot-text.js';
@@ -46,7 +53,9 @@ export async function publishFiles(paths: string[], options: { url: string; prob
       + `${summary.dropped > 0 ? `, ${summary.dropped} dropped (queue full)` : ''}${summary.retries > 0 ? `, ${summary.retries} retries` : ''}\n`);
 }
 
-export interface CollectOptions {
+export interface CollectOptions extends Partial<ListenOptions> {
+  /** Serve the dashboard, API and live events over the collector's store (a temporary one without --db). */
+  serve: boolean;
   nats: string;
   db: string | null;
   probes: string[] | null;
@@ -57,11 +66,21 @@ export interface CollectOptions {
 }
 
 export async function collectCommand(options: CollectOptions): Promise<void> {
-  const store = options.db === null ? null : await openStore(options.db);
+  const temporaryDir = options.db === null && options.serve ? await mkdtemp(join(tmpdir(), 'mcast-collect-')) : null;
+  const path = options.db ?? (temporaryDir === null ? null : join(temporaryDir, 'collector.sqlite'));
+  const store = path === null ? null : await openStore(path);
+  let server: RunningServer | null = null;
   try {
     const sinks: Sink[] = [];
-    const storeSink = store === null ? null : await StoreSink.begin(store, { source: `collector:${options.name}`, fingerprint: `collector:${options.name}` });
+    const hub = options.serve ? new LiveHub() : null;
+    const storeSink = store === null ? null
+      : await StoreSink.begin(store, { source: `collector:${options.name}`, fingerprint: `collector:${options.name}` }, hub ? (captureId) => findingPublisher(hub, captureId) : undefined);
     if (storeSink) sinks.push(storeSink);
+    if (hub && storeSink) {
+      sinks.push(liveSink(hub, { captureId: storeSink.captureId, counters: true }));
+      server = await startServer(store!, { port: options.port ?? 8080, host: options.host ?? '127.0.0.1', allowHosts: options.allowHosts, allowOrigins: options.allowOrigins, hub });
+      process.stderr.write(`mcast: collecting from ${escapeControl(options.nats)}, dashboard at ${server.url} (Ctrl-C to stop)\n`);
+    }
     const run = new AnalysisRun({ flowsFrom: 'probes', sinks });
     const collector = new Collector(run, { lateness: options.lateness, expectedProbes: options.probes });
     let stop!: () => void;
@@ -100,9 +119,11 @@ export async function collectCommand(options: CollectOptions): Promise<void> {
       ...summary.probes.map((probe) => `  ${probe.name}: ${probe.records} records, ${probe.ended ? 'ended' : 'running'}${probe.until === null ? '' : ` at ${isoTime(probe.until)}`}`),
     ];
     if (summary.lastError !== null) lines.push(`  last unreadable record: ${escapeControl(summary.lastError)}`);
-    if (summary.capture) lines.push(`stored capture ${summary.capture.id} in ${escapeControl(options.db!)}`);
+    if (summary.capture && options.db !== null) lines.push(`stored capture ${summary.capture.id} in ${escapeControl(options.db)}`);
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
+    await server?.close();
     await store?.close();
+    if (temporaryDir !== null) await rm(temporaryDir, { recursive: true, force: true });
   }
 }

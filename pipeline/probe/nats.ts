@@ -21,6 +21,8 @@ export const STREAM = 'MCAST';
 /** Records published without waiting for their acknowledgements. */
 const WINDOW = 256;
 const RETRY_MS = 500;
+/** How long a probe that is stopping keeps trying to send what it has queued. */
+const CLOSE_WAIT_MS = 10_000;
 
 export function parseNatsUrl(option: string, text: string): string {
   let url: URL;
@@ -94,11 +96,19 @@ export class NatsPublisher implements RecordPublisher {
     while (this.queue.length >= WINDOW * 8 && this.sending) await this.sending;
   }
 
-  async close(): Promise<void> {
+  /** Sends what is queued; past `waitMs`, a failing send ends it, and what is left counts as dropped. */
+  async close(waitMs = CLOSE_WAIT_MS): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    while (this.sending) await this.sending;
-    await this.nc.drain();
+    // A long queue to a server that answers takes its time; only a server failing past the deadline cuts it short.
+    const deadline = Date.now() + waitMs;
+    const retriesBefore = this.counts.retries;
+    while (this.sending && (Date.now() < deadline || this.counts.retries === retriesBefore)) {
+      await Promise.race([this.sending, new Promise((resolve) => setTimeout(resolve, RETRY_MS))]);
+    }
+    this.counts.dropped += this.queue.length;
+    this.queue.length = 0;
+    await this.nc.close();
   }
 
   private async send(): Promise<void> {
@@ -148,7 +158,8 @@ export async function consumeRecords(url: string, take: (record: ProbeRecord) =>
       if (record !== null) await take(record);
     }
   } finally {
-    await nc.drain().catch(() => undefined);
+    // Nothing to hand back to the server: close, rather than drain (which waits for a server that may be gone).
+    await nc.close().catch(() => undefined);
   }
   return counts;
 }

@@ -5,7 +5,7 @@
  * messages and changes, the same data counters second by second, and the same findings, those
  * resting on flows opened up to a second later (probes publish their flows once a second).
  */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
@@ -114,6 +114,43 @@ test('a collector killed (SIGKILL) mid-run and started again ends with the store
   } finally {
     await server.stop();
     await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('collect --serve shows the network on the dashboard API while probes are still publishing', async () => {
+  const server = await startNatsServer();
+  try {
+    const files = (await readdir(LAB)).sort().map((file) => join(LAB, file));
+    const probes = files.map((file) => basename(file).replace(/\..*$/, ''));
+    const collector = spawn(process.execPath, [CLI, 'collect', '--nats', server.url, '--probes', probes.join(','), '--lateness', '30', '--serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => collector.once('exit', resolve));
+    after(() => collector.kill('SIGKILL'));
+    const url = await new Promise<string>((resolve, reject) => {
+      let stderr = '';
+      collector.stderr!.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        const found = /dashboard at (http:\/\/\S+)/.exec(stderr)?.[1];
+        if (found !== undefined) resolve(found);
+      });
+      void exited.then(() => reject(new Error(`collector exited: ${stderr}`)));
+    });
+    // All probes but one: the collector waits for the last, and serves what it has stored meanwhile.
+    for (const result of await Promise.all(files.slice(1).map((file, index) => mcast(['analyze', file, '--publish', server.url, '--probe', probes[index + 1]!])))) {
+      assert.equal(result.code, 0, result.stderr);
+    }
+    let captures: { source: string; status: string; frames: number }[] = [];
+    for (let tries = 0; tries < 100 && !(captures[0]?.frames > 0); tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      captures = (await (await fetch(new URL("/api/captures", url))).json()) as typeof captures;
+    }
+    assert.equal(captures[0]?.source, 'collector:collector');
+    assert.equal(captures[0]?.status, 'running');
+    assert.ok(captures[0]!.frames > 0, 'frames are stored while the collector runs');
+    const last = await mcast(['analyze', files[0]!, '--publish', server.url, '--probe', probes[0]!]);
+    assert.equal(last.code, 0, last.stderr);
+    assert.equal(await exited, 0);
+  } finally {
+    await server.stop();
   }
 });
 
