@@ -160,7 +160,7 @@ export async function captureCommand(options: CaptureOptions): Promise<CaptureSu
   let publisher: NatsPublisher | null = null;
   if (options.publish) {
     try {
-      publisher = await NatsPublisher.open(options.publish.url, options.publish.probe);
+      publisher = await NatsPublisher.open(options.publish.url, options.publish.probe, { waitForServer: true });
     } catch (error) {
       source.close();
       if (live) {

@@ -55,31 +55,53 @@ async function ensureStream(nc: NatsConnection): Promise<void> {
 
 export interface PublisherCounts {
   published: number;
-  /** Records dropped because the queue was full (the server unreachable for long). */
+  /** Records dropped because the queue was full (the server unreachable for long), or left when the probe stopped. */
   dropped: number;
   /** Sends that failed and were tried again. */
   retries: number;
+  /** The most records queued at once. */
+  maxQueued: number;
+}
+
+interface Connected {
+  nc: NatsConnection;
+  js: JetStreamClient;
+}
+
+export interface PublisherOptions {
+  /** Records queued at most; more are dropped (counted). */
+  maxQueued: number;
+  /** Start without the server (a live probe captures meanwhile, queueing), rather than fail when it cannot be reached. */
+  waitForServer: boolean;
 }
 
 export class NatsPublisher implements RecordPublisher {
-  readonly counts: PublisherCounts = { published: 0, dropped: 0, retries: 0 };
+  readonly counts: PublisherCounts = { published: 0, dropped: 0, retries: 0, maxQueued: 0 };
   private readonly queue: { subject: string; data: Uint8Array; id: string }[] = [];
   private sending: Promise<void> | null = null;
+  private connected: Connected | null = null;
   private seq = 0;
   private closed = false;
 
   private constructor(
-    private readonly nc: NatsConnection,
-    private readonly js: JetStreamClient,
+    private readonly ready: Promise<Connected>,
     /** Unique per run of a probe: message ids are `RUN-SEQ`. */
     private readonly runId: string,
     private readonly maxQueued: number,
-  ) {}
+  ) {
+    void ready.then((connected) => { this.connected = connected; }, () => undefined);
+  }
 
-  static async open(url: string, probe: string, maxQueued = 200_000): Promise<NatsPublisher> {
-    const nc = await connectTo(url);
-    await ensureStream(nc);
-    return new NatsPublisher(nc, jetstream(nc), `${probe}-${Date.now().toString(36)}`, maxQueued);
+  static async open(url: string, probe: string, options: Partial<PublisherOptions> = {}): Promise<NatsPublisher> {
+    const connectedTo = async (nc: NatsConnection) => {
+      await ensureStream(nc);
+      return { nc, js: jetstream(nc) };
+    };
+    const runId = `${probe}-${Date.now().toString(36)}`;
+    const maxQueued = options.maxQueued ?? 200_000;
+    if (options.waitForServer !== true) return new NatsPublisher(Promise.resolve(await connectedTo(await connectTo(url))), runId, maxQueued);
+    const ready = connect({ servers: url, waitOnFirstConnect: true, maxReconnectAttempts: -1, reconnectTimeWait: RETRY_MS, name: 'mcast' }).then(connectedTo);
+    return new NatsPublisher(ready, runId, maxQueued);
   }
 
   /** Encodes now (a packet's bytes are views into a frame the reader reuses) and queues. */
@@ -89,6 +111,7 @@ export class NatsPublisher implements RecordPublisher {
       return;
     }
     this.queue.push({ subject: recordSubject(record), data: encodeRecord(record), id: `${this.runId}-${this.seq++}` });
+    if (this.queue.length > this.counts.maxQueued) this.counts.maxQueued = this.queue.length;
     this.sending ??= this.send();
   }
 
@@ -96,25 +119,27 @@ export class NatsPublisher implements RecordPublisher {
     while (this.queue.length >= WINDOW * 8 && this.sending) await this.sending;
   }
 
-  /** Sends what is queued; past `waitMs`, a failing send ends it, and what is left counts as dropped. */
+  /** Sends what is queued; past `waitMs`, a failing send (or no server yet) ends it, and what is left counts as dropped. */
   async close(waitMs = CLOSE_WAIT_MS): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     // A long queue to a server that answers takes its time; only a server failing past the deadline cuts it short.
     const deadline = Date.now() + waitMs;
     const retriesBefore = this.counts.retries;
-    while (this.sending && (Date.now() < deadline || this.counts.retries === retriesBefore)) {
+    while (this.sending && (Date.now() < deadline || (this.connected !== null && this.counts.retries === retriesBefore))) {
       await Promise.race([this.sending, new Promise((resolve) => setTimeout(resolve, RETRY_MS))]);
     }
     this.counts.dropped += this.queue.length;
     this.queue.length = 0;
-    await this.nc.close();
+    if (this.connected) await this.connected.nc.close();
+    else void this.ready.then(({ nc }) => nc.close(), () => undefined);
   }
 
   private async send(): Promise<void> {
+    const { js } = await this.ready;
     while (this.queue.length > 0) {
       const window = this.queue.slice(0, WINDOW);
-      const results = await Promise.allSettled(window.map((entry) => this.js.publish(entry.subject, entry.data, { msgID: entry.id })));
+      const results = await Promise.allSettled(window.map((entry) => js.publish(entry.subject, entry.data, { msgID: entry.id })));
       const failed = results.findIndex((result) => result.status === 'rejected');
       const sent = failed < 0 ? window.length : failed;
       this.queue.splice(0, sent);

@@ -2,7 +2,8 @@
  * A live probe for real: `mcast capture --publish` on one end of a veth pair while frames are
  * injected into the other (an IGMPv3 join, then 100 data packets at 50 pps), a real nats-server,
  * and `mcast collect --db`: the collector ends when the probe does and holds what the probe saw —
- * its frames, the join, the flow and its per-second counters.
+ * its frames, the join, the flow and its per-second counters. Also with the server down for a
+ * while in the middle: the probe queues, sends again when it is back, and nothing is lost or doubled.
  * Needs root (network interfaces); skipped otherwise.
  */
 import { after, before, describe, it } from 'node:test';
@@ -17,7 +18,7 @@ import { SqliteDatabase } from '../../store/sqlite.js';
 import { ethernetFrame } from '../helpers/encode-frame.js';
 import { encodeIPv4, encodeUdp, PROTOCOL_UDP } from '../helpers/encode-ip.js';
 import { encodeIgmpV3Report, igmpPacket } from '../helpers/encode-igmp.js';
-import { startNatsServer, type NatsServer } from '../helpers/nats-server.js';
+import { startNatsServer } from '../helpers/nats-server.js';
 import { CLI, mcast } from '../helpers/run-cli.js';
 
 const isRoot = process.getuid?.() === 0;
@@ -37,7 +38,6 @@ interface CapSender {
 }
 
 describe('a live probe publishing to a collector', { skip: !isRoot && 'needs root (network interfaces)' }, () => {
-  let server: NatsServer;
   let dir: string;
 
   before(async () => {
@@ -46,7 +46,6 @@ describe('a live probe publishing to a collector', { skip: !isRoot && 'needs roo
       execFileSync('sysctl', ['-qw', `net.ipv6.conf.${side}.disable_ipv6=1`]);
       ip('link', 'set', side, 'up');
     }
-    server = await startNatsServer();
     dir = await mkdtemp(join(tmpdir(), 'mcast-probe-live-'));
   });
 
@@ -56,14 +55,17 @@ describe('a live probe publishing to a collector', { skip: !isRoot && 'needs roo
     } catch {
       // already gone
     }
-    await server?.stop();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('the collector holds the frames, the join and the flow the live probe captured', async () => {
-    const db = join(dir, 'collected.sqlite');
-    const collector = mcast(['collect', '--nats', server.url, '--probes', 'edge1', '--db', db, '--json']);
-    const capture = spawn(process.execPath, [CLI, 'capture', '--iface', `lan1=${CAPTURE_SIDE}`, '--publish', server.url, '--probe', 'edge1', '--duration', '5', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  for (const outage of [false, true]) it(`the collector holds the frames, the join and the flow the live probe captured${outage ? ', the server down in the middle' : ''}`, async () => {
+    const probe = outage ? 'edge2' : 'edge1';
+    const db = join(dir, `${probe}.sqlite`);
+    const server = await startNatsServer();
+    after(() => server.stop());
+    // With an outage the collector starts once the probe is done: it reads the stream from its start.
+    let collector = outage ? null : mcast(['collect', '--nats', server.url, '--probes', probe, '--db', db, '--json']);
+    const capture = spawn(process.execPath, [CLI, 'capture', '--iface', `lan1=${CAPTURE_SIDE}`, '--publish', server.url, '--probe', probe, '--duration', '6', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     capture.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
     const lines: string[] = [];
@@ -84,26 +86,34 @@ describe('a live probe publishing to a collector', { skip: !isRoot && 'needs roo
     };
     try {
       send(ethernetFrame('01:00:5e:00:00:16', '02:00:00:00:00:0a', 0x0800, igmpPacket('10.7.0.10', '224.0.0.22', encodeIgmpV3Report([{ type: CHANGE_TO_EXCLUDE, group: GROUP }]))));
+      let restarted: Promise<void> | null = null;
       for (let packet = 0; packet < PACKETS; packet++) {
+        if (outage && packet === PACKETS / 4) {
+          const { up } = await server.down();
+          restarted = new Promise((resolve) => setTimeout(resolve, 1500)).then(up);
+        }
         send(ethernetFrame('01:00:5e:07:07:07', '02:00:00:00:00:14', 0x0800, encodeIPv4({
           src: '10.7.0.20', dst: GROUP, protocol: PROTOCOL_UDP, ttl: 8, id: packet, payload: encodeUdp('10.7.0.20', GROUP, 4000, 5000, new Uint8Array(100)),
         })));
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
+      await restarted;
     } finally {
       sender.close();
     }
     assert.equal(await exited, 0, stderr);
-    const summary = JSON.parse(lines.at(-1)!) as { type: string; frames: number; published: { published: number; dropped: number } };
+    const summary = JSON.parse(lines.at(-1)!) as { type: string; frames: number; published: { published: number; dropped: number; retries: number } };
     assert.equal(summary.type, 'summary');
     assert.ok(summary.frames >= PACKETS + 1, `the probe captured ${summary.frames} frames`);
     assert.equal(summary.published.dropped, 0);
+    if (outage) assert.ok(summary.published.retries > 0, 'sends failed while the server was down, and were tried again');
 
+    collector ??= mcast(['collect', '--nats', server.url, '--probes', probe, '--db', db, '--json', '--name', probe]);
     const collected = await collector;
     assert.equal(collected.code, 0, collected.stderr);
     const result = JSON.parse(collected.stdout) as { frames: number; late: number; probes: { name: string; ended: boolean }[] };
     assert.equal(result.frames, summary.frames, 'the collector counts every frame the probe captured');
-    assert.deepEqual(result.probes.map((probe) => [probe.name, probe.ended]), [['edge1', true]]);
+    assert.deepEqual(result.probes.map((entry) => [entry.name, entry.ended]), [[probe, true]]);
 
     const store = await SqliteDatabase.open(db, { readonly: true });
     try {
