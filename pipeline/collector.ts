@@ -8,6 +8,11 @@
  * than what was already released is late: counted, and applied at once (never dropped).
  * Within one moment a probe's state at a whole second goes before that second's packets, as in
  * the probe's own run (pipeline/run.ts tells sinks the second before its frames).
+ *
+ * Measured on the way, from the probes' ticks (their wall clock when they published): each
+ * probe's clock offset against the stream's server (the largest wall − stored-at seen: the tick
+ * cannot have been stored before it was sent), and how long after a tick's publication the state
+ * of its second was released to the sinks — the store and the dashboard (delay).
  */
 import TinyQueue from 'tinyqueue';
 import type { AnalysisRun, RunEnd } from './run.js';
@@ -26,7 +31,12 @@ interface ProbeProgress {
   watermark: number;
   ended: boolean;
   records: number;
+  /** Seconds the probe's clock is ahead of the stream server's (an estimate, see the header); null before its first tick. */
+  clockOffset: number | null;
 }
+
+/** Delays kept for the percentiles (the latest). */
+const DELAYS_KEPT = 10_000;
 
 interface Pending {
   time: number;
@@ -48,10 +58,14 @@ export class Collector {
   private seq = 0;
   private newest = -Infinity;
   private released = -Infinity;
+  /** Ticks taken and not yet released: their second and publication wall time. */
+  private readonly ticks: { time: number; wall: number }[] = [];
+  /** Seconds from a tick's publication to the release of its second, the latest DELAYS_KEPT. */
+  readonly delays: number[] = [];
 
-  constructor(private readonly run: AnalysisRun, options: Partial<CollectorOptions> = {}) {
+  constructor(private readonly run: AnalysisRun, options: Partial<CollectorOptions> = {}, private readonly wallClock = () => Date.now() / 1000) {
     this.options = { lateness: DEFAULT_LATENESS, expectedProbes: null, ...options };
-    for (const probe of this.options.expectedProbes ?? []) this.probes.set(probe, { watermark: -Infinity, ended: false, records: 0 });
+    for (const probe of this.options.expectedProbes ?? []) this.progressOf(probe);
   }
 
   /** Whether every expected probe (or, with none expected, every probe seen) has ended. */
@@ -66,7 +80,8 @@ export class Collector {
     return watermark;
   }
 
-  take(record: ProbeRecord): void {
+  /** A record, and when the stream stored it (epoch seconds; null when not from a stream). */
+  take(record: ProbeRecord, storedAt: number | null = null): void {
     this.records++;
     const progress = this.progressOf(record.probe);
     progress.records++;
@@ -84,6 +99,8 @@ export class Collector {
         break;
       case 'tick':
         this.advanceProbe(progress, record.time);
+        if (storedAt !== null) progress.clockOffset = Math.max(progress.clockOffset ?? -Infinity, record.wall - storedAt);
+        this.ticks.push({ time: record.time, wall: record.wall });
         break;
       case 'end':
         this.advanceProbe(progress, record.time);
@@ -119,12 +136,29 @@ export class Collector {
       this.released = Math.max(this.released, next.time);
       next.apply();
     }
+    if (this.ticks.length === 0 || !Number.isFinite(upTo)) return;
+    const now = this.wallClock();
+    let kept = 0;
+    for (const tick of this.ticks) {
+      if (tick.time <= upTo) this.delays.push(now - tick.wall);
+      else this.ticks[kept++] = tick;
+    }
+    this.ticks.length = kept;
+    if (this.delays.length > DELAYS_KEPT) this.delays.splice(0, this.delays.length - DELAYS_KEPT);
+  }
+
+  /** Percentiles of the delays (seconds), or null before any. */
+  delayPercentiles(): { p50: number; p99: number; max: number } | null {
+    if (this.delays.length === 0) return null;
+    const sorted = [...this.delays].sort((a, b) => a - b);
+    const at = (share: number) => sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))]!;
+    return { p50: at(0.5), p99: at(0.99), max: sorted.at(-1)! };
   }
 
   private progressOf(probe: string): ProbeProgress {
     let progress = this.probes.get(probe);
     if (!progress) {
-      progress = { watermark: -Infinity, ended: false, records: 0 };
+      progress = { watermark: -Infinity, ended: false, records: 0, clockOffset: null };
       this.probes.set(probe, progress);
     }
     return progress;

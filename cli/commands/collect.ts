@@ -53,6 +53,11 @@ export async function publishFiles(paths: string[], options: { url: string; prob
       + `${summary.dropped > 0 ? `, ${summary.dropped} dropped (queue full)` : ''}${summary.retries > 0 ? `, ${summary.retries} retries` : ''}\n`);
 }
 
+/** A clock offset in words: `0.012 s ahead of` / `0.3 s behind`. */
+function formatOffset(seconds: number): string {
+  return `${Math.abs(seconds).toFixed(3)} s ${seconds >= 0 ? 'ahead of' : 'behind'}`;
+}
+
 export interface CollectOptions extends Partial<ListenOptions> {
   /** Serve the dashboard, API and live events over the collector's store (a temporary one without --db). */
   serve: boolean;
@@ -92,8 +97,8 @@ export async function collectCommand(options: CollectOptions): Promise<void> {
     // Records may stop coming for a while (probes quiet, or waited for): what is pending is written meanwhile.
     const flushing = storeSink === null ? null : setInterval(() => void storeSink.writer.flush().catch(() => undefined), FLUSH_MS);
     let taken = 0;
-    const consumed = await consumeRecords(options.nats, async (record) => {
-      collector.take(record);
+    const consumed = await consumeRecords(options.nats, async (record, storedAt) => {
+      collector.take(record, storedAt);
       if (++taken % DRAIN_EVERY === 0) await run.drain();
       if (options.probes !== null && collector.allEnded) stop();
     }, stopped).finally(() => {
@@ -105,7 +110,12 @@ export async function collectCommand(options: CollectOptions): Promise<void> {
     const snapshot = run.analyzer.snapshot();
     const summary = {
       records: collector.records, late: collector.late, unreadable: consumed.unreadable, lastError: consumed.lastError,
-      probes: [...collector.probes].map(([name, progress]) => ({ name, records: progress.records, ended: progress.ended, until: Number.isFinite(progress.watermark) ? progress.watermark : null })),
+      probes: [...collector.probes].map(([name, progress]) => ({
+        name, records: progress.records, ended: progress.ended, until: Number.isFinite(progress.watermark) ? progress.watermark : null, clockOffset: progress.clockOffset,
+      })),
+      /** Seconds from a probe's tick to its second reaching the store and dashboard. */
+      delay: collector.delayPercentiles(),
+      maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
       frames: run.frames, messages: run.messages, links: snapshot.links.length, flows: snapshot.flows.length, routers: snapshot.routers.length,
       capture: storeSink?.record ?? null,
     };
@@ -116,8 +126,10 @@ export async function collectCommand(options: CollectOptions): Promise<void> {
     const lines = [
       `collected ${summary.records} records (${summary.late} late, ${summary.unreadable} unreadable) from ${summary.probes.length} probes: `
         + `${summary.frames} frames, ${summary.messages} messages, ${summary.links} links, ${summary.flows} flows, ${summary.routers} routers`,
-      ...summary.probes.map((probe) => `  ${probe.name}: ${probe.records} records, ${probe.ended ? 'ended' : 'running'}${probe.until === null ? '' : ` at ${isoTime(probe.until)}`}`),
+      ...summary.probes.map((probe) => `  ${probe.name}: ${probe.records} records, ${probe.ended ? 'ended' : 'running'}${probe.until === null ? '' : ` at ${isoTime(probe.until)}`}`
+        + `${probe.clockOffset === null ? '' : `, clock ${formatOffset(probe.clockOffset)} the server's`}`),
     ];
+    if (summary.delay !== null) lines.push(`  delay from a probe's second to the store and dashboard: median ${summary.delay.p50.toFixed(3)} s, 99th percentile ${summary.delay.p99.toFixed(3)} s`);
     if (summary.lastError !== null) lines.push(`  last unreadable record: ${escapeControl(summary.lastError)}`);
     if (summary.capture && options.db !== null) lines.push(`stored capture ${summary.capture.id} in ${escapeControl(options.db)}`);
     process.stdout.write(`${lines.join('\n')}\n`);

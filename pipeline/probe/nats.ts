@@ -161,8 +161,8 @@ export interface ConsumerCounts {
   lastError: string | null;
 }
 
-/** Reads the stream from its first record, in order, until `stop` resolves, handing each record to `take`. */
-export async function consumeRecords(url: string, take: (record: ProbeRecord) => void | Promise<void>, stop: Promise<void>): Promise<ConsumerCounts> {
+/** Reads the stream from its first record, in order, until `stop` resolves, handing each record to `take` with when the stream stored it (epoch seconds). */
+export async function consumeRecords(url: string, take: (record: ProbeRecord, storedAt: number) => void | Promise<void>, stop: Promise<void>): Promise<ConsumerCounts> {
   const nc = await connectTo(url);
   const counts: ConsumerCounts = { received: 0, unreadable: 0, lastError: null };
   try {
@@ -180,7 +180,7 @@ export async function consumeRecords(url: string, take: (record: ProbeRecord) =>
         counts.unreadable++;
         counts.lastError = error.message;
       }
-      if (record !== null) await take(record);
+      if (record !== null) await take(record, Number(message.info.timestampNanos) / 1e9);
     }
   } finally {
     // Nothing to hand back to the server: close, rather than drain (which waits for a server that may be gone).

@@ -7,7 +7,9 @@
  *   second  what the probe counted on one link by a whole second of packet time: the flows whose
  *           snapshot changed, the link's frame counts, complete RTP / MPEG-TS seconds, the flow
  *           changes since the previous one (each with its own time), and per-second counters
- *   tick    the probe reached a whole second (its watermark: nothing older will follow)
+ *   tick    the probe reached a whole second (its watermark: nothing older will follow), with its
+ *           wall clock then: the collector estimates each probe's clock offset from it and the
+ *           time the stream stored the tick, and how long the tick took to reach the dashboard
  *   end     the probe read all its input
  *
  * Records carry `v` (the format version): a collector refuses versions it does not know, one
@@ -50,6 +52,8 @@ export interface SecondRecord extends RecordHead {
 export interface TickRecord extends RecordHead {
   type: 'tick';
   time: number;
+  /** The probe's wall clock when it published the tick (epoch seconds). */
+  wall: number;
 }
 
 export interface EndRecord extends RecordHead {
@@ -109,8 +113,10 @@ export function decodeRecord(data: Uint8Array): ProbeRecord {
       }
       break;
     case 'tick':
+      if (!Number.isFinite(record.time) || !Number.isFinite(record.wall)) throw new ProbeRecordError('tick record without its time and wall clock');
+      break;
     case 'end':
-      if (!Number.isFinite(record.time)) throw new ProbeRecordError(`${record.type} record without a time`);
+      if (!Number.isFinite(record.time)) throw new ProbeRecordError('end record without a time');
       break;
     default:
       throw new ProbeRecordError(`unknown probe record type ${String(record.type)}`);

@@ -39,7 +39,13 @@ export class ProbeSink implements Sink {
   /** Records handed to the publisher. */
   records = 0;
 
-  constructor(private readonly probe: string, private readonly publisher: RecordPublisher, private readonly sampleEvery = DATA_PATH_DEFAULTS.sampleEvery) {}
+  constructor(
+    private readonly probe: string,
+    private readonly publisher: RecordPublisher,
+    private readonly sampleEvery = DATA_PATH_DEFAULTS.sampleEvery,
+    /** Epoch seconds now: told in ticks (the model never reads it). */
+    private readonly wallClock = () => Date.now() / 1000,
+  ) {}
 
   beforeTime(time: number, analyzer: NetworkAnalyzer): void {
     if (!this.hooked) {
@@ -56,7 +62,7 @@ export class ProbeSink implements Sink {
     // Timers due by the second run first, so the changes they make are in this second's records.
     analyzer.advance(second);
     this.publishState(second, analyzer);
-    this.send({ v: PROBE_RECORD_VERSION, probe: this.probe, type: 'tick', time: second });
+    this.send({ v: PROBE_RECORD_VERSION, probe: this.probe, type: 'tick', time: second, wall: this.wallClock() });
   }
 
   decoded(result: FrameResult): void {
