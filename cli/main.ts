@@ -77,25 +77,28 @@ const COMMANDS: Record<string, CommandSpec> = {
                                  groups and their control-protocol flows only with --all; or, with
                                  --timeline, every state change with its time; with --db, store the whole
                                  analysis (state over time, changes, messages, counters) in SQLite
-  mcast analyze FILE... --publish nats://HOST:PORT --probe NAME [--topology topo.json] [--json]
+  mcast analyze FILE... --publish nats://HOST:PORT --probe NAME [--speed X] [--topology topo.json] [--json]
                                  replay the files as probe NAME: decoded control packets, per-second
-                                 flow state and counters go to NATS JetStream for mcast collect`,
+                                 flow state and counters go to NATS JetStream for mcast collect; at X
+                                 times the capture's pace (default: as fast as it reads)`,
     async run(args) {
       const { values, positionals } = parseArgs({
         args, allowPositionals: true,
         options: {
           at: { type: 'string' }, topology: { type: 'string' }, json: { type: 'boolean', default: false }, timeline: { type: 'boolean', default: false }, all: { type: 'boolean', default: false }, db: { type: 'string' },
-          publish: { type: 'string' }, probe: { type: 'string' },
+          publish: { type: 'string' }, probe: { type: 'string' }, speed: { type: 'string' },
         },
       });
       if (values.publish !== undefined || values.probe !== undefined) {
         if (values.publish === undefined || values.probe === undefined) throw new InputError('--publish and --probe go together: --publish nats://HOST:PORT --probe NAME', 'usage');
         if (values.db !== undefined || values.at !== undefined || values.timeline === true) throw new InputError('--publish replays the whole capture to a collector: it takes no --db, --at or --timeline', 'usage');
+        const speed = values.speed === undefined ? null : parseDecimal('--speed', values.speed, 'a pace greater than 0 (1: as captured)', { min: 0, minExclusive: true });
         await publishFiles(positionals, {
-          url: parseNatsUrl('--publish', values.publish), probe: parseProbeName('--probe', values.probe), topology: await loadTopology(values.topology ?? null), json: values.json === true,
+          url: parseNatsUrl('--publish', values.publish), probe: parseProbeName('--probe', values.probe), topology: await loadTopology(values.topology ?? null), json: values.json === true, speed,
         });
         return;
       }
+      if (values.speed !== undefined) throw new InputError('--speed paces a replay to a collector: it goes with --publish', 'usage');
       await analyzeCommand(positionals, {
         at: timeOption(values.at), topology: values.topology ?? null, json: values.json === true, timeline: values.timeline === true, all: values.all === true,
         db: values.db ?? null,

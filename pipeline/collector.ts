@@ -3,7 +3,7 @@
  *
  * Each probe's records come in its own order, and probes run at their own pace. A record is held
  * until every probe still running has passed its time (its watermark: the latest whole second it
- * told, by a tick or a second, or its end: all it saw before then has been published) — or until it is `lateness` seconds of packet time older than
+ * ticked, or its end: all it saw before then has been published) — or until it is `lateness` seconds of packet time older than
  * the newest record, so a stalled probe holds the others back by a bounded amount. A record older
  * than what was already released is late: counted, and applied at once (never dropped).
  * Within one moment a probe's state at a whole second goes before that second's packets, as in
@@ -95,7 +95,8 @@ export class Collector {
       case 'second':
         for (const change of record.changes) this.hold(change.time, 2, () => run.probeFlowChanges([change]));
         this.hold(record.time, 0, () => run.probeFlowState(record.time, record.link, record.state, record.counts));
-        this.advanceProbe(progress, record.time);
+        // Not a watermark either: the probe's other links' seconds, with their earlier changes, follow until its tick.
+        this.newest = Math.max(this.newest, record.time);
         break;
       case 'tick':
         this.advanceProbe(progress, record.time);

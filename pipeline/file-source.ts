@@ -27,6 +27,8 @@ export function inputsOf(paths: readonly string[]): CaptureInput[] {
 export interface FileRunOptions {
   /** Stop before the first frame later than this (epoch seconds); time then moves on to it. */
   until: number;
+  /** Replay at this many times the capture's own pace (a probe replaying files as if live); null: as fast as it reads. */
+  speed: number | null;
   /** Called every PROGRESS_FRAMES frames and at the end. */
   onProgress: ((progress: { bytesRead: number; totalBytes: number; frames: number }) => void) | null;
 }
@@ -46,6 +48,9 @@ export interface FileRunResult {
   /** Whether a frame later than `until` stopped the reading (frames were left unread). */
   stoppedEarly: boolean;
 }
+
+/** A paced replay sleeps only when it is this far ahead of the capture's pace. */
+const PACE_SLACK_MS = 10;
 
 /** Frames between progress reports and waits for the sinks. */
 const PROGRESS_FRAMES = 0x4000;
@@ -85,11 +90,17 @@ export async function runFiles(inputs: readonly CaptureInput[], run: AnalysisRun
   let count = 0;
   const span = { first: Infinity, last: -Infinity };
   let stoppedEarly = false;
+  const speed = options.speed ?? null;
+  const startedAt = performance.now();
   for await (const frame of frames) {
     const time = frameTime(frame);
     if (time > until) {
       stoppedEarly = true;
       break;
+    }
+    if (speed !== null && count > 0) {
+      const aheadMs = ((time - span.first) * 1000) / speed - (performance.now() - startedAt);
+      if (aheadMs > PACE_SLACK_MS) await new Promise((resolve) => setTimeout(resolve, aheadMs));
     }
     widen(span, time);
     run.frame(frame);

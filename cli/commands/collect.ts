@@ -1,7 +1,7 @@
 /**
  * The probe and collector ends of the network-wide view (pipeline/probe/, pipeline/collector.ts):
  *
- *   mcast analyze FILE... --publish nats://HOST:PORT --probe NAME   replays capture files as a probe
+ *   mcast analyze FILE... --publish nats://HOST:PORT --probe NAME [--speed X]   replays capture files as a probe
  *   mcast collect --nats nats://HOST:PORT [--db FILE] [--serve ...] [--probes A,B] [--lateness S] [--name NAME] [--json]
  *
  * The collector runs until every probe named by --probes has ended (or, without it, until SIGINT
@@ -40,11 +40,11 @@ export function parseProbeName(option: string, text: string): string {
   return text;
 }
 
-export async function publishFiles(paths: string[], options: { url: string; probe: string; topology: Topology | null; json: boolean }): Promise<void> {
+export async function publishFiles(paths: string[], options: { url: string; probe: string; topology: Topology | null; json: boolean; speed: number | null }): Promise<void> {
   const publisher = await NatsPublisher.open(options.url, options.probe);
   const sink = new ProbeSink(options.probe, publisher);
   const run = new AnalysisRun({ topology: options.topology, sinks: [sink] });
-  const result = await runFiles(inputsOf(paths), run);
+  const result = await runFiles(inputsOf(paths), run, { speed: options.speed });
   for (const problem of result.problems) warnProblem(problem);
   await run.finish();
   const summary = { probe: options.probe, url: options.url, frames: run.frames, records: sink.records, ...publisher.counts };

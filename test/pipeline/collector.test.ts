@@ -41,11 +41,11 @@ function comparable(snapshot: NetworkSnapshot): NetworkSnapshot {
   return { ...snapshot, trees: snapshot.trees.map((tree) => ({ ...tree, switchover: tree.switchover && { ...tree.switchover, ...unmeasured } })) } as NetworkSnapshot;
 }
 
-async function probeRecords(file: string): Promise<Uint8Array[]> {
+async function probeRecords(name: string, files: string[]): Promise<Uint8Array[]> {
   const records: Uint8Array[] = [];
   const publisher = { publish: (record: ProbeRecord) => { records.push(encodeRecord(record)); }, drain: async () => undefined, close: async () => undefined };
-  const run = new AnalysisRun({ sinks: [new ProbeSink(basename(file).replace(/\W+/g, '_'), publisher)] });
-  await runFiles(inputsOf([file]), run);
+  const run = new AnalysisRun({ sinks: [new ProbeSink(name, publisher)] });
+  await runFiles(inputsOf(files), run);
   await run.finish();
   return records;
 }
@@ -63,12 +63,19 @@ function interleave(perProbe: Uint8Array[][], chunk: number): Uint8Array[] {
   return out;
 }
 
-for (const lab of ['pim-sm', 'pim-lan']) {
-  test(`${lab}: the collector of one probe per link holds, at every checkpoint, the state analyze has of all the files`, async () => {
+/** One probe per link, or two probes with several links each. */
+const splits: Record<string, (files: string[]) => Map<string, string[]>> = {
+  'one probe per link': (files) => new Map(files.map((file) => [basename(file).replace(/\W+/g, '_'), [file]])),
+  'two probes of several links': (files) => new Map([['east', files.slice(0, 3)], ['west', files.slice(3)]]),
+};
+
+for (const [lab, split] of ['pim-sm', 'pim-lan'].flatMap((lab) => Object.keys(splits).map((split) => [lab, split] as const))) {
+  test(`${lab}, ${split}: the collector holds, at every checkpoint, the state analyze has of all the files`, async () => {
     const files = linkFiles(lab);
     const reference = new Checkpoints(5);
     await runFiles(inputsOf(files), new AnalysisRun({ sinks: [reference] }));
-    const perProbe = await Promise.all(files.map(probeRecords));
+    const probes = splits[split]!(files);
+    const perProbe = await Promise.all([...probes].map(([name, probeFiles]) => probeRecords(name, probeFiles)));
     // After a probe's last frame its links' flows stay as it last saw them; the analysis of all files lets them age.
     const endOf = (record: ProbeRecord) => (record.type === 'end' ? record.time : Infinity);
     const firstEnd = Math.min(...perProbe.map((records) => endOf(decodeRecord(records.at(-1)!))));
@@ -76,7 +83,7 @@ for (const lab of ['pim-sm', 'pim-lan']) {
     for (const chunk of [1, 500]) {
       const collected = new Checkpoints(5);
       const collector = new Collector(new AnalysisRun({ flowsFrom: 'probes', sinks: [collected] }), {
-        expectedProbes: files.map((file) => basename(file).replace(/\W+/g, '_')), lateness: 1e9,
+        expectedProbes: [...probes.keys()], lateness: 1e9,
       });
       for (const data of interleave(perProbe, chunk)) collector.take(decodeRecord(data));
       assert.equal(collector.allEnded, true);
