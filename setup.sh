@@ -9,10 +9,11 @@ if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 
 # Debian packages. The demo (`npm start`) needs only libpcap-dev, to build `cap`; the rest are for
 # the tests: live capture and the labs (iproute2 namespaces, procps, FRR routers, tcpdump, ethtool)
-# the dashboard's browser tests (chromium) and the probe-to-collector tests (nats-server). `./setup.sh --demo` installs only what the demo needs;
+# the dashboard's browser tests (chromium), the probe-to-collector tests (nats-server) and the
+# PostgreSQL store's tests (postgresql). `./setup.sh --demo` installs only what the demo needs;
 # `./setup.sh --bench` adds tshark, which `npm run bench` times mcast against.
 DEMO_PACKAGES=(libpcap-dev)
-TEST_PACKAGES=(iproute2 procps frr tcpdump ethtool chromium nats-server)
+TEST_PACKAGES=(iproute2 procps frr tcpdump ethtool chromium nats-server postgresql)
 packages=("${DEMO_PACKAGES[@]}")
 case "${1:-}" in
   --demo) ;;

@@ -1,11 +1,11 @@
 /** The store a command was pointed at, or one line saying why it cannot be opened. */
 import { InputError } from '../capture/input-error.js';
 import { SchemaVersionError } from '../store/migrations.js';
-import { SqliteStore } from '../store/sqlite-store.js';
+import { SqlStore } from '../store/sql-store.js';
 
-export async function openStore(path: string): Promise<SqliteStore> {
+export async function openStore(path: string): Promise<SqlStore> {
   try {
-    return await SqliteStore.open(path);
+    return await SqlStore.open(path);
   } catch (error) {
     if (error instanceof SchemaVersionError) throw new InputError(error.message);
     throw new InputError(`cannot open database ${path}: ${describeStoreError(error as NodeJS.ErrnoException)}`);

@@ -7,7 +7,7 @@ import { basename } from 'node:path';
 import type { CaptureProblem } from '../capture/sources/capture-file.js';
 import type { Topology } from '../capture/model/topology.js';
 import type { CaptureRecord } from '../shapes/records.js';
-import type { SqliteStore } from '../store/sqlite-store.js';
+import type { SqlStore } from '../store/sql-store.js';
 import { captureFingerprint, checkInputs, runFiles, type CaptureInput, type FileRunOptions } from './file-source.js';
 import { AnalysisRun, type Sink } from './run.js';
 import { findingPublisher, liveSink, type LivePublisher } from './sinks/live-sink.js';
@@ -27,7 +27,7 @@ export interface IngestOptions {
   sinks: Sink[];
 }
 
-export async function ingestFiles(inputs: readonly CaptureInput[], store: SqliteStore, options: Partial<IngestOptions> = {}): Promise<CaptureRecord> {
+export async function ingestFiles(inputs: readonly CaptureInput[], store: SqlStore, options: Partial<IngestOptions> = {}): Promise<CaptureRecord> {
   await checkInputs(inputs);
   const storeSink = await StoreSink.begin(store, {
     source: options.source ?? inputs.map((input) => basename(input.name)).join(','),

@@ -26,7 +26,7 @@ import type { MediaSecond } from '../capture/model/stream-quality.js';
 import { FACT_KINDS, FACT_SPECS, factColumns, factContent } from './facts.js';
 import { summarizeMessage } from './message-summary.js';
 import { readCapture } from './records.js';
-import { BatchInsert, type SqlValue, type SqliteDatabase } from './sqlite.js';
+import type { BatchInserter, SqlDatabase, SqlValue } from './database.js';
 import type { CaptureRecord, FactKind } from './store-api.js';
 import type { SecondCounts } from '../pipeline/probe/records.js';
 
@@ -122,19 +122,19 @@ export class CaptureWriter {
   private readonly flows = new Map<string, FlowCount>();
   private readonly links = new Map<string, LinkCount>();
   private readonly openFacts = new Map<string, string>();
-  private readonly inserts: { messages: BatchInsert; changes: BatchInsert; facts: BatchInsert; counters: BatchInsert; linkCounters: BatchInsert; mediaSeconds: BatchInsert; findings: BatchInsert };
+  private readonly inserts: { messages: BatchInserter; changes: BatchInserter; facts: BatchInserter; counters: BatchInserter; linkCounters: BatchInserter; mediaSeconds: BatchInserter; findings: BatchInserter };
   readonly counts: WriterCounts = { frames: 0, decodeErrors: 0, messages: 0, changes: 0, facts: 0 };
 
-  constructor(private readonly db: SqliteDatabase, options: Partial<WriterOptions> = {}) {
+  constructor(private readonly db: SqlDatabase, options: Partial<WriterOptions> = {}) {
     this.options = { ...DEFAULT_WRITER_OPTIONS, ...options };
     this.inserts = {
-      messages: new BatchInsert(db, 'messages', MESSAGE_COLUMNS),
-      changes: new BatchInsert(db, 'changes', CHANGE_COLUMNS),
-      facts: new BatchInsert(db, 'facts', FACT_COLUMNS),
-      counters: new BatchInsert(db, 'counters', COUNTER_COLUMNS),
-      linkCounters: new BatchInsert(db, 'link_counters', LINK_COUNTER_COLUMNS),
-      mediaSeconds: new BatchInsert(db, 'media_seconds', MEDIA_SECOND_COLUMNS),
-      findings: new BatchInsert(db, 'findings', FINDING_COLUMNS),
+      messages: db.batchInsert('messages', MESSAGE_COLUMNS),
+      changes: db.batchInsert('changes', CHANGE_COLUMNS),
+      facts: db.batchInsert('facts', FACT_COLUMNS),
+      counters: db.batchInsert('counters', COUNTER_COLUMNS),
+      linkCounters: db.batchInsert('link_counters', LINK_COUNTER_COLUMNS),
+      mediaSeconds: db.batchInsert('media_seconds', MEDIA_SECOND_COLUMNS),
+      findings: db.batchInsert('findings', FINDING_COLUMNS),
     };
   }
 
@@ -150,9 +150,8 @@ export class CaptureWriter {
   async begin(source: string, fingerprint: string): Promise<CaptureRecord> {
     this.id = await this.db.transaction(async () => {
       await this.db.run('DELETE FROM captures WHERE fingerprint = ?', [fingerprint]);
-      const { lastId } = await this.db.run(
+      return this.db.insertReturningId(
         "INSERT INTO captures (source, fingerprint, status, analyzed_at) VALUES (?, ?, 'running', ?)", [source, fingerprint, Date.now() / 1000]);
-      return lastId;
     });
     return (await readCapture(this.db, this.id))!;
   }

@@ -1,6 +1,6 @@
 /** Rows of the store's tables as the API's records (store-api.ts). */
 import type { CaptureRecord, ChangeRecord, FindingRecord, MessageRecord } from './store-api.js';
-import type { SqliteDatabase } from './sqlite.js';
+import type { SqlDatabase } from './database.js';
 
 export interface CaptureRow {
   id: number;
@@ -61,7 +61,7 @@ export function messageRecord(row: MessageRow): MessageRecord {
   };
 }
 
-export async function readCapture(db: SqliteDatabase, id: number): Promise<CaptureRecord | null> {
+export async function readCapture(db: SqlDatabase, id: number): Promise<CaptureRecord | null> {
   const row = await db.get<CaptureRow>('SELECT * FROM captures WHERE id = ?', [id]);
   return row ? captureRecord(row) : null;
 }

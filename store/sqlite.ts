@@ -9,8 +9,9 @@
  * INSERT of 50 rows per statement ~450 k rows/s — hence `BatchInsert`.
  */
 import sqlite3 from 'sqlite3';
+import type { BatchInserter, SqlDatabase, SqlValue } from './database.js';
 
-export type SqlValue = string | number | null;
+export type { SqlValue } from './database.js';
 
 /** Rows per multi-row INSERT statement. */
 export const ROWS_PER_INSERT = 50;
@@ -20,7 +21,8 @@ export interface OpenOptions {
   readonly?: boolean;
 }
 
-export class SqliteDatabase {
+export class SqliteDatabase implements SqlDatabase {
+  readonly engine = 'sqlite';
   private transactions: Promise<unknown> = Promise.resolve();
 
   private constructor(private readonly db: sqlite3.Database, readonly readonly: boolean) {}
@@ -61,6 +63,26 @@ export class SqliteDatabase {
     return new Promise((resolve, reject) => {
       this.db.all(sql, params, (error, rows) => (error ? reject(error) : resolve(rows as T[])));
     });
+  }
+
+  async insertReturningId(sql: string, params: readonly SqlValue[]): Promise<number> {
+    return (await this.run(sql, params)).lastId;
+  }
+
+  batchInsert(table: string, columns: readonly string[]): BatchInserter {
+    return new BatchInsert(this, table, columns);
+  }
+
+  async schemaVersion(): Promise<number> {
+    return (await this.get<{ user_version: number }>('PRAGMA user_version'))?.user_version ?? 0;
+  }
+
+  setSchemaVersion(version: number): Promise<void> {
+    return this.exec(`PRAGMA user_version = ${version}`);
+  }
+
+  jsonText(column: string, field: string): string {
+    return `json_extract(${column}, '$.${field}')`;
   }
 
   exec(sql: string): Promise<void> {
@@ -123,7 +145,7 @@ export class PreparedStatement {
  * Inserts rows into one table, ROWS_PER_INSERT rows per prepared statement; the remainder goes
  * in one statement of its own. Call inside a transaction.
  */
-export class BatchInsert {
+export class BatchInsert implements BatchInserter {
   private full: PreparedStatement | null = null;
   private readonly rowPlaceholder: string;
 

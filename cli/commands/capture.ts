@@ -26,7 +26,7 @@ import { ProbeSink } from '../../pipeline/sinks/probe-sink.js';
 import { NatsPublisher } from '../../pipeline/probe/nats.js';
 import { StoreSink } from '../../pipeline/sinks/store-sink.js';
 import { LiveHub } from '../../server/live/hub.js';
-import type { SqliteStore } from '../../store/sqlite-store.js';
+import type { SqlStore } from '../../store/sql-store.js';
 import { openStore } from '../open-store.js';
 import { buildSummary, formatSummary, LAG_WARNING_MS, type CaptureSummary } from '../output/capture-summary.js';
 import { escapeControl } from '../output/escape.js';
@@ -88,7 +88,7 @@ function stopSignal(duration: number | null): { stopped: Promise<string>; dispos
 
 /** The store a live run writes into (--db, or a temporary one for --serve alone), and the hub its server listens to. */
 interface LiveStore {
-  store: SqliteStore;
+  store: SqlStore;
   sink: StoreSink;
   hub: LiveHub | null;
   /** Removed at the end (the temporary store behind --serve without --db). */
@@ -108,7 +108,7 @@ async function openLiveStore(options: CaptureOptions, specs: readonly InterfaceS
   if (options.db === null && !options.serve) return null;
   const temporaryDir = options.db === null ? await mkdtemp(join(tmpdir(), 'mcast-capture-')) : null;
   const path = options.db ?? join(temporaryDir!, 'live.sqlite');
-  let store: SqliteStore;
+  let store: SqlStore;
   try {
     store = await openStore(path);
   } catch (error) {

@@ -15,7 +15,7 @@ import { InputError } from '../../capture/input-error.js';
 import { LiveHub } from '../../server/live/hub.js';
 import { ingestFiles } from '../../pipeline/ingest.js';
 import { describeProblem } from '../../pipeline/file-source.js';
-import type { SqliteStore } from '../../store/sqlite-store.js';
+import type { SqlStore } from '../../store/sql-store.js';
 import { openStore } from '../open-store.js';
 import { escapeControl } from '../output/escape.js';
 
@@ -42,7 +42,7 @@ export interface RunningServer {
 }
 
 /** The upload route's way into the store: the same analysis as `mcast analyze --db`, its changes published to the hub. */
-export function storeIngest(store: SqliteStore, hub: LiveHub): CaptureIngest {
+export function storeIngest(store: SqlStore, hub: LiveHub): CaptureIngest {
   return async (file, onProgress) => {
     const problems: string[] = [];
     const record = await ingestFiles([file], store, { source: file.name, publisher: hub, onProgress, onProblem: (problem) => problems.push(describeProblem(problem)) });
@@ -54,7 +54,7 @@ export function storeIngest(store: SqliteStore, hub: LiveHub): CaptureIngest {
  * Starts the server on an open store (also used in-process by `mcast capture --serve`, which
  * publishes its live events to `hub`). A port already taken is a one-line InputError.
  */
-export async function startServer(store: SqliteStore, options: ListenOptions & { hub?: LiveHub; uploadLimit?: number }): Promise<RunningServer> {
+export async function startServer(store: SqlStore, options: ListenOptions & { hub?: LiveHub; uploadLimit?: number }): Promise<RunningServer> {
   const hub = options.hub ?? new LiveHub();
   const access: AccessOptions = { listenHost: options.host, allowHosts: options.allowHosts, allowOrigins: options.allowOrigins };
   const app = await buildApp({ store, hub, ingest: storeIngest(store, hub), uploadLimit: options.uploadLimit, access });

@@ -16,7 +16,7 @@ import type { FindingListener } from '../../capture/findings/tracker.js';
 import type { LinkActivity, NetworkAnalyzer } from '../../capture/model/network-analyzer.js';
 import type { TimelineEntry } from '../../capture/model/timeline.js';
 import type { CaptureWriter } from '../../store/capture-writer.js';
-import type { SqliteStore } from '../../store/sqlite-store.js';
+import type { SqlStore } from '../../store/sql-store.js';
 import type { CaptureRecord } from '../../store/store-api.js';
 import type { NetworkSnapshot } from '../../shapes/snapshot.js';
 import type { RunEnd, Sink } from '../run.js';
@@ -54,7 +54,7 @@ export class StoreSink implements Sink {
    * `live:...`); an earlier capture with the same fingerprint (the same inputs) is replaced.
    * `onFinding`: told of each finding as it opens or closes (the live push), with the capture's id.
    */
-  static async begin(store: SqliteStore, capture: { source: string; fingerprint: string }, onFinding?: (captureId: number) => FindingListener): Promise<StoreSink> {
+  static async begin(store: SqlStore, capture: { source: string; fingerprint: string }, onFinding?: (captureId: number) => FindingListener): Promise<StoreSink> {
     const writer = store.writer();
     await writer.begin(capture.source, capture.fingerprint);
     return new StoreSink(writer, onFinding?.(writer.captureId) ?? null);

@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import type { NetworkSnapshot } from '../../shapes/snapshot.js';
-import { SqliteStore } from '../../store/sqlite-store.js';
+import { SqlStore } from '../../store/sql-store.js';
 
 const FRR_DIR = '/usr/lib/frr';
 /** Whether the kernel does IPv4 multicast routing (MRT_INIT): without it FRR's pimd cannot add VIFs. */
@@ -255,7 +255,7 @@ describe('mcast capture in a lab with an FRR querier', { skip: missing ?? false,
     assert.ok(Math.abs(flow.pps - SENDER_PPS) <= SENDER_PPS * RATE_TOLERANCE, `flow at ${flow.pps} pps, sender at ${SENDER_PPS}`);
 
     // The database: the capture closed as stopped, the group's members went up to 2 and back to 0.
-    const store = await SqliteStore.open(database);
+    const store = await SqlStore.open(database);
     try {
       assert.deepEqual((await store.captures()).map((record) => record.status), ['stopped']);
       const members = await store.memberSeries({ group: GROUP, from: joinedAt - 5, to: summary.ended + 1, captureId: started.captureId });

@@ -10,13 +10,13 @@ import { join } from 'node:path';
 import { inputsOf } from '../../pipeline/file-source.js';
 import { ingestFiles } from '../../pipeline/ingest.js';
 import type { FindingEvent } from '../../shapes/findings.js';
-import { SqliteStore } from '../../store/sqlite-store.js';
+import { SqlStore } from '../../store/sql-store.js';
 
 const PIM_LAN = join(process.cwd(), 'samples', 'pim-lan', 'pim-lan.pcapng.gz');
 
 test('ingest pushes each finding as it opens and as it closes, the same findings the store keeps', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'mcast-ingest-'));
-  const store = await SqliteStore.open(join(dir, 'lan.sqlite'));
+  const store = await SqlStore.open(join(dir, 'lan.sqlite'));
   try {
     const events: FindingEvent[] = [];
     const capture = await ingestFiles(inputsOf([PIM_LAN]), store, {

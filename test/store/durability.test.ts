@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SqliteStore } from '../../store/sqlite-store.js';
+import { SqlStore } from '../../store/sql-store.js';
 import { SAMPLE, withTempDir } from './store-sample.js';
 import { replicateCapture } from '../helpers/replicate-capture.js';
 
@@ -15,10 +15,10 @@ const GIVE_UP_MS = 60_000;
 
 
 /** Opens the database read-only once the writer has created and migrated it. */
-async function openWhenReady(path: string, deadline: number): Promise<SqliteStore> {
+async function openWhenReady(path: string, deadline: number): Promise<SqlStore> {
   for (;;) {
     if ((await stat(path).catch(() => null)) !== null) {
-      const store = await SqliteStore.open(path, { readonly: true }).catch(() => null);
+      const store = await SqlStore.open(path, { readonly: true }).catch(() => null);
       if (store) return store;
     }
     if (Date.now() > deadline) throw new Error(`${path} never appeared`);
@@ -53,7 +53,7 @@ test('kill -9 during mcast analyze --db: the database opens, is intact, and keep
     child.kill('SIGKILL');
     assert.equal(await exited, 'SIGKILL', 'killed before it finished');
 
-    const store = await SqliteStore.open(db);
+    const store = await SqlStore.open(db);
     try {
       assert.equal((await store.db.get<{ integrity_check: string }>('PRAGMA integrity_check'))!.integrity_check, 'ok');
       assert.deepEqual(await store.db.all('PRAGMA foreign_key_check'), []);

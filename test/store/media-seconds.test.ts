@@ -10,13 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inputsOf } from '../../pipeline/file-source.js';
 import { ingestFiles } from '../../pipeline/ingest.js';
-import { SqliteStore } from '../../store/sqlite-store.js';
+import { SqlStore } from '../../store/sql-store.js';
 import { buildApp } from '../../server/app.js';
 import { snapshotsAt } from '../accuracy/scenarios.js';
 
 const PCAPS = join(process.cwd(), 'samples', 'faults', 'pcap');
 const dir = await mkdtemp(join(tmpdir(), 'mcast-media-'));
-const store = await SqliteStore.open(join(dir, 'faults.sqlite'));
+const store = await SqlStore.open(join(dir, 'faults.sqlite'));
 const files = (await readdir(PCAPS)).map((file) => join(PCAPS, file));
 const capture = await ingestFiles(inputsOf(files), store);
 after(async () => {
@@ -75,7 +75,7 @@ test('GET /api/flows/quality serves the series per link with its schema; a bad a
 
 test('trees the model derives from packets (an edge once its forwarder is more than a leak) are stored though no change followed them', async () => {
   const lanRcv = await mkdtemp(join(tmpdir(), 'mcast-media-one-'));
-  const one = await SqliteStore.open(join(lanRcv, 'lan-rcv.sqlite'));
+  const one = await SqlStore.open(join(lanRcv, 'lan-rcv.sqlite'));
   try {
     await ingestFiles(inputsOf([join(PCAPS, 'lan-rcv.pcap.gz')]), one);
     const points = await one.mediaSeries({ source: S1, group: '239.5.5.6', ...everything });

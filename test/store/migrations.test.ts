@@ -2,19 +2,20 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { MIGRATIONS, SCHEMA_VERSION, SchemaVersionError } from '../../store/migrations.js';
+import type { SqlDatabase } from '../../store/database.js';
 import { SqliteDatabase } from '../../store/sqlite.js';
-import { SqliteStore } from '../../store/sqlite-store.js';
+import { SqlStore } from '../../store/sql-store.js';
 import { withTempDir } from './store-sample.js';
 
 const TABLES = ['captures', 'changes', 'counters', 'facts', 'findings', 'link_counters', 'links', 'media_seconds', 'messages'];
 
-async function userVersion(db: SqliteDatabase): Promise<number> {
+async function userVersion(db: SqlDatabase): Promise<number> {
   return (await db.get<{ user_version: number }>('PRAGMA user_version'))!.user_version;
 }
 
 test('a fresh database gets every migration, in WAL mode with foreign keys on', async () => {
   await withTempDir(async (dir) => {
-    const store = await SqliteStore.open(join(dir, 'fresh.sqlite'));
+    const store = await SqlStore.open(join(dir, 'fresh.sqlite'));
     try {
       assert.equal(SCHEMA_VERSION, MIGRATIONS.length);
       assert.equal(await userVersion(store.db), SCHEMA_VERSION);
@@ -34,18 +35,18 @@ test('a fresh database gets every migration, in WAL mode with foreign keys on', 
 test('re-opening keeps the schema and the rows; read-only opening reads them', async () => {
   await withTempDir(async (dir) => {
     const path = join(dir, 'reopen.sqlite');
-    const first = await SqliteStore.open(path);
+    const first = await SqlStore.open(path);
     const writer = first.writer();
     const capture = await writer.begin('a.pcap', 'fingerprint-a');
     await writer.finish();
     await first.close();
 
-    const again = await SqliteStore.open(path);
+    const again = await SqlStore.open(path);
     assert.equal(await userVersion(again.db), SCHEMA_VERSION);
     assert.deepEqual((await again.captures()).map((entry) => entry.id), [capture.id]);
     await again.close();
 
-    const reader = await SqliteStore.open(path, { readonly: true });
+    const reader = await SqlStore.open(path, { readonly: true });
     assert.equal((await reader.captures())[0]!.source, 'a.pcap');
     assert.throws(() => reader.writer(), /read-only/);
     await assert.rejects(reader.db.run("INSERT INTO captures (source, fingerprint, status, analyzed_at) VALUES ('b', 'b', 'running', 0)"), /readonly/);
@@ -60,7 +61,7 @@ test('a database from a newer mcast is refused with a clear error and left untou
     await db.exec(`PRAGMA user_version = ${SCHEMA_VERSION + 1}`);
     await db.close();
     for (const readonly of [false, true]) {
-      await assert.rejects(SqliteStore.open(path, { readonly }), (error: Error) => {
+      await assert.rejects(SqlStore.open(path, { readonly }), (error: Error) => {
         assert.ok(error instanceof SchemaVersionError);
         assert.match(error.message, new RegExp(`schema version ${SCHEMA_VERSION + 1} is newer than this mcast supports \\(${SCHEMA_VERSION}\\); upgrade mcast`));
         assert.ok(error.message.startsWith(path));
@@ -78,8 +79,8 @@ test('read-only opening does not migrate an older database', async () => {
   await withTempDir(async (dir) => {
     const path = join(dir, 'old.sqlite');
     await (await SqliteDatabase.open(path)).close();
-    await assert.rejects(SqliteStore.open(path, { readonly: true }), /schema version 0 is older than \d+; open it once read-write/);
-    const store = await SqliteStore.open(path);
+    await assert.rejects(SqlStore.open(path, { readonly: true }), /schema version 0 is older than \d+; open it once read-write/);
+    const store = await SqlStore.open(path);
     assert.equal(await userVersion(store.db), SCHEMA_VERSION);
     await store.close();
   });
@@ -87,7 +88,7 @@ test('read-only opening does not migrate an older database', async () => {
 
 test('a failing transaction rolls back and the next one runs', async () => {
   await withTempDir(async (dir) => {
-    const store = await SqliteStore.open(join(dir, 'rollback.sqlite'));
+    const store = await SqlStore.open(join(dir, 'rollback.sqlite'));
     const insert = (fingerprint: string) => store.db.run("INSERT INTO captures (source, fingerprint, status, analyzed_at) VALUES ('x', ?, 'running', 0)", [fingerprint]);
     await assert.rejects(store.db.transaction(async () => {
       await insert('one');

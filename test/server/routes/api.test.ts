@@ -14,7 +14,7 @@ import { isRoutable } from '../../../capture/model/trees.js';
 import { LiveHub } from '../../../server/live/hub.js';
 import { buildApp } from '../../../server/app.js';
 import { storeIngest } from '../../../cli/commands/serve.js';
-import { SqliteStore } from '../../../store/sqlite-store.js';
+import { SqlStore } from '../../../store/sql-store.js';
 import { makeSampleStore, type SampleStore } from './sample-store.js';
 import { AnalysisRun } from '../../../pipeline/run.js';
 import { analyzeFiles, inputsOf, runFiles } from '../../../pipeline/file-source.js';
@@ -309,11 +309,11 @@ describe('flows, trees, changes, messages', () => {
 });
 
 describe('uploads', () => {
-  let uploadStore: SqliteStore;
+  let uploadStore: SqlStore;
   let uploads: FastifyInstance;
 
   before(async () => {
-    uploadStore = await SqliteStore.open(join(sample.dir, 'uploads.sqlite'));
+    uploadStore = await SqlStore.open(join(sample.dir, 'uploads.sqlite'));
     const hub = new LiveHub();
     uploads = await buildApp({ store: uploadStore, hub, ingest: storeIngest(uploadStore, hub), uploadLimit: 64 * 1024 * 1024 });
   });
@@ -393,12 +393,12 @@ describe('uploads', () => {
 
 describe('several captures in one store', () => {
   const perLink = ['lan-rcv1.pcap.gz', 'lan-rcv2.pcap.gz'].map((name) => join(process.cwd(), 'samples', 'pim-sm', 'pcap', name));
-  let store: SqliteStore;
+  let store: SqlStore;
   let server: FastifyInstance;
   const ids: number[] = [];
 
   before(async () => {
-    store = await SqliteStore.open(join(sample.dir, 'per-link.sqlite'));
+    store = await SqlStore.open(join(sample.dir, 'per-link.sqlite'));
     const hub = new LiveHub();
     server = await buildApp({ store, hub, ingest: storeIngest(store, hub), uploadLimit: 64 * 1024 * 1024 });
     for (const path of perLink) {

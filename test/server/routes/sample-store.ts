@@ -10,7 +10,7 @@ import type { NetworkSnapshot } from '../../../shapes/snapshot.js';
 import { isRoutable } from '../../../capture/model/trees.js';
 import { analyzeFiles, inputsOf } from '../../../pipeline/file-source.js';
 import { ingestFiles } from '../../../pipeline/ingest.js';
-import { SqliteStore } from '../../../store/sqlite-store.js';
+import { SqlStore } from '../../../store/sql-store.js';
 import type { CaptureRecord } from '../../../store/store-api.js';
 
 /** The bundled sample (samples/pim-sm, committed): the server, socket and browser tests all read it. */
@@ -22,7 +22,7 @@ export interface SampleStore {
   dir: string;
   dbPath: string;
   sample: string;
-  store: SqliteStore;
+  store: SqlStore;
   capture: CaptureRecord;
   /** The analyzer's own state at `at` (default: the end of the capture). */
   analyzerSnapshot(at?: number): Promise<NetworkSnapshot>;
@@ -35,7 +35,7 @@ export async function makeSampleStore(): Promise<SampleStore> {
   const sample = SAMPLE;
   const dir = await mkdtemp(join(tmpdir(), 'mcast-server-'));
   const dbPath = join(dir, 'sample.sqlite');
-  const store = await SqliteStore.open(dbPath);
+  const store = await SqlStore.open(dbPath);
   const capture = await ingestFiles(inputsOf([sample]), store);
   const analyzerSnapshot = async (at?: number) => {
     const { analyzer } = await analyzeFiles([sample], { until: at ?? Infinity });

@@ -13,7 +13,7 @@ import { openCaptureFiles } from '../../capture/sources/capture-file.js';
 import { StatsCounter, type CaptureStats } from '../../capture/stats.js';
 import { inputsOf } from '../../pipeline/file-source.js';
 import { ingestFiles } from '../../pipeline/ingest.js';
-import { SqliteStore } from '../../store/sqlite-store.js';
+import { SqlStore } from '../../store/sql-store.js';
 import type { CaptureRecord, StoredSnapshot } from '../../store/store-api.js';
 import { PIM_FIXTURE, SAMPLE, storedContent, withTempDir } from './store-sample.js';
 
@@ -28,7 +28,7 @@ const MOMENTS = 12;
 let dir = '';
 let picked = '';
 let sample = '';
-let store: SqliteStore;
+let store: SqlStore;
 let capture: CaptureRecord;
 let stats: CaptureStats;
 /** Data packets and bytes per `link|source|group|second`, whatever the frame order. */
@@ -77,7 +77,7 @@ before(async () => {
   picked = SAMPLE;
   sample = join(dir, basename(picked));
   await copyFile(picked, sample);
-  store = await SqliteStore.open(join(dir, 'store.sqlite'));
+  store = await SqlStore.open(join(dir, 'store.sqlite'));
   const counter = new StatsCounter();
   const { frames } = openCaptureFiles([sample]);
   for await (const frame of frames) {
@@ -336,8 +336,8 @@ const PER_LINK = ['lan-rcv1.pcap.gz', 'lan-rcv2.pcap.gz'].map((name) => join(pro
 
 test('per-link captures ingested one by one add up, at T, to the per-link state of analyzing them together; capture=ID narrows to one', async () => {
   await withTempDir(async (tempDir) => {
-    const together = await SqliteStore.open(join(tempDir, 'together.sqlite'));
-    const apart = await SqliteStore.open(join(tempDir, 'apart.sqlite'));
+    const together = await SqlStore.open(join(tempDir, 'together.sqlite'));
+    const apart = await SqlStore.open(join(tempDir, 'apart.sqlite'));
     try {
       const changes: TimelineEntry[] = [];
       const joint = await ingestFiles(inputsOf(PER_LINK), together, { sinks: [{ change: (entry) => changes.push(entry) }] });

@@ -1,5 +1,5 @@
 /**
- * The store read by time (store-api.ts), over one SQLite file. Every query filters in SQL and
+ * The store read by time (store-api.ts), over one SQLite file or PostgreSQL database (database.ts). Every query filters in SQL and
  * reads only the rows it returns (plus COUNT for paging): nothing loads a whole capture.
  *
  *   stateAt(T)    facts whose interval [start, end) contains T, with flow and link counters
@@ -18,7 +18,9 @@ import { capturesCountingAt, mergeSnapshots, type CaptureSpan } from './merged-s
 import { migrate } from './migrations.js';
 import { captureRecord, changeRecord, findingRecord, messageRecord, readCapture, type CaptureRow, type ChangeRow, type FindingRow, type MessageRow } from './records.js';
 import { SEVERITY_ORDER, type Severity } from '../shapes/findings.js';
-import { SqliteDatabase, type OpenOptions, type SqlValue } from './sqlite.js';
+import type { SqlDatabase, SqlValue } from './database.js';
+import { isPostgresUrl, PostgresDatabase } from './postgres.js';
+import { SqliteDatabase, type OpenOptions } from './sqlite.js';
 import type {
   CaptureRecord, ChangeFilter, ChangeRecord, CounterPoint, QualityPoint, FactKind, FindingFilter, FindingRecord, MessageFilter, MessageRecord, Page, StoreReader, StoredSnapshot,
 } from './store-api.js';
@@ -75,19 +77,19 @@ function flowSecondConditions(query: FlowSeriesQuery): Conditions {
   return conditions;
 }
 
-export class SqliteStore implements StoreReader {
-  private constructor(readonly db: SqliteDatabase, readonly path: string) {}
+export class SqlStore implements StoreReader {
+  private constructor(readonly db: SqlDatabase, readonly path: string) {}
 
-  /** Opens (creating and migrating unless read-only) the database at `path`. */
-  static async open(path: string, options: OpenOptions = {}): Promise<SqliteStore> {
-    const db = await SqliteDatabase.open(path, options);
+  /** Opens (creating and migrating unless read-only) the SQLite file at `path`, or the PostgreSQL database of a postgres:// URL. */
+  static async open(path: string, options: OpenOptions = {}): Promise<SqlStore> {
+    const db = isPostgresUrl(path) ? await PostgresDatabase.open(path, options) : await SqliteDatabase.open(path, options);
     try {
       await migrate(db, path);
     } catch (error) {
       await db.close();
       throw error;
     }
-    return new SqliteStore(db, path);
+    return new SqlStore(db, path);
   }
 
   close(): Promise<void> {
@@ -116,7 +118,7 @@ export class SqliteStore implements StoreReader {
 
   async timeRange(captureId?: number): Promise<{ start: number; end: number } | null> {
     const { where, params } = new Conditions().add('id = ?', captureId);
-    const row = await this.db.get<{ start: number | null; end: number | null }>(`SELECT MIN(start_time) AS start, MAX(end_time) AS end FROM captures ${where}`, params);
+    const row = await this.db.get<{ start: number | null; end: number | null }>(`SELECT MIN(start_time) AS "start", MAX(end_time) AS "end" FROM captures ${where}`, params);
     return row?.start == null || row.end == null ? null : { start: row.start, end: row.end };
   }
 
@@ -125,7 +127,7 @@ export class SqliteStore implements StoreReader {
     const { where, params } = new Conditions().add('capture_id = ?', captureId);
     const routable = `kind IN ('membership', 'flow', 'join') AND (grp IS NULL OR NOT (${LINK_LOCAL_GROUP}))`;
     const facts = await this.db.all<{ kind: FactKind; start: number; end: number | null; content: string }>(
-      `SELECT kind, start_time AS start, end_time AS end, content FROM facts ${where === '' ? `WHERE ${routable}` : `${where} AND ${routable}`}`, params);
+      `SELECT kind, start_time AS "start", end_time AS "end", content FROM facts ${where === '' ? `WHERE ${routable}` : `${where} AND ${routable}`}`, params);
     const range = await this.timeRange(captureId);
     if (range === null) return { at: null, running: running > 0 };
     // A sweep over the intervals' ends (a fact holds from its start, up to but not at its end).
@@ -149,7 +151,7 @@ export class SqliteStore implements StoreReader {
 
   async stateAt(time: number, captureId?: number): Promise<StoredSnapshot> {
     if (captureId !== undefined) return this.captureStateAt(time, captureId);
-    const spans = await this.db.all<CaptureSpan>('SELECT id, start_time AS start, end_time AS end FROM captures');
+    const spans = await this.db.all<CaptureSpan>('SELECT id, start_time AS "start", end_time AS "end" FROM captures');
     const ids = capturesCountingAt(spans, time);
     if (ids.length === 1) return this.captureStateAt(time, ids[0]!);
     return mergeSnapshots(time, await Promise.all(ids.map((id) => this.captureStateAt(time, id))));
@@ -172,8 +174,8 @@ export class SqliteStore implements StoreReader {
     const flows = await this.db.all<{ content: string; packets: number | null; bytes: number | null; recentPackets: number | null; recentBytes: number | null; earlierPackets: number | null; earlierBytes: number | null }>(
       `SELECT content,
         ${total('total_packets', 'counters', flowMatch, '?3')} AS packets, ${total('total_bytes', 'counters', flowMatch, '?3')} AS bytes,
-        ${total('total_packets', 'counters', flowMatch, '?4')} AS recentPackets, ${total('total_bytes', 'counters', flowMatch, '?4')} AS recentBytes,
-        ${total('total_packets', 'counters', flowMatch, '?5')} AS earlierPackets, ${total('total_bytes', 'counters', flowMatch, '?5')} AS earlierBytes
+        ${total('total_packets', 'counters', flowMatch, '?4')} AS "recentPackets", ${total('total_bytes', 'counters', flowMatch, '?4')} AS "recentBytes",
+        ${total('total_packets', 'counters', flowMatch, '?5')} AS "earlierPackets", ${total('total_bytes', 'counters', flowMatch, '?5')} AS "earlierBytes"
        FROM facts f WHERE ${during} AND kind = 'flow' ORDER BY key`,
       [id, time, second, second - 1, second - 1 - RATE_WINDOW]);
     for (const row of flows) {
@@ -187,7 +189,7 @@ export class SqliteStore implements StoreReader {
 
     const linkMatch = 'c.link = f.link';
     const links = await this.db.all<{ content: string; frames: number | null; decodeErrors: number | null }>(
-      `SELECT content, ${total('total_frames', 'link_counters', linkMatch, '?3')} AS frames, ${total('total_decode_errors', 'link_counters', linkMatch, '?3')} AS decodeErrors
+      `SELECT content, ${total('total_frames', 'link_counters', linkMatch, '?3')} AS frames, ${total('total_decode_errors', 'link_counters', linkMatch, '?3')} AS "decodeErrors"
        FROM facts f WHERE ${during} AND kind = 'link' ORDER BY key`,
       [id, time, second]);
     for (const row of links) {
@@ -204,7 +206,7 @@ export class SqliteStore implements StoreReader {
       .add('capture_id = ?', filter.captureId).add('time >= ?', filter.from).add('time <= ?', filter.to)
       .add('area = ?', filter.area).add('kind = ?', filter.kind).add('link = ?', filter.link);
     // RP and BSR changes are domain-wide (no group): the range they map is in their detail, and the log shows it as their group.
-    if (filter.group?.includes('/')) conditions.add("(grp = ? OR (grp IS NULL AND json_extract(detail, '$.groupPrefix') = ?))", filter.group, 2);
+    if (filter.group?.includes('/')) conditions.add(`(grp = ? OR (grp IS NULL AND ${this.db.jsonText('detail', 'groupPrefix')} = ?))`, filter.group, 2);
     else conditions.add('grp = ?', filter.group);
     if (filter.routable === true) conditions.clauses.push(`(grp IS NULL OR NOT (${LINK_LOCAL_GROUP}))`);
     return this.page(filter, conditions, 'changes', (row: ChangeRow) => changeRecord(row));
@@ -235,14 +237,14 @@ export class SqliteStore implements StoreReader {
   async flowSeries(query: FlowSeriesQuery): Promise<CounterPoint[]> {
     const conditions = flowSecondConditions(query);
     return this.db.all<CounterPoint>(
-      `SELECT second AS time, SUM(packets) AS packets, SUM(bytes) AS bytes FROM counters ${conditions.where} GROUP BY second ORDER BY second`, conditions.params);
+      `SELECT second AS "time", SUM(packets) AS packets, SUM(bytes) AS bytes FROM counters ${conditions.where} GROUP BY second ORDER BY second`, conditions.params);
   }
 
   async mediaSeries(query: FlowSeriesQuery): Promise<QualityPoint[]> {
     const conditions = flowSecondConditions(query);
     return this.db.all<QualityPoint>(
-      `SELECT second AS time, link, format, packets, bytes, delay_factor_ms AS delayFactorMs, media_loss_rate AS mediaLossRate,
-        lost_packets AS lostPackets, jitter_ms AS jitterMs FROM media_seconds ${conditions.where} ORDER BY second, link`, conditions.params);
+      `SELECT second AS "time", link, format, packets, bytes, delay_factor_ms AS "delayFactorMs", media_loss_rate AS "mediaLossRate",
+        lost_packets AS "lostPackets", jitter_ms AS "jitterMs" FROM media_seconds ${conditions.where} ORDER BY second, link`, conditions.params);
   }
 
   async memberSeries(query: { group: string; from: number; to: number; captureId?: number }): Promise<{ time: number; link: string; members: number }[]> {

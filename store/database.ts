@@ -1,0 +1,34 @@
+/**
+ * What the store needs of a database, the same on both engines: SQLite (sqlite.ts, the embedded
+ * default) and PostgreSQL (postgres.ts, history shared by several collectors, long retention).
+ * The store's SQL is written once, in the dialect both accept (`?` placeholders, `?N` for a
+ * parameter used twice, double-quoted aliases); what differs sits behind these methods.
+ */
+export type SqlValue = string | number | null;
+
+/** Rows inserted by one statement at a time. */
+export interface BatchInserter {
+  insert(rows: readonly (readonly SqlValue[])[]): Promise<void>;
+  finalize(): Promise<void>;
+}
+
+export interface SqlDatabase {
+  readonly readonly: boolean;
+  /** `sqlite` or `postgres`: for the few statements (schema, JSON) whose words differ. */
+  readonly engine: 'sqlite' | 'postgres';
+  run(sql: string, params?: readonly SqlValue[]): Promise<{ changes: number }>;
+  get<T>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined>;
+  all<T>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
+  exec(sql: string): Promise<void>;
+  /** An INSERT into a table with an `id` key: the new row's id. */
+  insertReturningId(sql: string, params: readonly SqlValue[]): Promise<number>;
+  /** Runs `body` in one transaction (rolled back if it throws); transactions run one after another. */
+  transaction<T>(body: () => Promise<T>): Promise<T>;
+  batchInsert(table: string, columns: readonly string[]): BatchInserter;
+  /** The schema version the migrations reached (0: none). */
+  schemaVersion(): Promise<number>;
+  setSchemaVersion(version: number): Promise<void>;
+  /** SQL for the text of `field` in the JSON object held by `column`. */
+  jsonText(column: string, field: string): string;
+  close(): Promise<void>;
+}
