@@ -28,6 +28,8 @@ export interface SqlDatabase {
   /** The schema version the migrations reached (0: none). */
   schemaVersion(): Promise<number>;
   setSchemaVersion(version: number): Promise<void>;
+  /** SQL true when the text `needle` occurs in the text `haystack` (both SQL expressions). */
+  textContains(haystack: string, needle: string): string;
   /** SQL for the text of `field` in the JSON object held by `column`. */
   jsonText(column: string, field: string): string;
   close(): Promise<void>;

@@ -118,6 +118,10 @@ export class PostgresDatabase implements SqlDatabase {
     await this.run('INSERT INTO mcast_schema (version) VALUES (?)', [version]);
   }
 
+  textContains(haystack: string, needle: string): string {
+    return `strpos(${haystack}, ${needle}) > 0`;
+  }
+
   jsonText(column: string, field: string): string {
     return `(${column}::jsonb ->> '${field}')`;
   }

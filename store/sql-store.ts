@@ -71,7 +71,7 @@ function flowSecondConditions(query: FlowSeriesQuery): Conditions {
   const conditions = new Conditions()
     .add('capture_id = ?', query.captureId)
     .add('source = ?', query.source).add('grp = ?', query.group).add('link = ?', query.link)
-    .add('second >= ?', Math.floor(query.from)).add('second <= ?', query.to);
+    .add('second >= ?', Math.floor(query.from)).add('second <= ?', query.to === undefined ? undefined : Math.floor(query.to));
   // Over every capture: an IN list still lets SQLite seek the primary key per capture.
   if (query.captureId === undefined) conditions.clauses.unshift('capture_id IN (SELECT id FROM captures)');
   return conditions;
@@ -230,7 +230,7 @@ export class SqlStore implements StoreReader {
     const conditions = new Conditions()
       .add('capture_id = ?', filter.captureId).add('time >= ?', filter.from).add('time <= ?', filter.to)
       .add('kind = ?', filter.kind).add('link = ?', filter.link)
-      .add("instr(',' || groups || ',', ',' || ? || ',') > 0", filter.group);
+      .add(this.db.textContains("',' || groups || ','", "',' || ? || ','"), filter.group);
     return this.page(filter, conditions, 'messages', (row: MessageRow) => messageRecord(row));
   }
 

@@ -81,6 +81,10 @@ export class SqliteDatabase implements SqlDatabase {
     return this.exec(`PRAGMA user_version = ${version}`);
   }
 
+  textContains(haystack: string, needle: string): string {
+    return `instr(${haystack}, ${needle}) > 0`;
+  }
+
   jsonText(column: string, field: string): string {
     return `json_extract(${column}, '$.${field}')`;
   }

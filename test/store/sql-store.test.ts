@@ -1,4 +1,4 @@
-import { test, before, after } from 'node:test';
+import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,6 +16,12 @@ import { ingestFiles } from '../../pipeline/ingest.js';
 import { SqlStore } from '../../store/sql-store.js';
 import type { CaptureRecord, StoredSnapshot } from '../../store/store-api.js';
 import { PIM_FIXTURE, SAMPLE, storedContent, withTempDir } from './store-sample.js';
+import { openTestStore, STORE_ENGINES, stopPostgres } from '../helpers/test-stores.js';
+
+after(stopPostgres);
+
+// Every test on both engines: the same writer, migrations and queries on SQLite and PostgreSQL.
+for (const engine of STORE_ENGINES) describe(`the store on ${engine}`, () => {
 
 /** A second capture, different from any sample. */
 const KERNEL_FIXTURE = join(process.cwd(), 'test', 'fixtures', 'decoders', 'igmpv3-mldv2.pcap');
@@ -77,7 +83,9 @@ before(async () => {
   picked = SAMPLE;
   sample = join(dir, basename(picked));
   await copyFile(picked, sample);
-  store = await SqlStore.open(join(dir, 'store.sqlite'));
+  store = await openTestStore(engine, dir, 'store');
+  perSecond.clear();
+  timeline = [];
   const counter = new StatsCounter();
   const { frames } = openCaptureFiles([sample]);
   for await (const frame of frames) {
@@ -336,8 +344,8 @@ const PER_LINK = ['lan-rcv1.pcap.gz', 'lan-rcv2.pcap.gz'].map((name) => join(pro
 
 test('per-link captures ingested one by one add up, at T, to the per-link state of analyzing them together; capture=ID narrows to one', async () => {
   await withTempDir(async (tempDir) => {
-    const together = await SqlStore.open(join(tempDir, 'together.sqlite'));
-    const apart = await SqlStore.open(join(tempDir, 'apart.sqlite'));
+    const together = await openTestStore(engine, tempDir, 'together');
+    const apart = await openTestStore(engine, tempDir, 'apart');
     try {
       const changes: TimelineEntry[] = [];
       const joint = await ingestFiles(inputsOf(PER_LINK), together, { sinks: [{ change: (entry) => changes.push(entry) }] });
@@ -366,4 +374,5 @@ test('per-link captures ingested one by one add up, at T, to the per-link state 
       await apart.close();
     }
   });
+});
 });
