@@ -24,6 +24,7 @@ import { parseAllowedHost, parseAllowedOrigin } from '../server/access.js';
 import { captureCommand } from './commands/capture.js';
 import { collectCommand, parseProbeName, publishFiles } from './commands/collect.js';
 import { parseNatsUrl } from '../pipeline/probe/nats.js';
+import { isPostgresUrl } from '../store/postgres.js';
 import { DEFAULT_LATENESS } from '../pipeline/collector.js';
 import { loadTopology } from './commands/analyze.js';
 import { interfacesCommand } from './commands/interfaces.js';
@@ -170,12 +171,13 @@ const COMMANDS: Record<string, CommandSpec> = {
     },
   },
   collect: {
-    usage: `  mcast collect --nats nats://HOST:PORT [--db FILE] [--serve ${LISTEN_USAGE}]
+    usage: `  mcast collect --nats nats://HOST:PORT [--db FILE | --postgres URL] [--serve ${LISTEN_USAGE}]
                 [--probes NAME,...] [--lateness S] [--name NAME] [--json]
                                  merge the records of many probes (analyze --publish) into one analysis
                                  of the whole network, in packet-time order (a record more than S seconds,
                                  default ${DEFAULT_LATENESS}, behind the newest no longer waits for its probe: it counts as
-                                 late); --db: into a store as analyze --db does, as capture collector:NAME
+                                 late); --db (or --postgres postgres://USER@HOST/DB): into a store as
+                                 analyze --db does, as capture collector:NAME
                                  (default collector), rewritten when a collector of that name starts again
                                  (it reads the stream from its start); runs until every probe of --probes
                                  has ended, or until SIGINT / SIGTERM; --serve: the dashboard over its
@@ -184,13 +186,15 @@ const COMMANDS: Record<string, CommandSpec> = {
       const { values } = parseArgs({
         args, allowPositionals: false,
         options: {
-          nats: { type: 'string' }, db: { type: 'string' }, probes: { type: 'string' }, lateness: { type: 'string' }, name: { type: 'string' }, json: { type: 'boolean', default: false },
+          nats: { type: 'string' }, db: { type: 'string' }, postgres: { type: 'string' }, probes: { type: 'string' }, lateness: { type: 'string' }, name: { type: 'string' }, json: { type: 'boolean', default: false },
           serve: { type: 'boolean', default: false }, ...LISTEN_OPTIONS,
         },
       });
       if (values.nats === undefined) throw new InputError('collect needs --nats nats://HOST:PORT (where the probes publish)', 'usage');
+      if (values.postgres !== undefined && values.db !== undefined) throw new InputError('give the store once: --db FILE or --postgres URL', 'usage');
+      if (values.postgres !== undefined && !isPostgresUrl(values.postgres)) throw new InputError(`--postgres must be a postgres:// URL, not '${values.postgres}'`, 'usage');
       await collectCommand({
-        nats: parseNatsUrl('--nats', values.nats), db: values.db ?? null,
+        nats: parseNatsUrl('--nats', values.nats), db: values.db ?? values.postgres ?? null,
         probes: values.probes === undefined ? null : values.probes.split(',').map((name) => parseProbeName('--probes', name)),
         lateness: values.lateness === undefined ? DEFAULT_LATENESS : parseDecimal('--lateness', values.lateness, 'a number of seconds, 0 or more', { min: 0 }),
         name: values.name === undefined ? 'collector' : parseProbeName('--name', values.name),

@@ -12,13 +12,16 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { SqliteDatabase } from '../../store/sqlite.js';
+import { SqlStore } from '../../store/sql-store.js';
+import { STORE_ENGINES, stopPostgres, storeTarget } from '../helpers/test-stores.js';
 import { startNatsServer } from '../helpers/nats-server.js';
 import { CLI, mcast } from '../helpers/run-cli.js';
 
 const LAB = join(process.cwd(), 'samples', 'pim-sm', 'pcap');
 
 async function tables(path: string): Promise<Record<string, unknown>> {
-  const db = await SqliteDatabase.open(path, { readonly: true });
+  const store = await SqlStore.open(path, { readonly: true });
+  const db = store.db;
   try {
     return {
       capture: await db.get('SELECT frames, decode_errors, start_time, end_time FROM captures'),
@@ -29,12 +32,15 @@ async function tables(path: string): Promise<Record<string, unknown>> {
       findings: await db.all('SELECT kind, severity, link, grp, source, router, time, until FROM findings ORDER BY kind, link, grp, source, router, time'),
     };
   } finally {
-    await db.close();
+    await store.close();
   }
 }
 
-test('probes in separate processes publish to NATS; the collector stores what analyze --db of all files stores', async () => {
+after(stopPostgres);
+
+for (const engine of STORE_ENGINES) test(`probes in separate processes publish to NATS; the collector stores (on ${engine}) what analyze --db of all files stores`, async () => {
   const dir = await mkdtemp(join(tmpdir(), 'mcast-collect-'));
+  const collectedStore = await storeTarget(engine, dir, 'collected');
   const server = await startNatsServer();
   try {
     const files = (await readdir(LAB)).sort().map((file) => join(LAB, file));
@@ -43,7 +49,7 @@ test('probes in separate processes publish to NATS; the collector stores what an
     assert.equal(reference.code, 0, reference.stderr);
 
     // Probes race at full speed: the collector waits for the slowest (a lateness window as long as the capture).
-    const collector = mcast(['collect', '--nats', server.url, '--probes', probes.join(','), '--lateness', '100000', '--db', join(dir, 'collected.sqlite'), '--json']);
+    const collector = mcast(['collect', '--nats', server.url, '--probes', probes.join(','), '--lateness', '100000', engine === 'postgres' ? '--postgres' : '--db', collectedStore, '--json']);
     const published = await Promise.all(files.map((file, index) => mcast(['analyze', file, '--publish', server.url, '--probe', probes[index]!, '--json'])));
     for (const result of published) {
       assert.equal(result.code, 0, result.stderr);
@@ -58,7 +64,7 @@ test('probes in separate processes publish to NATS; the collector stores what an
     assert.deepEqual(summary.probes.map((probe) => [probe.name, probe.ended]).sort(), probes.map((name) => [name, true]).sort());
 
     const expected = await tables(join(dir, 'reference.sqlite'));
-    const actual = await tables(join(dir, 'collected.sqlite'));
+    const actual = await tables(collectedStore);
     assert.ok((expected.counters as unknown[]).length > 100, 'the lab has data counters');
     for (const table of Object.keys(expected)) if (table !== 'findings') assert.deepEqual(actual[table], expected[table], table);
     type Finding = { kind: string; link: string | null; grp: string | null; source: string | null; router: string | null; time: number; until: number | null };

@@ -3,22 +3,32 @@
  * (media_seconds) and read back by time, on the faults lab's real ffmpeg streams, whose loss tc
  * netem adds on lan-rcv only.
  */
-import { test, after } from 'node:test';
+import { test, after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inputsOf } from '../../pipeline/file-source.js';
 import { ingestFiles } from '../../pipeline/ingest.js';
-import { SqlStore } from '../../store/sql-store.js';
+import type { SqlStore } from '../../store/sql-store.js';
+import type { CaptureRecord } from '../../store/store-api.js';
 import { buildApp } from '../../server/app.js';
 import { snapshotsAt } from '../accuracy/scenarios.js';
+import { openTestStore, STORE_ENGINES, stopPostgres } from '../helpers/test-stores.js';
 
 const PCAPS = join(process.cwd(), 'samples', 'faults', 'pcap');
-const dir = await mkdtemp(join(tmpdir(), 'mcast-media-'));
-const store = await SqlStore.open(join(dir, 'faults.sqlite'));
-const files = (await readdir(PCAPS)).map((file) => join(PCAPS, file));
-const capture = await ingestFiles(inputsOf(files), store);
+after(stopPostgres);
+
+// On both engines: the same rows written and read back.
+for (const engine of STORE_ENGINES) describe(`media seconds on ${engine}`, () => {
+let dir = '';
+let store: SqlStore;
+let capture: CaptureRecord;
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mcast-media-'));
+  store = await openTestStore(engine, dir, 'faults');
+  capture = await ingestFiles(inputsOf((await readdir(PCAPS)).map((file) => join(PCAPS, file))), store);
+});
 after(async () => {
   await store.close();
   await rm(dir, { recursive: true, force: true });
@@ -75,7 +85,7 @@ test('GET /api/flows/quality serves the series per link with its schema; a bad a
 
 test('trees the model derives from packets (an edge once its forwarder is more than a leak) are stored though no change followed them', async () => {
   const lanRcv = await mkdtemp(join(tmpdir(), 'mcast-media-one-'));
-  const one = await SqlStore.open(join(lanRcv, 'lan-rcv.sqlite'));
+  const one = await openTestStore(engine, lanRcv, 'lan-rcv');
   try {
     await ingestFiles(inputsOf([join(PCAPS, 'lan-rcv.pcap.gz')]), one);
     const points = await one.mediaSeries({ source: S1, group: '239.5.5.6', ...everything });
@@ -89,4 +99,5 @@ test('trees the model derives from packets (an edge once its forwarder is more t
     await one.close();
     await rm(lanRcv, { recursive: true, force: true });
   }
+});
 });
