@@ -8,7 +8,7 @@ export async function openStore(path: string): Promise<SqlStore> {
     return await SqlStore.open(path);
   } catch (error) {
     if (error instanceof SchemaVersionError) throw new InputError(error.message);
-    throw new InputError(`cannot open database ${path}: ${describeStoreError(error as NodeJS.ErrnoException)}`);
+    throw new InputError(`cannot open database ${withoutPassword(path)}: ${describeStoreError(error as NodeJS.ErrnoException)}`);
   }
 }
 
@@ -18,4 +18,9 @@ function describeStoreError(error: NodeJS.ErrnoException): string {
     case 'SQLITE_CANTOPEN': return 'cannot open or create the file (a directory, or in a missing or read-only directory?)';
     default: return error.message.replace(/^SQLITE_\w+: /, '');
   }
+}
+
+/** A postgres:// URL as it may be shown: its password replaced by `***`. */
+export function withoutPassword(target: string): string {
+  return target.replace(/^(postgres(?:ql)?:\/\/[^:/@]*:)[^@]*@/, '$1***@');
 }

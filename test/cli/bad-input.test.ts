@@ -51,6 +51,13 @@ test('serve --db and analyze --db on a file that is not a SQLite database: one l
   assert.match(directory.stderr, /is not a database file/);
 });
 
+test('a PostgreSQL store that cannot be reached is one line, its password not shown', async () => {
+  const result = await mcast(['analyze', SAMPLE, '--db', 'postgres://mcast:s3cret@127.0.0.1:1/history']);
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, /^mcast: cannot open database postgres:\/\/mcast:\*\*\*@127\.0\.0\.1:1\/history: [^\n]*ECONNREFUSED[^\n]*\n$/);
+  assert.doesNotMatch(result.stderr, /s3cret/);
+});
+
 test('a reader that closes the output early (| head -c100) ends mcast quietly', async () => {
   const captures = (await readdir('samples/pim-sm/pcap')).map((file) => join('samples/pim-sm/pcap', file));
   const pipeline = 'node="$1"; cli="$2"; shift 2; "$node" "$cli" analyze "$@" --timeline --json | head -c100 >/dev/null; exit "${PIPESTATUS[0]}"';
