@@ -34,3 +34,34 @@ export interface SqlDatabase {
   jsonText(column: string, field: string): string;
   close(): Promise<void>;
 }
+
+/**
+ * Transactions on one connection, one after another in the order they were asked for: `begin`
+ * (SQLite's BEGIN IMMEDIATE, PostgreSQL's BEGIN), the body, COMMIT — or ROLLBACK if it throws.
+ */
+export class TransactionQueue {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly exec: (sql: string) => Promise<void>, private readonly begin: string) {}
+
+  run<T>(body: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(async () => {
+      await this.exec(this.begin);
+      try {
+        const value = await body();
+        await this.exec('COMMIT');
+        return value;
+      } catch (error) {
+        await this.exec('ROLLBACK');
+        throw error;
+      }
+    });
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Resolves when every queued transaction has ended. */
+  async idle(): Promise<void> {
+    await this.queue;
+  }
+}

@@ -8,7 +8,7 @@
  * and sorted byte-wise, as in SQLite: the database must use the C collation (checked on open).
  */
 import pg from 'pg';
-import type { BatchInserter, SqlDatabase, SqlValue } from './database.js';
+import { TransactionQueue, type BatchInserter, type SqlDatabase, type SqlValue } from './database.js';
 
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
@@ -37,7 +37,7 @@ export function numberedPlaceholders(sql: string): string {
 
 export class PostgresDatabase implements SqlDatabase {
   readonly engine = 'postgres';
-  private transactions: Promise<unknown> = Promise.resolve();
+  private readonly transactions = new TransactionQueue((sql) => this.exec(sql), 'BEGIN');
 
   private constructor(private readonly client: pg.Client, readonly readonly: boolean) {}
 
@@ -80,19 +80,7 @@ export class PostgresDatabase implements SqlDatabase {
   }
 
   transaction<T>(body: () => Promise<T>): Promise<T> {
-    const result = this.transactions.then(async () => {
-      await this.exec('BEGIN');
-      try {
-        const value = await body();
-        await this.exec('COMMIT');
-        return value;
-      } catch (error) {
-        await this.exec('ROLLBACK');
-        throw error;
-      }
-    });
-    this.transactions = result.catch(() => undefined);
-    return result;
+    return this.transactions.run(body);
   }
 
   batchInsert(table: string, columns: readonly string[]): BatchInserter {
@@ -127,7 +115,7 @@ export class PostgresDatabase implements SqlDatabase {
   }
 
   async close(): Promise<void> {
-    await this.transactions;
+    await this.transactions.idle();
     await this.client.end();
   }
 }

@@ -9,7 +9,7 @@
  * INSERT of 50 rows per statement ~450 k rows/s — hence `BatchInsert`.
  */
 import sqlite3 from 'sqlite3';
-import type { BatchInserter, SqlDatabase, SqlValue } from './database.js';
+import { TransactionQueue, type BatchInserter, type SqlDatabase, type SqlValue } from './database.js';
 
 export type { SqlValue } from './database.js';
 
@@ -23,7 +23,7 @@ export interface OpenOptions {
 
 export class SqliteDatabase implements SqlDatabase {
   readonly engine = 'sqlite';
-  private transactions: Promise<unknown> = Promise.resolve();
+  private readonly transactions = new TransactionQueue((sql) => this.exec(sql), 'BEGIN IMMEDIATE');
 
   private constructor(private readonly db: sqlite3.Database, readonly readonly: boolean) {}
 
@@ -106,24 +106,12 @@ export class SqliteDatabase implements SqlDatabase {
    * connection run one after another, in the order they were asked for.
    */
   transaction<T>(body: () => Promise<T>): Promise<T> {
-    const result = this.transactions.then(async () => {
-      await this.exec('BEGIN IMMEDIATE');
-      try {
-        const value = await body();
-        await this.exec('COMMIT');
-        return value;
-      } catch (error) {
-        await this.exec('ROLLBACK');
-        throw error;
-      }
-    });
-    this.transactions = result.catch(() => undefined);
-    return result;
+    return this.transactions.run(body);
   }
 
   /** Waits for queued transactions, then closes the connection. */
   async close(): Promise<void> {
-    await this.transactions;
+    await this.transactions.idle();
     await new Promise<void>((resolve, reject) => this.db.close((error) => (error ? reject(error) : resolve())));
   }
 }

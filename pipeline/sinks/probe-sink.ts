@@ -5,7 +5,7 @@
  * paths follow (DATA_PATH_DEFAULTS.sampleEvery: the collector's correlator takes exactly these).
  * Everything counted before a whole second of packet time is published when time reaches it.
  */
-import type { FrameResult, Packet } from '../../capture/decode.js';
+import { hasBadChecksum, type FrameResult, type Packet } from '../../capture/decode.js';
 import { DATA_PATH_DEFAULTS } from '../../capture/model/data-paths.js';
 import type { FlowChange, FlowSnapshot } from '../../capture/model/flows.js';
 import type { LinkActivity, NetworkAnalyzer, ProbeFlowState } from '../../capture/model/network-analyzer.js';
@@ -76,7 +76,7 @@ export class ProbeSink implements Sink {
     }
     const { packet } = result;
     const { message } = packet;
-    if ('checksum' in message && message.checksum === 'bad') counts.decodeErrors++;
+    if (hasBadChecksum(message)) counts.decodeErrors++;
     if (message.kind === 'data.ipv4' || message.kind === 'data.ipv6') {
       const key = `${message.source}|${message.group}`;
       const flow = counts.flows.get(key) ?? { source: message.source, group: message.group, packets: 0, bytes: 0 };
