@@ -16,6 +16,8 @@
  */
 import TinyQueue from 'tinyqueue';
 import type { AnalysisRun, RunEnd } from './run.js';
+import type { Packet } from '../capture/decode.js';
+import type { FlowChange } from '../capture/model/flows.js';
 import type { ProbeRecord } from './probe/records.js';
 
 export interface CollectorOptions {
@@ -38,13 +40,14 @@ interface ProbeProgress {
 /** Delays kept for the percentiles (the latest). */
 const DELAYS_KEPT = 10_000;
 
-interface Pending {
-  time: number;
-  /** 0: a probe's state at a second, 1: a packet, 2: a flow change (told by the packet that made it). */
-  rank: number;
-  seq: number;
-  apply: () => void;
-}
+/** A record held for its turn (data, not a closure: a checkpoint of the collector holds it, pipeline/checkpoint.ts). */
+type Held =
+  | { rank: 0; second: Extract<ProbeRecord, { type: 'second' }> }
+  | { rank: 1; packet: Packet }
+  | { rank: 2; change: FlowChange };
+
+/** rank 0: a probe's state at a second, 1: a packet, 2: a flow change (told by the packet that made it). */
+type Pending = Held & { time: number; seq: number };
 
 const earlier = (a: Pending, b: Pending) => a.time - b.time || a.rank - b.rank || a.seq - b.seq;
 
@@ -85,16 +88,15 @@ export class Collector {
     this.records++;
     const progress = this.progressOf(record.probe);
     progress.records++;
-    const run = this.run;
     switch (record.type) {
       case 'packet':
-        this.hold(record.packet.time, 1, () => run.probePacket(record.packet));
+        this.hold(record.packet.time, { rank: 1, packet: record.packet });
         // Not a watermark: the flow changes its data made come with the next second.
         this.newest = Math.max(this.newest, record.packet.time);
         break;
       case 'second':
-        for (const change of record.changes) this.hold(change.time, 2, () => run.probeFlowChanges([change]));
-        this.hold(record.time, 0, () => run.probeFlowState(record.time, record.link, record.state, record.counts));
+        for (const change of record.changes) this.hold(change.time, { rank: 2, change });
+        this.hold(record.time, { rank: 0, second: record });
         // Not a watermark either: the probe's other links' seconds, with their earlier changes, follow until its tick.
         this.newest = Math.max(this.newest, record.time);
         break;
@@ -117,13 +119,21 @@ export class Collector {
     await this.run.finish(end);
   }
 
-  private hold(time: number, rank: number, apply: () => void): void {
+  private hold(time: number, held: Held): void {
     if (time < this.released) {
       this.late++;
-      apply();
+      this.apply(held);
       return;
     }
-    this.queue.push({ time, rank, seq: this.seq++, apply });
+    this.queue.push({ ...held, time, seq: this.seq++ });
+  }
+
+  private apply(held: Held): void {
+    switch (held.rank) {
+      case 0: this.run.probeFlowState(held.second.time, held.second.link, held.second.state, held.second.counts); break;
+      case 1: this.run.probePacket(held.packet); break;
+      case 2: this.run.probeFlowChanges([held.change]); break;
+    }
   }
 
   private advanceProbe(progress: ProbeProgress, time: number): void {
@@ -135,7 +145,7 @@ export class Collector {
     while (this.queue.length > 0 && this.queue.peek()!.time <= upTo) {
       const next = this.queue.pop()!;
       this.released = Math.max(this.released, next.time);
-      next.apply();
+      this.apply(next);
     }
     if (this.ticks.length === 0 || !Number.isFinite(upTo)) return;
     const now = this.wallClock();

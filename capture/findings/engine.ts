@@ -37,7 +37,7 @@ export class FindingsEngine {
   private changed = true;
   /** The state at the latest evaluation: what changes between two evaluations are judged against. */
   private latest: NetworkSnapshot | null = null;
-  private routers: RouterNames = namesOf(null);
+  private routers: RouterNames = new RouterNameIndex(null);
 
   /** `listener`: told of every finding opened or closed as it happens (a live dashboard's push). */
   constructor(listener: FindingListener | null = null) {
@@ -85,7 +85,7 @@ export class FindingsEngine {
     this.latest = snapshot;
     const memberships = analyzer.membershipSnapshots(at);
     this.expiries.evaluate(memberships);
-    this.routers = namesOf(snapshot);
+    this.routers = new RouterNameIndex(snapshot);
     const portsOf = () => new Map(analyzer.flowSnapshots(at).map((flow) => [`${flow.source}|${flow.group}`, flow.dstPort]));
     const branches = this.branches.evaluate(at, snapshot, this.routers);
     // An ignored Prune is the reason for the unwanted data it puts on the link: one finding, not two.
@@ -119,20 +119,28 @@ export class FindingsEngine {
   }
 }
 
-/** Routers by interface address, MAC and id, as the snapshot infers them. */
-function namesOf(snapshot: NetworkSnapshot | null): RouterNames {
-  const routers = new Map<string, NetworkSnapshot['routers'][number]>();
-  for (const router of snapshot?.routers ?? []) {
-    routers.set(router.id, router);
-    for (const entry of router.interfaces) {
-      for (const address of entry.addresses) routers.set(address, router);
-      if (entry.mac !== null) routers.set(entry.mac, router);
+/** Routers by interface address, MAC and id, as the snapshot infers them (data and methods: a checkpoint keeps it, pipeline/checkpoint.ts). */
+export class RouterNameIndex implements RouterNames {
+  private readonly routers = new Map<string, NetworkSnapshot['routers'][number]>();
+
+  constructor(snapshot: NetworkSnapshot | null) {
+    for (const router of snapshot?.routers ?? []) {
+      this.routers.set(router.id, router);
+      for (const entry of router.interfaces) {
+        for (const address of entry.addresses) this.routers.set(address, router);
+        if (entry.mac !== null) this.routers.set(entry.mac, router);
+      }
     }
   }
-  return {
-    of: (addressOrMac) => routers.get(addressOrMac)?.id ?? null,
-    name: (addressOrMac) => { const router = routers.get(addressOrMac); return router ? router.name ?? router.id : addressOrMac; },
-  };
+
+  of(addressOrMac: string): string | null {
+    return this.routers.get(addressOrMac)?.id ?? null;
+  }
+
+  name(addressOrMac: string): string {
+    const router = this.routers.get(addressOrMac);
+    return router ? router.name ?? router.id : addressOrMac;
+  }
 }
 
 /** The open / close of each finding, in time order (a moment is opened and closed at once). */

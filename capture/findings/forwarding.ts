@@ -61,7 +61,7 @@ export class ForwardingFindings {
     const conditions: Condition[] = [];
     const flowOf = (link: string, source: string | null, group: string) =>
       snapshot.flows.find((flow) => flow.link === link && flow.group === group && (source === null || flow.source === source));
-    const routerName = routers.name;
+    const routerName = (addressOrMac: string) => routers.name(addressOrMac);
     const ttlLimited = snapshot.trees.flatMap((tree) => tree.edges.filter((edge) => edge.ttlLimited).map((edge) => ({ link: edge.out, source: tree.source, group: tree.group })));
     for (const anomaly of snapshot.anomalies) {
       if (!isRoutable(anomaly.group)) continue;

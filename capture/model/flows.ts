@@ -178,7 +178,7 @@ export class FlowTracker implements FlowModel {
       flow = {
         link, source: data.source, group: data.group, family: data.kind === 'data.ipv4' ? 4 : 6, protocol: data.protocol, dstPort: data.dstPort,
         packets: 0, bytes: 0, firstSeen: time, lastSeen: time, seconds: new Map(), forwarders: new Map(), macMismatches: 0,
-        quality: new StreamQuality((second) => this.onMediaSecond?.(link, data.source, data.group, second)), leaks: [],
+        quality: new StreamQuality(), leaks: [],
       };
       this.flows.set(key, flow);
       this.order = null;
@@ -189,6 +189,7 @@ export class FlowTracker implements FlowModel {
     flow.lastSeen = time;
     if (macMismatch) flow.macMismatches++;
     flow.quality.observe(time, data.length, data.udpPayload);
+    this.tellMediaSecond(flow);
     const second = Math.floor(time);
     const bucket = flow.seconds.get(second);
     if (bucket) {
@@ -311,8 +312,14 @@ export class FlowTracker implements FlowModel {
         payloadFormat: flow.quality.numbering.format, sequenceGaps: flow.quality.numbering.gaps, lostPackets: flow.quality.numbering.lost,
         quality: flow.quality.snapshot(now), leaks: [...flow.leaks],
       });
+      this.tellMediaSecond(flow);
     }
     return result;
+  }
+
+  private tellMediaSecond(flow: FlowState): void {
+    const second = flow.quality.takeCompleted();
+    if (second !== null) this.onMediaSecond?.(flow.link, flow.source, flow.group, second);
   }
 
   /** Flow keys in link, group, source order; sorted again only when a flow was added. */

@@ -81,8 +81,15 @@ export class StreamQuality {
   private maxMediaLossRate = 0;
   private lossEpisode: { from: number; to: number } | null = null;
 
-  /** `onSecond`: told each complete second once the flow is known to be RTP or MPEG-TS (the store keeps them). */
-  constructor(private readonly onSecond: ((second: MediaSecond) => void) | null = null) {}
+  /** The second `observe` or `snapshot` just closed, once the flow is known to be RTP or MPEG-TS (the store keeps them): see takeCompleted. */
+  private completed: MediaSecond | null = null;
+
+  /** The media second the last `observe` or `snapshot` closed, if any (then cleared). */
+  takeCompleted(): MediaSecond | null {
+    const completed = this.completed;
+    this.completed = null;
+    return completed;
+  }
 
   /** A packet of `length` bytes at `time`; `payload`: its UDP payload, if whole. */
   observe(time: number, length: number, payload: Uint8Array | null): void {
@@ -143,8 +150,8 @@ export class StreamQuality {
       const done: QualitySecond = { second: this.second, packets: this.packets, bytes: this.bytes, delayFactorMs, mediaLossRate: lost };
       this.last = done;
       const format = this.numbering.format;
-      if (format !== null && this.onSecond !== null) {
-        this.onSecond({ ...done, format, lostPackets: this.numbering.lost, jitterMs: this.numbering.jitterMs === null ? null : round(this.numbering.jitterMs) });
+      if (format !== null) {
+        this.completed = { ...done, format, lostPackets: this.numbering.lost, jitterMs: this.numbering.jitterMs === null ? null : round(this.numbering.jitterMs) };
       }
       if (delayFactorMs !== null && (this.maxDelayFactorMs === null || delayFactorMs > this.maxDelayFactorMs)) this.maxDelayFactorMs = delayFactorMs;
       if (lost > this.maxMediaLossRate) this.maxMediaLossRate = lost;
