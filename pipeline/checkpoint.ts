@@ -15,6 +15,7 @@
  *
  * The bytes are V8's structured serialization (node:v8) of that graph.
  */
+import { readFileSync } from 'node:fs';
 import { deserialize, serialize } from 'node:v8';
 import TinyQueue from 'tinyqueue';
 import { FindingsEngine, RouterNameIndex } from '../capture/findings/engine.js';
@@ -80,6 +81,9 @@ const INSTANCE = '@instance';
 const WIRING = '@wiring';
 
 export class CheckpointError extends Error {}
+
+/** What writes a checkpoint: a state is restored only by the mcast that wrote it (its classes' fields are its own). */
+export const CHECKPOINT_FORMAT = `mcast ${(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version} checkpoint 1`;
 
 export function takeCheckpoint(root: object): Uint8Array {
   const encoded = new Map<object, unknown>();

@@ -57,7 +57,7 @@ export class Collector {
   records = 0;
   late = 0;
   private readonly queue = new TinyQueue<Pending>([], earlier);
-  private readonly options: CollectorOptions;
+  private options: CollectorOptions;
   private seq = 0;
   private newest = -Infinity;
   private released = -Infinity;
@@ -68,6 +68,12 @@ export class Collector {
 
   constructor(private readonly run: AnalysisRun, options: Partial<CollectorOptions> = {}, private readonly wallClock = () => Date.now() / 1000) {
     this.options = { lateness: DEFAULT_LATENESS, expectedProbes: null, ...options };
+    for (const probe of this.options.expectedProbes ?? []) this.progressOf(probe);
+  }
+
+  /** Options given anew (a collector restarted from a checkpoint takes its command line's, not the checkpoint's). */
+  reconfigure(options: Partial<CollectorOptions>): void {
+    this.options = { ...this.options, ...options };
     for (const probe of this.options.expectedProbes ?? []) this.progressOf(probe);
   }
 

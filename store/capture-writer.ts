@@ -17,6 +17,10 @@
  *   facts          `syncFacts(snapshot)` diffs the snapshot against the facts open so far: a row
  *                  whose key is new or whose stored content changed opens a fact (closing the
  *                  previous one), an open fact whose key is gone is closed
+ *   checkpoints    `commitCheckpoint`: the run's state (pipeline/checkpoint.ts) in the same
+ *                  transaction as the rows it stands for. A collector's writer commits nothing
+ *                  else (flushRows and flushMs Infinity), so after a crash the store holds exactly
+ *                  what its latest checkpoint had written, and resuming from it doubles nothing.
  */
 import { hasBadChecksum, type FrameResult, type Packet } from '../capture/decode.js';
 import type { Finding } from '../shapes/findings.js';
@@ -99,9 +103,40 @@ interface Batch {
   mediaSeconds: SqlValue[][];
   /** The capture's findings so far, replacing those stored; null: unchanged. */
   findings: Finding[] | null;
+  checkpoint: CheckpointRow | null;
+  /** The run is over: the capture's status, set with the last rows (and any checkpoint dropped: a finished run is not one to go on from). */
+  finalStatus: 'complete' | 'stopped' | null;
 }
 
-const emptyBatch = (): Batch => ({ messages: [], changes: [], facts: [], counters: [], linkCounters: [], mediaSeconds: [], findings: null });
+/** A run's state as of the rows committed with it, and the position in the probes' stream it was taken at. */
+export interface CheckpointRow {
+  /** The stream sequence of the last record the state has taken. */
+  position: number;
+  /** The analyzer's packet time then (null before any). */
+  packetTime: number | null;
+  /** What wrote the state (mcast's version and the checkpoint format): another one is not resumed from. */
+  format: string;
+  state: Uint8Array;
+}
+
+/** A stored checkpoint and the capture it belongs to. */
+export interface StoredCheckpoint extends CheckpointRow {
+  captureId: number;
+  status: CaptureRecord['status'];
+  takenAt: number;
+}
+
+const emptyBatch = (): Batch => ({ messages: [], changes: [], facts: [], counters: [], linkCounters: [], mediaSeconds: [], findings: null, checkpoint: null, finalStatus: null });
+
+/** The checkpoint of the capture with this fingerprint, if it has one. */
+export async function readCheckpoint(db: SqlDatabase, fingerprint: string): Promise<StoredCheckpoint | null> {
+  const row = await db.get<{ capture_id: number; status: CaptureRecord['status']; stream_position: number; packet_time: number | null; taken_at: number; format: string; state: Uint8Array }>(
+    `SELECT checkpoints.capture_id, captures.status, stream_position, packet_time, taken_at, format, state
+     FROM checkpoints JOIN captures ON captures.id = checkpoints.capture_id WHERE captures.fingerprint = ?`, [fingerprint]);
+  return row === undefined ? null : {
+    captureId: row.capture_id, status: row.status, position: row.stream_position, packetTime: row.packet_time, takenAt: row.taken_at, format: row.format, state: row.state,
+  };
+}
 
 const FINDING_COLUMNS = ['capture_id', 'kind', 'severity', 'time', 'until', 'link', 'grp', 'source', 'router', 'detail', 'explanation', 'rule'];
 
@@ -264,6 +299,48 @@ export class CaptureWriter {
     this.pendingRows++;
   }
 
+  /**
+   * Takes up a capture whose state a checkpoint restores into this writer (pipeline/checkpoint.ts
+   * lays it over a writer made for the same store): `adopt` before the restore, `resumeCapture` after it.
+   */
+  adopt(captureId: number): void {
+    this.id = captureId;
+  }
+
+  /** After a checkpoint's state was restored: nothing is being written in this process yet; the capture runs again. */
+  async resumeCapture(): Promise<void> {
+    this.writing = null;
+    this.writesInFlight = 0;
+    this.failure = null;
+    this.lastFlushAt = performance.now();
+    await this.db.run("UPDATE captures SET status = 'running' WHERE id = ?", [this.captureId]);
+  }
+
+  /**
+   * Writes everything pending with the checkpoint `take` makes, in one transaction. `take` runs
+   * once the pending rows are handed over, so the state it checkpoints holds none of them.
+   */
+  async commitCheckpoint(take: () => CheckpointRow): Promise<void> {
+    while (this.writing) await this.writing;
+    this.startFlush(take);
+    await this.writing;
+    if (this.failure) throw this.failure;
+  }
+
+  /** Rows waiting for the next write. */
+  get pendingRowCount(): number {
+    return this.pendingRows;
+  }
+
+  /** Marks the capture stopped and writes nothing more: what its checkpoint holds is where a resumed run goes on from. */
+  async suspend(): Promise<CaptureRecord> {
+    while (this.writing) await this.writing;
+    if (this.failure) throw this.failure;
+    await this.db.run("UPDATE captures SET status = 'stopped' WHERE id = ?", [this.captureId]);
+    for (const insert of Object.values(this.inserts)) await insert.finalize();
+    return (await readCapture(this.db, this.captureId))!;
+  }
+
   /** Writes everything pending (the current second's counters stay until the capture moves on). */
   async flush(): Promise<void> {
     while (this.writing) await this.writing;
@@ -283,8 +360,10 @@ export class CaptureWriter {
   /** Writes the last counters and everything pending, and marks the capture complete (or stopped). */
   async finish(status: 'complete' | 'stopped' = 'complete'): Promise<CaptureRecord> {
     this.advanceSecond(Infinity);
+    while (this.writing) await this.writing;
+    this.pending.finalStatus = status;
+    this.startFlush();
     await this.flush();
-    await this.db.run('UPDATE captures SET status = ? WHERE id = ?', [status, this.captureId]);
     for (const insert of Object.values(this.inserts)) await insert.finalize();
     return (await readCapture(this.db, this.captureId))!;
   }
@@ -359,10 +438,11 @@ export class CaptureWriter {
   }
 
   /** Hands the pending rows to a background transaction (chained after the one running, if any). */
-  private startFlush(): void {
+  private startFlush(checkpoint: (() => CheckpointRow) | null = null): void {
     const batch = this.pending;
     this.pending = emptyBatch();
     this.pendingRows = 0;
+    batch.checkpoint = checkpoint?.() ?? null;
     this.lastFlushAt = performance.now();
     const totals = this.captureTotals();
     const previous = this.writing ?? Promise.resolve();
@@ -417,6 +497,18 @@ export class CaptureWriter {
       await this.db.run('UPDATE captures SET start_time = ?, end_time = ?, frames = ?, decode_errors = ?, links = ? WHERE id = ?', [
         this.startTime, this.endTime, totals.frames, totals.decodeErrors, JSON.stringify(totals.links.map(([link]) => link).sort()), captureId,
       ]);
+      if (batch.finalStatus !== null) {
+        await this.db.run('UPDATE captures SET status = ? WHERE id = ?', [batch.finalStatus, captureId]);
+        await this.db.run('DELETE FROM checkpoints WHERE capture_id = ?', [captureId]);
+      }
+      const { checkpoint } = batch;
+      if (checkpoint !== null) {
+        await this.db.run(
+          `INSERT INTO checkpoints (capture_id, stream_position, packet_time, taken_at, format, state) VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT (capture_id) DO UPDATE SET stream_position = excluded.stream_position, packet_time = excluded.packet_time,
+             taken_at = excluded.taken_at, format = excluded.format, state = excluded.state`,
+          [captureId, checkpoint.position, checkpoint.packetTime, Date.now() / 1000, checkpoint.format, checkpoint.state]);
+      }
     });
   }
 

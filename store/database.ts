@@ -4,7 +4,8 @@
  * The store's SQL is written once, in the dialect both accept (`?` placeholders, `?N` for a
  * parameter used twice, double-quoted aliases); what differs sits behind these methods.
  */
-export type SqlValue = string | number | null;
+/** A column's value; bytes are a BLOB (PostgreSQL: BYTEA). */
+export type SqlValue = string | number | null | Uint8Array;
 
 /** Rows inserted by one statement at a time. */
 export interface BatchInserter {

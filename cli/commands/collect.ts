@@ -6,9 +6,14 @@
  *
  * The collector runs until every probe named by --probes has ended (or, without it, until SIGINT
  * or SIGTERM), then prints what it took from whom and, with --db, stores the analysis as
- * `mcast analyze --db` does, as the capture `collector:NAME`: a collector started again under the
- * same name reads the stream from its start once more and rewrites that capture. --serve: the
- * dashboard over that store, with the changes, findings and rates live as the records come.
+ * `mcast analyze --db` does, as the capture `collector:NAME`. With a store, the collector commits a
+ * checkpoint of its whole state (pipeline/checkpoint.ts) with the rows it writes, about once a
+ * second, and acknowledges the stream up to it: one started again under the same name — after a
+ * crash, a SIGKILL or a stop — resumes from that checkpoint and the stream position it holds,
+ * nothing lost or counted twice. A stop (SIGINT, SIGTERM) leaves the capture `stopped`, its last
+ * seconds (records held for ordering, the open seconds' counters) to the run that resumes it; a
+ * capture complete (every --probes probe ended) is analyzed afresh from the stream's start.
+ * --serve: the dashboard over that store, with the changes, findings and rates live as the records come.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,7 +22,9 @@ import { InputError } from '../../capture/input-error.js';
 import type { Topology } from '../../capture/model/topology.js';
 import { Collector } from '../../pipeline/collector.js';
 import { inputsOf, runFiles } from '../../pipeline/file-source.js';
-import { consumeRecords, NatsPublisher } from '../../pipeline/probe/nats.js';
+import { NatsPublisher, RecordStream } from '../../pipeline/probe/nats.js';
+import { CHECKPOINT_FORMAT, CheckpointError, restoreCheckpoint, takeCheckpoint } from '../../pipeline/checkpoint.js';
+import { readCheckpoint } from '../../store/capture-writer.js';
 import { isProbeName } from '../../pipeline/probe/records.js';
 import { AnalysisRun, type Sink } from '../../pipeline/run.js';
 import { ProbeSink } from '../../pipeline/sinks/probe-sink.js';
@@ -32,8 +39,12 @@ import { warnProblem } from './analyze.js';
 
 /** Records between two waits for the store. */
 const DRAIN_EVERY = 1000;
-/** Wall-clock milliseconds between two writes of what is pending in the store. */
-const FLUSH_MS = 1000;
+/** Wall-clock milliseconds between two checkpoints (at least: see `checkpoint`), each committed with the rows pending. */
+const CHECKPOINT_MS = 1000;
+/** Pending rows that make a checkpoint due sooner. */
+const CHECKPOINT_ROWS = 20_000;
+/** A collector's writer commits only with checkpoints. */
+const CHECKPOINTED_WRITES = { flushRows: Infinity, flushMs: Infinity };
 
 export function parseProbeName(option: string, text: string): string {
   if (!isProbeName(text)) throw new InputError(`${option} must be 1 to 64 letters, digits, '-' or '_', not '${text}'`, 'usage');
@@ -75,40 +86,100 @@ export async function collectCommand(options: CollectOptions): Promise<void> {
   const path = options.db ?? (temporaryDir === null ? null : join(temporaryDir, 'collector.sqlite'));
   const store = path === null ? null : await openStore(path);
   let server: RunningServer | null = null;
+  let stream: RecordStream | null = null;
   try {
+    const fingerprint = `collector:${options.name}`;
+    const saved = store === null ? null : await readCheckpoint(store.db, fingerprint);
+    const resume = saved !== null && saved.status !== 'complete' && saved.format === CHECKPOINT_FORMAT ? saved : null;
+    if (saved !== null && saved.format !== CHECKPOINT_FORMAT) {
+      process.stderr.write(`mcast: the checkpoint of ${fingerprint} was written by another mcast (${escapeControl(saved.format)}): analyzing the stream from its start\n`);
+    }
     const sinks: Sink[] = [];
     const hub = options.serve ? new LiveHub() : null;
+    const onFinding = hub ? (captureId: number) => findingPublisher(hub, captureId) : undefined;
     const storeSink = store === null ? null
-      : await StoreSink.begin(store, { source: `collector:${options.name}`, fingerprint: `collector:${options.name}` }, hub ? (captureId) => findingPublisher(hub, captureId) : undefined);
+      : resume !== null ? StoreSink.forCheckpoint(store, resume.captureId, onFinding, CHECKPOINTED_WRITES)
+        : await StoreSink.begin(store, { source: fingerprint, fingerprint }, onFinding, CHECKPOINTED_WRITES);
     if (storeSink) sinks.push(storeSink);
+    if (hub && storeSink) sinks.push(liveSink(hub, { captureId: storeSink.captureId, counters: true }));
+    const run = new AnalysisRun({ flowsFrom: 'probes', sinks });
+    const collectorOptions = { lateness: options.lateness, expectedProbes: options.probes };
+    const collector = new Collector(run, collectorOptions);
+    stream = await RecordStream.open(options.nats, `mcast-collect-${options.name}`, resume?.position ?? 0);
+    const consumer = stream;
+    const root = { run, collector, storeSink, consumed: consumer.counts };
+    if (resume !== null) {
+      try {
+        restoreCheckpoint(root, resume.state);
+      } catch (error) {
+        if (!(error instanceof CheckpointError)) throw error;
+        throw new InputError(`cannot resume ${fingerprint} from its checkpoint (${error.message}); collect under another --name, or delete capture ${resume.captureId}`);
+      }
+      collector.reconfigure(collectorOptions);
+      await storeSink!.writer.resumeCapture();
+      process.stderr.write(`mcast: resuming capture ${resume.captureId} from stream position ${resume.position}`
+        + `${resume.packetTime === null ? '' : ` (packet time ${isoTime(resume.packetTime)})`}\n`);
+    }
     if (hub && storeSink) {
-      sinks.push(liveSink(hub, { captureId: storeSink.captureId, counters: true }));
       server = await startServer(store!, { port: options.port ?? 8080, host: options.host ?? '127.0.0.1', allowHosts: options.allowHosts, allowOrigins: options.allowOrigins, hub });
       process.stderr.write(`mcast: collecting from ${escapeControl(options.nats)}, dashboard at ${server.url} (Ctrl-C to stop)\n`);
     }
-    const run = new AnalysisRun({ flowsFrom: 'probes', sinks });
-    const collector = new Collector(run, { lateness: options.lateness, expectedProbes: options.probes });
     let stop!: () => void;
     const stopped = new Promise<void>((resolve) => { stop = resolve; });
     let signalled = false;
     const onSignal = () => { signalled = true; stop(); };
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
-    // Records may stop coming for a while (probes quiet, or waited for): what is pending is written meanwhile.
-    const flushing = storeSink === null ? null : setInterval(() => void storeSink.writer.flush().catch(() => undefined), FLUSH_MS);
+
+    // The store takes rows only with a checkpoint of the state they come from (CHECKPOINTED_WRITES).
+    let checkpointing: Promise<void> | null = null;
+    let nextCheckpointAt = performance.now() + CHECKPOINT_MS;
+    const checkpoint = (): Promise<void> => {
+      if (storeSink === null) return Promise.resolve();
+      if (checkpointing !== null) return checkpointing;
+      let acknowledge = () => {};
+      let took = 0;
+      const committing = storeSink.writer.commitCheckpoint(() => {
+        const started = performance.now();
+        acknowledge = consumer.acknowledger();
+        const state = takeCheckpoint(root);
+        took = performance.now() - started;
+        return { position: consumer.counts.position, packetTime: Number.isFinite(run.analyzer.time) ? run.analyzer.time : null, format: CHECKPOINT_FORMAT, state };
+      });
+      checkpointing = committing.then(() => acknowledge()).finally(() => {
+        checkpointing = null;
+        // Checkpoints take at most a tenth of the time: a large state is checkpointed less often.
+        nextCheckpointAt = performance.now() + Math.max(CHECKPOINT_MS, 10 * took);
+      });
+      return checkpointing;
+    };
+    const checkpointDue = () => storeSink !== null && (performance.now() >= nextCheckpointAt || storeSink.writer.pendingRowCount >= CHECKPOINT_ROWS);
+    // Records may stop coming for a while (probes quiet, or waited for): what is pending is committed meanwhile.
+    const ticking = storeSink === null ? null : setInterval(() => { if (checkpointDue()) void checkpoint().catch(() => undefined); }, CHECKPOINT_MS / 4);
     let taken = 0;
-    const consumed = await consumeRecords(options.nats, async (record, storedAt) => {
+    await consumer.read(async (record, storedAt) => {
       collector.take(record, storedAt);
       if (++taken % DRAIN_EVERY === 0) await run.drain();
+      if (checkpointDue()) await checkpoint();
       if (options.probes !== null && collector.allEnded) stop();
     }, stopped).finally(() => {
-      if (flushing !== null) clearInterval(flushing);
+      if (ticking !== null) clearInterval(ticking);
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
     });
-    await collector.finish(signalled ? 'stopped' : 'complete');
+    await checkpointing;
+    const consumed = consumer.counts;
+    if (signalled && storeSink !== null) {
+      // Stopped, not finished: the state is committed to go on from (the records still held for ordering, the open seconds).
+      await checkpoint();
+      storeSink.record = await storeSink.writer.suspend();
+    } else {
+      await collector.finish(signalled ? 'stopped' : 'complete');
+      consumer.acknowledger()();
+    }
     const snapshot = run.analyzer.snapshot();
     const summary = {
+      resumedFrom: resume?.position ?? null,
       records: collector.records, late: collector.late, unreadable: consumed.unreadable, lastError: consumed.lastError,
       probes: [...collector.probes].map(([name, progress]) => ({
         name, records: progress.records, ended: progress.ended, until: Number.isFinite(progress.watermark) ? progress.watermark : null, clockOffset: progress.clockOffset,
@@ -134,6 +205,7 @@ export async function collectCommand(options: CollectOptions): Promise<void> {
     if (summary.capture && options.db !== null) lines.push(`stored capture ${summary.capture.id} in ${escapeControl(options.db)}`);
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
+    await stream?.close();
     await server?.close();
     await store?.close();
     if (temporaryDir !== null) await rm(temporaryDir, { recursive: true, force: true });

@@ -3,16 +3,16 @@
  * records.ts), which keeps them (its limits: by default until the server's disk fills), and drops a
  * record published twice with the same message id (a probe's retry after a lost acknowledgement)
  * within its duplicate window. The stream is the log the collector's state is a function of: a
- * collector reads it from its first record, in order (an ordered consumer), so one that restarts —
- * after a crash, a SIGKILL — rebuilds exactly the state it had and goes on, nothing lost or
- * counted twice (its store capture is rewritten, pipeline/sinks/store-sink.ts).
+ * collector reads it in order with a durable consumer (RecordStream), from its start or from the
+ * position its store's latest checkpoint holds, so one that restarts — after a crash, a SIGKILL —
+ * goes on from exactly the state it had committed, nothing lost or counted twice.
  *
  * A probe queues its records (at most `maxQueued`; more are dropped, counted and reported) and
  * sends them in order, a window at a time; while the server is unreachable the client reconnects
  * and the window is sent again.
  */
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
 import { InputError } from '../../capture/input-error.js';
 import type { RecordPublisher } from '../sinks/probe-sink.js';
 import { decodeRecord, encodeRecord, ProbeRecordError, recordSubject, SUBJECT_ROOT, type ProbeRecord } from './records.js';
@@ -159,32 +159,76 @@ export interface ConsumerCounts {
   /** Records that could not be read (another version, damaged): counted, not applied. */
   unreadable: number;
   lastError: string | null;
+  /** The stream sequence of the latest record read (0: none yet). */
+  position: number;
 }
 
-/** Reads the stream from its first record, in order, until `stop` resolves, handing each record to `take` with when the stream stored it (epoch seconds). */
-export async function consumeRecords(url: string, take: (record: ProbeRecord, storedAt: number) => void | Promise<void>, stop: Promise<void>): Promise<ConsumerCounts> {
-  const nc = await connectTo(url);
-  const counts: ConsumerCounts = { received: 0, unreadable: 0, lastError: null };
-  try {
-    await ensureStream(nc);
-    const consumer = await jetstream(nc).consumers.get(STREAM);
+/** How long the server waits for an acknowledgement before it sends a record again (read again, it is skipped by its position). */
+const ACK_WAIT_MS = 10 * 60_000;
+
+/**
+ * A collector's durable consumer of the stream (named after the collector), reading from just
+ * after `after` — the position its store's checkpoint holds — in order. The store is where the
+ * position is kept for sure (written with the rows it stands for); the consumer is made anew
+ * from it at each start, and is acknowledged up to each checkpoint once it is committed
+ * (`acknowledger`), so the server (and `nats consumer info`) shows how far the collector has got.
+ */
+export class RecordStream {
+  readonly counts: ConsumerCounts;
+  private latest: JsMsg | null = null;
+
+  private constructor(private readonly nc: NatsConnection, private readonly durable: string, after: number) {
+    this.counts = { received: 0, unreadable: 0, lastError: null, position: after };
+  }
+
+  static async open(url: string, durable: string, after: number): Promise<RecordStream> {
+    const nc = await connectTo(url);
+    try {
+      await ensureStream(nc);
+      const jsm = await jetstreamManager(nc);
+      await jsm.consumers.delete(STREAM, durable).catch(() => undefined);
+      await jsm.consumers.add(STREAM, {
+        durable_name: durable, ack_policy: AckPolicy.All, max_ack_pending: -1, ack_wait: ACK_WAIT_MS * 1_000_000,
+        ...(after > 0 ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: after + 1 } : { deliver_policy: DeliverPolicy.All }),
+      });
+    } catch (error) {
+      await nc.close().catch(() => undefined);
+      throw error;
+    }
+    return new RecordStream(nc, durable, after);
+  }
+
+  /** Hands each record to `take`, with when the stream stored it (epoch seconds), until `stop` resolves. */
+  async read(take: (record: ProbeRecord, storedAt: number) => void | Promise<void>, stop: Promise<void>): Promise<void> {
+    const consumer = await jetstream(this.nc).consumers.get(STREAM, this.durable);
     const messages = await consumer.consume({ max_messages: 1000 });
     void stop.then(() => messages.stop());
     for await (const message of messages) {
-      counts.received++;
+      // A record sent again (not acknowledged in time, or after a reconnection) was taken already.
+      if (message.seq <= this.counts.position) continue;
+      this.counts.position = message.seq;
+      this.latest = message;
+      this.counts.received++;
       let record: ProbeRecord | null = null;
       try {
         record = decodeRecord(message.data);
       } catch (error) {
         if (!(error instanceof ProbeRecordError)) throw error;
-        counts.unreadable++;
-        counts.lastError = error.message;
+        this.counts.unreadable++;
+        this.counts.lastError = error.message;
       }
       if (record !== null) await take(record, Number(message.info.timestampNanos) / 1e9);
     }
-  } finally {
-    // Nothing to hand back to the server: close, rather than drain (which waits for a server that may be gone).
-    await nc.close().catch(() => undefined);
   }
-  return counts;
+
+  /** Acknowledges, when called, every record read so far (call it once they are committed). */
+  acknowledger(): () => void {
+    const latest = this.latest;
+    return () => latest?.ack();
+  }
+
+  async close(): Promise<void> {
+    // Acknowledgements are sent as they come: close, rather than drain (which waits for a server that may be gone).
+    await this.nc.close().catch(() => undefined);
+  }
 }

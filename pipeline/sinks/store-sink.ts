@@ -15,7 +15,7 @@ import { FindingsEngine } from '../../capture/findings/engine.js';
 import type { FindingListener } from '../../capture/findings/tracker.js';
 import type { LinkActivity, NetworkAnalyzer } from '../../capture/model/network-analyzer.js';
 import type { TimelineEntry } from '../../capture/model/timeline.js';
-import type { CaptureWriter } from '../../store/capture-writer.js';
+import type { CaptureWriter, WriterOptions } from '../../store/capture-writer.js';
 import type { SqlStore } from '../../store/sql-store.js';
 import type { CaptureRecord } from '../../store/store-api.js';
 import type { NetworkSnapshot } from '../../shapes/snapshot.js';
@@ -54,10 +54,21 @@ export class StoreSink implements Sink {
    * `live:...`); an earlier capture with the same fingerprint (the same inputs) is replaced.
    * `onFinding`: told of each finding as it opens or closes (the live push), with the capture's id.
    */
-  static async begin(store: SqlStore, capture: { source: string; fingerprint: string }, onFinding?: (captureId: number) => FindingListener): Promise<StoreSink> {
-    const writer = store.writer();
+  static async begin(store: SqlStore, capture: { source: string; fingerprint: string }, onFinding?: (captureId: number) => FindingListener,
+    writerOptions: Partial<WriterOptions> = {}): Promise<StoreSink> {
+    const writer = store.writer(writerOptions);
     await writer.begin(capture.source, capture.fingerprint);
     return new StoreSink(writer, onFinding?.(writer.captureId) ?? null);
+  }
+
+  /**
+   * A sink for a capture already in the store, to restore a checkpoint's state into
+   * (pipeline/checkpoint.ts); then `writer.resumeCapture()`.
+   */
+  static forCheckpoint(store: SqlStore, captureId: number, onFinding?: (captureId: number) => FindingListener, writerOptions: Partial<WriterOptions> = {}): StoreSink {
+    const writer = store.writer(writerOptions);
+    writer.adopt(captureId);
+    return new StoreSink(writer, onFinding?.(captureId) ?? null);
   }
 
   get captureId(): number {

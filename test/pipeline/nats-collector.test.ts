@@ -3,7 +3,8 @@
  * `mcast analyze FILE --publish` per link of the pim-sm lab, all at once, and `mcast collect --db`.
  * The collector's store holds what `mcast analyze --db` of all the files holds: the same frames,
  * messages and changes, the same data counters second by second, and the same findings, those
- * resting on flows opened up to a second later (probes publish their flows once a second).
+ * resting on flows opened up to a second later (probes publish their flows once a second). A
+ * collector killed or stopped mid-run and started again resumes from its checkpoint to that same end.
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -80,7 +81,7 @@ for (const engine of STORE_ENGINES) test(`probes in separate processes publish t
   }
 });
 
-test('a collector killed (SIGKILL) mid-run and started again ends with the store analyze --db makes, nothing lost or doubled', async () => {
+test('a collector killed (SIGKILL), then stopped (SIGTERM), resumes each time from its checkpoint: the store ends as analyze --db makes it, nothing lost or doubled', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'mcast-collect-kill-'));
   const server = await startNatsServer();
   try {
@@ -89,39 +90,70 @@ test('a collector killed (SIGKILL) mid-run and started again ends with the store
     const db = join(dir, 'collected.sqlite');
     const reference = await mcast(['analyze', ...files, '--db', join(dir, 'reference.sqlite')]);
     assert.equal(reference.code, 0, reference.stderr);
-    const half = Math.ceil(files.length / 2);
-    const publish = (from: number, to: number) => Promise.all(files.slice(from, to).map((file, index) => mcast(['analyze', file, '--publish', server.url, '--probe', probes[from + index]!])));
+    // The probes replay their 200 s at 15 times its pace while collectors come and go.
+    const publishing = Promise.all(files.map((file, index) => mcast(['analyze', file, '--publish', server.url, '--probe', probes[index]!, '--speed', '15'])));
+    const collect = ['collect', '--nats', server.url, '--probes', probes.join(','), '--lateness', '100000', '--db', db, '--json'];
+    const waitForCheckpoint = async (beyond: number) => {
+      let position = 0;
+      for (let tries = 0; tries < 200 && position <= beyond; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        position = (await checkpoint(db))?.position ?? 0;
+      }
+      assert.ok(position > beyond, `a checkpoint beyond stream position ${beyond}`);
+      return position;
+    };
 
-    // The first collector waits for probes that have not started; a short lateness window lets it store the early part meanwhile.
-    const first = spawn(process.execPath, [CLI, 'collect', '--nats', server.url, '--probes', probes.join(','), '--lateness', '30', '--db', db], { stdio: 'ignore' });
-    for (const result of await publish(0, half)) assert.equal(result.code, 0, result.stderr);
-    let stored = 0;
-    for (let tries = 0; tries < 100 && stored === 0; tries++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      stored = await counterRows(db);
-    }
-    assert.ok(stored > 0, 'the first collector stored part of the capture before it was killed');
+    const first = spawn(process.execPath, [CLI, ...collect], { stdio: 'ignore' });
+    const killedAt = await waitForCheckpoint(0);
     const killed = new Promise((resolve) => first.once('exit', (_code, signal) => resolve(signal)));
     first.kill('SIGKILL');
     assert.equal(await killed, 'SIGKILL');
 
-    for (const result of await publish(half, files.length)) assert.equal(result.code, 0, result.stderr);
-    const second = await mcast(['collect', '--nats', server.url, '--probes', probes.join(','), '--lateness', '100000', '--db', db, '--json']);
-    assert.equal(second.code, 0, second.stderr);
-    assert.equal((JSON.parse(second.stdout) as { late: number }).late, 0);
+    const second = spawn(process.execPath, [CLI, ...collect], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let secondErr = '';
+    second.stderr!.on('data', (chunk: Buffer) => { secondErr += chunk.toString(); });
+    const stoppedAt = await waitForCheckpoint(killedAt + 100);
+    const exited = new Promise((resolve) => second.once('exit', (code) => resolve(code)));
+    second.kill('SIGTERM');
+    assert.equal(await exited, 0, secondErr);
+    assert.match(secondErr, /^mcast: resuming capture 1 from stream position \d+ \(packet time /);
+    const paused = await checkpoint(db);
+    assert.equal(paused?.status, 'stopped');
+    assert.ok(paused!.position >= stoppedAt);
+
+    const third = mcast(collect);
+    for (const result of await publishing) assert.equal(result.code, 0, result.stderr);
+    const last = await third;
+    assert.equal(last.code, 0, last.stderr);
+    const summary = JSON.parse(last.stdout) as { late: number; resumedFrom: number | null };
+    assert.equal(summary.late, 0);
+    assert.equal(summary.resumedFrom, paused!.position);
     const [expected, actual] = [await tables(join(dir, 'reference.sqlite')), await tables(db)];
     for (const table of ['capture', 'counters', 'linkCounters', 'messages', 'changes']) assert.deepEqual(actual[table], expected[table], table);
     const captures = await SqliteDatabase.open(db, { readonly: true }).then(async (handle) => {
-      const rows = await handle.all<{ source: string; status: string }>('SELECT source, status FROM captures');
+      const rows = await handle.all<{ id: number; source: string; status: string }>('SELECT id, source, status FROM captures');
       await handle.close();
       return rows;
     });
-    assert.deepEqual(captures, [{ source: 'collector:collector', status: 'complete' }], 'the killed run\'s capture was replaced, not kept beside');
+    assert.deepEqual(captures, [{ id: 1, source: 'collector:collector', status: 'complete' }], 'one capture, taken up each time');
+    assert.equal(await checkpoint(db), null, 'a complete capture keeps no checkpoint');
   } finally {
     await server.stop();
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+async function checkpoint(path: string): Promise<{ position: number; status: string } | null> {
+  const db = await SqliteDatabase.open(path, { readonly: true }).catch(() => null);
+  if (db === null) return null;
+  try {
+    const row = await db.get<{ position: number; status: string }>(
+      'SELECT stream_position AS position, status FROM checkpoints JOIN captures ON captures.id = capture_id').catch(() => undefined);
+    return row ?? null;
+  } finally {
+    await db.close();
+  }
+}
 
 test('collect --serve shows the network on the dashboard API while probes are still publishing', async () => {
   const server = await startNatsServer();
@@ -159,16 +191,6 @@ test('collect --serve shows the network on the dashboard API while probes are st
     await server.stop();
   }
 });
-
-async function counterRows(path: string): Promise<number> {
-  const db = await SqliteDatabase.open(path, { readonly: true }).catch(() => null);
-  if (db === null) return 0;
-  try {
-    return (await db.get<{ rows: number }>('SELECT count(*) AS rows FROM counters').catch(() => undefined))?.rows ?? 0;
-  } finally {
-    await db.close();
-  }
-}
 
 test('collect and analyze --publish refuse bad options in one line', async () => {
   for (const args of [

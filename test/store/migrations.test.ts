@@ -7,7 +7,7 @@ import { SqliteDatabase } from '../../store/sqlite.js';
 import { SqlStore } from '../../store/sql-store.js';
 import { withTempDir } from './store-sample.js';
 
-const TABLES = ['captures', 'changes', 'counters', 'facts', 'findings', 'link_counters', 'links', 'media_seconds', 'messages'];
+const TABLES = ['captures', 'changes', 'checkpoints', 'counters', 'facts', 'findings', 'link_counters', 'links', 'media_seconds', 'messages'];
 
 async function userVersion(db: SqlDatabase): Promise<number> {
   return (await db.get<{ user_version: number }>('PRAGMA user_version'))!.user_version;
