@@ -12,7 +12,6 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { SqliteDatabase } from '../../store/sqlite.js';
 import { SqlStore } from '../../store/sql-store.js';
 import { STORE_ENGINES, stopPostgres, storeTarget } from '../helpers/test-stores.js';
 import { startNatsServer } from '../helpers/nats-server.js';
@@ -81,13 +80,13 @@ for (const engine of STORE_ENGINES) test(`probes in separate processes publish t
   }
 });
 
-test('a collector killed (SIGKILL), then stopped (SIGTERM), resumes each time from its checkpoint: the store ends as analyze --db makes it, nothing lost or doubled', async () => {
+for (const engine of STORE_ENGINES) test(`a collector killed (SIGKILL), then stopped (SIGTERM), resumes each time from its checkpoint (on ${engine}): the store ends as analyze --db makes it, nothing lost or doubled`, async () => {
   const dir = await mkdtemp(join(tmpdir(), 'mcast-collect-kill-'));
   const server = await startNatsServer();
   try {
     const files = (await readdir(LAB)).sort().map((file) => join(LAB, file));
     const probes = files.map((file) => basename(file).replace(/\..*$/, ''));
-    const db = join(dir, 'collected.sqlite');
+    const db = await storeTarget(engine, dir, 'resumed');
     const reference = await mcast(['analyze', ...files, '--db', join(dir, 'reference.sqlite')]);
     assert.equal(reference.code, 0, reference.stderr);
     // The probes replay their 200 s at 15 times its pace while collectors come and go.
@@ -130,9 +129,9 @@ test('a collector killed (SIGKILL), then stopped (SIGTERM), resumes each time fr
     assert.equal(summary.resumedFrom, paused!.position);
     const [expected, actual] = [await tables(join(dir, 'reference.sqlite')), await tables(db)];
     for (const table of ['capture', 'counters', 'linkCounters', 'messages', 'changes']) assert.deepEqual(actual[table], expected[table], table);
-    const captures = await SqliteDatabase.open(db, { readonly: true }).then(async (handle) => {
-      const rows = await handle.all<{ id: number; source: string; status: string }>('SELECT id, source, status FROM captures');
-      await handle.close();
+    const captures = await SqlStore.open(db, { readonly: true }).then(async (store) => {
+      const rows = await store.db.all<{ id: number; source: string; status: string }>('SELECT id, source, status FROM captures');
+      await store.close();
       return rows;
     });
     assert.deepEqual(captures, [{ id: 1, source: 'collector:collector', status: 'complete' }], 'one capture, taken up each time');
@@ -143,15 +142,15 @@ test('a collector killed (SIGKILL), then stopped (SIGTERM), resumes each time fr
   }
 });
 
-async function checkpoint(path: string): Promise<{ position: number; status: string } | null> {
-  const db = await SqliteDatabase.open(path, { readonly: true }).catch(() => null);
-  if (db === null) return null;
+async function checkpoint(target: string): Promise<{ position: number; status: string } | null> {
+  const store = await SqlStore.open(target, { readonly: true }).catch(() => null);
+  if (store === null) return null;
   try {
-    const row = await db.get<{ position: number; status: string }>(
+    const row = await store.db.get<{ position: number; status: string }>(
       'SELECT stream_position AS position, status FROM checkpoints JOIN captures ON captures.id = capture_id').catch(() => undefined);
     return row ?? null;
   } finally {
-    await db.close();
+    await store.close();
   }
 }
 
