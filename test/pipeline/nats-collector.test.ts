@@ -207,3 +207,42 @@ test('collect and analyze --publish refuse bad options in one line', async () =>
   assert.equal(unreachable.code, 1, unreachable.stderr);
   assert.match(unreachable.stderr, /^mcast: cannot reach the NATS server at nats:\/\/127\.0\.0\.1:1: [^\n]+\n$/);
 });
+
+test('a checkpoint that cannot be restored is one line naming the way out; one from another mcast is set aside and the stream read afresh', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'mcast-collect-bad-checkpoint-'));
+  const server = await startNatsServer();
+  try {
+    const db = join(dir, 'collected.sqlite');
+    const file = join(LAB, 'r2-r3.pcap');
+    const published = await mcast(['analyze', file, '--publish', server.url, '--probe', 'r2r3']);
+    assert.equal(published.code, 0, published.stderr);
+    const collectUntilCheckpoint = async () => {
+      const collector = spawn(process.execPath, [CLI, 'collect', '--nats', server.url, '--db', db], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      collector.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+      const exited = new Promise((resolve) => collector.once('exit', resolve));
+      for (let tries = 0; tries < 200 && (await checkpoint(db))?.status !== 'running'; tries++) await new Promise((resolve) => setTimeout(resolve, 50));
+      collector.kill('SIGTERM');
+      assert.equal(await exited, 0, stderr);
+      return stderr;
+    };
+    await collectUntilCheckpoint();
+    const alter = async (sql: string) => {
+      const handle = await SqlStore.open(db);
+      await handle.db.run(sql);
+      await handle.close();
+    };
+    await alter("UPDATE checkpoints SET state = x'00ff'");
+    const refused = await mcast(['collect', '--nats', server.url, '--db', db]);
+    assert.equal(refused.code, 1, refused.stderr);
+    assert.match(refused.stderr, /^mcast: cannot resume collector:collector from its checkpoint \(checkpoint: unreadable [^\n]*\); collect under another --name, or delete capture 1\n$/);
+
+    await alter("UPDATE checkpoints SET format = 'mcast 0.0.0 checkpoint 0'");
+    const afresh = await collectUntilCheckpoint();
+    assert.match(afresh, /^mcast: the checkpoint of collector:collector was written by another mcast \(mcast 0\.0\.0 checkpoint 0\): analyzing the stream from its start\n/);
+    assert.equal((await tables(db) as { capture: { frames: number } }).capture.frames > 0, true);
+  } finally {
+    await server.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
