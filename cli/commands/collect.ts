@@ -133,6 +133,7 @@ export async function collectCommand(options: CollectOptions): Promise<void> {
 
     // The store takes rows only with a checkpoint of the state they come from (CHECKPOINTED_WRITES).
     let checkpointing: Promise<void> | null = null;
+    const checkpoints = { taken: 0, lastBytes: 0, maxMs: 0, totalMs: 0 };
     let nextCheckpointAt = performance.now() + CHECKPOINT_MS;
     const checkpoint = (): Promise<void> => {
       if (storeSink === null) return Promise.resolve();
@@ -144,6 +145,10 @@ export async function collectCommand(options: CollectOptions): Promise<void> {
         acknowledge = consumer.acknowledger();
         const state = takeCheckpoint(root);
         took = performance.now() - started;
+        checkpoints.taken++;
+        checkpoints.lastBytes = state.length;
+        checkpoints.maxMs = Math.max(checkpoints.maxMs, took);
+        checkpoints.totalMs += took;
         return { position: consumer.counts.position, packetTime: Number.isFinite(run.analyzer.time) ? run.analyzer.time : null, format: CHECKPOINT_FORMAT, state };
       });
       checkpointing = committing.then(() => acknowledge()).finally(() => {
@@ -186,6 +191,8 @@ export async function collectCommand(options: CollectOptions): Promise<void> {
       })),
       /** Seconds from a probe's tick to its second reaching the store and dashboard. */
       delay: collector.delayPercentiles(),
+      /** Checkpoints taken by this process: how many, the latest one's size, the longest and total time taking them (ms). */
+      checkpoints: { ...checkpoints, maxMs: Math.round(checkpoints.maxMs), totalMs: Math.round(checkpoints.totalMs) },
       maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
       frames: run.frames, messages: run.messages, links: snapshot.links.length, flows: snapshot.flows.length, routers: snapshot.routers.length,
       capture: storeSink?.record ?? null,

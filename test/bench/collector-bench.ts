@@ -93,6 +93,7 @@ interface CollectSummary {
   delay: { p50: number; p99: number; max: number } | null;
   links: number;
   flows: number;
+  checkpoints: { taken: number; lastBytes: number; maxMs: number; totalMs: number };
 }
 
 const dir = await mkdtemp(join(tmpdir(), 'mcast-collector-bench-'));
@@ -130,6 +131,9 @@ try {
     console.log(`  delay from a probe's second to the store and dashboard (probes at ${SPEED}x capture pace, collector storing): `
       + (delay === null ? 'none measured' : `median ${(delay.p50 * 1000).toFixed(0)} ms, 99th percentile ${(delay.p99 * 1000).toFixed(0)} ms, max ${(delay.max * 1000).toFixed(0)} ms`)
       + `; ${summary.late} late records`);
+    const { checkpoints } = summary;
+    console.log(`  checkpoints (state committed with the rows, to resume from): ${checkpoints.taken} taken, the last ${(checkpoints.lastBytes / 2 ** 20).toFixed(1)} MiB, `
+      + `longest ${checkpoints.maxMs} ms, ${checkpoints.totalMs} ms in all (${((checkpoints.totalMs / 1000 / SECONDS) * 100).toFixed(1)} % of the capture's time)`);
   } finally {
     await paced.stop();
   }
