@@ -177,10 +177,11 @@ const COMMANDS: Record<string, CommandSpec> = {
                                  of the whole network, in packet-time order (a record more than S seconds,
                                  default ${DEFAULT_LATENESS}, behind the newest no longer waits for its probe: it counts as
                                  late); --db (or --postgres postgres://USER@HOST/DB): into a store as
-                                 analyze --db does, as capture collector:NAME
-                                 (default collector), rewritten when a collector of that name starts again
-                                 (it reads the stream from its start); runs until every probe of --probes
-                                 has ended, or until SIGINT / SIGTERM; --serve: the dashboard over its
+                                 analyze --db does, as capture collector:NAME (default collector), with
+                                 a checkpoint of its state about once a second: a collector of that name
+                                 started again (after a crash or a stop) resumes from it; runs until every
+                                 probe of --probes has ended (the capture is then complete, and a new start
+                                 reads the stream afresh), or until SIGINT / SIGTERM; --serve: the dashboard over its
                                  store (a temporary one without --db), live as records come`,
     async run(args) {
       const { values } = parseArgs({

@@ -176,7 +176,7 @@ function postgresStatement(sql: string): string {
  * that is already current.
  */
 export async function migrate(db: SqlDatabase, path: string): Promise<void> {
-  const version = await db.schemaVersion();
+  const version = await schemaVersionLocked(db);
   if (version > SCHEMA_VERSION) {
     throw new SchemaVersionError(`${path}: database schema version ${version} is newer than this mcast supports (${SCHEMA_VERSION}); upgrade mcast to read it`);
   }
@@ -186,9 +186,30 @@ export async function migrate(db: SqlDatabase, path: string): Promise<void> {
   }
   for (let next = version; next < SCHEMA_VERSION; next++) {
     await db.transaction(async () => {
+      await lockSchema(db);
       if ((await db.schemaVersion()) > next) return; // another process migrated it meanwhile
       for (const statement of MIGRATIONS[next]!) await db.exec(db.engine === 'postgres' ? postgresStatement(statement) : statement);
       await db.setSchemaVersion(next + 1);
     });
   }
+}
+
+/** Any number, the same for every mcast: PostgreSQL's advisory lock on the schema. */
+const SCHEMA_LOCK = 0x6d63_6173;
+
+/**
+ * Serializes migrations of one PostgreSQL database by several processes (collectors started together):
+ * an advisory lock held until the transaction ends. SQLite's BEGIN IMMEDIATE already serializes them.
+ */
+async function lockSchema(db: SqlDatabase): Promise<void> {
+  if (db.engine === 'postgres') await db.get('SELECT pg_advisory_xact_lock(?)', [SCHEMA_LOCK]);
+}
+
+/** The schema version; on PostgreSQL read under the lock (reading it may create the version table). */
+async function schemaVersionLocked(db: SqlDatabase): Promise<number> {
+  if (db.engine !== 'postgres' || db.readonly) return db.schemaVersion();
+  return db.transaction(async () => {
+    await lockSchema(db);
+    return db.schemaVersion();
+  });
 }

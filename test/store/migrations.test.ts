@@ -1,11 +1,13 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { MIGRATIONS, SCHEMA_VERSION, SchemaVersionError } from '../../store/migrations.js';
 import type { SqlDatabase } from '../../store/database.js';
 import { SqliteDatabase } from '../../store/sqlite.js';
 import { SqlStore } from '../../store/sql-store.js';
 import { withTempDir } from './store-sample.js';
+import { STORE_ENGINES, stopPostgres, storeTarget } from '../helpers/test-stores.js';
 
 const TABLES = ['captures', 'changes', 'checkpoints', 'counters', 'facts', 'findings', 'link_counters', 'links', 'media_seconds', 'messages'];
 
@@ -101,3 +103,25 @@ test('a failing transaction rolls back and the next one runs', async () => {
     await store.close();
   });
 });
+
+/** Opens the store at `target` in another process; resolves with what it printed, or rejects with its stderr. */
+function openInProcess(target: string): Promise<string> {
+  const script = `const { SqlStore } = await import(${JSON.stringify(new URL('../../store/sql-store.js', import.meta.url).href)});
+    const store = await SqlStore.open(process.argv[1]); console.log((await store.captures()).length); await store.close();`;
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ['--input-type=module', '-e', script, target], (error, stdout, stderr) => (error ? reject(new Error(stderr)) : resolve(stdout.trim())));
+  });
+}
+
+for (const engine of STORE_ENGINES) test(`six processes opening one new ${engine} database at once (collectors started together) migrate it once, and all open it`, async () => {
+  await withTempDir(async (dir) => {
+    const target = await storeTarget(engine, dir, 'together');
+    assert.deepEqual(await Promise.all(Array.from({ length: 6 }, () => openInProcess(target))), Array(6).fill('0'));
+    const store = await SqlStore.open(target);
+    const version = engine === 'sqlite' ? await userVersion(store.db) : (await store.db.get<{ version: number }>('SELECT version FROM mcast_schema'))!.version;
+    assert.equal(Number(version), SCHEMA_VERSION);
+    await store.close();
+  });
+});
+
+after(stopPostgres);
