@@ -5,7 +5,7 @@
  * The state is the object graph under a root (the run with its analyzer and sinks, the collector),
  * taken as it is: plain objects, arrays, Maps, Sets, typed arrays, numbers of every kind (Infinity,
  * -0) and the instances of the classes named in `STATE_CLASSES`, with shared references and cycles
- * kept. Functions and the instances of `WIRING_CLASSES` (promises, database handles: what a run
+ * kept (less the caches named in `CACHE_FIELDS`). Functions and the instances of `WIRING_CLASSES` (promises, database handles: what a run
  * is built with) are not state. They are written as a mark, and restoring takes them from a freshly
  * built root of the same shape: `restoreCheckpoint(fresh, bytes)` lays the saved state over `fresh`,
  * object by object, keeping fresh's wiring where the mark stands. A mark where nothing fresh
@@ -70,6 +70,9 @@ const STATE_CLASSES: readonly Class[] = [
   FindingsEngine, RouterNameIndex, FindingsTracker, PimFindings, QuerierFindings, StreamFindings, BranchFindings, MembershipExpiries, ForwardingFindings,
 ];
 
+/** Fields of state classes that are caches, recomputed on demand: left out (the fresh root's empty ones stay). */
+const CACHE_FIELDS = new Map<Class, ReadonlySet<string>>([[NetworkAnalyzer, new Set(['memo'])]]);
+
 /** The classes whose instances are wiring: kept from the fresh root. */
 const WIRING_CLASSES: readonly Class[] = [Promise, Error, SqliteDatabase, PostgresDatabase, BatchInsert];
 
@@ -121,9 +124,10 @@ export function takeCheckpoint(root: object): Uint8Array {
     const fields: Record<string, unknown> = {};
     const out = plain ? fields : { [INSTANCE]: stateClass!.name, fields };
     encoded.set(value, out);
+    const caches = stateClass ? CACHE_FIELDS.get(stateClass) : undefined;
     for (const key of Object.keys(value)) {
       if (plain && (key === INSTANCE || key === WIRING)) throw new CheckpointError(`a field is named ${key}`);
-      fields[key] = encode((value as Record<string, unknown>)[key], `${path}.${key}`);
+      fields[key] = caches?.has(key) ? { [WIRING]: true } : encode((value as Record<string, unknown>)[key], `${path}.${key}`);
     }
     return out;
   };
