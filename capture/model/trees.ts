@@ -105,16 +105,27 @@ function latest(rows: readonly JoinSnapshot[]): JoinSnapshot | undefined {
 
 /** What the tree inference looks up, built once per snapshot. */
 class TreeContext {
-  readonly activeFlows: FlowSnapshot[];
-  readonly liveJoins: JoinSnapshot[];
+  /** The input's lists by group (each in its input order): a tree looks at its group's share only. */
+  readonly flowsOf: (group: string) => readonly FlowSnapshot[];
+  readonly activeFlowsOf: (group: string) => readonly FlowSnapshot[];
+  readonly joinsOf: (group: string) => readonly JoinSnapshot[];
+  readonly liveJoinsOf: (group: string) => readonly JoinSnapshot[];
+  readonly registersOf: (group: string) => readonly TreeInput['pim']['registers'][number][];
+  readonly membershipsOf: (group: string) => readonly TreeInput['memberships'][number][];
+  private readonly assertsOf: (group: string) => readonly TreeInput['pim']['asserts'][number][];
   /** Families with a PIM speaker on some link now. */
   readonly pimFamilies: Set<4 | 6>;
   /** Live PIM neighbors, `link|address`. */
   private readonly neighbors: Set<string>;
 
   constructor(readonly input: TreeInput) {
-    this.activeFlows = input.flows.filter((flow) => flow.forwarders.some((forwarder) => forwarder.active));
-    this.liveJoins = input.pim.joins.filter((join) => join.state !== 'pruned');
+    this.flowsOf = indexByGroup(input.flows, (flow) => flow.group);
+    this.activeFlowsOf = indexByGroup(input.flows.filter((flow) => flow.forwarders.some((forwarder) => forwarder.active)), (flow) => flow.group);
+    this.joinsOf = indexByGroup(input.pim.joins, (join) => join.group);
+    this.liveJoinsOf = indexByGroup(input.pim.joins.filter((join) => join.state !== 'pruned'), (join) => join.group);
+    this.registersOf = indexByGroup(input.pim.registers, (register) => register.group);
+    this.membershipsOf = indexByGroup(input.memberships, (entry) => entry.group.group);
+    this.assertsOf = indexByGroup(input.pim.asserts, (entry) => entry.group);
     this.pimFamilies = new Set(input.pim.links.filter((link) => link.neighbors.length > 0).map((link) => link.family));
     this.neighbors = new Set(input.pim.links.flatMap((link) => link.neighbors.map((neighbor) => `${link.link}|${neighbor.address}`)));
   }
@@ -133,14 +144,14 @@ class TreeContext {
 
   /** Join/Prune rows `router` sent upstream for the entry (any state while the row lives). */
   sentBy(router: string, type: JoinSnapshot['type'], source: string | null, group: string): JoinSnapshot[] {
-    return this.input.pim.joins.filter((join) => join.type === type && join.group === group && join.source === source
+    return this.joinsOf(group).filter((join) => join.type === type && join.source === source
       && this.routerAt(join.link, { address: join.from }) === router);
   }
 
   /** Join rows on `link` asking for (S,G) (or (*,G) when source is null), from any downstream router. */
   joinedOn(link: string, source: string | null, group: string): JoinSnapshot[] {
-    return this.liveJoins.filter((join) => {
-      if (join.link !== link || join.group !== group || join.state !== 'join') return false;
+    return this.liveJoinsOf(group).filter((join) => {
+      if (join.link !== link || join.state !== 'join') return false;
       if (join.type === 'S,G') return source !== null && join.source === source;
       if (join.type !== '*,G') return false;
       if (source === null) return true;
@@ -151,12 +162,12 @@ class TreeContext {
 
   /** Whether `from` has an (S,G,rpt) Prune in force on `link`. */
   rptPruned(link: string, from: string, source: string, group: string): boolean {
-    return this.input.pim.joins.some((prune) => prune.type === 'S,G,rpt' && prune.state === 'pruned' && prune.link === link
-      && prune.from === from && prune.group === group && prune.source === source);
+    return this.joinsOf(group).some((prune) => prune.type === 'S,G,rpt' && prune.state === 'pruned' && prune.link === link
+      && prune.from === from && prune.source === source);
   }
 
   membersOn(link: string, source: string | null, group: string): boolean {
-    return this.input.memberships.some((entry) => entry.link === link && entry.group.group === group && membershipWants(entry.group, source));
+    return this.membershipsOf(group).some((entry) => entry.link === link && membershipWants(entry.group, source));
   }
 
   /**
@@ -167,7 +178,7 @@ class TreeContext {
   rpRouter(rp: string, group: string): string | null {
     const owner = this.input.routers.routerWithAddress(rp)?.id;
     if (owner) return owner;
-    const starJoins = this.liveJoins.filter((join) => join.type === '*,G' && join.group === group && join.rp === rp);
+    const starJoins = this.liveJoinsOf(group).filter((join) => join.type === '*,G' && join.rp === rp);
     const upstreams = new Set(starJoins.map((join) => this.routerAt(join.link, { address: join.upstream })));
     const senders = new Set(starJoins.map((join) => this.routerAt(join.link, { address: join.from })));
     const ends = [...upstreams].filter((router): router is string => router !== null && !senders.has(router));
@@ -176,7 +187,7 @@ class TreeContext {
 
   /** The current Assert for (S,G) or (*,G) on `link`, if any. */
   private assertOn(link: string, source: string | null, group: string) {
-    return this.input.pim.asserts.find((entry) => entry.link === link && entry.group === group && (entry.source === source || entry.source === null));
+    return this.assertsOf(group).find((entry) => entry.link === link && (entry.source === source || entry.source === null));
   }
 
   /** Whether an Assert on `link` for (S,G) or (*,G) was won by another router than `router`. */
@@ -230,14 +241,15 @@ class TreeContext {
 
   /** The highest TTL the flow arrives with on `link` (its active forwarders), or null if it is not there. */
   arrivingTtl(link: string, source: string, group: string): number | null {
-    const flow = this.input.flows.find((entry) => entry.link === link && entry.source === source && entry.group === group);
+    const flow = this.flowsOf(group).find((entry) => entry.link === link && entry.source === source);
     const active = flow?.forwarders.filter((forwarder) => forwarder.active) ?? [];
     return active.length === 0 ? null : Math.max(...active.map((forwarder) => forwarder.ttl));
   }
 }
 
 function inferTree(context: TreeContext, source: string | null, group: string, rp: string | null): Tree | null {
-  const { input, liveJoins } = context;
+  const { input } = context;
+  const liveJoins = context.liveJoinsOf(group);
   const edges = new Map<string, TreeEdge>();
   const edge = (router: string, out: string): TreeEdge => {
     const key = `${router}|${out}`;
@@ -253,8 +265,8 @@ function inferTree(context: TreeContext, source: string | null, group: string, r
   // Data: who puts the flow on each link. A sender that is no router is the source on its own link.
   const sourceLinks = new Set<string>();
   if (source !== null) {
-    for (const flow of input.flows) {
-      if (flow.group !== group || flow.source !== source) continue;
+    for (const flow of context.flowsOf(group)) {
+      if (flow.source !== source) continue;
       for (const forwarder of flow.forwarders) {
         const router = context.routerAt(flow.link, { mac: forwarder.mac });
         if (router === null) {
@@ -307,8 +319,8 @@ function inferTree(context: TreeContext, source: string | null, group: string, r
   // Local receivers. RFC 7761 §4.1.3, §4.5.6: the DR of a member link has (*,G) state for them
   // (pim_include(*,G)) once the group has an RP, whether or not it reaches it; on a source's tree it
   // forwards there if it is on that tree.
-  for (const entry of input.memberships) {
-    if (entry.group.group !== group || !membershipWants(entry.group, source)) continue;
+  for (const entry of context.membershipsOf(group)) {
+    if (!membershipWants(entry.group, source)) continue;
     const router = context.localForwarder(entry.link, source, group);
     if (router !== null && ((source === null && rp !== null && !isSsmGroup(group)) || onTree(router))) edge(router, entry.link).wanted = true;
   }
@@ -332,7 +344,7 @@ function inferTree(context: TreeContext, source: string | null, group: string, r
   const nodes = new Map<string, TreeNode>();
   const holders = new Set([...[...edges.values()].map((found) => found.router), ...firstHops]);
   // RFC 7761 §4.4: the RP receiving the source's Registers holds (S,G) state while they come, with nothing to forward.
-  const registering = source !== null && input.pim.registers.some((entry) => entry.source === source && entry.group === group);
+  const registering = source !== null && context.registersOf(group).some((entry) => entry.source === source);
   if (registering && rpRouter !== null) holders.add(rpRouter);
   for (const join of liveJoins) {
     if (join.group !== group || join.source !== source || (join.type !== 'S,G' && join.type !== '*,G')) continue;
@@ -371,9 +383,21 @@ function forwards(context: TreeContext, router: string, link: string, source: st
   return stopped === null || forwarder.lastSeen > stopped + STOP_GRACE;
 }
 
+/** `items` by group, each group's list in input order. */
+function indexByGroup<T>(items: readonly T[], groupOf: (item: T) => string): (group: string) => readonly T[] {
+  const index = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groupOf(item);
+    let list = index.get(group);
+    if (!list) index.set(group, (list = []));
+    list.push(item);
+  }
+  return (group) => index.get(group) ?? [];
+}
+
 export function inferTrees(input: TreeInput): { trees: Tree[]; anomalies: Anomaly[] } {
   const context = new TreeContext(input);
-  const { activeFlows, liveJoins, pimFamilies } = context;
+  const { pimFamilies } = context;
   // Flows seen within the Keepalive Period still hold (S,G) state somewhere (RFC 7761 §4.1.3).
   const keptFlows = input.flows.filter((flow) => isRoutable(flow.group) && input.at - flow.lastSeen <= input.keepalivePeriod);
   const groups = new Set<string>();
@@ -383,22 +407,24 @@ export function inferTrees(input: TreeInput): { trees: Tree[]; anomalies: Anomal
   // RFC 7761 §4.1.6: a DR with local members holds (*,G) (ASM) or (S,G) (their INCLUDE sources) state, joined or not.
   for (const entry of input.memberships) if (isRoutable(entry.group.group)) groups.add(entry.group.group);
 
+  const keptFlowsOf = indexByGroup(keptFlows, (flow) => flow.group);
+  const { joinsOf, liveJoinsOf, registersOf, membershipsOf, activeFlowsOf } = context;
+
   const trees: Tree[] = [];
   const anomalies: Anomaly[] = [];
   for (const group of [...groups].sort()) {
     // No PIM speaker of the group's family: its data on a link is a flow, not a tree.
     if (!pimFamilies.has(familyOf(group))) continue;
     const ssm = isSsmGroup(group);
-    const rp = ssm ? null : input.rpFor(group) ?? liveJoins.find((join) => join.group === group && join.rp !== null)?.rp ?? null;
+    const rp = ssm ? null : input.rpFor(group) ?? liveJoinsOf(group).find((join) => join.rp !== null)?.rp ?? null;
     const sources = new Set<string>();
-    for (const flow of keptFlows) if (flow.group === group) sources.add(flow.source);
-    for (const join of input.pim.joins) if (join.group === group && join.type === 'S,G' && join.source !== null) sources.add(join.source);
-    for (const register of input.pim.registers) if (register.group === group) sources.add(register.source);
-    for (const entry of input.memberships) {
-      if (entry.group.group === group && entry.group.mode === 'INCLUDE') for (const requested of entry.group.sources) sources.add(requested.address);
+    for (const flow of keptFlowsOf(group)) sources.add(flow.source);
+    for (const join of joinsOf(group)) if (join.type === 'S,G' && join.source !== null) sources.add(join.source);
+    for (const register of registersOf(group)) sources.add(register.source);
+    for (const entry of membershipsOf(group)) {
+      if (entry.group.mode === 'INCLUDE') for (const requested of entry.group.sources) sources.add(requested.address);
     }
-    const starWanted = !ssm && (input.pim.joins.some((join) => join.group === group && join.type === '*,G')
-      || input.memberships.some((entry) => entry.group.group === group && entry.group.mode === 'EXCLUDE'));
+    const starWanted = !ssm && (joinsOf(group).some((join) => join.type === '*,G') || membershipsOf(group).some((entry) => entry.group.mode === 'EXCLUDE'));
     const starTree = starWanted ? inferTree(context, null, group, rp) : null;
     if (starTree) trees.push(starTree);
     for (const source of [...sources].sort()) {
@@ -414,9 +440,9 @@ export function inferTrees(input: TreeInput): { trees: Tree[]; anomalies: Anomal
   for (const entry of input.memberships) {
     const group = entry.group.group;
     if (!isRoutable(group)) continue;
-    const here = activeFlows.some((flow) => flow.link === entry.link && flow.group === group);
-    const elsewhere = activeFlows.filter((flow) => flow.link !== entry.link && flow.group === group && membershipWants(entry.group, flow.source));
-    if (here) continue;
+    const flows = activeFlowsOf(group);
+    if (flows.some((flow) => flow.link === entry.link)) continue;
+    const elsewhere = flows.filter((flow) => flow.link !== entry.link && membershipWants(entry.group, flow.source));
     for (const source of new Set(elsewhere.map((flow) => flow.source))) anomalies.push({ kind: 'members-without-data', link: entry.link, group, source });
   }
   for (const flow of input.flows) {

@@ -41,8 +41,10 @@ import { warnProblem } from './analyze.js';
 const DRAIN_EVERY = 1000;
 /** Wall-clock milliseconds between two checkpoints (at least: see `checkpoint`), each committed with the rows pending. */
 const CHECKPOINT_MS = 1000;
-/** Pending rows that make a checkpoint due sooner. */
-const CHECKPOINT_ROWS = 20_000;
+/** Pending rows that make a checkpoint due whatever its cost (they wait in memory until one). */
+const CHECKPOINT_ROWS = 500_000;
+/** The share of the collector's time checkpoints may take: a state that takes long to checkpoint is checkpointed less often. */
+const CHECKPOINT_SHARE = 0.1;
 /** A collector's writer commits only with checkpoints. */
 const CHECKPOINTED_WRITES = { flushRows: Infinity, flushMs: Infinity };
 
@@ -153,8 +155,7 @@ export async function collectCommand(options: CollectOptions): Promise<void> {
       });
       checkpointing = committing.then(() => acknowledge()).finally(() => {
         checkpointing = null;
-        // Checkpoints take at most a tenth of the time: a large state is checkpointed less often.
-        nextCheckpointAt = performance.now() + Math.max(CHECKPOINT_MS, 10 * took);
+        nextCheckpointAt = performance.now() + Math.max(CHECKPOINT_MS, took / CHECKPOINT_SHARE);
       });
       return checkpointing;
     };

@@ -35,10 +35,13 @@ interface Run {
   seconds: number;
 }
 
-function mcast(args: string[]): Promise<Run> {
+/** COLLECTOR_PROFILE=DIR: the storing collector runs under `node --cpu-prof` into DIR. */
+const PROFILE = process.env.COLLECTOR_PROFILE ?? null;
+
+function mcast(args: string[], nodeFlags: string[] = []): Promise<Run> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [CLI, ...args], { maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [...nodeFlags, CLI, ...args], { maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
       if (error) reject(new Error(`mcast ${args[0]} failed: ${stderr}`));
       else resolve({ stdout, seconds: (performance.now() - started) / 1000 });
     });
@@ -117,6 +120,12 @@ try {
     console.log(`  collector: ${summary.records.toLocaleString('en')} records in ${collected.seconds.toFixed(1)} s = ${Math.round(summary.records / collected.seconds).toLocaleString('en')} records/s `
       + `(${summary.late} late), ${summary.links} links, ${summary.flows} flows`);
     console.log(`  collector memory: peak RSS ${summary.maxRssMiB} MiB, ${(((summary.maxRssMiB - baseline) * 1024) / GROUPS).toFixed(1)} KiB per group over a collector of one small probe (${baseline} MiB)`);
+    // The same stream into a store: snapshots, facts and findings once a second of packet time, and checkpoints.
+    const storing = await mcast(['collect', '--nats', server.url, '--probes', probes.join(','), '--lateness', '1000000', '--json', '--name', 'stored', '--db', join(dir, 'throughput.sqlite')],
+      PROFILE === null ? [] : ['--cpu-prof', '--cpu-prof-dir', PROFILE]);
+    const stored = JSON.parse(storing.stdout) as CollectSummary;
+    console.log(`  collector storing (--db): ${Math.round(stored.records / storing.seconds).toLocaleString('en')} records/s, ${(SECONDS / storing.seconds).toFixed(2)}x the capture's pace, `
+      + `peak RSS ${stored.maxRssMiB} MiB, ${stored.checkpoints.taken} checkpoints of ${(stored.checkpoints.lastBytes / 2 ** 20).toFixed(1)} MiB (${stored.checkpoints.totalMs} ms)`);
   } finally {
     await server.stop();
   }

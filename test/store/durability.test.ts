@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { SqlStore } from '../../store/sql-store.js';
 import { SAMPLE, withTempDir } from './store-sample.js';
 import { replicateCapture } from '../helpers/replicate-capture.js';
+import { STORE_ENGINES, stopPostgres, storeTarget } from '../helpers/test-stores.js';
 
 /** Frames in the replicated capture: enough for the analysis to run for seconds. */
 const BIG_FRAMES = 400_000;
@@ -17,7 +18,7 @@ const GIVE_UP_MS = 60_000;
 /** Opens the database read-only once the writer has created and migrated it. */
 async function openWhenReady(path: string, deadline: number): Promise<SqlStore> {
   for (;;) {
-    if ((await stat(path).catch(() => null)) !== null) {
+    if (path.startsWith('postgres') || (await stat(path).catch(() => null)) !== null) {
       const store = await SqlStore.open(path, { readonly: true }).catch(() => null);
       if (store) return store;
     }
@@ -26,10 +27,12 @@ async function openWhenReady(path: string, deadline: number): Promise<SqlStore> 
   }
 }
 
-test('kill -9 during mcast analyze --db: the database opens, is intact, and keeps the committed batches', { timeout: 180_000 }, async () => {
+after(stopPostgres);
+
+for (const engine of STORE_ENGINES) test(`kill -9 during mcast analyze --db (${engine}): the database opens, is intact, and keeps the committed batches`, { timeout: 180_000 }, async () => {
   await withTempDir(async (dir) => {
     const big = join(dir, 'big.pcapng');
-    const db = join(dir, 'killed.sqlite');
+    const db = await storeTarget(engine, dir, 'killed');
     const frames = await replicateCapture(SAMPLE, big, BIG_FRAMES);
     assert.equal(frames, BIG_FRAMES);
 
@@ -55,8 +58,10 @@ test('kill -9 during mcast analyze --db: the database opens, is intact, and keep
 
     const store = await SqlStore.open(db);
     try {
-      assert.equal((await store.db.get<{ integrity_check: string }>('PRAGMA integrity_check'))!.integrity_check, 'ok');
-      assert.deepEqual(await store.db.all('PRAGMA foreign_key_check'), []);
+      if (engine === 'sqlite') {
+        assert.equal((await store.db.get<{ integrity_check: string }>('PRAGMA integrity_check'))!.integrity_check, 'ok');
+        assert.deepEqual(await store.db.all('PRAGMA foreign_key_check'), []);
+      }
       const [capture] = await store.captures();
       assert.ok(capture);
       assert.equal(capture.status, 'running', 'never finished');
