@@ -22,6 +22,7 @@
  *                  else (flushRows and flushMs Infinity), so after a crash the store holds exactly
  *                  what its latest checkpoint had written, and resuming from it doubles nothing.
  */
+import { randomUUID } from 'node:crypto';
 import { hasBadChecksum, type FrameResult, type Packet } from '../capture/decode.js';
 import type { Finding } from '../shapes/findings.js';
 import type { NetworkSnapshot } from '../shapes/snapshot.js';
@@ -119,6 +120,9 @@ export interface CheckpointRow {
   state: Uint8Array;
 }
 
+/** A claimed capture (`claim`) was claimed by a later writer. */
+export class TakenOverError extends Error {}
+
 /** A stored checkpoint and the capture it belongs to. */
 export interface StoredCheckpoint extends CheckpointRow {
   captureId: number;
@@ -149,6 +153,8 @@ export class CaptureWriter {
   private writesInFlight = 0;
   private failure: Error | null = null;
   private lastFlushAt = performance.now();
+  /** The stamp `claim` put on the capture (null: unclaimed, nothing is checked). */
+  private token: string | null = null;
   private frameCount = 0;
   private startTime: number | null = null;
   private endTime: number | null = null;
@@ -317,6 +323,18 @@ export class CaptureWriter {
   }
 
   /**
+   * Makes this writer the capture's only one: it stamps the capture with a token of its own, and
+   * from then on every write first checks the stamp, failing with a TakenOverError (writing nothing)
+   * once a later writer — a collector started again under the same name while this one still
+   * runs — has stamped it instead.
+   */
+  async claim(): Promise<void> {
+    const token = randomUUID();
+    await this.db.run('UPDATE captures SET writer_token = ? WHERE id = ?', [token, this.captureId]);
+    this.token = token;
+  }
+
+  /**
    * Writes everything pending with the checkpoint `take` makes, in one transaction. `take` runs
    * once the pending rows are handed over, so the state it checkpoints holds none of them.
    */
@@ -336,7 +354,10 @@ export class CaptureWriter {
   async suspend(): Promise<CaptureRecord> {
     while (this.writing) await this.writing;
     if (this.failure) throw this.failure;
-    await this.db.run("UPDATE captures SET status = 'stopped' WHERE id = ?", [this.captureId]);
+    await this.db.transaction(async () => {
+      await this.checkClaim();
+      await this.db.run("UPDATE captures SET status = 'stopped' WHERE id = ?", [this.captureId]);
+    });
     for (const insert of Object.values(this.inserts)) await insert.finalize();
     return (await readCapture(this.db, this.captureId))!;
   }
@@ -366,6 +387,12 @@ export class CaptureWriter {
     await this.flush();
     for (const insert of Object.values(this.inserts)) await insert.finalize();
     return (await readCapture(this.db, this.captureId))!;
+  }
+
+  /** Lets go of the database (its prepared statements) without writing more: a run that stops on an error. */
+  async release(): Promise<void> {
+    while (this.writing) await this.writing;
+    for (const insert of Object.values(this.inserts)) await insert.finalize();
   }
 
   /** Deletes the capture and everything written for it (an analysis that could not run). */
@@ -475,6 +502,7 @@ export class CaptureWriter {
   private async write(batch: Batch, totals: ReturnType<CaptureWriter['captureTotals']>): Promise<void> {
     const captureId = this.captureId;
     await this.db.transaction(async () => {
+      await this.checkClaim();
       await this.inserts.messages.insert(batch.messages);
       await this.inserts.changes.insert(batch.changes);
       await this.inserts.counters.insert(batch.counters);
@@ -510,6 +538,12 @@ export class CaptureWriter {
           [captureId, checkpoint.position, checkpoint.packetTime, Date.now() / 1000, checkpoint.format, checkpoint.state]);
       }
     });
+  }
+
+  private async checkClaim(): Promise<void> {
+    if (this.token === null) return;
+    const row = await this.db.get<{ writer_token: string | null }>('SELECT writer_token FROM captures WHERE id = ?', [this.captureId]);
+    if (row?.writer_token !== this.token) throw new TakenOverError(`capture ${this.captureId} was taken over by another writer (a collector started again under the same name): this one writes no more`);
   }
 
   private async writeFacts(operations: readonly FactOperation[]): Promise<void> {

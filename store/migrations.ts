@@ -154,6 +154,8 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
       format TEXT NOT NULL,
       state BLOB NOT NULL
     )`,
+    // The collector process writing the capture (a random token): one started later under the same name takes it over.
+    'ALTER TABLE captures ADD COLUMN writer_token TEXT',
   ],
 ];
 

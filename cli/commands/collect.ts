@@ -24,7 +24,7 @@ import { Collector } from '../../pipeline/collector.js';
 import { inputsOf, runFiles } from '../../pipeline/file-source.js';
 import { NatsPublisher, RecordStream } from '../../pipeline/probe/nats.js';
 import { CHECKPOINT_FORMAT, CheckpointError, restoreCheckpoint, takeCheckpoint } from '../../pipeline/checkpoint.js';
-import { readCheckpoint } from '../../store/capture-writer.js';
+import { readCheckpoint, TakenOverError, type CaptureWriter } from '../../store/capture-writer.js';
 import { isProbeName } from '../../pipeline/probe/records.js';
 import { AnalysisRun, type Sink } from '../../pipeline/run.js';
 import { ProbeSink } from '../../pipeline/sinks/probe-sink.js';
@@ -89,6 +89,7 @@ export async function collectCommand(options: CollectOptions): Promise<void> {
   const store = path === null ? null : await openStore(path);
   let server: RunningServer | null = null;
   let stream: RecordStream | null = null;
+  let writer: CaptureWriter | null = null;
   try {
     const fingerprint = `collector:${options.name}`;
     const saved = store === null ? null : await readCheckpoint(store.db, fingerprint);
@@ -103,7 +104,9 @@ export async function collectCommand(options: CollectOptions): Promise<void> {
       : resume !== null ? StoreSink.forCheckpoint(store, resume.captureId, onFinding, CHECKPOINTED_WRITES)
         : await StoreSink.begin(store, { source: fingerprint, fingerprint }, onFinding, CHECKPOINTED_WRITES);
     if (storeSink) sinks.push(storeSink);
+    writer = storeSink?.writer ?? null;
     if (hub && storeSink) sinks.push(liveSink(hub, { captureId: storeSink.captureId, counters: true }));
+    if (resume === null) await storeSink?.writer.claim();
     const run = new AnalysisRun({ flowsFrom: 'probes', sinks });
     const collectorOptions = { lateness: options.lateness, expectedProbes: options.probes };
     const collector = new Collector(run, collectorOptions);
@@ -119,6 +122,7 @@ export async function collectCommand(options: CollectOptions): Promise<void> {
       }
       collector.reconfigure(collectorOptions);
       await storeSink!.writer.resumeCapture();
+      await storeSink!.writer.claim();
       process.stderr.write(`mcast: resuming capture ${resume.captureId} from stream position ${resume.position}`
         + `${resume.packetTime === null ? '' : ` (packet time ${isoTime(resume.packetTime)})`}\n`);
     }
@@ -161,7 +165,10 @@ export async function collectCommand(options: CollectOptions): Promise<void> {
     };
     const checkpointDue = () => storeSink !== null && (performance.now() >= nextCheckpointAt || storeSink.writer.pendingRowCount >= CHECKPOINT_ROWS);
     // Records may stop coming for a while (probes quiet, or waited for): what is pending is committed meanwhile.
-    const ticking = storeSink === null ? null : setInterval(() => { if (checkpointDue()) void checkpoint().catch(() => undefined); }, CHECKPOINT_MS / 4);
+    let failed: unknown = null;
+    const ticking = storeSink === null ? null : setInterval(() => {
+      if (checkpointDue()) void checkpoint().catch((error: unknown) => { failed ??= error; stop(); });
+    }, CHECKPOINT_MS / 4);
     let taken = 0;
     await consumer.read(async (record, storedAt) => {
       collector.take(record, storedAt);
@@ -173,7 +180,9 @@ export async function collectCommand(options: CollectOptions): Promise<void> {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
     });
-    await checkpointing;
+    // (Both are set in callbacks: TypeScript sees only their first value.)
+    await (checkpointing as Promise<void> | null)?.catch((error: unknown) => { failed ??= error; });
+    if ((failed as unknown) !== null) throw failed;
     const consumed = consumer.counts;
     if (signalled && storeSink !== null) {
       // Stopped, not finished: the state is committed to go on from (the records still held for ordering, the open seconds).
@@ -212,7 +221,11 @@ export async function collectCommand(options: CollectOptions): Promise<void> {
     if (summary.lastError !== null) lines.push(`  last unreadable record: ${escapeControl(summary.lastError)}`);
     if (summary.capture && options.db !== null) lines.push(`stored capture ${summary.capture.id} in ${escapeControl(options.db)}`);
     process.stdout.write(`${lines.join('\n')}\n`);
+  } catch (error) {
+    if (error instanceof TakenOverError) throw new InputError(`${error.message}; its checkpoint and store are the later collector's`);
+    throw error;
   } finally {
+    await writer?.release().catch(() => undefined);
     await stream?.close();
     await server?.close();
     await store?.close();

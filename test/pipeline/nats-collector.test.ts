@@ -246,3 +246,32 @@ test('a checkpoint that cannot be restored is one line naming the way out; one f
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('a collector started again under the same name while the first still runs takes the capture over; the first stops with one line', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'mcast-collect-twice-'));
+  const server = await startNatsServer();
+  try {
+    const db = join(dir, 'collected.sqlite');
+    const published = await mcast(['analyze', join(LAB, 'r2-r3.pcap'), '--publish', server.url, '--probe', 'r2r3']);
+    assert.equal(published.code, 0, published.stderr);
+    const start = () => {
+      const child = spawn(process.execPath, [CLI, 'collect', '--nats', server.url, '--db', db], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const output = { stderr: '' };
+      child.stderr!.on('data', (chunk: Buffer) => { output.stderr += chunk.toString(); });
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      return { child, output, exited };
+    };
+    const first = start();
+    for (let tries = 0; tries < 200 && (await checkpoint(db))?.status !== 'running'; tries++) await new Promise((resolve) => setTimeout(resolve, 50));
+    const second = start();
+    assert.equal(await first.exited, 1, first.output.stderr);
+    assert.match(first.output.stderr, /^mcast: capture 1 was taken over by another writer \(a collector started again under the same name\)[^\n]*\n$/);
+    assert.match(second.output.stderr, /^mcast: resuming capture 1 from stream position \d+/);
+    second.child.kill('SIGTERM');
+    assert.equal(await second.exited, 0, second.output.stderr);
+    assert.equal((await checkpoint(db))?.status, 'stopped');
+  } finally {
+    await server.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
