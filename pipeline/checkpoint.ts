@@ -88,6 +88,12 @@ export class CheckpointError extends Error {}
 /** What writes a checkpoint: a state is restored only by the mcast that wrote it (its classes' fields are its own). */
 export const CHECKPOINT_FORMAT = `mcast ${(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version} checkpoint 1`;
 
+/** An object literal (or one without a prototype), as opposed to a class instance. */
+function isPlainObject(value: object): value is Record<string, unknown> {
+  const prototype = Object.getPrototypeOf(value) as object | null;
+  return prototype === Object.prototype || prototype === null;
+}
+
 export function takeCheckpoint(root: object): Uint8Array {
   const encoded = new Map<object, unknown>();
   const encode = (value: unknown, path: string): unknown => {
@@ -114,9 +120,8 @@ export function takeCheckpoint(root: object): Uint8Array {
       for (const item of value) out.add(encode(item, `${path} item`));
       return out;
     }
-    const prototype = Object.getPrototypeOf(value) as object | null;
-    const plain = prototype === Object.prototype || prototype === null;
-    const stateClass = plain ? null : CLASS_BY_PROTOTYPE.get(prototype!);
+    const plain = isPlainObject(value);
+    const stateClass = plain ? null : CLASS_BY_PROTOTYPE.get(Object.getPrototypeOf(value) as object);
     if (stateClass === undefined) {
       if (WIRING_CLASSES.some((known) => value instanceof (known as unknown as new () => object))) return { [WIRING]: true };
       throw new CheckpointError(`checkpoint: ${(value as object).constructor.name} at ${path} is neither state nor wiring (pipeline/checkpoint.ts)`);
@@ -137,11 +142,6 @@ export function takeCheckpoint(root: object): Uint8Array {
 /** Lays the state in `bytes` over `fresh` (a root built as the checkpointed one was) and returns it. */
 export function restoreCheckpoint<T extends object>(fresh: T, bytes: Uint8Array): T {
   const restored = new Map<object, unknown>();
-  const isPlain = (value: unknown): value is Record<string, unknown> => {
-    if (typeof value !== 'object' || value === null) return false;
-    const prototype = Object.getPrototypeOf(value) as object | null;
-    return prototype === Object.prototype || prototype === null;
-  };
   /** `value` as saved; `current` what the fresh root holds at that place (`hasCurrent`: a fresh object stands there). */
   const decode = (value: unknown, path: string, hasCurrent: boolean, current: unknown): unknown => {
     if (typeof value !== 'object' || value === null) return value;
@@ -186,7 +186,7 @@ export function restoreCheckpoint<T extends object>(fresh: T, bytes: Uint8Array)
         : Object.create(stateClass.prototype) as Record<string, unknown>;
     } else {
       fields = saved;
-      target = hasCurrent && isPlain(current) ? current : {};
+      target = hasCurrent && typeof current === 'object' && current !== null && isPlainObject(current) ? current : {};
     }
     restored.set(value, target);
     const overlaid = target === current;

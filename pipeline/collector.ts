@@ -57,7 +57,7 @@ export class Collector {
   records = 0;
   late = 0;
   private readonly queue = new TinyQueue<Pending>([], earlier);
-  private options: CollectorOptions;
+  private options: CollectorOptions = { lateness: DEFAULT_LATENESS, expectedProbes: null };
   private seq = 0;
   private newest = -Infinity;
   private released = -Infinity;
@@ -67,8 +67,7 @@ export class Collector {
   readonly delays: number[] = [];
 
   constructor(private readonly run: AnalysisRun, options: Partial<CollectorOptions> = {}, private readonly wallClock = () => Date.now() / 1000) {
-    this.options = { lateness: DEFAULT_LATENESS, expectedProbes: null, ...options };
-    for (const probe of this.options.expectedProbes ?? []) this.progressOf(probe);
+    this.reconfigure(options);
   }
 
   /** Options given anew (a collector restarted from a checkpoint takes its command line's, not the checkpoint's). */

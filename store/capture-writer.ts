@@ -313,13 +313,13 @@ export class CaptureWriter {
     this.id = captureId;
   }
 
-  /** After a checkpoint's state was restored: nothing is being written in this process yet; the capture runs again. */
+  /** After a checkpoint's state was restored: nothing is being written in this process yet; the capture runs again, claimed by this writer. */
   async resumeCapture(): Promise<void> {
     this.writing = null;
     this.writesInFlight = 0;
     this.failure = null;
     this.lastFlushAt = performance.now();
-    await this.db.run("UPDATE captures SET status = 'running' WHERE id = ?", [this.captureId]);
+    await this.claim();
   }
 
   /**
@@ -330,7 +330,7 @@ export class CaptureWriter {
    */
   async claim(): Promise<void> {
     const token = randomUUID();
-    await this.db.run('UPDATE captures SET writer_token = ? WHERE id = ?', [token, this.captureId]);
+    await this.db.run("UPDATE captures SET writer_token = ?, status = 'running' WHERE id = ?", [token, this.captureId]);
     this.token = token;
   }
 
@@ -339,7 +339,6 @@ export class CaptureWriter {
    * once the pending rows are handed over, so the state it checkpoints holds none of them.
    */
   async commitCheckpoint(take: () => CheckpointRow): Promise<void> {
-    while (this.writing) await this.writing;
     this.startFlush(take);
     await this.writing;
     if (this.failure) throw this.failure;
@@ -381,11 +380,10 @@ export class CaptureWriter {
   /** Writes the last counters and everything pending, and marks the capture complete (or stopped). */
   async finish(status: 'complete' | 'stopped' = 'complete'): Promise<CaptureRecord> {
     this.advanceSecond(Infinity);
-    while (this.writing) await this.writing;
     this.pending.finalStatus = status;
     this.startFlush();
     await this.flush();
-    for (const insert of Object.values(this.inserts)) await insert.finalize();
+    await this.release();
     return (await readCapture(this.db, this.captureId))!;
   }
 
@@ -399,8 +397,7 @@ export class CaptureWriter {
   async discard(): Promise<void> {
     this.pending = emptyBatch();
     this.pendingRows = 0;
-    while (this.writing) await this.writing;
-    for (const insert of Object.values(this.inserts)) await insert.finalize();
+    await this.release();
     if (this.id !== null) await this.db.run('DELETE FROM captures WHERE id = ?', [this.id]);
   }
 

@@ -122,7 +122,6 @@ export async function collectCommand(options: CollectOptions): Promise<void> {
       }
       collector.reconfigure(collectorOptions);
       await storeSink!.writer.resumeCapture();
-      await storeSink!.writer.claim();
       process.stderr.write(`mcast: resuming capture ${resume.captureId} from stream position ${resume.position}`
         + `${resume.packetTime === null ? '' : ` (packet time ${isoTime(resume.packetTime)})`}\n`);
     }
@@ -137,56 +136,27 @@ export async function collectCommand(options: CollectOptions): Promise<void> {
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
 
-    // The store takes rows only with a checkpoint of the state they come from (CHECKPOINTED_WRITES).
-    let checkpointing: Promise<void> | null = null;
-    const checkpoints = { taken: 0, lastBytes: 0, maxMs: 0, totalMs: 0 };
-    let nextCheckpointAt = performance.now() + CHECKPOINT_MS;
-    const checkpoint = (): Promise<void> => {
-      if (storeSink === null) return Promise.resolve();
-      if (checkpointing !== null) return checkpointing;
-      let acknowledge = () => {};
-      let took = 0;
-      const committing = storeSink.writer.commitCheckpoint(() => {
-        const started = performance.now();
-        acknowledge = consumer.acknowledger();
-        const state = takeCheckpoint(root);
-        took = performance.now() - started;
-        checkpoints.taken++;
-        checkpoints.lastBytes = state.length;
-        checkpoints.maxMs = Math.max(checkpoints.maxMs, took);
-        checkpoints.totalMs += took;
-        return { position: consumer.counts.position, packetTime: Number.isFinite(run.analyzer.time) ? run.analyzer.time : null, format: CHECKPOINT_FORMAT, state };
-      });
-      checkpointing = committing.then(() => acknowledge()).finally(() => {
-        checkpointing = null;
-        nextCheckpointAt = performance.now() + Math.max(CHECKPOINT_MS, took / CHECKPOINT_SHARE);
-      });
-      return checkpointing;
-    };
-    const checkpointDue = () => storeSink !== null && (performance.now() >= nextCheckpointAt || storeSink.writer.pendingRowCount >= CHECKPOINT_ROWS);
+    const checkpoints = storeSink === null ? null : new Checkpoints(storeSink.writer, consumer, () => takeCheckpoint(root), run);
     // Records may stop coming for a while (probes quiet, or waited for): what is pending is committed meanwhile.
-    let failed: unknown = null;
-    const ticking = storeSink === null ? null : setInterval(() => {
-      if (checkpointDue()) void checkpoint().catch((error: unknown) => { failed ??= error; stop(); });
+    const ticking = checkpoints === null ? null : setInterval(() => {
+      if (checkpoints.due()) void checkpoints.take().catch(() => stop());
     }, CHECKPOINT_MS / 4);
     let taken = 0;
     await consumer.read(async (record, storedAt) => {
       collector.take(record, storedAt);
       if (++taken % DRAIN_EVERY === 0) await run.drain();
-      if (checkpointDue()) await checkpoint();
+      if (checkpoints?.due()) await checkpoints.take();
       if (options.probes !== null && collector.allEnded) stop();
     }, stopped).finally(() => {
       if (ticking !== null) clearInterval(ticking);
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
     });
-    // (Both are set in callbacks: TypeScript sees only their first value.)
-    await (checkpointing as Promise<void> | null)?.catch((error: unknown) => { failed ??= error; });
-    if ((failed as unknown) !== null) throw failed;
+    await checkpoints?.settled();
     const consumed = consumer.counts;
     if (signalled && storeSink !== null) {
       // Stopped, not finished: the state is committed to go on from (the records still held for ordering, the open seconds).
-      await checkpoint();
+      await checkpoints!.take();
       storeSink.record = await storeSink.writer.suspend();
     } else {
       await collector.finish(signalled ? 'stopped' : 'complete');
@@ -202,7 +172,7 @@ export async function collectCommand(options: CollectOptions): Promise<void> {
       /** Seconds from a probe's tick to its second reaching the store and dashboard. */
       delay: collector.delayPercentiles(),
       /** Checkpoints taken by this process: how many, the latest one's size, the longest and total time taking them (ms). */
-      checkpoints: { ...checkpoints, maxMs: Math.round(checkpoints.maxMs), totalMs: Math.round(checkpoints.totalMs) },
+      checkpoints: checkpoints?.stats() ?? null,
       maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
       frames: run.frames, messages: run.messages, links: snapshot.links.length, flows: snapshot.flows.length, routers: snapshot.routers.length,
       capture: storeSink?.record ?? null,
@@ -230,5 +200,65 @@ export async function collectCommand(options: CollectOptions): Promise<void> {
     await server?.close();
     await store?.close();
     if (temporaryDir !== null) await rm(temporaryDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * When a collector checkpoints (about every CHECKPOINT_MS, less often when taking one is slow,
+ * sooner when CHECKPOINT_ROWS rows wait) and how: the state with the rows pending in one commit,
+ * then the stream acknowledged up to it. A failed commit (the capture taken over) is kept and
+ * thrown again by `take` and `settled`.
+ */
+class Checkpoints {
+  private committing: Promise<void> | null = null;
+  private failure: unknown = null;
+  private nextAt = performance.now() + CHECKPOINT_MS;
+  private taken = 0;
+  private lastBytes = 0;
+  private maxMs = 0;
+  private totalMs = 0;
+
+  constructor(private readonly writer: CaptureWriter, private readonly stream: RecordStream, private readonly state: () => Uint8Array, private readonly run: AnalysisRun) {}
+
+  due(): boolean {
+    return performance.now() >= this.nextAt || this.writer.pendingRowCount >= CHECKPOINT_ROWS;
+  }
+
+  take(): Promise<void> {
+    if (this.failure !== null) return Promise.reject(this.failure);
+    if (this.committing !== null) return this.committing;
+    let acknowledge = () => {};
+    let took = 0;
+    const committed = this.writer.commitCheckpoint(() => {
+      const started = performance.now();
+      acknowledge = this.stream.acknowledger();
+      const state = this.state();
+      took = performance.now() - started;
+      this.taken++;
+      this.lastBytes = state.length;
+      this.maxMs = Math.max(this.maxMs, took);
+      this.totalMs += took;
+      const time = this.run.analyzer.time;
+      return { position: this.stream.counts.position, packetTime: Number.isFinite(time) ? time : null, format: CHECKPOINT_FORMAT, state };
+    });
+    this.committing = committed.then(() => acknowledge(), (error: unknown) => {
+      this.failure ??= error;
+      throw error;
+    }).finally(() => {
+      this.committing = null;
+      this.nextAt = performance.now() + Math.max(CHECKPOINT_MS, took / CHECKPOINT_SHARE);
+    });
+    return this.committing;
+  }
+
+  /** Waits for the commit under way; throws if any failed. */
+  async settled(): Promise<void> {
+    await this.committing?.catch(() => undefined);
+    if (this.failure !== null) throw this.failure;
+  }
+
+  /** How many this process took, the latest one's size, the longest and total time taking them (ms). */
+  stats() {
+    return { taken: this.taken, lastBytes: this.lastBytes, maxMs: Math.round(this.maxMs), totalMs: Math.round(this.totalMs) };
   }
 }
