@@ -25,6 +25,7 @@
 import { randomUUID } from 'node:crypto';
 import { hasBadChecksum, type FrameResult, type Packet } from '../capture/decode.js';
 import type { Finding } from '../shapes/findings.js';
+import type { NumberedFinding } from '../capture/findings/tracker.js';
 import type { NetworkSnapshot } from '../shapes/snapshot.js';
 import type { TimelineEntry } from '../capture/model/timeline.js';
 import type { MediaSecond } from '../capture/model/stream-quality.js';
@@ -102,8 +103,8 @@ interface Batch {
   counters: SqlValue[][];
   linkCounters: SqlValue[][];
   mediaSeconds: SqlValue[][];
-  /** The capture's findings so far, replacing those stored; null: unchanged. */
-  findings: Finding[] | null;
+  /** Findings opened, closed or refreshed since the last batch, by their number in the run (each replaces the stored row of that number). */
+  findings: Map<number, Finding>;
   checkpoint: CheckpointRow | null;
   /** The run is over: the capture's status, set with the last rows (and any checkpoint dropped: a finished run is not one to go on from). */
   finalStatus: 'complete' | 'stopped' | null;
@@ -130,7 +131,7 @@ export interface StoredCheckpoint extends CheckpointRow {
   takenAt: number;
 }
 
-const emptyBatch = (): Batch => ({ messages: [], changes: [], facts: [], counters: [], linkCounters: [], mediaSeconds: [], findings: null, checkpoint: null, finalStatus: null });
+const emptyBatch = (): Batch => ({ messages: [], changes: [], facts: [], counters: [], linkCounters: [], mediaSeconds: [], findings: new Map(), checkpoint: null, finalStatus: null });
 
 /** The checkpoint of the capture with this fingerprint, if it has one. */
 export async function readCheckpoint(db: SqlDatabase, fingerprint: string): Promise<StoredCheckpoint | null> {
@@ -142,7 +143,7 @@ export async function readCheckpoint(db: SqlDatabase, fingerprint: string): Prom
   };
 }
 
-const FINDING_COLUMNS = ['capture_id', 'kind', 'severity', 'time', 'until', 'link', 'grp', 'source', 'router', 'detail', 'explanation', 'rule'];
+const FINDING_COLUMNS = ['capture_id', 'serial', 'kind', 'severity', 'time', 'until', 'link', 'grp', 'source', 'router', 'detail', 'explanation', 'rule'];
 
 export class CaptureWriter {
   private readonly options: WriterOptions;
@@ -175,7 +176,9 @@ export class CaptureWriter {
       counters: db.batchInsert('counters', COUNTER_COLUMNS),
       linkCounters: db.batchInsert('link_counters', LINK_COUNTER_COLUMNS),
       mediaSeconds: db.batchInsert('media_seconds', MEDIA_SECOND_COLUMNS),
-      findings: db.batchInsert('findings', FINDING_COLUMNS),
+      findings: db.batchInsert('findings', FINDING_COLUMNS, {
+        key: ['capture_id', 'serial'], update: ['severity', 'until', 'router', 'detail', 'explanation'],
+      }),
     };
   }
 
@@ -299,10 +302,12 @@ export class CaptureWriter {
     this.counts.facts += opened.length;
   }
 
-  /** The capture's findings as they stand: they replace the stored ones with the next write. */
-  syncFindings(findings: Finding[]): void {
-    this.pending.findings = findings;
-    this.pendingRows++;
+  /** Findings opened, closed or refreshed (FindingsTracker.takeChanged): each is written over its stored row, or added. */
+  syncFindings(findings: readonly NumberedFinding[]): void {
+    for (const { serial, finding } of findings) {
+      this.pending.findings.set(serial, finding);
+      this.pendingRows++;
+    }
   }
 
   /**
@@ -506,10 +511,9 @@ export class CaptureWriter {
       await this.inserts.linkCounters.insert(batch.linkCounters);
       await this.inserts.mediaSeconds.insert(batch.mediaSeconds);
       await this.writeFacts(batch.facts);
-      if (batch.findings !== null) {
-        await this.db.run('DELETE FROM findings WHERE capture_id = ?', [captureId]);
-        await this.inserts.findings.insert(batch.findings.map((finding) => [
-          captureId, finding.kind, finding.severity, finding.at, finding.until, finding.link, finding.group, finding.source, finding.router,
+      if (batch.findings.size > 0) {
+        await this.inserts.findings.insert([...batch.findings].map(([serial, finding]) => [
+          captureId, serial, finding.kind, finding.severity, finding.at, finding.until, finding.link, finding.group, finding.source, finding.router,
           JSON.stringify(finding.detail), finding.explanation, finding.rule,
         ]));
       }

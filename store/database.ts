@@ -7,7 +7,19 @@
 /** A column's value; bytes are a BLOB (PostgreSQL: BYTEA). */
 export type SqlValue = string | number | null | Uint8Array;
 
-/** Rows inserted by one statement at a time. */
+/** Rows a batch insert writes over instead of adding: those with the same `key` columns get the `update` columns' new values. */
+export interface Upsert {
+  key: readonly string[];
+  update: readonly string[];
+}
+
+/** The ON CONFLICT clause of an upsert, the same on both engines (an empty string: a plain insert). */
+export function upsertClause(upsert: Upsert | undefined): string {
+  if (upsert === undefined) return '';
+  return ` ON CONFLICT (${upsert.key.join(',')}) DO UPDATE SET ${upsert.update.map((column) => `${column} = excluded.${column}`).join(', ')}`;
+}
+
+/** Rows inserted by one statement at a time (a statement's rows must not share an upsert key). */
 export interface BatchInserter {
   insert(rows: readonly (readonly SqlValue[])[]): Promise<void>;
   finalize(): Promise<void>;
@@ -25,7 +37,7 @@ export interface SqlDatabase {
   insertReturningId(sql: string, params: readonly SqlValue[]): Promise<number>;
   /** Runs `body` in one transaction (rolled back if it throws); transactions run one after another. */
   transaction<T>(body: () => Promise<T>): Promise<T>;
-  batchInsert(table: string, columns: readonly string[]): BatchInserter;
+  batchInsert(table: string, columns: readonly string[], upsert?: Upsert): BatchInserter;
   /** The schema version the migrations reached (0: none). */
   schemaVersion(): Promise<number>;
   setSchemaVersion(version: number): Promise<void>;

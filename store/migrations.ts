@@ -13,7 +13,8 @@
  *   facts          snapshot rows as intervals [start_time, end_time) of packet time (end NULL while open)
  *   counters       multicast data per second, link and (source, group), with running totals
  *   link_counters  frames and decode errors per second and link, with running totals
- *   findings       what is wrong (capture/findings/): kind, severity, [time, until), place, detail, rule
+ *   findings       what is wrong (capture/findings/): kind, severity, [time, until), place, detail, rule;
+ *                  serial: its number in the run, the row a later write of the same finding replaces
  *   media_seconds  each complete second of an RTP / MPEG-TS flow per link (RFC 4445 DF:MLR, loss, jitter)
  *   checkpoints    a collector's state with its stream position, written with the rows it stands for
  *                  (pipeline/checkpoint.ts): a restarted collector resumes from it
@@ -156,6 +157,11 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
     )`,
     // The collector process writing the capture (a random token): one started later under the same name takes it over.
     'ALTER TABLE captures ADD COLUMN writer_token TEXT',
+  ],
+  [
+    // A finding's number in its run (0, 1, ... as they opened): the row a later write of the same finding replaces.
+    'ALTER TABLE findings ADD COLUMN serial INTEGER',
+    'CREATE UNIQUE INDEX findings_by_serial ON findings (capture_id, serial)',
   ],
 ];
 

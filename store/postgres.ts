@@ -8,7 +8,7 @@
  * and sorted byte-wise, as in SQLite: the database must use the C collation (checked on open).
  */
 import pg from 'pg';
-import { TransactionQueue, type BatchInserter, type SqlDatabase, type SqlValue } from './database.js';
+import { TransactionQueue, upsertClause, type BatchInserter, type SqlDatabase, type SqlValue, type Upsert } from './database.js';
 
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
@@ -83,13 +83,14 @@ export class PostgresDatabase implements SqlDatabase {
     return this.transactions.run(body);
   }
 
-  batchInsert(table: string, columns: readonly string[]): BatchInserter {
+  batchInsert(table: string, columns: readonly string[], upsert?: Upsert): BatchInserter {
+    const onConflict = upsertClause(upsert);
     return {
       insert: async (rows) => {
         for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
           const chunk = rows.slice(start, start + ROWS_PER_INSERT);
           const values = chunk.map((_, row) => `(${columns.map((__, column) => `$${row * columns.length + column + 1}`).join(',')})`).join(',');
-          await this.client.query(`INSERT INTO ${table} (${columns.join(',')}) VALUES ${values}`, chunk.flat() as SqlValue[]);
+          await this.client.query(`INSERT INTO ${table} (${columns.join(',')}) VALUES ${values}${onConflict}`, chunk.flat() as SqlValue[]);
         }
       },
       finalize: async () => undefined,

@@ -9,7 +9,7 @@
  * INSERT of 50 rows per statement ~450 k rows/s — hence `BatchInsert`.
  */
 import sqlite3 from 'sqlite3';
-import { TransactionQueue, type BatchInserter, type SqlDatabase, type SqlValue } from './database.js';
+import { TransactionQueue, upsertClause, type BatchInserter, type SqlDatabase, type SqlValue, type Upsert } from './database.js';
 
 export type { SqlValue } from './database.js';
 
@@ -69,8 +69,8 @@ export class SqliteDatabase implements SqlDatabase {
     return (await this.run(sql, params)).lastId;
   }
 
-  batchInsert(table: string, columns: readonly string[]): BatchInserter {
-    return new BatchInsert(this, table, columns);
+  batchInsert(table: string, columns: readonly string[], upsert?: Upsert): BatchInserter {
+    return new BatchInsert(this, table, columns, upsertClause(upsert));
   }
 
   async schemaVersion(): Promise<number> {
@@ -141,7 +141,7 @@ export class BatchInsert implements BatchInserter {
   private full: PreparedStatement | null = null;
   private readonly rowPlaceholder: string;
 
-  constructor(private readonly db: SqliteDatabase, private readonly table: string, private readonly columns: readonly string[]) {
+  constructor(private readonly db: SqliteDatabase, private readonly table: string, private readonly columns: readonly string[], private readonly onConflict = '') {
     this.rowPlaceholder = `(${columns.map(() => '?').join(',')})`;
   }
 
@@ -162,6 +162,6 @@ export class BatchInsert implements BatchInserter {
   }
 
   private sql(rowCount: number): string {
-    return `INSERT INTO ${this.table} (${this.columns.join(',')}) VALUES ${Array(rowCount).fill(this.rowPlaceholder).join(',')}`;
+    return `INSERT INTO ${this.table} (${this.columns.join(',')}) VALUES ${Array(rowCount).fill(this.rowPlaceholder).join(',')}${this.onConflict}`;
   }
 }

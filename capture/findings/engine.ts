@@ -16,7 +16,7 @@ import { badChecksums } from './packets.js';
 import { PimFindings } from './pim.js';
 import { QuerierFindings } from './querier.js';
 import { StreamFindings } from './streams.js';
-import { FindingsTracker, type FindingListener } from './tracker.js';
+import { FindingsTracker, type FindingListener, type NumberedFinding } from './tracker.js';
 
 /**
  * With nothing changing and no condition waiting out its holdsFor, the state is looked at this
@@ -106,6 +106,11 @@ export class FindingsEngine {
   /** Changes with every finding opened or closed (details of open ones are refreshed in place). */
   get revision(): number {
     return this.tracker.revision;
+  }
+
+  /** The findings opened, closed or refreshed since the last call, numbered (FindingsTracker.takeChanged). */
+  takeChanged(): NumberedFinding[] {
+    return this.tracker.takeChanged();
   }
 
   /** Every finding over the run so far. */

@@ -43,6 +43,12 @@ export function conditionKey(condition: Pick<Condition, 'kind' | 'link' | 'group
 /** Told when a finding opens or closes, at the packet time it is noticed. */
 export type FindingListener = (time: number, change: 'opened' | 'closed', finding: Finding) => void;
 
+/** A finding and its number in the run (0, 1, ... in the order they opened): what a store keeps it under. */
+export interface NumberedFinding {
+  serial: number;
+  finding: Finding;
+}
+
 export class FindingsTracker {
   private readonly open = new Map<string, Finding>();
   private readonly closed: Finding[] = [];
@@ -52,6 +58,10 @@ export class FindingsTracker {
   revision = 0;
   /** Conditions holding for less than their `holdsFor`: when each was first seen. */
   private readonly pending = new Map<string, number>();
+  /** Each finding's number, in the order they opened. */
+  private readonly serials = new Map<Finding, number>();
+  /** Findings opened, closed or refreshed since the last `takeChanged`. */
+  private readonly changed = new Set<Finding>();
 
   constructor(private readonly listener: FindingListener | null = null) {}
 
@@ -89,11 +99,13 @@ export class FindingsTracker {
       found.detail = condition.detail;
       found.explanation = condition.explanation;
       found.severity = condition.severity;
+      this.changed.add(found);
       return;
     }
     const { since, holdsFor: _holdsFor, ...fields } = condition;
     const finding: Finding = { ...fields, at: Math.min(at, since ?? at), until: null };
     this.open.set(key, finding);
+    this.number(finding);
     this.revision++;
     this.listener?.(at, 'opened', { ...finding });
   }
@@ -105,6 +117,7 @@ export class FindingsTracker {
     this.open.delete(key);
     found.until = Math.max(at, found.at);
     this.closed.push(found);
+    this.changed.add(found);
     this.revision++;
     this.listener?.(at, 'closed', { ...found });
   }
@@ -115,14 +128,30 @@ export class FindingsTracker {
     const { since: _since, holdsFor: _holdsFor, ...fields } = condition;
     const finding: Finding = { ...fields, at, until: at };
     this.closed.push(finding);
+    this.number(finding);
     this.revision++;
     this.listener?.(at, 'opened', { ...finding });
     this.listener?.(at, 'closed', { ...finding });
   }
 
+  private number(finding: Finding): void {
+    this.serials.set(finding, this.serials.size);
+    this.changed.add(finding);
+  }
+
   /** Whether a condition is waiting out its holdsFor: it should be looked at again within a second. */
   get waiting(): boolean {
     return this.pending.size > 0;
+  }
+
+  /**
+   * Copies of the findings opened, closed or refreshed (an open one's detail) since the last call,
+   * with their numbers, in the order they began: what a store writes instead of every finding again.
+   */
+  takeChanged(): NumberedFinding[] {
+    const changed = [...this.changed].map((finding) => ({ serial: this.serials.get(finding)!, finding: { ...finding } }));
+    this.changed.clear();
+    return changed.sort((a, b) => a.finding.at - b.finding.at || a.finding.kind.localeCompare(b.finding.kind) || a.serial - b.serial);
   }
 
   /** Every finding so far, in the order they began. */

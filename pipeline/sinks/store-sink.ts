@@ -126,7 +126,7 @@ export class StoreSink implements Sink {
   }
 
   private syncFindings(at: number): void {
-    this.writer.syncFindings(this.findings.all());
+    this.writer.syncFindings(this.findings.takeChanged());
     this.storedRevision = this.findings.revision;
     this.lastFindingsSync = at;
   }

@@ -12,6 +12,8 @@ import type { TimelineEntry } from '../../capture/model/timeline.js';
 import { openCaptureFiles } from '../../capture/sources/capture-file.js';
 import { StatsCounter, type CaptureStats } from '../../capture/stats.js';
 import { inputsOf } from '../../pipeline/file-source.js';
+import { AnalysisRun } from '../../pipeline/run.js';
+import { FindingsSink } from '../../pipeline/sinks/findings-sink.js';
 import { ingestFiles } from '../../pipeline/ingest.js';
 import { SqlStore } from '../../store/sql-store.js';
 import type { CaptureRecord, StoredSnapshot } from '../../store/store-api.js';
@@ -107,6 +109,40 @@ before(async () => {
 after(async () => {
   await store.close();
   await rm(dir, { recursive: true, force: true });
+});
+
+test('the stored findings are the findings engine\'s, each one row under its number in the run', async () => {
+  const sink = new FindingsSink();
+  const run = new AnalysisRun({ sinks: [sink] });
+  for await (const frame of openCaptureFiles([sample]).frames) run.frame(frame);
+  await run.finish();
+  const expected = sink.engine.all();
+  assert.ok(expected.some((finding) => finding.until !== null && finding.until > finding.at), 'the sample has findings that held a while and closed');
+  const stored = (await store.findings({ captureId: capture.id, limit: 10_000, offset: 0 })).items;
+  const rows = await store.db.all<{ serial: number }>('SELECT serial FROM findings WHERE capture_id = ? ORDER BY serial', [capture.id]);
+  assert.deepEqual(rows.map((row) => Number(row.serial)), expected.map((_, index) => index), 'serials 0..n-1, one row each');
+  const order = (a: { at: number; kind: string; link: string | null; group: string | null; source: string | null }, b: typeof a) =>
+    a.at - b.at || a.kind.localeCompare(b.kind) || `${a.link}|${a.group}|${a.source}`.localeCompare(`${b.link}|${b.group}|${b.source}`);
+  assert.deepEqual(stored.map(({ id: _id, captureId: _capture, ...finding }) => finding).sort(order), [...expected].sort(order));
+});
+
+test('a finding written again (refreshed, then closed) replaces its row and keeps its id', async () => {
+  const writer = store.writer();
+  await writer.begin('findings-rewrite', 'findings-rewrite');
+  const finding = { kind: 'querier.missing' as const, severity: 'warning' as const, link: 'lan', group: null, source: null, router: null,
+    detail: { seen: 1 }, explanation: 'x', rule: 'RFC 3376 §6.6.2', at: 10, until: null };
+  writer.syncFindings([{ serial: 0, finding }]);
+  await writer.flush();
+  const first = (await store.findings({ captureId: writer.captureId, limit: 10, offset: 0 })).items;
+  writer.syncFindings([{ serial: 0, finding: { ...finding, detail: { seen: 2 } } }, { serial: 1, finding: { ...finding, link: 'wan', at: 12 } }]);
+  writer.syncFindings([{ serial: 0, finding: { ...finding, detail: { seen: 3 }, until: 20 } }]);
+  await writer.flush();
+  const second = (await store.findings({ captureId: writer.captureId, limit: 10, offset: 0 })).items;
+  await writer.finish();
+  assert.equal(first.length, 1);
+  assert.equal(second.length, 2);
+  assert.equal(second[0]!.id, first[0]!.id, 'the same finding keeps its row');
+  assert.deepEqual(second.map((row) => [row.link, row.until, row.detail]), [['lan', 20, { seen: 3 }], ['wan', null, { seen: 1 }]]);
 });
 
 test('the capture record: source, span, frames and links of the sample', async () => {
