@@ -70,8 +70,13 @@ const STATE_CLASSES: readonly Class[] = [
   FindingsEngine, RouterNameIndex, FindingsTracker, PimFindings, QuerierFindings, StreamFindings, BranchFindings, MembershipExpiries, ForwardingFindings,
 ];
 
-/** Fields of state classes that are caches, recomputed on demand: left out (the fresh root's empty ones stay). */
-const CACHE_FIELDS = new Map<Class, ReadonlySet<string>>([[NetworkAnalyzer, new Set(['memo'])]]);
+/**
+ * Fields of state classes that are caches, recomputed on demand: left out. A restored object keeps
+ * the fresh root's value where there is one, else the field stays unset (the class builds it on first use).
+ */
+const CACHE_FIELDS = new Map<Class, ReadonlySet<string>>([
+  [NetworkAnalyzer, new Set(['memo'])], [LatencyTracker, new Set(['latest'])], [LinkMembership, new Set(['groupSnapshots', 'sortedGroups'])],
+]);
 
 /** The classes whose instances are wiring: kept from the fresh root. */
 const WIRING_CLASSES: readonly Class[] = [Promise, Error, SqliteDatabase, PostgresDatabase, BatchInsert];
@@ -79,9 +84,10 @@ const WIRING_CLASSES: readonly Class[] = [Promise, Error, SqliteDatabase, Postgr
 const CLASS_BY_NAME = new Map<string, Class>(STATE_CLASSES.map((stateClass) => [stateClass.name, stateClass]));
 const CLASS_BY_PROTOTYPE = new Map<object, Class>(STATE_CLASSES.map((stateClass) => [stateClass.prototype, stateClass]));
 
-/** Marks in the serialized graph: a state class's instance, and wiring to take from the fresh root. */
+/** Marks in the serialized graph: a state class's instance, wiring to take from the fresh root, a cache left out. */
 const INSTANCE = '@instance';
 const WIRING = '@wiring';
+const CACHE = '@cache';
 
 export class CheckpointError extends Error {}
 
@@ -131,8 +137,8 @@ export function takeCheckpoint(root: object): Uint8Array {
     encoded.set(value, out);
     const caches = stateClass ? CACHE_FIELDS.get(stateClass) : undefined;
     for (const key of Object.keys(value)) {
-      if (plain && (key === INSTANCE || key === WIRING)) throw new CheckpointError(`a field is named ${key}`);
-      fields[key] = caches?.has(key) ? { [WIRING]: true } : encode((value as Record<string, unknown>)[key], `${path}.${key}`);
+      if (plain && (key === INSTANCE || key === WIRING || key === CACHE)) throw new CheckpointError(`a field is named ${key}`);
+      fields[key] = caches?.has(key) ? { [CACHE]: true } : encode((value as Record<string, unknown>)[key], `${path}.${key}`);
     }
     return out;
   };
@@ -170,6 +176,7 @@ export function restoreCheckpoint<T extends object>(fresh: T, bytes: Uint8Array)
       return target;
     }
     const saved = value as Record<string, unknown>;
+    if (saved[CACHE] === true) return hasCurrent ? current : undefined;
     if (saved[WIRING] === true) {
       if (!hasCurrent) throw new CheckpointError(`checkpoint: nothing fresh to take the wiring at ${path} from`);
       return current;

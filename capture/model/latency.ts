@@ -45,6 +45,8 @@ export class LatencyTracker {
   /** group → the links it flows on. */
   private readonly flowingOn = new Map<string, Set<string>>();
   private readonly measured = new Map<string, Latency[]>();
+  /** The snapshot until the next measurement (a cache: a checkpoint leaves it out, pipeline/checkpoint.ts). */
+  private latest?: Latency[] | undefined;
 
   onMembershipChange(change: MembershipChange): void {
     if (change.group === null || !isRoutable(change.group)) return; // link-wide changes (querier, version), link-local groups
@@ -102,14 +104,19 @@ export class LatencyTracker {
     }
   }
 
-  /** The latest measurement per link, group, host and kind. */
+  /** The latest measurement per link, group, host and kind (the same list until the next measurement). */
   snapshot(): Latency[] {
+    return this.latest ??= this.latestMeasurements();
+  }
+
+  private latestMeasurements(): Latency[] {
     const latest = new Map<string, Latency>();
     for (const list of this.measured.values()) for (const entry of list) latest.set(`${entry.link}|${entry.group}|${entry.host}|${entry.kind}`, entry);
     return [...latest.values()].sort((a, b) => a.link.localeCompare(b.link) || a.group.localeCompare(b.group) || a.host.localeCompare(b.host) || a.kind.localeCompare(b.kind));
   }
 
   private record(latency: Latency): void {
+    this.latest = undefined;
     latency.seconds = Math.round(latency.seconds * 1e6) / 1e6;
     const list = this.measured.get(latency.link) ?? [];
     list.push(latency);

@@ -44,6 +44,12 @@ export class LinkMembership {
   private operatingGeneration = NEWEST_GENERATION;
   /** RFC 4604 §3.1, §3.5: what was ignored for SSM groups, by `group|reporter`. */
   private readonly ignoredSsm = new Map<string, IgnoredSsmRequest>();
+  /**
+   * Each group's snapshot until the group changes, and the sorted list of them (caches: a checkpoint
+   * leaves them out, pipeline/checkpoint.ts): a snapshot rebuilds only the groups touched since the last.
+   */
+  private groupSnapshots?: Map<string, GroupSnapshot>;
+  private sortedGroups?: GroupSnapshot[] | undefined;
 
   constructor(readonly link: string, readonly family: AddressFamily, options: Partial<MembershipOptions> = {}) {
     this.protocol = family === 4 ? 'igmp' : 'mld';
@@ -111,6 +117,7 @@ export class LinkMembership {
     if (!query.suppressRouterSide && query.group !== null) {
       const group = this.groups.get(query.group);
       if (group !== undefined) {
+        this.touch(group);
         const deadline = now + this.parameters.lastMemberQueryTime;
         if (query.sources.length === 0) lowerGroupTimer(group, deadline);
         else for (const source of query.sources) lowerSourceTimer(group, source, deadline);
@@ -131,9 +138,12 @@ export class LinkMembership {
 
   /** The state at `now` (call `advance(now)` first). Sorted by address, JSON-friendly. */
   snapshot(now: number): LinkMembershipSnapshot {
-    const groups: GroupSnapshot[] = [];
-    for (const group of this.groups.values()) groups.push(this.groupSnapshot(group));
-    groups.sort((a, b) => compareAddresses(a.group, b.group));
+    const cache = this.groupSnapshots ??= new Map();
+    const groups = this.sortedGroups ??= [...this.groups.values()].map((group) => {
+      let snapshot = cache.get(group.group);
+      if (snapshot === undefined) cache.set(group.group, snapshot = this.groupSnapshot(group));
+      return snapshot;
+    }).sort((a, b) => compareAddresses(a.group, b.group));
     return {
       time: now,
       link: this.link,
@@ -145,6 +155,12 @@ export class LinkMembership {
       groups,
       ignoredSsmRequests: [...this.ignoredSsm.values()].map((entry) => ({ ...entry })),
     };
+  }
+
+  /** The group's state is about to change: its cached snapshot goes. */
+  private touch(group: GroupState): void {
+    this.groupSnapshots?.delete(group.group);
+    this.sortedGroups = undefined;
   }
 
   private ignoreSsmRequest(group: string, reporter: string, version: number, recordType: GroupRecordType, now: number): void {
@@ -200,6 +216,7 @@ export class LinkMembership {
     group: GroupState, isNew: boolean, previousCompatibility: number, type: GroupRecordType,
     sources: readonly string[], reporter: string, version: number, now: number,
   ): void {
+    this.touch(group);
     const context = this.rowContext;
     const delta = context.delta;
     delta.reset();
@@ -254,6 +271,7 @@ export class LinkMembership {
     }
     let next = this.election.current?.otherQuerierExpiresAt ?? Infinity;
     for (const group of this.groups.values()) {
+      if (group.nextDueAt <= now) this.touch(group);
       if (group.nextDueAt <= now && this.expireGroup(group, now)) {
         this.groups.delete(group.group);
         continue;
