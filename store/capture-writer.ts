@@ -93,7 +93,7 @@ const counted = (): Counted => ({ current: { a: 0, b: 0 }, previous: { a: 0, b: 
 /** Facts are closed (an UPDATE per sync) and opened (a row to insert) in the order syncs produced them. */
 type FactOperation = { open: SqlValue[] } | { close: { end: number; facts: [kind: FactKind, key: string][] } };
 
-/** (kind, key) pairs per UPDATE that closes facts. */
+/** Keys per UPDATE that closes facts. */
 const CLOSES_PER_UPDATE = 100;
 
 interface Batch {
@@ -557,11 +557,16 @@ export class CaptureWriter {
       await this.inserts.facts.insert(opened);
       opened = [];
       const { end, facts } = operation.close;
-      for (let start = 0; start < facts.length; start += CLOSES_PER_UPDATE) {
-        const chunk = facts.slice(start, start + CLOSES_PER_UPDATE);
-        await this.db.run(
-          `UPDATE facts SET end_time = ? WHERE capture_id = ? AND end_time IS NULL AND (kind, key) IN (VALUES ${chunk.map(() => '(?, ?)').join(', ')})`,
-          [end, this.captureId, ...chunk.flat()]);
+      // One kind per UPDATE: `kind = ? AND key IN (...)` seeks the open facts' index (facts_open) on
+      // all its columns, where a (kind, key) pair list made SQLite walk every fact of the capture.
+      const keysByKind = new Map<FactKind, string[]>();
+      for (const [kind, key] of facts) keysByKind.set(kind, [...(keysByKind.get(kind) ?? []), key]);
+      for (const [kind, keys] of keysByKind) {
+        for (let start = 0; start < keys.length; start += CLOSES_PER_UPDATE) {
+          const chunk = keys.slice(start, start + CLOSES_PER_UPDATE);
+          await this.db.run(`UPDATE facts SET end_time = ? WHERE capture_id = ? AND kind = ? AND key IN (${chunk.map(() => '?').join(', ')}) AND end_time IS NULL`,
+            [end, this.captureId, kind, ...chunk]);
+        }
       }
     }
     await this.inserts.facts.insert(opened);

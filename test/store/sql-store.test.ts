@@ -138,7 +138,7 @@ test('a finding written again (refreshed, then closed) replaces its row and keep
   writer.syncFindings([{ serial: 0, finding: { ...finding, detail: { seen: 3 }, until: 20 } }]);
   await writer.flush();
   const second = (await store.findings({ captureId: writer.captureId, limit: 10, offset: 0 })).items;
-  await writer.finish();
+  await writer.discard();
   assert.equal(first.length, 1);
   assert.equal(second.length, 2);
   assert.equal(second[0]!.id, first[0]!.id, 'the same finding keeps its row');
