@@ -164,6 +164,12 @@ export class CaptureWriter {
   private readonly flows = new Map<string, FlowCount>();
   private readonly links = new Map<string, LinkCount>();
   private readonly openFacts = new Map<string, string>();
+  /**
+   * Each snapshot row's fact key and content, by the row object: a model part whose state did not
+   * change hands out the same rows again (capture/model/snapshot.ts), and they are not encoded twice
+   * (a cache: a checkpoint leaves it out, pipeline/checkpoint.ts).
+   */
+  private rowFacts?: WeakMap<object, { key: string; content: string }>;
   private readonly inserts: { messages: BatchInserter; changes: BatchInserter; facts: BatchInserter; counters: BatchInserter; linkCounters: BatchInserter; mediaSeconds: BatchInserter; findings: BatchInserter };
   readonly counts: WriterCounts = { frames: 0, decodeErrors: 0, messages: 0, changes: 0, facts: 0 };
 
@@ -274,14 +280,17 @@ export class CaptureWriter {
     const seen = new Set<string>();
     const closed: [FactKind, string][] = [];
     const opened: SqlValue[][] = [];
+    const rowFacts = this.rowFacts ??= new WeakMap();
     for (const kind of FACT_KINDS) {
       const spec = FACT_SPECS[kind];
       for (const row of snapshot[spec.list] as unknown as Record<string, unknown>[]) {
-        let key = spec.key(row);
-        for (let duplicate = 2; seen.has(`${kind}\n${key}`); duplicate++) key = `${spec.key(row)}#${duplicate}`;
-        const mapKey = `${kind}\n${key}`;
+        let fact = rowFacts.get(row);
+        if (fact === undefined) rowFacts.set(row, fact = { key: `${kind}\n${spec.key(row)}`, content: factContent(spec, row) });
+        let mapKey = fact.key;
+        for (let duplicate = 2; seen.has(mapKey); duplicate++) mapKey = `${fact.key}#${duplicate}`;
+        const key = mapKey.slice(kind.length + 1);
         seen.add(mapKey);
-        const content = factContent(spec, row);
+        const { content } = fact;
         const previous = this.openFacts.get(mapKey);
         if (previous === content) continue;
         if (previous !== undefined) closed.push([kind, key]);

@@ -3,6 +3,13 @@ import type { NetworkAnalyzer } from './network-analyzer.js';
 import { compareAddresses } from '../ip/address-format.js';
 import type { LinkState, MembershipState, NetworkSnapshot } from '../../shapes/snapshot.js';
 import { inferTrees, type LinkGroupMembership } from './trees.js';
+import type { GroupSnapshot } from './membership/types.js';
+
+/**
+ * The membership row of each group snapshot: a group whose state did not change keeps its snapshot
+ * (membership/link-membership.ts), and so its row, which the store then need not encode again.
+ */
+const membershipRows = new WeakMap<GroupSnapshot, MembershipState>();
 
 export function buildSnapshot(analyzer: NetworkAnalyzer, at: number): NetworkSnapshot {
   const pim = analyzer.pim.snapshot(at);
@@ -20,13 +27,17 @@ export function buildSnapshot(analyzer: NetworkAnalyzer, at: number): NetworkSna
     queriers.set(snapshot.link, entry);
     for (const group of snapshot.groups) {
       groupMemberships.push({ link: snapshot.link, family: snapshot.family, group });
-      memberships.push({
-        link: snapshot.link, group: group.group, family: snapshot.family, mode: group.mode,
-        sources: group.sources.map((source) => source.address), excluded: group.excluded,
-        reporters: group.reporters.map((reporter) => reporter.address), version: group.compatibilityVersion,
-        // INCLUDE mode has no group timer (RFC 3376 §6.2.1): the state lasts as long as its last source.
-        expiresAt: group.expiresAt ?? Math.max(...group.sources.map((source) => source.expiresAt)),
-      });
+      let row = membershipRows.get(group);
+      if (row === undefined) {
+        membershipRows.set(group, row = {
+          link: snapshot.link, group: group.group, family: snapshot.family, mode: group.mode,
+          sources: group.sources.map((source) => source.address), excluded: group.excluded,
+          reporters: group.reporters.map((reporter) => reporter.address), version: group.compatibilityVersion,
+          // INCLUDE mode has no group timer (RFC 3376 §6.2.1): the state lasts as long as its last source.
+          expiresAt: group.expiresAt ?? Math.max(...group.sources.map((source) => source.expiresAt)),
+        });
+      }
+      memberships.push(row);
     }
   }
 

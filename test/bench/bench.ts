@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: how fast and how lean mcast reads a capture, next to tcpdump and tshark on the
  * same file in the same run, and what storing the analysis in SQLite (`analyze --db`) costs. The file is the bundled sample replicated (shifted in time) to about
- * BENCH_FRAMES frames (default 1,000,000), so the figures are about throughput, not start-up.
+ * BENCH_FRAMES frames (default 1,000,000), so the figures are about throughput, not start-up; peak RSS is
+ * measured again on five times as many frames (BENCH_LARGE_FRAMES).
  * Wall time and peak RSS come from /usr/bin/time for every tool alike.
  */
 import { spawn } from 'node:child_process';
@@ -17,6 +18,8 @@ import { ethernetFrame } from '../helpers/encode-frame.js';
 
 const SAMPLE = process.env.BENCH_SAMPLE ?? 'samples/pim-sm/pim-sm.pcapng.gz';
 const TARGET_FRAMES = Number(process.env.BENCH_FRAMES ?? 1_000_000);
+/** The file memory is measured on as well (RSS must not grow with the file). */
+const LARGE_FRAMES = Number(process.env.BENCH_LARGE_FRAMES ?? 5 * TARGET_FRAMES);
 
 interface Measure {
   name: string;
@@ -111,6 +114,19 @@ try {
   const database = await stat(join(dir, 'bench.sqlite'));
   console.log(`database overhead: mcast analyze --db / mcast analyze = ${(stored.seconds / analyze.seconds).toFixed(2)} `
     + `(${(database.size / 2 ** 20).toFixed(1)} MiB of SQLite, ${(stored.maxRssMiB - analyze.maxRssMiB).toFixed(0)} MiB more peak RSS)`);
+
+  // Memory on a file five times the size: what the model keeps grows with the network, not the file.
+  const largeFile = join(dir, 'large.pcapng');
+  const largeFrames = await replicateCapture(SAMPLE, largeFile, LARGE_FRAMES);
+  await rm(file, { force: true });
+  const largeStats = await measure('mcast stats', process.execPath, [cli, 'stats', largeFile, '--json']);
+  const largeAnalyze = await measure('mcast analyze', process.execPath, [cli, 'analyze', largeFile, '--json']);
+  await rm(largeFile, { force: true });
+  console.log(`\nmemory by file size (peak RSS, MiB): ${frames.toLocaleString('en')} frames -> ${largeFrames.toLocaleString('en')} frames`);
+  for (const [small, large] of [[base, largeStats], [analyze, largeAnalyze]] as const) {
+    console.log(`  ${small.name.padEnd(30)} ${small.maxRssMiB.toFixed(0).padStart(6)} -> ${large.maxRssMiB.toFixed(0).padStart(6)}  (${(large.maxRssMiB / small.maxRssMiB).toFixed(2)}x; `
+      + `${Math.round(largeFrames / large.seconds).toLocaleString('en')} frames/s)`);
+  }
 
   const dataFile = join(dir, 'iptv.pcapng');
   const dataFrames = await buildDataCapture(dataFile);
