@@ -16,19 +16,10 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../capture/input-error.js';
-import { statsCommand } from './commands/stats.js';
-import { analyzeCommand } from './commands/analyze.js';
-import { findingsCommand, parseSeverity } from './commands/findings.js';
-import { serveCommand, type ListenOptions } from './commands/serve.js';
+import type { ListenOptions } from './commands/serve.js';
 import { parseAllowedHost, parseAllowedOrigin } from '../server/access.js';
-import { captureCommand } from './commands/capture.js';
-import { collectCommand, parseProbeName, publishFiles } from './commands/collect.js';
-import { parseNatsUrl } from '../pipeline/probe/nats.js';
-import { isPostgresUrl } from '../store/postgres.js';
 import { DEFAULT_LATENESS } from '../pipeline/collector.js';
-import { loadTopology } from './commands/analyze.js';
-import { interfacesCommand } from './commands/interfaces.js';
-import { BUNDLED_SAMPLE, demoCommand } from './commands/demo.js';
+import { BUNDLED_SAMPLE } from './bundled-sample.js';
 import { DEFAULT_BUFFER_SIZE } from '../capture/sources/live-capture.js';
 import { parseDecimal, parsePort, parseTime } from './options.js';
 import { escapeControl } from './output/escape.js';
@@ -66,6 +57,7 @@ const COMMANDS: Record<string, CommandSpec> = {
                                  and the capture's time span (first and last frame)`,
     async run(args) {
       const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
+      const { statsCommand } = await import('./commands/stats.js');
       await statsCommand(positionals, { json: values.json === true });
     },
   },
@@ -94,12 +86,15 @@ const COMMANDS: Record<string, CommandSpec> = {
         if (values.publish === undefined || values.probe === undefined) throw new InputError('--publish and --probe go together: --publish nats://HOST:PORT --probe NAME', 'usage');
         if (values.db !== undefined || values.at !== undefined || values.timeline === true) throw new InputError('--publish replays the whole capture to a collector: it takes no --db, --at or --timeline', 'usage');
         const speed = values.speed === undefined ? null : parseDecimal('--speed', values.speed, 'a pace greater than 0 (1: as captured)', { min: 0, minExclusive: true });
+        const [{ publishFiles, parseProbeName }, { parseNatsUrl }, { loadTopology }] = await Promise.all([
+          import('./commands/collect.js'), import('../pipeline/probe/nats.js'), import('./commands/analyze.js')]);
         await publishFiles(positionals, {
           url: parseNatsUrl('--publish', values.publish), probe: parseProbeName('--probe', values.probe), topology: await loadTopology(values.topology ?? null), json: values.json === true, speed,
         });
         return;
       }
       if (values.speed !== undefined) throw new InputError('--speed paces a replay to a collector: it goes with --publish', 'usage');
+      const { analyzeCommand } = await import('./commands/analyze.js');
       await analyzeCommand(positionals, {
         at: timeOption(values.at), topology: values.topology ?? null, json: values.json === true, timeline: values.timeline === true, all: values.all === true,
         db: values.db ?? null,
@@ -118,6 +113,7 @@ const COMMANDS: Record<string, CommandSpec> = {
         args, allowPositionals: true,
         options: { at: { type: 'string' }, topology: { type: 'string' }, severity: { type: 'string' }, json: { type: 'boolean', default: false } },
       });
+      const { findingsCommand, parseSeverity } = await import('./commands/findings.js');
       await findingsCommand(positionals, {
         at: timeOption(values.at), topology: values.topology ?? null, severity: parseSeverity(values.severity), json: values.json === true,
       });
@@ -130,6 +126,7 @@ const COMMANDS: Record<string, CommandSpec> = {
                                  own, removed when it stops) and served on the dashboard`,
     async run(args) {
       const { values } = parseArgs({ args, allowPositionals: false, options: { ...LISTEN_OPTIONS, db: { type: 'string' } } });
+      const { demoCommand } = await import('./commands/demo.js');
       await demoCommand({ ...listenOptions(values), db: values.db ?? null });
     },
   },
@@ -137,6 +134,7 @@ const COMMANDS: Record<string, CommandSpec> = {
     usage: '  mcast interfaces [--json]      the devices live capture can use: name, link type, state, addresses',
     async run(args) {
       const { values } = parseArgs({ args, allowPositionals: false, options: { json: { type: 'boolean', default: false } } });
+      const { interfacesCommand } = await import('./commands/interfaces.js');
       await interfacesCommand({ json: values.json === true });
     },
   },
@@ -158,6 +156,8 @@ const COMMANDS: Record<string, CommandSpec> = {
         },
       });
       if ((values.publish === undefined) !== (values.probe === undefined)) throw new InputError('--publish and --probe go together: --publish nats://HOST:PORT --probe NAME', 'usage');
+      const [{ captureCommand }, { parseProbeName }, { parseNatsUrl }] = await Promise.all([
+        import('./commands/capture.js'), import('./commands/collect.js'), import('../pipeline/probe/nats.js')]);
       const publish = values.publish === undefined ? null : { url: parseNatsUrl('--publish', values.publish), probe: parseProbeName('--probe', values.probe!) };
       const bufferMiB = values.buffer === undefined ? DEFAULT_BUFFER_SIZE / 2 ** 20
         : parseDecimal('--buffer', values.buffer, 'a buffer size in MiB (1-2047)', { min: 1, max: 2047 });
@@ -193,6 +193,8 @@ const COMMANDS: Record<string, CommandSpec> = {
       });
       if (values.nats === undefined) throw new InputError('collect needs --nats nats://HOST:PORT (where the probes publish)', 'usage');
       if (values.postgres !== undefined && values.db !== undefined) throw new InputError('give the store once: --db FILE or --postgres URL', 'usage');
+      const [{ collectCommand, parseProbeName }, { parseNatsUrl }, { isPostgresUrl }] = await Promise.all([
+        import('./commands/collect.js'), import('../pipeline/probe/nats.js'), import('../store/postgres.js')]);
       if (values.postgres !== undefined && !isPostgresUrl(values.postgres)) throw new InputError(`--postgres must be a postgres:// URL, not '${values.postgres}'`, 'usage');
       await collectCommand({
         nats: parseNatsUrl('--nats', values.nats), db: values.db ?? values.postgres ?? null,
@@ -214,6 +216,7 @@ const COMMANDS: Record<string, CommandSpec> = {
       if (values.db === undefined) throw new InputError('serve needs --db FILE (a store made by: mcast analyze FILE... --db FILE)', 'usage');
       const uploadLimit = values['upload-limit'] === undefined ? undefined
         : parseDecimal('--upload-limit', values['upload-limit'], 'a size in MB greater than 0', { min: 0, minExclusive: true }) * 1024 * 1024;
+      const { serveCommand } = await import('./commands/serve.js');
       await serveCommand({ db: values.db, ...listenOptions(values), uploadLimit });
     },
   },

@@ -47,8 +47,7 @@ export type Severity = Static<typeof Severity>;
 export type Finding = Static<typeof Finding>;
 export type FindingRecord = Static<typeof FindingRecord>;
 
-/** Errors first, then warnings, then notes. */
-export const SEVERITY_ORDER: Readonly<Record<Severity, number>> = { error: 0, warning: 1, info: 2 };
+export { SEVERITY_ORDER } from './severity.js';
 
 /** A finding opening or closing, as `mcast analyze --timeline` lists it among the changes (at its own `at` / `until`). */
 export const FindingChange = Shape({

@@ -29,11 +29,21 @@ export function formatIPv6(bytes: Uint8Array, offset = 0): string {
   return `${head}::${tail}`;
 }
 
+const HEX_BYTES = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+/** MAC texts by the 48-bit number: a capture has few MACs, and every frame has two (bounded: cleared when full). */
+const macTexts = new Map<number, string>();
+const MAC_TEXTS_KEPT = 4096;
+
 export function formatMac(bytes: Uint8Array, offset = 0): string {
-  let text = '';
-  for (let i = 0; i < 6; i++) {
-    const byte = bytes[offset + i]!;
-    text += (i ? ':' : '') + (byte < 16 ? '0' : '') + byte.toString(16);
+  const high = (bytes[offset]! << 16) | (bytes[offset + 1]! << 8) | bytes[offset + 2]!;
+  const low = (bytes[offset + 3]! << 16) | (bytes[offset + 4]! << 8) | bytes[offset + 5]!;
+  const number = high * 0x1000000 + low;
+  let text = macTexts.get(number);
+  if (text === undefined) {
+    text = `${HEX_BYTES[bytes[offset]!]}:${HEX_BYTES[bytes[offset + 1]!]}:${HEX_BYTES[bytes[offset + 2]!]}:`
+      + `${HEX_BYTES[bytes[offset + 3]!]}:${HEX_BYTES[bytes[offset + 4]!]}:${HEX_BYTES[bytes[offset + 5]!]}`;
+    if (macTexts.size >= MAC_TEXTS_KEPT) macTexts.clear();
+    macTexts.set(number, text);
   }
   return text;
 }

@@ -12,12 +12,10 @@ import { isRoutable } from '../../capture/model/trees.js';
 import type { CaptureProblem } from '../../capture/sources/capture-file.js';
 import { parseTopology, type Topology } from '../../capture/model/topology.js';
 import { captureSpan, describeProblem, inputsOf, runFiles, type FileRunResult } from '../../pipeline/file-source.js';
-import { ingestFiles } from '../../pipeline/ingest.js';
 import { findingChanges } from '../../capture/findings/engine.js';
 import { AnalysisRun } from '../../pipeline/run.js';
 import { FindingsSink } from '../../pipeline/sinks/findings-sink.js';
 import type { FindingChange } from '../../shapes/findings.js';
-import { openStore } from '../open-store.js';
 import { escapeControl } from '../output/escape.js';
 import { ProgressBar } from '../output/progress.js';
 import { formatSnapshot, formatTimelineEntry, isoAndEpoch, isoTime } from '../output/snapshot-text.js';
@@ -107,6 +105,8 @@ function inTimeOrder<T extends { time: number }>(entries: T[]): T[] {
 }
 
 async function analyzeIntoDatabase(paths: string[], db: string, options: { at: number | null; topology: Topology | null; json: boolean }): Promise<void> {
+  // The store (SQLite's native module, PostgreSQL's client) is loaded only by the runs that store.
+  const [{ openStore }, { ingestFiles }] = await Promise.all([import('../open-store.js'), import('../../pipeline/ingest.js')]);
   const store = await openStore(db);
   try {
     const progress = new ProgressBar();

@@ -6,17 +6,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ingestFiles } from '../../pipeline/ingest.js';
 import { inputsOf } from '../../pipeline/file-source.js';
 import { openStore } from '../open-store.js';
 import { escapeControl } from '../output/escape.js';
 import { analyzeCommand, loadTopology } from './analyze.js';
 import { startServer, untilStopped, type ListenOptions } from './serve.js';
+import { BUNDLED_SAMPLE, BUNDLED_TOPOLOGY } from '../bundled-sample.js';
 
-const SAMPLE_DIR = fileURLToPath(new URL('../../../samples/pim-sm/', import.meta.url));
-export const BUNDLED_SAMPLE = join(SAMPLE_DIR, 'pim-sm.pcapng.gz');
-const BUNDLED_TOPOLOGY = join(SAMPLE_DIR, 'topology.json');
 
 export interface DemoOptions extends ListenOptions {
   db: string | null;
