@@ -72,13 +72,14 @@ export class FindingsEngine {
   /**
    * Looks at the state as of the analyzer's time: at most once a second of packet time, when
    * something changed or a condition waits out its holdsFor, else every QUIET_EVALUATION s.
-   * `taken`: a snapshot at the analyzer's time another sink already took.
+   * `taken`: a snapshot at the analyzer's time another sink already took. Returns the snapshot
+   * looked at (for the store to sync from the same one), null when it did not look.
    */
-  evaluate(analyzer: NetworkAnalyzer, force = false, taken?: NetworkSnapshot): void {
+  evaluate(analyzer: NetworkAnalyzer, force = false, taken?: NetworkSnapshot): NetworkSnapshot | null {
     const at = analyzer.time;
-    if (!Number.isFinite(at)) return;
-    if (!force && Math.floor(at) <= Math.floor(this.lastEvaluation)) return;
-    if (!force && !this.changed && !this.tracker.waiting && at - this.lastEvaluation < QUIET_EVALUATION) return;
+    if (!Number.isFinite(at)) return null;
+    if (!force && Math.floor(at) <= Math.floor(this.lastEvaluation)) return null;
+    if (!force && !this.changed && !this.tracker.waiting && at - this.lastEvaluation < QUIET_EVALUATION) return null;
     this.lastEvaluation = at;
     this.changed = false;
     const snapshot = taken?.at === at ? taken : analyzer.snapshot(at);
@@ -101,6 +102,7 @@ export class FindingsEngine {
       ...this.streams.evaluate(at, snapshot, this.routers, portsOf),
       ...badChecksums(at, analyzer.badChecksums.values()),
     ]);
+    return snapshot;
   }
 
   /** Changes with every finding opened or closed (details of open ones are refreshed in place). */

@@ -1,13 +1,13 @@
 /**
  * The store as a run's sink: every frame's counters and messages, every change, and the facts —
- * the state diffed against what is stored (store/capture-writer.ts) at most once per second of
- * packet time: when time is about to move into a later second than the last sync and a change
- * was told since it, once more FOLLOW_UP seconds after the latest change (what the model derives
- * from packets, not changes, has settled), and at least every MAX_SYNC_GAP seconds. The facts
- * take the analyzer's time then: the last frame's, or the second a silence was stepped through
- * (pipeline/run.ts). The findings (capture/findings/) are judged
- * once a second on the same snapshots and stored, when one opened or closed, at most every
- * FINDINGS_SYNC seconds of packet time, and at the end.
+ * the state diffed against what is stored (store/capture-writer.ts) on the snapshots the findings
+ * engine (capture/findings/) looks at: at most once a second of packet time, the first moment of a
+ * later second after a change. Besides, once more FOLLOW_UP seconds after the latest change (what
+ * the model derives from packets, not changes, has settled) and at least every MAX_SYNC_GAP seconds,
+ * when time is about to move into a later second than the last sync. The facts take the analyzer's
+ * time then: the last frame's, or the second a silence was stepped through (pipeline/run.ts). The
+ * findings are stored, when one opened or closed, at most every FINDINGS_SYNC seconds of packet
+ * time, and at the end.
  */
 import type { FrameResult, Packet } from '../../capture/decode.js';
 import type { SecondCounts } from '../probe/records.js';
@@ -79,9 +79,10 @@ export class StoreSink implements Sink {
     analyzer.flows.onMediaSecond ??= (link, source, group, second) => this.writer.onMediaSecond(link, source, group, second);
     const now = analyzer.time;
     if (!Number.isFinite(now)) return;
-    const due = this.changedSinceSync || (this.followUpAt !== null && now >= this.followUpAt) || now - this.lastSync >= MAX_SYNC_GAP;
-    const synced = due && Math.floor(time) > Math.floor(this.lastSync) ? this.sync(analyzer, now) : undefined;
-    this.findings.evaluate(analyzer, false, synced);
+    // One snapshot for both: the findings' look after a change is the store's sync.
+    const looked = this.findings.evaluate(analyzer);
+    const settling = (this.followUpAt !== null && now >= this.followUpAt) || now - this.lastSync >= MAX_SYNC_GAP;
+    if (looked !== null ? this.changedSinceSync || settling : settling && Math.floor(time) > Math.floor(this.lastSync)) this.sync(analyzer, now, looked);
     if (this.findings.revision !== this.storedRevision && now - this.lastFindingsSync >= FINDINGS_SYNC) this.syncFindings(now);
   }
 
@@ -131,8 +132,8 @@ export class StoreSink implements Sink {
     this.lastFindingsSync = at;
   }
 
-  private sync(analyzer: NetworkAnalyzer, at: number): NetworkSnapshot {
-    const snapshot = analyzer.snapshot(at);
+  private sync(analyzer: NetworkAnalyzer, at: number, taken: NetworkSnapshot | null = null): NetworkSnapshot {
+    const snapshot = taken?.at === at ? taken : analyzer.snapshot(at);
     this.writer.syncFacts(snapshot);
     this.lastSync = at;
     if (!this.changedSinceSync && this.followUpAt !== null && at >= this.followUpAt) this.followUpAt = null;
