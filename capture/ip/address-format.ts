@@ -1,8 +1,24 @@
 /** Text forms of addresses read from packets: dotted quad, RFC 5952 IPv6, colon-separated MAC. */
 import { readUint16 } from '../bytes.js';
 
+/**
+ * IPv4 texts by the 32-bit address: every packet has two or three, from a few hundred distinct
+ * addresses; one string each (bounded: cleared when full) is less garbage, and the model's map
+ * lookups by the same string reuse its hash.
+ */
+const ipv4Texts = new Map<number, string>();
+const IPV4_TEXTS_KEPT = 65_536;
+
 export function formatIPv4(bytes: Uint8Array, offset = 0): string {
-  return `${bytes[offset]}.${bytes[offset + 1]}.${bytes[offset + 2]}.${bytes[offset + 3]}`;
+  if (offset + 4 > bytes.length) return `${bytes[offset]}.${bytes[offset + 1]}.${bytes[offset + 2]}.${bytes[offset + 3]}`;
+  const number = ((bytes[offset]! << 24) | (bytes[offset + 1]! << 16) | (bytes[offset + 2]! << 8) | bytes[offset + 3]!) >>> 0;
+  let text = ipv4Texts.get(number);
+  if (text === undefined) {
+    text = `${bytes[offset]}.${bytes[offset + 1]}.${bytes[offset + 2]}.${bytes[offset + 3]}`;
+    if (ipv4Texts.size >= IPV4_TEXTS_KEPT) ipv4Texts.clear();
+    ipv4Texts.set(number, text);
+  }
+  return text;
 }
 
 /** RFC 5952 §4: lower case, no leading zeros, the longest (first) run of ≥ 2 zero groups as `::`. */
@@ -35,6 +51,7 @@ const macTexts = new Map<number, string>();
 const MAC_TEXTS_KEPT = 4096;
 
 export function formatMac(bytes: Uint8Array, offset = 0): string {
+  if (offset + 6 > bytes.length) throw new RangeError(`a MAC address needs 6 bytes at offset ${offset}`);
   const high = (bytes[offset]! << 16) | (bytes[offset + 1]! << 8) | bytes[offset + 2]!;
   const low = (bytes[offset + 3]! << 16) | (bytes[offset + 4]! << 8) | bytes[offset + 5]!;
   const number = high * 0x1000000 + low;
@@ -138,11 +155,11 @@ export function compareAddresses(a: string, b: string): number {
 
 /** Whether `address` lies in `prefix` ("10.0.1.1/24" style). */
 export function prefixContainsAddress(prefix: string, address: string): boolean {
-  const [network, lengthText] = prefix.split('/');
-  const parse = address.includes(':') ? parseIPv6 : parseIPv4;
-  const left = parse(network!);
-  const right = parse(address);
-  const length = Number(lengthText);
+  const slash = prefix.indexOf('/');
+  if (slash < 0) return false;
+  const left = parsedAddress(prefix.slice(0, slash));
+  const right = parsedAddress(address);
+  const length = Number(prefix.slice(slash + 1));
   if (!left || !right || left.length !== right.length || !Number.isInteger(length)) return false;
   for (let bit = 0; bit < length; bit++) {
     const mask = 0x80 >> (bit & 7);
