@@ -47,12 +47,15 @@ export function isBetterAssert(a: AssertMetric, b: AssertMetric): boolean {
 }
 
 export class AssertState implements Expiring {
+  /** The snapshot until the state changes (a cache: a checkpoint leaves it out, pipeline/checkpoint.ts). */
+  private latest?: AssertSnapshot[] | undefined;
   private readonly entries = new Map<string, AssertEntry>();
   private readonly timers = new TimerQueue<AssertEntry>();
 
   constructor(private readonly options: PimOptions) {}
 
   onAssert(event: ObservedPim, message: PimAssert, out: PimChange[]): void {
+    this.latest = undefined;
     const { time, link } = event;
     const source = isUnspecifiedAddress(message.source.address) ? null : message.source.address;
     const group = message.group.address;
@@ -102,6 +105,7 @@ export class AssertState implements Expiring {
 
   /** §4.6.1, §4.6.2: the winner's neighbor state ended or restarted; its Assert states on the link end. */
   onWinnerLost(link: string, address: string, reason: 'winner-neighbor-down' | 'winner-restarted', time: number, out: PimChange[]): void {
+    this.latest = undefined;
     for (const entry of this.entries.values()) {
       if (entry.link !== link || entry.winner.address !== address) continue;
       this.entries.delete(entry.key);
@@ -116,6 +120,7 @@ export class AssertState implements Expiring {
 
   /** §4.6.1, §4.6.2: the Assert Timer expired. */
   expireAt(at: number, out: PimChange[]): void {
+    this.latest = undefined;
     for (let entry = this.timers.takeDue(at); entry; entry = this.timers.takeDue(at)) {
       this.entries.delete(entry.key);
       out.push({ time: at, link: entry.link, group: entry.group, source: entry.source, kind: 'assert-expired', detail: { ...assertDetail(entry), reason: 'assert-timer' } });
@@ -123,6 +128,10 @@ export class AssertState implements Expiring {
   }
 
   snapshot(): AssertSnapshot[] {
+    return this.latest ??= this.build();
+  }
+
+  private build(): AssertSnapshot[] {
     return [...this.entries.values()]
       .map((entry) => ({ link: entry.link, ...assertDetail(entry), since: entry.since, expiresAt: entry.deadline }))
       .sort((a, b) => (a.link < b.link ? -1 : a.link > b.link ? 1 : 0)

@@ -65,6 +65,8 @@ interface EntryAddress {
 }
 
 export class JoinPruneState implements Expiring {
+  /** The snapshot until the state changes (a cache: a checkpoint leaves it out, pipeline/checkpoint.ts). */
+  private latest?: JoinSnapshot[] | undefined;
   private readonly entries = new Map<string, JoinEntry>();
   /** (S,G,rpt) entries by (link, upstream, G), for the end-of-message rule of §4.5.4. */
   private readonly rptEntriesByGroup = new Map<string, Set<JoinEntry>>();
@@ -78,6 +80,7 @@ export class JoinPruneState implements Expiring {
   ) {}
 
   onJoinPrune(event: ObservedPim, message: Extract<PimJoinPrune, { kind: 'pim.join-prune' }>, out: PimChange[]): void {
+    this.latest = undefined;
     const upstream = message.upstreamNeighbor.address;
     const expiresAt = holdtimeExpiry(event.time, message.holdtime);
     for (const entry of message.groups) {
@@ -102,6 +105,7 @@ export class JoinPruneState implements Expiring {
   }
 
   expireAt(at: number, out: PimChange[]): void {
+    this.latest = undefined;
     for (let row = this.timers.takeDue(at); row; row = this.timers.takeDue(at)) {
       // §4.5.2-§4.5.4: the Prune-Pending Timer expired without a Join overriding the Prune.
       if (row.state === 'prune-pending' && row.pruneEffectiveAt <= at) {
@@ -115,6 +119,7 @@ export class JoinPruneState implements Expiring {
 
   /** The upstream router `upstream` left `link` (goodbye or Neighbor Liveness expiry): its state is gone. */
   onUpstreamLost(link: string, upstream: string, time: number, out: PimChange[]): void {
+    this.latest = undefined;
     for (const entry of this.entries.values()) {
       if (entry.link !== link || entry.upstream !== upstream) continue;
       for (const row of entry.rows.values()) this.endRow(row, time, 'upstream-down', out);
@@ -122,6 +127,10 @@ export class JoinPruneState implements Expiring {
   }
 
   snapshot(): JoinSnapshot[] {
+    return this.latest ??= this.build();
+  }
+
+  private build(): JoinSnapshot[] {
     const rows: JoinSnapshot[] = [];
     for (const entry of this.entries.values()) {
       for (const row of entry.rows.values()) {

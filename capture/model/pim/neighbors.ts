@@ -33,6 +33,8 @@ function linkKey(link: string, family: AddressFamily): string {
 }
 
 export class NeighborTable implements Expiring {
+  /** The snapshot until the state changes (a cache: a checkpoint leaves it out, pipeline/checkpoint.ts). */
+  private latest?: LinkSnapshot[] | undefined;
   private readonly links = new Map<string, LinkNeighbors>();
   private readonly timers = new TimerQueue<Neighbor>();
 
@@ -44,6 +46,7 @@ export class NeighborTable implements Expiring {
   }
 
   onHello(event: ObservedPim, hello: PimHello, out: PimChange[]): void {
+    this.latest = undefined;
     const { time, link, src: address } = event;
     const holdtime = hello.holdtime ?? this.options.helloHoldtime;
     const family = familyOf(address);
@@ -109,6 +112,7 @@ export class NeighborTable implements Expiring {
 
   /** §4.3.1: the Neighbor Liveness Timer expired. */
   expireAt(at: number, out: PimChange[]): void {
+    this.latest = undefined;
     for (let neighbor = this.timers.takeDue(at); neighbor; neighbor = this.timers.takeDue(at)) {
       const linkState = this.links.get(linkKey(neighbor.link, familyOf(neighbor.address)))!;
       this.remove(linkState, neighbor, at, 'holdtime-expired', out);
@@ -116,6 +120,10 @@ export class NeighborTable implements Expiring {
   }
 
   snapshot(): LinkSnapshot[] {
+    return this.latest ??= this.build();
+  }
+
+  private build(): LinkSnapshot[] {
     const links = [...this.links.values()].sort((a, b) => (a.link < b.link ? -1 : a.link > b.link ? 1 : a.family - b.family));
     return links.map((linkState) => ({
       link: linkState.link,

@@ -56,6 +56,8 @@ interface SuppressionDraws {
 const SUPPRESSION_RANDOM_MAX = 1.5;
 
 export class RegisterTracker implements Expiring {
+  /** The snapshot until the state changes (a cache: a checkpoint leaves it out, pipeline/checkpoint.ts). */
+  private latest?: RegisterSnapshot[] | undefined;
   private readonly rows = new Map<string, RegisterRow>();
   private readonly timers = new TimerQueue<RegisterRow>();
   private readonly drawsByDr = new Map<string, SuppressionDraws>();
@@ -63,6 +65,7 @@ export class RegisterTracker implements Expiring {
   constructor(private readonly options: PimOptions, private readonly rps: RpKnowledge) {}
 
   onRegister(event: ObservedPim, message: PimRegister, out: PimChange[]): void {
+    this.latest = undefined;
     const { time } = event;
     const initialState: RegisterState = message.nullRegister ? 'probing' : 'registering';
     const row = this.rowFor(message.innerSource, message.innerGroup, event.src, event.dst, initialState, time, out);
@@ -100,6 +103,7 @@ export class RegisterTracker implements Expiring {
 
   /** A Register-Stop goes from the RP (IP source) to the DR (IP destination). */
   onRegisterStop(event: ObservedPim, message: PimRegisterStop, out: PimChange[]): void {
+    this.latest = undefined;
     const group = message.group.address;
     const dr = event.dst;
     if (isUnspecifiedAddress(message.source.address)) {
@@ -118,6 +122,7 @@ export class RegisterTracker implements Expiring {
   }
 
   expireAt(at: number, out: PimChange[]): void {
+    this.latest = undefined;
     for (let row = this.timers.takeDue(at); row; row = this.timers.takeDue(at)) {
       if (row.state === 'registering') {
         const keepaliveExpiry = row.lastActivityAt + this.options.keepalivePeriod;
@@ -145,6 +150,10 @@ export class RegisterTracker implements Expiring {
   }
 
   snapshot(): RegisterSnapshot[] {
+    return this.latest ??= this.build();
+  }
+
+  private build(): RegisterSnapshot[] {
     return [...this.rows.values()]
       .map((row): RegisterSnapshot => ({
         ...registerDetail(row), state: row.state, since: row.since, lastRegisterAt: row.lastRegisterAt,

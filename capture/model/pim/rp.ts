@@ -78,6 +78,8 @@ export function isPreferredBsr(a: { address: string; priority: number }, b: { ad
 }
 
 export class RpKnowledge implements Expiring {
+  /** The snapshot until the state changes (a cache: a checkpoint leaves it out, pipeline/checkpoint.ts). */
+  private latest?: { rps: RpSnapshot[]; bsrs: BsrSnapshot[] } | undefined;
   private readonly rows = new Map<string, RpRow>();
   private readonly rowTimers = new TimerQueue<RpRow>();
   private readonly bsrs = new Map<AddressFamily, ElectedBsr>();
@@ -86,6 +88,7 @@ export class RpKnowledge implements Expiring {
   constructor(private readonly options: PimOptions) {}
 
   onBootstrap(event: ObservedPim, message: PimBootstrap, out: PimChange[]): void {
+    this.latest = undefined;
     const { time } = event;
     const { family, address } = message.bsrAddress;
     let bsr = this.bsrs.get(family);
@@ -117,6 +120,7 @@ export class RpKnowledge implements Expiring {
   }
 
   onCandidateRpAdvertisement(event: ObservedPim, message: PimCandidateRpAdvertisement, out: PimChange[]): void {
+    this.latest = undefined;
     const { time } = event;
     const rp = message.rpAddress.address;
     const ranges: readonly (GroupRange | EncodedGroup)[] = message.groups.length > 0 ? message.groups : [ALL_MULTICAST[message.rpAddress.family]];
@@ -128,12 +132,14 @@ export class RpKnowledge implements Expiring {
 
   /** A Register to `rp` for `group` (its IP destination, RFC 7761 §4.4.1). */
   learnFromRegister(rp: string, group: string, time: number, out: PimChange[]): void {
+    this.latest = undefined;
     const range = { address: group, maskLength: fullMaskLength(familyOf(group)) };
     this.learn('register', rp, range, null, null, time, time + this.options.keepalivePeriod, out);
   }
 
   /** A Join(*,G) naming `rp` (RFC 7761 §4.9.5.1); `group` may be a prefix ("a/len"). */
   learnFromJoin(rp: string, group: string, time: number, expiresAt: number, out: PimChange[]): void {
+    this.latest = undefined;
     const slash = group.indexOf('/');
     const range = slash < 0
       ? { address: group, maskLength: fullMaskLength(familyOf(group)) }
@@ -177,6 +183,7 @@ export class RpKnowledge implements Expiring {
   }
 
   expireAt(at: number, out: PimChange[]): void {
+    this.latest = undefined;
     // RFC 5059 §3.1.3: the Bootstrap Timer expired; no BSR until the next Bootstrap.
     for (let bsr = this.bsrTimers.takeDue(at); bsr; bsr = this.bsrTimers.takeDue(at)) {
       this.bsrs.delete(bsr.family);
@@ -193,6 +200,10 @@ export class RpKnowledge implements Expiring {
   }
 
   snapshot(): { rps: RpSnapshot[]; bsrs: BsrSnapshot[] } {
+    return this.latest ??= this.build();
+  }
+
+  private build(): { rps: RpSnapshot[]; bsrs: BsrSnapshot[] } {
     const rps = [...this.rows.values()]
       .map((row): RpSnapshot => ({
         ...rpDetail(row), holdtime: row.holdtime, since: row.since, expiresAt: finiteOrNull(row.expiresAt),
