@@ -29,7 +29,7 @@ import type { NumberedFinding } from '../capture/findings/tracker.js';
 import type { NetworkSnapshot } from '../shapes/snapshot.js';
 import type { TimelineEntry } from '../capture/model/timeline.js';
 import type { MediaSecond } from '../capture/model/stream-quality.js';
-import { FACT_KINDS, FACT_SPECS, factColumns, factContent } from './facts.js';
+import { FACT_KINDS, FACT_SPECS, factColumns, factContent, type FactSpec } from './facts.js';
 import { summarizeMessage } from './message-summary.js';
 import { readCapture } from './records.js';
 import type { BatchInserter, SqlDatabase, SqlValue } from './database.js';
@@ -170,6 +170,8 @@ export class CaptureWriter {
    * (a cache: a checkpoint leaves it out, pipeline/checkpoint.ts).
    */
   private rowFacts?: WeakMap<object, { key: string; content: string }>;
+  /** Each fact's row at the last sync and its content, by `kind\nkey` (a cache too). */
+  private lastRows?: Map<string, { row: Record<string, unknown>; content: string }>;
   private readonly inserts: { messages: BatchInserter; changes: BatchInserter; facts: BatchInserter; counters: BatchInserter; linkCounters: BatchInserter; mediaSeconds: BatchInserter; findings: BatchInserter };
   readonly counts: WriterCounts = { frames: 0, decodeErrors: 0, messages: 0, changes: 0, facts: 0 };
 
@@ -281,18 +283,26 @@ export class CaptureWriter {
     const closed: [FactKind, string][] = [];
     const opened: SqlValue[][] = [];
     const rowFacts = this.rowFacts ??= new WeakMap();
+    const lastRows = this.lastRows ??= new Map();
     for (const kind of FACT_KINDS) {
       const spec = FACT_SPECS[kind];
       for (const row of snapshot[spec.list] as unknown as Record<string, unknown>[]) {
         let fact = rowFacts.get(row);
-        if (fact === undefined) rowFacts.set(row, fact = { key: `${kind}\n${spec.key(row)}`, content: factContent(spec, row) });
-        let mapKey = fact.key;
-        for (let duplicate = 2; seen.has(mapKey); duplicate++) mapKey = `${fact.key}#${duplicate}`;
-        const key = mapKey.slice(kind.length + 1);
+        const baseKey = fact?.key ?? `${kind}\n${spec.key(row)}`;
+        let mapKey = baseKey;
+        for (let duplicate = 2; seen.has(mapKey); duplicate++) mapKey = `${baseKey}#${duplicate}`;
         seen.add(mapKey);
+        if (fact === undefined) {
+          // A new row object: the same stored content as the fact's last row when only volatile fields moved (a flow's rates).
+          const last = lastRows.get(mapKey);
+          const content = last !== undefined && sameStoredFields(spec, last.row, row) ? last.content : factContent(spec, row);
+          rowFacts.set(row, fact = { key: baseKey, content });
+        }
         const { content } = fact;
+        lastRows.set(mapKey, { row, content });
         const previous = this.openFacts.get(mapKey);
         if (previous === content) continue;
+        const key = mapKey.slice(kind.length + 1);
         if (previous !== undefined) closed.push([kind, key]);
         const { link, group, source } = factColumns(kind, row);
         opened.push([this.captureId, kind, key, time, link, group, source, content]);
@@ -305,6 +315,7 @@ export class CaptureWriter {
       closed.push([mapKey.slice(0, separator) as FactKind, mapKey.slice(separator + 1)]);
       this.openFacts.delete(mapKey);
     }
+    for (const mapKey of lastRows.keys()) if (!seen.has(mapKey)) lastRows.delete(mapKey);
     // Every fact closed here was opened by an earlier sync: closing them all first is safe.
     if (closed.length > 0) this.add('facts', { close: { end: time, facts: closed } });
     for (const row of opened) this.add('facts', { open: row });
@@ -580,4 +591,23 @@ export class CaptureWriter {
     }
     await this.inserts.facts.insert(opened);
   }
+}
+
+/**
+ * Whether two rows of a fact store the same content: every field but the volatile ones equal, as
+ * numbers, text, null or arrays of those. Anything nested is not looked into (false: encode it).
+ */
+function sameStoredFields(spec: FactSpec, before: Record<string, unknown>, row: Record<string, unknown>): boolean {
+  let fields = 0;
+  for (const field in row) {
+    fields++;
+    if (Object.hasOwn(spec.volatile, field)) continue;
+    const a = before[field];
+    const b = row[field];
+    if (a === b && (typeof a !== 'object' || a === null)) continue;
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i] || (typeof a[i] === 'object' && a[i] !== null)) return false;
+  }
+  for (const _field in before) fields--;
+  return fields === 0;
 }

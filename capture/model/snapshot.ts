@@ -3,13 +3,19 @@ import type { NetworkAnalyzer } from './network-analyzer.js';
 import { compareAddresses } from '../ip/address-format.js';
 import type { LinkState, MembershipState, NetworkSnapshot } from '../../shapes/snapshot.js';
 import { inferTrees, type LinkGroupMembership } from './trees.js';
-import type { GroupSnapshot } from './membership/types.js';
 
 /**
- * The membership row of each group snapshot: a group whose state did not change keeps its snapshot
- * (membership/link-membership.ts), and so its row, which the store then need not encode again.
+ * The snapshot row made from each model part's row: a part whose state did not change hands out the
+ * same rows (membership/link-membership.ts, pim/), and so the snapshot keeps its rows too, which the
+ * store then need not encode again (store/capture-writer.ts).
  */
-const membershipRows = new WeakMap<GroupSnapshot, MembershipState>();
+const rows = new WeakMap<object, object>();
+
+function rowOf<T extends object>(from: object, make: () => T): T {
+  let row = rows.get(from) as T | undefined;
+  if (row === undefined) rows.set(from, row = make());
+  return row;
+}
 
 export function buildSnapshot(analyzer: NetworkAnalyzer, at: number): NetworkSnapshot {
   const pim = analyzer.pim.snapshot(at);
@@ -27,17 +33,13 @@ export function buildSnapshot(analyzer: NetworkAnalyzer, at: number): NetworkSna
     queriers.set(snapshot.link, entry);
     for (const group of snapshot.groups) {
       groupMemberships.push({ link: snapshot.link, family: snapshot.family, group });
-      let row = membershipRows.get(group);
-      if (row === undefined) {
-        membershipRows.set(group, row = {
-          link: snapshot.link, group: group.group, family: snapshot.family, mode: group.mode,
-          sources: group.sources.map((source) => source.address), excluded: group.excluded,
-          reporters: group.reporters.map((reporter) => reporter.address), version: group.compatibilityVersion,
-          // INCLUDE mode has no group timer (RFC 3376 §6.2.1): the state lasts as long as its last source.
-          expiresAt: group.expiresAt ?? Math.max(...group.sources.map((source) => source.expiresAt)),
-        });
-      }
-      memberships.push(row);
+      memberships.push(rowOf(group, (): MembershipState => ({
+        link: snapshot.link, group: group.group, family: snapshot.family, mode: group.mode,
+        sources: group.sources.map((source) => source.address), excluded: group.excluded,
+        reporters: group.reporters.map((reporter) => reporter.address), version: group.compatibilityVersion,
+        // INCLUDE mode has no group timer (RFC 3376 §6.2.1): the state lasts as long as its last source.
+        expiresAt: group.expiresAt ?? Math.max(...group.sources.map((source) => source.expiresAt)),
+      })));
     }
   }
 
@@ -69,14 +71,14 @@ export function buildSnapshot(analyzer: NetworkAnalyzer, at: number): NetworkSna
     routers: routers.routers(),
     links,
     memberships: memberships.sort((a, b) => a.link.localeCompare(b.link) || a.group.localeCompare(b.group)),
-    joins: pim.joins.map((join) => ({
+    joins: pim.joins.map((join) => rowOf(join, () => ({
       link: join.link, from: join.from, upstream: join.upstream, type: join.type, source: join.source, group: join.group,
       rp: join.rp, state: join.state, expiresAt: join.expiresAt,
-    })),
-    asserts: pim.asserts.map((entry) => ({
+    }))),
+    asserts: pim.asserts.map((entry) => rowOf(entry, () => ({
       link: entry.link, source: entry.source, group: entry.group, winner: entry.winner, rpt: entry.rpt,
       metricPreference: entry.metricPreference, metric: entry.metric, expiresAt: entry.expiresAt,
-    })),
+    }))),
     flows: flows.map((flow) => ({
       link: flow.link, source: flow.source, group: flow.group, pps: flow.pps, bps: flow.bps, packets: flow.packets, bytes: flow.bytes,
       forwarders: flow.forwarders.filter((forwarder) => forwarder.active).map((forwarder) => {
