@@ -85,18 +85,18 @@ export async function runFiles(inputs: readonly CaptureInput[], run: AnalysisRun
   const totalBytes = sizes.reduce((sum, size) => sum + size, 0);
   const until = options.until ?? Infinity;
   const nameOf = new Map(inputs.map((input) => [input.path, input.name]));
-  const { frames, readers } = openCaptureFiles(inputs.map((input) => input.path));
+  const { batches, readers } = openCaptureFiles(inputs.map((input) => input.path));
   const progress = () => options.onProgress?.({ bytesRead: readers.reduce((sum, reader) => sum + reader.info.fileBytesRead, 0), totalBytes, frames: count });
   let count = 0;
   const span = { first: Infinity, last: -Infinity };
   let stoppedEarly = false;
   const speed = options.speed ?? null;
   const startedAt = performance.now();
-  for await (const frame of frames) {
+  reading: for await (const batch of batches) for (const frame of batch) {
     const time = frameTime(frame);
     if (time > until) {
       stoppedEarly = true;
-      break;
+      break reading;
     }
     if (speed !== null && count > 0) {
       const aheadMs = ((time - span.first) * 1000) / speed - (performance.now() - startedAt);
@@ -127,9 +127,9 @@ export async function captureSpan(inputs: readonly CaptureInput[]): Promise<Time
   await checkInputs(inputs);
   const span = { first: Infinity, last: -Infinity };
   let count = 0;
-  for await (const frame of openCaptureFiles(inputs.map((input) => input.path)).frames) {
-    widen(span, frameTime(frame));
-    count++;
+  for await (const batch of openCaptureFiles(inputs.map((input) => input.path)).batches) {
+    for (const frame of batch) widen(span, frameTime(frame));
+    count += batch.length;
   }
   return count === 0 ? null : span;
 }

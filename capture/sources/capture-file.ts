@@ -23,7 +23,7 @@ import {
   captureBaseName, interfaceLinkName,
   type CaptureFileInfo, type CaptureFormatParser, type CaptureProblem, type ParseSink,
 } from './capture-format.js';
-import { mergeFrameStreams } from './merge.js';
+import { framesOf, mergeFrameBatches } from './merge.js';
 import { PcapParser, readPcapMagic } from './pcap.js';
 import { isPcapngMagic, PcapngParser } from './pcapng.js';
 
@@ -66,11 +66,19 @@ export class CaptureFileReader implements AsyncIterable<Frame> {
     interfaceFound: (info) => { this.info.interfaces.push(info); },
   };
 
-  /** Frames in file order, numbered 1.. within this file. Iterable once. */
+  /** Frames in file order, numbered 1.. within this file. Iterable once (this or `batches`). */
   [Symbol.asyncIterator](): AsyncIterator<Frame> {
+    return framesOf(this.batches());
+  }
+
+  /**
+   * The same frames in batches: those of one chunk of the file each, so that a reader of millions
+   * of frames awaits once a chunk, not once a frame. Iterable once (this or the frames).
+   */
+  batches(): AsyncGenerator<Frame[], void, undefined> {
     if (this.iterated) throw new Error(`capture file ${this.path} is already being read`);
     this.iterated = true;
-    return this.frames();
+    return this.readBatches();
   }
 
   /** Opens the file, decompressing through gunzip when it starts with the gzip magic. */
@@ -108,7 +116,7 @@ export class CaptureFileReader implements AsyncIterable<Frame> {
     return null;
   }
 
-  private async *frames(): AsyncGenerator<Frame, void, undefined> {
+  private async *readBatches(): AsyncGenerator<Frame[], void, undefined> {
     const stream = await this.openStream();
     let parser: CaptureFormatParser | null = null;
     /** Bytes of a unit cut by a chunk boundary (or of the magic, before the format is known). */
@@ -117,6 +125,7 @@ export class CaptureFileReader implements AsyncIterable<Frame> {
     /** File offset of the next unit (the first carried byte when there is a carry). */
     let offset = 0;
     let frameNumber = 0;
+    let batch: Frame[] = [];
     try {
       for await (const chunk of stream as AsyncIterable<Buffer>) {
         this.info.bytesRead += chunk.length;
@@ -143,7 +152,7 @@ export class CaptureFileReader implements AsyncIterable<Frame> {
             if (carryLength < parser.headerLength) continue;
           }
           const length = parser.unitLength(carry[0]!, 0);
-          if (typeof length === 'string') { this.sink.problem(offset, length, true); return; }
+          if (typeof length === 'string') { this.sink.problem(offset, length, true); if (batch.length > 0) yield batch; return; }
           const bodyNeeded = length - carryLength;
           if (chunk.length - at < bodyNeeded) {
             carry.push(chunk.subarray(at));
@@ -156,22 +165,26 @@ export class CaptureFileReader implements AsyncIterable<Frame> {
           at += bodyNeeded;
           const frame = parser.readUnit(unit, 0, length, offset);
           offset += length;
-          if (frame !== null) { frame.number = ++frameNumber; yield frame; }
-          if (parser.stopped) return;
+          if (frame !== null) { frame.number = ++frameNumber; batch.push(frame); }
+          if (parser.stopped) { if (batch.length > 0) yield batch; return; }
         }
         while (bytes.length - at >= parser.headerLength) {
           const length = parser.unitLength(bytes, at);
-          if (typeof length === 'string') { this.sink.problem(offset, length, true); return; }
+          if (typeof length === 'string') { this.sink.problem(offset, length, true); if (batch.length > 0) yield batch; return; }
           if (bytes.length - at < length) break;
           const frame = parser.readUnit(bytes, at, length, offset);
           offset += length;
           at += length;
-          if (frame !== null) { frame.number = ++frameNumber; yield frame; }
-          if (parser.stopped) return;
+          if (frame !== null) { frame.number = ++frameNumber; batch.push(frame); }
+          if (parser.stopped) { if (batch.length > 0) yield batch; return; }
         }
         if (at < bytes.length) {
           carry = [bytes.subarray(at)];
           carryLength = bytes.length - at;
+        }
+        if (batch.length > 0) {
+          yield batch;
+          batch = [];
         }
       }
     } catch (error) {
@@ -196,8 +209,14 @@ export class CaptureFileReader implements AsyncIterable<Frame> {
   }
 }
 
-/** Opens several capture files and merges their frames by time (see merge.ts). */
-export function openCaptureFiles(paths: string[], options: Omit<CaptureFileOptions, 'linkName'> = {}): { frames: AsyncIterable<Frame>; readers: CaptureFileReader[] } {
+/**
+ * Opens several capture files and merges their frames by time (see merge.ts): as `batches` (what
+ * the pipeline reads), or one by one as `frames` — one of the two, once.
+ */
+export function openCaptureFiles(paths: string[], options: Omit<CaptureFileOptions, 'linkName'> = {}): {
+  frames: AsyncIterable<Frame>; batches: AsyncIterable<Frame[]>; readers: CaptureFileReader[];
+} {
   const readers = paths.map((path) => new CaptureFileReader(path, options));
-  return { frames: mergeFrameStreams(readers), readers };
+  const batches = mergeFrameBatches(readers.map((reader) => reader.batches()));
+  return { frames: framesOf(batches), batches, readers };
 }

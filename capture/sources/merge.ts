@@ -4,48 +4,63 @@
  * own order is kept even where its timestamps go backwards. Frames are renumbered 1.. in merged
  * order (the `number` of each frame object is overwritten).
  *
- * One frame is pulled from a stream only when its previous one has been handed out, so every
- * source keeps its own backpressure. The number of sources is small: a linear scan picks the
- * earliest head. A single source passes straight through.
+ * Streams come in batches (a file reader's: the frames of one chunk): the merge awaits once a
+ * batch, not once a frame. The next batch of a stream is pulled only when its previous one has
+ * been merged out, and what is merged so far is handed on before that wait, so every source keeps
+ * its own backpressure. The number of sources is small: a linear scan picks the earliest head. A
+ * single source passes straight through.
  */
 import { compareFrameTime, type Frame } from '../frame.js';
 
-async function nextFrame(iterator: AsyncIterator<Frame>): Promise<Frame | null> {
-  const next = await iterator.next();
-  return next.done ? null : next.value;
-}
-
-export async function* mergeFrameStreams(sources: readonly AsyncIterable<Frame>[]): AsyncGenerator<Frame, void, undefined> {
+export async function* mergeFrameBatches(sources: readonly AsyncIterable<Frame[]>[]): AsyncGenerator<Frame[], void, undefined> {
+  let number = 0;
   if (sources.length === 1) {
-    // One source is its own order: no heads to compare, one await less per frame.
-    let number = 0;
-    for await (const frame of sources[0]!) {
-      frame.number = ++number;
-      yield frame;
+    for await (const batch of sources[0]!) {
+      for (const frame of batch) frame.number = ++number;
+      yield batch;
     }
     return;
   }
   const iterators = sources.map((source) => source[Symbol.asyncIterator]());
-  /** The next frame of each source; null once it is exhausted. */
-  const heads: (Frame | null)[] = [];
-  let number = 0;
+  /** Each source's current batch and the index of its head in it; null once the source is exhausted. */
+  const heads: ({ batch: Frame[]; index: number } | null)[] = [];
+  const nextHead = async (source: number): Promise<{ batch: Frame[]; index: number } | null> => {
+    for (;;) {
+      const next = await iterators[source]!.next();
+      if (next.done) return null;
+      if (next.value.length > 0) return { batch: next.value, index: 0 };
+    }
+  };
   try {
     // Sources are started one after the other, so a failing one stops the merge before the rest start reading.
-    for (const iterator of iterators) heads.push(await nextFrame(iterator));
+    for (let source = 0; source < iterators.length; source++) heads.push(await nextHead(source));
+    let out: Frame[] = [];
     for (;;) {
       let earliest = -1;
       for (let i = 0; i < heads.length; i++) {
         const head = heads[i];
-        if (head && (earliest < 0 || compareFrameTime(head, heads[earliest]!) < 0)) earliest = i;
+        if (head && (earliest < 0 || compareFrameTime(head.batch[head.index]!, heads[earliest]!.batch[heads[earliest]!.index]!) < 0)) earliest = i;
       }
-      if (earliest < 0) return;
-      const frame = heads[earliest]!;
+      if (earliest < 0) break;
+      const head = heads[earliest]!;
+      const frame = head.batch[head.index++]!;
       frame.number = ++number;
-      yield frame;
-      heads[earliest] = await nextFrame(iterators[earliest]!);
+      out.push(frame);
+      if (head.index < head.batch.length) continue;
+      if (out.length > 0) {
+        yield out;
+        out = [];
+      }
+      heads[earliest] = await nextHead(earliest);
     }
+    if (out.length > 0) yield out;
   } finally {
     // Stopped early (consumer break, or a source rejected): let the others release their files.
     await Promise.allSettled(iterators.map((iterator) => iterator.return?.()));
   }
+}
+
+/** The frames of a stream of batches, one by one. */
+export async function* framesOf(batches: AsyncIterable<Frame[]>): AsyncGenerator<Frame, void, undefined> {
+  for await (const batch of batches) yield* batch;
 }
