@@ -9,6 +9,7 @@
  * 4d3cb2a1 when the writer was big-endian). The link-type field keeps the LINKTYPE_* value in its
  * low 16 bits; bit 26 (P) says the top 4 bits hold the FCS length in 16-bit words.
  */
+import { view } from './frame-view.js';
 import type { Frame } from '../frame.js';
 import { MAX_UNIT_LENGTH, type CaptureFormatParser, type ParseSink } from './capture-format.js';
 
@@ -90,7 +91,7 @@ export class PcapParser implements CaptureFormatParser {
       seconds: this.u32(bytes, at + PCAP_SECONDS_OFFSET) + carry,
       nanos: nanos - carry * NANOS_PER_SECOND,
       originalLength: this.u32(bytes, at + PCAP_ORIGINAL_LENGTH_OFFSET),
-      data: bytes.subarray(at + PCAP_RECORD_HEADER_LENGTH, at + PCAP_RECORD_HEADER_LENGTH + captured),
+      data: view(bytes, at + PCAP_RECORD_HEADER_LENGTH, captured),
     };
   }
 

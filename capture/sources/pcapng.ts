@@ -16,6 +16,7 @@
  *
  * Options (§3.5): code (2) | length (2) | value padded to 4; code 0 ends the list.
  */
+import { view } from './frame-view.js';
 import type { Frame } from '../frame.js';
 import {
   interfaceLinkName, MAX_UNIT_LENGTH,
@@ -264,7 +265,7 @@ export class PcapngParser implements CaptureFormatParser {
       seconds: 0,
       nanos: 0,
       originalLength: this.u32(bytes, at + EPB_ORIGINAL_OFFSET),
-      data: bytes.subarray(at + EPB_DATA_OFFSET, at + EPB_DATA_OFFSET + captured),
+      data: view(bytes, at + EPB_DATA_OFFSET, captured),
     };
     iface.scale.convert(this.u32(bytes, at + EPB_TIMESTAMP_HIGH_OFFSET), this.u32(bytes, at + EPB_TIMESTAMP_LOW_OFFSET), frame);
     return frame;
@@ -285,7 +286,7 @@ export class PcapngParser implements CaptureFormatParser {
       seconds: 0,
       nanos: 0,
       originalLength,
-      data: bytes.subarray(at + SPB_DATA_OFFSET, at + SPB_DATA_OFFSET + captured),
+      data: view(bytes, at + SPB_DATA_OFFSET, captured),
     };
   }
 }
