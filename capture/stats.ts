@@ -47,7 +47,8 @@ export class StatsCounter {
   private frames = 0;
   private decodeErrors = 0;
   private readonly links = new Map<string, LinkCounts>();
-  private readonly flows = new Map<string, FlowCounts>();
+  /** By link, source and group: the address texts the decoders hand out are shared, their hashes reused. */
+  private readonly flows = new Map<string, Map<string, Map<string, FlowCounts>>>();
   private readonly errors = new Map<string, DecodeErrorSummary>();
 
   add(result: FrameResult): void {
@@ -71,11 +72,14 @@ export class StatsCounter {
     increment(link.messages, message.kind);
     this.countRecords(link, message);
     if (message.kind === 'data.ipv4' || message.kind === 'data.ipv6') {
-      const key = `${linkName}\u0000${message.source}\u0000${message.group}`;
-      let flow = this.flows.get(key);
+      let bySource = this.flows.get(linkName);
+      if (!bySource) this.flows.set(linkName, bySource = new Map());
+      let byGroup = bySource.get(message.source);
+      if (!byGroup) bySource.set(message.source, byGroup = new Map());
+      let flow = byGroup.get(message.group);
       if (!flow) {
         flow = { link: linkName, source: message.source, group: message.group, packets: 0, bytes: 0 };
-        this.flows.set(key, flow);
+        byGroup.set(message.group, flow);
       }
       flow.packets++;
       flow.bytes += message.length;
@@ -102,7 +106,7 @@ export class StatsCounter {
   result(): CaptureStats {
     const links: Record<string, LinkCounts> = {};
     for (const name of [...this.links.keys()].sort()) links[name] = this.links.get(name)!;
-    const flows = [...this.flows.values()].sort(
+    const flows = [...this.flows.values()].flatMap((bySource) => [...bySource.values()].flatMap((byGroup) => [...byGroup.values()])).sort(
       (a, b) => a.link.localeCompare(b.link) || a.group.localeCompare(b.group) || a.source.localeCompare(b.source),
     );
     const errors = [...this.errors.values()].sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason));
