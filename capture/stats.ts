@@ -4,6 +4,7 @@
  */
 import { hasBadChecksum, type FrameResult, type PacketMessage } from './decode.js';
 import type { MessageKind, RecordKind } from './message-kinds.js';
+import { ThreeKeyMap } from './three-key-map.js';
 
 export interface LinkCounts {
   frames: number;
@@ -47,8 +48,7 @@ export class StatsCounter {
   private frames = 0;
   private decodeErrors = 0;
   private readonly links = new Map<string, LinkCounts>();
-  /** By link, source and group: the address texts the decoders hand out are shared, their hashes reused. */
-  private readonly flows = new Map<string, Map<string, Map<string, FlowCounts>>>();
+  private readonly flows = new ThreeKeyMap<FlowCounts>();
   private readonly errors = new Map<string, DecodeErrorSummary>();
 
   add(result: FrameResult): void {
@@ -72,14 +72,10 @@ export class StatsCounter {
     increment(link.messages, message.kind);
     this.countRecords(link, message);
     if (message.kind === 'data.ipv4' || message.kind === 'data.ipv6') {
-      let bySource = this.flows.get(linkName);
-      if (!bySource) this.flows.set(linkName, bySource = new Map());
-      let byGroup = bySource.get(message.source);
-      if (!byGroup) bySource.set(message.source, byGroup = new Map());
-      let flow = byGroup.get(message.group);
+      let flow = this.flows.get(linkName, message.source, message.group);
       if (!flow) {
         flow = { link: linkName, source: message.source, group: message.group, packets: 0, bytes: 0 };
-        byGroup.set(message.group, flow);
+        this.flows.set(linkName, message.source, message.group, flow);
       }
       flow.packets++;
       flow.bytes += message.length;
@@ -106,7 +102,7 @@ export class StatsCounter {
   result(): CaptureStats {
     const links: Record<string, LinkCounts> = {};
     for (const name of [...this.links.keys()].sort()) links[name] = this.links.get(name)!;
-    const flows = [...this.flows.values()].flatMap((bySource) => [...bySource.values()].flatMap((byGroup) => [...byGroup.values()])).sort(
+    const flows = [...this.flows.values()].sort(
       (a, b) => a.link.localeCompare(b.link) || a.group.localeCompare(b.group) || a.source.localeCompare(b.source),
     );
     const errors = [...this.errors.values()].sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason));

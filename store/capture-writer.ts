@@ -31,6 +31,7 @@ import type { TimelineEntry } from '../capture/model/timeline.js';
 import type { MediaSecond } from '../capture/model/stream-quality.js';
 import { FACT_KINDS, FACT_SPECS, factColumns, factContent, type FactSpec } from './facts.js';
 import { summarizeMessage } from './message-summary.js';
+import { ThreeKeyMap } from '../capture/three-key-map.js';
 import { readCapture } from './records.js';
 import type { BatchInserter, SqlDatabase, SqlValue } from './database.js';
 import type { CaptureRecord, FactKind } from './store-api.js';
@@ -162,6 +163,8 @@ export class CaptureWriter {
   /** The latest second of packet time being counted; the one before it is still open, earlier ones are written. */
   private second = -Infinity;
   private readonly flows = new Map<string, FlowCount>();
+  /** The same counts by link, source and group, for the per-packet lookup (a cache as `rowFacts` is). */
+  private flowIndex?: ThreeKeyMap<FlowCount>;
   private readonly links = new Map<string, LinkCount>();
   private readonly openFacts = new Map<string, string>();
   /**
@@ -434,15 +437,22 @@ export class CaptureWriter {
   }
 
   private countData(time: number, link: string, source: string, group: string, bytes: number, packets = 1): void {
-    const key = `${link}|${source}|${group}`;
-    let count = this.flows.get(key);
+    const index = this.flowIndex ??= this.indexFlows();
+    let count = index.get(link, source, group);
     if (!count) {
       count = { ...counted(), link, source, group };
-      this.flows.set(key, count);
+      this.flows.set(`${link}|${source}|${group}`, count);
+      index.set(link, source, group, count);
     }
     const tally = this.tallyOf(count, time);
     tally.a += packets;
     tally.b += bytes;
+  }
+
+  private indexFlows(): ThreeKeyMap<FlowCount> {
+    const index = new ThreeKeyMap<FlowCount>();
+    for (const count of this.flows.values()) index.set(count.link, count.source, count.group, count);
+    return index;
   }
 
   /** The open second a frame at `time` counts in (`advanceSecond(time)` has run). */

@@ -13,6 +13,7 @@
  * activity period of at most `leakPackets` packets is a leak — isolated packets, not a flow — and
  * its stop says so.
  */
+import { ThreeKeyMap } from '../three-key-map.js';
 import type { MulticastData } from '../protocols/multicast-data.js';
 import { TimerQueue } from './pim/timer-queue.js';
 import type { Timed } from './pim/types.js';
@@ -153,6 +154,8 @@ export interface FlowModel {
 
 export class FlowTracker implements FlowModel {
   private readonly flows = new Map<string, FlowState>();
+  /** The same flows by link, source and group, for the per-packet lookup (a cache: a checkpoint leaves it out, pipeline/checkpoint.ts). */
+  private byAddresses?: ThreeKeyMap<FlowState>;
   private readonly options: FlowOptions;
   /** Active forwarders by the time their activity runs out unless they send again. */
   private readonly activity = new TimerQueue<ForwarderState>();
@@ -166,9 +169,10 @@ export class FlowTracker implements FlowModel {
 
   onData(time: number, link: string, srcMac: string | null, data: MulticastData, macMismatch: boolean): FlowChange[] {
     const changes: FlowChange[] = [];
-    const key = `${link}|${data.source}|${data.group}`;
-    let flow = this.flows.get(key);
+    const index = this.byAddresses ??= this.indexFlows();
+    let flow = index.get(link, data.source, data.group);
     if (!flow) {
+      const key = `${link}|${data.source}|${data.group}`;
       if (this.flows.size >= this.options.maxFlows) {
         if (this.droppedFlows++ === 0) {
           changes.push({ time, link, group: data.group, source: data.source, kind: 'limit-exceeded', detail: { limit: 'maxFlows', max: this.options.maxFlows } });
@@ -181,6 +185,7 @@ export class FlowTracker implements FlowModel {
         quality: new StreamQuality(), leaks: [],
       };
       this.flows.set(key, flow);
+      index.set(link, data.source, data.group, flow);
       this.order = null;
       changes.push({ time, link, group: data.group, source: data.source, kind: 'flow-started', detail: { protocol: data.protocol } });
     }
@@ -201,6 +206,12 @@ export class FlowTracker implements FlowModel {
     }
     if (srcMac !== null) this.countForwarder(flow, srcMac, time, data.ttl, changes);
     return changes;
+  }
+
+  private indexFlows(): ThreeKeyMap<FlowState> {
+    const index = new ThreeKeyMap<FlowState>();
+    for (const flow of this.flows.values()) index.set(flow.link, flow.source, flow.group, flow);
+    return index;
   }
 
   /** Stops every forwarder whose activity ran out by `now` (see the header). */
