@@ -76,7 +76,7 @@ const STATE_CLASSES: readonly Class[] = [
  */
 const CACHE_FIELDS = new Map<Class, ReadonlySet<string>>([
   [NetworkAnalyzer, new Set(['memo'])], [LatencyTracker, new Set(['latest'])], [LinkMembership, new Set(['groupSnapshots', 'sortedGroups'])],
-  [CaptureWriter, new Set(['rowFacts', 'lastRows', 'flowIndex'])], [FlowTracker, new Set(['byAddresses'])],
+  [CaptureWriter, new Set(['rowFacts', 'lastRows', 'lastLists', 'flowIndex'])], [FlowTracker, new Set(['byAddresses'])],
   ...[NeighborTable, JoinPruneState, AssertState, RpKnowledge, RegisterTracker].map((pimClass): [Class, ReadonlySet<string>] => [pimClass, new Set(['latest'])]),
 ]);
 

@@ -175,6 +175,8 @@ export class CaptureWriter {
   private rowFacts?: WeakMap<object, { key: string; content: string }>;
   /** Each fact's row at the last sync and its content, by `kind\nkey` (a cache too). */
   private lastRows?: Map<string, { row: Record<string, unknown>; content: string }>;
+  /** Each kind's list at the last sync and the fact keys it gave (a cache too). */
+  private lastLists?: Map<FactKind, { list: readonly object[]; keys: string[] }>;
   private readonly inserts: { messages: BatchInserter; changes: BatchInserter; facts: BatchInserter; counters: BatchInserter; linkCounters: BatchInserter; mediaSeconds: BatchInserter; findings: BatchInserter };
   readonly counts: WriterCounts = { frames: 0, decodeErrors: 0, messages: 0, changes: 0, facts: 0 };
 
@@ -287,14 +289,25 @@ export class CaptureWriter {
     const opened: SqlValue[][] = [];
     const rowFacts = this.rowFacts ??= new WeakMap();
     const lastRows = this.lastRows ??= new Map();
+    const lastLists = this.lastLists ??= new Map();
     for (const kind of FACT_KINDS) {
       const spec = FACT_SPECS[kind];
-      for (const row of snapshot[spec.list] as unknown as Record<string, unknown>[]) {
+      const list = snapshot[spec.list] as unknown as Record<string, unknown>[];
+      // The same list as at the last sync (a model part that did not change): its facts stand as they are.
+      const last = lastLists.get(kind);
+      if (last?.list === list) {
+        for (const mapKey of last.keys) seen.add(mapKey);
+        continue;
+      }
+      const keys: string[] = [];
+      lastLists.set(kind, { list, keys });
+      for (const row of list) {
         let fact = rowFacts.get(row);
         const baseKey = fact?.key ?? `${kind}\n${spec.key(row)}`;
         let mapKey = baseKey;
         for (let duplicate = 2; seen.has(mapKey); duplicate++) mapKey = `${baseKey}#${duplicate}`;
         seen.add(mapKey);
+        keys.push(mapKey);
         if (fact === undefined) {
           // A new row object: the same stored content as the fact's last row when only volatile fields moved (a flow's rates).
           const last = lastRows.get(mapKey);

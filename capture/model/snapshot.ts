@@ -3,6 +3,7 @@ import type { NetworkAnalyzer } from './network-analyzer.js';
 import { compareAddresses } from '../ip/address-format.js';
 import type { LinkState, MembershipState, NetworkSnapshot } from '../../shapes/snapshot.js';
 import { inferTrees, type LinkGroupMembership } from './trees.js';
+import type { GroupSnapshot, LinkMembershipSnapshot } from './membership/types.js';
 
 /**
  * The snapshot row made from each model part's row: a part whose state did not change hands out the
@@ -17,20 +18,22 @@ function rowOf<T extends object>(from: object, make: () => T): T {
   return row;
 }
 
-export function buildSnapshot(analyzer: NetworkAnalyzer, at: number): NetworkSnapshot {
-  const pim = analyzer.pim.snapshot(at);
-  const flows = analyzer.flowSnapshots(at);
-  const routers = analyzer.routers;
+interface MembershipLists {
+  /** Each link's groups list they were made from. */
+  from: readonly (readonly GroupSnapshot[])[];
+  memberships: MembershipState[];
+  groupMemberships: LinkGroupMembership[];
+}
 
+/** The latest membership lists of each analyzer: kept while every link hands out the same groups list (none changed). */
+const membershipListsOf = new WeakMap<NetworkAnalyzer, MembershipLists>();
+
+function membershipLists(analyzer: NetworkAnalyzer, links: readonly LinkMembershipSnapshot[]): MembershipLists {
+  const last = membershipListsOf.get(analyzer);
+  if (last !== undefined && last.from.length === links.length && links.every((link, index) => link.groups === last.from[index])) return last;
   const memberships: MembershipState[] = [];
   const groupMemberships: LinkGroupMembership[] = [];
-  const queriers = new Map<string, { igmp?: { address: string; version: number }; mld?: { address: string; version: number } }>();
-  for (const snapshot of analyzer.membershipSnapshots(at)) {
-    const entry = queriers.get(snapshot.link) ?? {};
-    const querier = snapshot.querier ? { address: snapshot.querier.address, version: snapshot.querier.version } : undefined;
-    if (snapshot.protocol === 'igmp') entry.igmp = querier;
-    else entry.mld = querier;
-    queriers.set(snapshot.link, entry);
+  for (const snapshot of links) {
     for (const group of snapshot.groups) {
       groupMemberships.push({ link: snapshot.link, family: snapshot.family, group });
       memberships.push(rowOf(group, (): MembershipState => ({
@@ -42,6 +45,27 @@ export function buildSnapshot(analyzer: NetworkAnalyzer, at: number): NetworkSna
       })));
     }
   }
+  memberships.sort((a, b) => a.link.localeCompare(b.link) || a.group.localeCompare(b.group));
+  const lists = { from: links.map((link) => link.groups), memberships, groupMemberships };
+  membershipListsOf.set(analyzer, lists);
+  return lists;
+}
+
+export function buildSnapshot(analyzer: NetworkAnalyzer, at: number): NetworkSnapshot {
+  const pim = analyzer.pim.snapshot(at);
+  const flows = analyzer.flowSnapshots(at);
+  const routers = analyzer.routers;
+
+  const linkMemberships = analyzer.membershipSnapshots(at);
+  const queriers = new Map<string, { igmp?: { address: string; version: number }; mld?: { address: string; version: number } }>();
+  for (const snapshot of linkMemberships) {
+    const entry = queriers.get(snapshot.link) ?? {};
+    const querier = snapshot.querier ? { address: snapshot.querier.address, version: snapshot.querier.version } : undefined;
+    if (snapshot.protocol === 'igmp') entry.igmp = querier;
+    else entry.mld = querier;
+    queriers.set(snapshot.link, entry);
+  }
+  const { memberships, groupMemberships } = membershipLists(analyzer, linkMemberships);
 
   const linkNames = new Set([...analyzer.links.keys()]);
   const links: LinkState[] = [...linkNames].sort().map((name) => {
@@ -70,7 +94,7 @@ export function buildSnapshot(analyzer: NetworkAnalyzer, at: number): NetworkSna
     at,
     routers: routers.routers(),
     links,
-    memberships: memberships.sort((a, b) => a.link.localeCompare(b.link) || a.group.localeCompare(b.group)),
+    memberships,
     joins: pim.joins.map((join) => rowOf(join, () => ({
       link: join.link, from: join.from, upstream: join.upstream, type: join.type, source: join.source, group: join.group,
       rp: join.rp, state: join.state, expiresAt: join.expiresAt,
