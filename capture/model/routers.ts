@@ -258,7 +258,12 @@ export class RouterRegistry {
     const find = (entry: InterfaceState): InterfaceState => {
       let root = entry;
       while (parent.get(root) !== root) root = parent.get(root)!;
-      parent.set(entry, root);
+      // Path compression: every interface on the way points at the root (a router of many interfaces stays flat).
+      for (let next = entry; next !== root;) {
+        const up = parent.get(next)!;
+        parent.set(next, root);
+        next = up;
+      }
       return root;
     };
     /** Which evidence made each join, told per router once the sets are final. */
@@ -266,7 +271,7 @@ export class RouterRegistry {
     const union = (a: InterfaceState, b: InterfaceState, evidence: RouterEvidence) => {
       const [rootA, rootB] = [find(a), find(b)];
       if (rootA === rootB) return;
-      parent.set(rootA, rootB);
+      parent.set(rootB, rootA);
       joins.push({ entry: a, evidence });
     };
     const joinBy = (evidence: RouterEvidence, keyOf: (entry: InterfaceState) => string[]) => {
@@ -298,7 +303,9 @@ export class RouterRegistry {
     const groups = new Map<InterfaceState, InterfaceState[]>();
     for (const entry of entries) {
       const root = find(entry);
-      groups.set(root, [...(groups.get(root) ?? []), entry]);
+      const members = groups.get(root);
+      if (members === undefined) groups.set(root, [entry]);
+      else members.push(entry);
     }
     const evidenceOf = new Map<InterfaceState, Set<RouterEvidence>>();
     for (const { entry, evidence } of joins) {

@@ -113,7 +113,8 @@ try {
     const published = await Promise.all(files.map((file, probe) => mcast(['analyze', file, '--publish', server.url, '--probe', probes[probe]!, '--json'])));
     const records = published.reduce((sum, run) => sum + (JSON.parse(run.stdout) as { published: number }).published, 0);
     const publishSeconds = Math.max(...published.map((run) => run.seconds));
-    const collected = await mcast(['collect', '--nats', server.url, '--probes', probes.join(','), '--lateness', '1000000', '--json']);
+    const collected = await mcast(['collect', '--nats', server.url, '--probes', probes.join(','), '--lateness', '1000000', '--json'],
+      PROFILE === null ? [] : ['--cpu-prof', '--cpu-prof-dir', join(PROFILE, 'no-store')]);
     const summary = JSON.parse(collected.stdout) as CollectSummary;
     const baseline = await baselineRss();
     console.log(`  probes published ${records.toLocaleString('en')} records in ${publishSeconds.toFixed(1)} s (${Math.round(records / publishSeconds).toLocaleString('en')} records/s, ${PROBES} processes on this machine)`);
