@@ -5,6 +5,8 @@
  */
 export class ThreeKeyMap<T> {
   private readonly first = new Map<string, Map<string, Map<string, T>>>();
+  /** How many values it holds. */
+  size = 0;
 
   get(a: string, b: string, c: string): T | undefined {
     return this.first.get(a)?.get(b)?.get(c);
@@ -15,6 +17,7 @@ export class ThreeKeyMap<T> {
     if (second === undefined) this.first.set(a, second = new Map());
     let third = second.get(b);
     if (third === undefined) second.set(b, third = new Map());
+    if (!third.has(c)) this.size++;
     third.set(c, value);
   }
 

@@ -19,6 +19,7 @@ import { readFileSync } from 'node:fs';
 import { deserialize, serialize } from 'node:v8';
 import TinyQueue from 'tinyqueue';
 import { FindingsEngine, RouterNameIndex } from '../capture/findings/engine.js';
+import { ThreeKeyMap } from '../capture/three-key-map.js';
 import { BranchFindings } from '../capture/findings/branches.js';
 import { ForwardingFindings } from '../capture/findings/forwarding.js';
 import { MembershipExpiries } from '../capture/findings/membership.js';
@@ -63,7 +64,7 @@ interface Class {
 
 /** The classes whose instances are a run's state (restored with their prototype, fields and all). */
 const STATE_CLASSES: readonly Class[] = [
-  AnalysisRun, Collector, StoreSink, FindingsSink, CaptureWriter, TinyQueue,
+  AnalysisRun, Collector, StoreSink, FindingsSink, CaptureWriter, TinyQueue, ThreeKeyMap,
   NetworkAnalyzer, FlowTracker, FlowMirror, StreamQuality, SequenceGapDetector, SwitchoverTimer, DataPathCorrelator, LatencyTracker, RouterRegistry,
   LinkMembership, GroupState, SourceDelta, QuerierElection, LinkParameters, ChangeLog,
   PimState, NeighborTable, LinkNeighbors, JoinPruneState, RpKnowledge, RegisterTracker, AssertState, TimerQueue,
@@ -76,7 +77,7 @@ const STATE_CLASSES: readonly Class[] = [
  */
 const CACHE_FIELDS = new Map<Class, ReadonlySet<string>>([
   [NetworkAnalyzer, new Set(['memo'])], [LatencyTracker, new Set(['latest'])], [LinkMembership, new Set(['groupSnapshots', 'sortedGroups'])],
-  [CaptureWriter, new Set(['rowFacts', 'lastRows', 'lastLists', 'flowIndex'])], [FlowTracker, new Set(['byAddresses'])],
+  [CaptureWriter, new Set(['lastRows', 'lastLists'])],
   ...[NeighborTable, JoinPruneState, AssertState, RpKnowledge, RegisterTracker].map((pimClass): [Class, ReadonlySet<string>] => [pimClass, new Set(['latest'])]),
 ]);
 
@@ -93,8 +94,12 @@ const CACHE = '@cache';
 
 export class CheckpointError extends Error {}
 
-/** What writes a checkpoint: a state is restored only by the mcast that wrote it (its classes' fields are its own). */
-export const CHECKPOINT_FORMAT = `mcast ${(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version} checkpoint 1`;
+/**
+ * What writes a checkpoint: a state is restored only by the mcast that wrote it (its classes' fields
+ * are its own). The number goes up whenever a state class's fields change within a version
+ * (2: findings numbered for the store, flows kept by link, source and group).
+ */
+export const CHECKPOINT_FORMAT = `mcast ${(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version} checkpoint 2`;
 
 /** An object literal (or one without a prototype), as opposed to a class instance. */
 function isPlainObject(value: object): value is Record<string, unknown> {

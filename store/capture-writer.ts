@@ -162,19 +162,15 @@ export class CaptureWriter {
   private endTime: number | null = null;
   /** The latest second of packet time being counted; the one before it is still open, earlier ones are written. */
   private second = -Infinity;
-  private readonly flows = new Map<string, FlowCount>();
-  /** The same counts by link, source and group, for the per-packet lookup (a cache as `rowFacts` is). */
-  private flowIndex?: ThreeKeyMap<FlowCount>;
+  private readonly flows = new ThreeKeyMap<FlowCount>();
   private readonly links = new Map<string, LinkCount>();
   private readonly openFacts = new Map<string, string>();
   /**
-   * Each snapshot row's fact key and content, by the row object: a model part whose state did not
-   * change hands out the same rows again (capture/model/snapshot.ts), and they are not encoded twice
+   * The row each open fact was last synced from, by `kind\nkey`: a model part whose state did not
+   * change hands out the same rows again (capture/model/snapshot.ts), and they are not encoded again
    * (a cache: a checkpoint leaves it out, pipeline/checkpoint.ts).
    */
-  private rowFacts?: WeakMap<object, { key: string; content: string }>;
-  /** Each fact's row at the last sync and its content, by `kind\nkey` (a cache too). */
-  private lastRows?: Map<string, { row: Record<string, unknown>; content: string }>;
+  private lastRows?: Map<string, Record<string, unknown>>;
   /** Each kind's list at the last sync and the fact keys it gave (a cache too). */
   private lastLists?: Map<FactKind, { list: readonly object[]; keys: string[] }>;
   private readonly inserts: { messages: BatchInserter; changes: BatchInserter; facts: BatchInserter; counters: BatchInserter; linkCounters: BatchInserter; mediaSeconds: BatchInserter; findings: BatchInserter };
@@ -287,7 +283,6 @@ export class CaptureWriter {
     const seen = new Set<string>();
     const closed: [FactKind, string][] = [];
     const opened: SqlValue[][] = [];
-    const rowFacts = this.rowFacts ??= new WeakMap();
     const lastRows = this.lastRows ??= new Map();
     const lastLists = this.lastLists ??= new Map();
     for (const kind of FACT_KINDS) {
@@ -302,21 +297,17 @@ export class CaptureWriter {
       const keys: string[] = [];
       lastLists.set(kind, { list, keys });
       for (const row of list) {
-        let fact = rowFacts.get(row);
-        const baseKey = fact?.key ?? `${kind}\n${spec.key(row)}`;
+        const baseKey = `${kind}\n${spec.key(row)}`;
         let mapKey = baseKey;
         for (let duplicate = 2; seen.has(mapKey); duplicate++) mapKey = `${baseKey}#${duplicate}`;
         seen.add(mapKey);
         keys.push(mapKey);
-        if (fact === undefined) {
-          // A new row object: the same stored content as the fact's last row when only volatile fields moved (a flow's rates).
-          const last = lastRows.get(mapKey);
-          const content = last !== undefined && sameStoredFields(spec, last.row, row) ? last.content : factContent(spec, row);
-          rowFacts.set(row, fact = { key: baseKey, content });
-        }
-        const { content } = fact;
-        lastRows.set(mapKey, { row, content });
         const previous = this.openFacts.get(mapKey);
+        const lastRow = lastRows.get(mapKey);
+        lastRows.set(mapKey, row);
+        // The row the open fact was last synced from, or one storing the same (a flow whose rates moved): nothing to encode.
+        if (previous !== undefined && lastRow !== undefined && (lastRow === row || sameStoredFields(spec, lastRow, row))) continue;
+        const content = factContent(spec, row);
         if (previous === content) continue;
         const key = mapKey.slice(kind.length + 1);
         if (previous !== undefined) closed.push([kind, key]);
@@ -398,7 +389,6 @@ export class CaptureWriter {
       await this.checkClaim();
       await this.db.run("UPDATE captures SET status = 'stopped' WHERE id = ?", [this.captureId]);
     });
-    for (const insert of Object.values(this.inserts)) await insert.finalize();
     return (await readCapture(this.db, this.captureId))!;
   }
 
@@ -428,10 +418,9 @@ export class CaptureWriter {
     return (await readCapture(this.db, this.captureId))!;
   }
 
-  /** Lets go of the database (its prepared statements) without writing more: a run that stops on an error. */
+  /** Waits for the writes in flight, writing nothing more: a run that stops on an error, before its store closes. */
   async release(): Promise<void> {
     while (this.writing) await this.writing;
-    for (const insert of Object.values(this.inserts)) await insert.finalize();
   }
 
   /** Deletes the capture and everything written for it (an analysis that could not run). */
@@ -450,22 +439,14 @@ export class CaptureWriter {
   }
 
   private countData(time: number, link: string, source: string, group: string, bytes: number, packets = 1): void {
-    const index = this.flowIndex ??= this.indexFlows();
-    let count = index.get(link, source, group);
+    let count = this.flows.get(link, source, group);
     if (!count) {
       count = { ...counted(), link, source, group };
-      this.flows.set(`${link}|${source}|${group}`, count);
-      index.set(link, source, group, count);
+      this.flows.set(link, source, group, count);
     }
     const tally = this.tallyOf(count, time);
     tally.a += packets;
     tally.b += bytes;
-  }
-
-  private indexFlows(): ThreeKeyMap<FlowCount> {
-    const index = new ThreeKeyMap<FlowCount>();
-    for (const count of this.flows.values()) index.set(count.link, count.source, count.group, count);
-    return index;
   }
 
   /** The open second a frame at `time` counts in (`advanceSecond(time)` has run). */
@@ -603,7 +584,11 @@ export class CaptureWriter {
       // One kind per UPDATE: `kind = ? AND key IN (...)` seeks the open facts' index (facts_open) on
       // all its columns, where a (kind, key) pair list made SQLite walk every fact of the capture.
       const keysByKind = new Map<FactKind, string[]>();
-      for (const [kind, key] of facts) keysByKind.set(kind, [...(keysByKind.get(kind) ?? []), key]);
+      for (const [kind, key] of facts) {
+        const keys = keysByKind.get(kind);
+        if (keys === undefined) keysByKind.set(kind, [key]);
+        else keys.push(key);
+      }
       for (const [kind, keys] of keysByKind) {
         for (let start = 0; start < keys.length; start += CLOSES_PER_UPDATE) {
           const chunk = keys.slice(start, start + CLOSES_PER_UPDATE);

@@ -22,7 +22,6 @@ export function upsertClause(upsert: Upsert | undefined): string {
 /** Rows inserted by one statement at a time (a statement's rows must not share an upsert key). */
 export interface BatchInserter {
   insert(rows: readonly (readonly SqlValue[])[]): Promise<void>;
-  finalize(): Promise<void>;
 }
 
 export interface SqlDatabase {

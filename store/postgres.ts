@@ -93,7 +93,6 @@ export class PostgresDatabase implements SqlDatabase {
           await this.client.query(`INSERT INTO ${table} (${columns.join(',')}) VALUES ${values}${onConflict}`, chunk.flat() as SqlValue[]);
         }
       },
-      finalize: async () => undefined,
     };
   }
 

@@ -135,8 +135,6 @@ export class BatchInsert implements BatchInserter {
     }
     await this.db.exec(statements.join(';\n'));
   }
-
-  async finalize(): Promise<void> {}
 }
 
 /**

@@ -153,14 +153,12 @@ export interface FlowModel {
 }
 
 export class FlowTracker implements FlowModel {
-  private readonly flows = new Map<string, FlowState>();
-  /** The same flows by link, source and group, for the per-packet lookup (a cache: a checkpoint leaves it out, pipeline/checkpoint.ts). */
-  private byAddresses?: ThreeKeyMap<FlowState>;
+  private readonly flows = new ThreeKeyMap<FlowState>();
   private readonly options: FlowOptions;
   /** Active forwarders by the time their activity runs out unless they send again. */
   private readonly activity = new TimerQueue<ForwarderState>();
   private droppedFlows = 0;
-  private order: string[] | null = null;
+  private order: FlowState[] | null = null;
   onMediaSecond: MediaSecondListener | null = null;
 
   constructor(options: Partial<FlowOptions> = {}) {
@@ -169,10 +167,8 @@ export class FlowTracker implements FlowModel {
 
   onData(time: number, link: string, srcMac: string | null, data: MulticastData, macMismatch: boolean): FlowChange[] {
     const changes: FlowChange[] = [];
-    const index = this.byAddresses ??= this.indexFlows();
-    let flow = index.get(link, data.source, data.group);
+    let flow = this.flows.get(link, data.source, data.group);
     if (!flow) {
-      const key = `${link}|${data.source}|${data.group}`;
       if (this.flows.size >= this.options.maxFlows) {
         if (this.droppedFlows++ === 0) {
           changes.push({ time, link, group: data.group, source: data.source, kind: 'limit-exceeded', detail: { limit: 'maxFlows', max: this.options.maxFlows } });
@@ -184,8 +180,7 @@ export class FlowTracker implements FlowModel {
         packets: 0, bytes: 0, firstSeen: time, lastSeen: time, seconds: new Map(), forwarders: new Map(), macMismatches: 0,
         quality: new StreamQuality(), leaks: [],
       };
-      this.flows.set(key, flow);
-      index.set(link, data.source, data.group, flow);
+      this.flows.set(link, data.source, data.group, flow);
       this.order = null;
       changes.push({ time, link, group: data.group, source: data.source, kind: 'flow-started', detail: { protocol: data.protocol } });
     }
@@ -206,12 +201,6 @@ export class FlowTracker implements FlowModel {
     }
     if (srcMac !== null) this.countForwarder(flow, srcMac, time, data.ttl, changes);
     return changes;
-  }
-
-  private indexFlows(): ThreeKeyMap<FlowState> {
-    const index = new ThreeKeyMap<FlowState>();
-    for (const flow of this.flows.values()) index.set(flow.link, flow.source, flow.group, flow);
-    return index;
   }
 
   /** Stops every forwarder whose activity ran out by `now` (see the header). */
@@ -292,8 +281,7 @@ export class FlowTracker implements FlowModel {
     // The rate is over the last `rateWindow` complete seconds before `now`.
     const current = Math.floor(now);
     const result: FlowSnapshot[] = [];
-    for (const key of this.sortedKeys()) {
-      const flow = this.flows.get(key)!;
+    for (const flow of this.sorted()) {
       let packets = 0;
       let bytes = 0;
       for (const [second, bucket] of flow.seconds) {
@@ -333,15 +321,12 @@ export class FlowTracker implements FlowModel {
     if (second !== null) this.onMediaSecond?.(flow.link, flow.source, flow.group, second);
   }
 
-  /** Flow keys in link, group, source order; sorted again only when a flow was added. */
-  private sortedKeys(): string[] {
+  /** The flows in link, group, source order; sorted again only when a flow was added. */
+  private sorted(): FlowState[] {
     if (this.order === null) {
-      const byLinkGroupSource = (key: string) => {
-        const flow = this.flows.get(key)!;
-        return `${flow.link}\u0000${flow.group}\u0000${flow.source}`;
-      };
-      this.order = [...this.flows.keys()].map((key) => [byLinkGroupSource(key), key] as const)
-        .sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0)).map(([, key]) => key);
+      const byLinkGroupSource = (flow: FlowState) => `${flow.link}\u0000${flow.group}\u0000${flow.source}`;
+      this.order = [...this.flows.values()].map((flow) => [byLinkGroupSource(flow), flow] as const)
+        .sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0)).map(([, flow]) => flow);
     }
     return this.order;
   }

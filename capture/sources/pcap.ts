@@ -9,9 +9,8 @@
  * 4d3cb2a1 when the writer was big-endian). The link-type field keeps the LINKTYPE_* value in its
  * low 16 bits; bit 26 (P) says the top 4 bits hold the FCS length in 16-bit words.
  */
-import { view } from './frame-view.js';
 import type { Frame } from '../frame.js';
-import { MAX_UNIT_LENGTH, type CaptureFormatParser, type ParseSink } from './capture-format.js';
+import { MAX_UNIT_LENGTH, view, type CaptureFormatParser, type ParseSink } from './capture-format.js';
 
 export const PCAP_MAGIC_MICROSECONDS = 0xa1b2c3d4;
 export const PCAP_MAGIC_NANOSECONDS = 0xa1b23c4d;

@@ -16,10 +16,9 @@
  *
  * Options (§3.5): code (2) | length (2) | value padded to 4; code 0 ends the list.
  */
-import { view } from './frame-view.js';
 import type { Frame } from '../frame.js';
 import {
-  interfaceLinkName, MAX_UNIT_LENGTH,
+  interfaceLinkName, MAX_UNIT_LENGTH, view,
   type CaptureFormatParser, type CaptureInterfaceInfo, type ParseSink,
 } from './capture-format.js';
 import { DEFAULT_TSRESOL, TimestampScale } from './timestamp-scale.js';

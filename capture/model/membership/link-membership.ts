@@ -271,10 +271,12 @@ export class LinkMembership {
     }
     let next = this.election.current?.otherQuerierExpiresAt ?? Infinity;
     for (const group of this.groups.values()) {
-      if (group.nextDueAt <= now) this.touch(group);
-      if (group.nextDueAt <= now && this.expireGroup(group, now)) {
-        this.groups.delete(group.group);
-        continue;
+      if (group.nextDueAt <= now) {
+        this.touch(group);
+        if (this.expireGroup(group, now)) {
+          this.groups.delete(group.group);
+          continue;
+        }
       }
       if (group.nextDueAt < next) next = group.nextDueAt;
     }
