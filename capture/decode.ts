@@ -11,7 +11,8 @@
 import type { DecodeError } from './decode-error.js';
 import type { Frame } from './frame.js';
 import { frameTime } from './frame.js';
-import { decodeLink, ETHERTYPE_IPV4, ETHERTYPE_IPV6 } from './link/link.js';
+import { decodeLink, ETHERTYPE_IPV4, ETHERTYPE_IPV6, type LinkFrame } from './link/link.js';
+import { decodeCommonFrame } from './common-frame.js';
 import { decodeIPv4, type IPv4Packet } from './ip/ipv4.js';
 import { decodeIPv6, type IPv6Packet } from './ip/ipv6.js';
 import { decodeIgmp, type IgmpMessage } from './protocols/igmp.js';
@@ -81,27 +82,36 @@ export function hasBadChecksum(message: PacketMessage): boolean {
 
 export function decodeFrame(frame: Frame): FrameResult {
   const time = frameTime(frame);
-  const failed = (error: DecodeError): FrameResult => ({ ok: false, error: { frame: frame.number, time, link: frame.link, error } });
+  return decodeCommonFrame(frame, time) ?? decodeAnyFrame(frame, time);
+}
 
-  const link = decodeLink(frame.linkType, frame.data);
-  if (!link.ok) return failed(link.error);
-  const { srcMac, dstMac, vlans, etherType, payload } = link.value;
-  const packet = (ip: IpSummary | null, message: PacketMessage, macMismatch = false, ospf: OspfHeader | null = null): FrameResult => ({
-    ok: true,
-    packet: { frame: frame.number, time, link: frame.link, srcMac, dstMac, vlans, ip, message, ospf, macMismatch },
-  });
+function failed(frame: Frame, time: number, error: DecodeError): FrameResult {
+  return { ok: false, error: { frame: frame.number, time, link: frame.link, error } };
+}
+
+function packet(frame: Frame, time: number, link: LinkFrame, ip: IpSummary | null, message: PacketMessage, macMismatch = false, ospf: OspfHeader | null = null): FrameResult {
+  const { srcMac, dstMac, vlans } = link;
+  return { ok: true, packet: { frame: frame.number, time, link: frame.link, srcMac, dstMac, vlans, ip, message, ospf, macMismatch } };
+}
+
+/** The general path: every link type, both IP versions, every protocol (exported for the common-frame path's test). */
+export function decodeAnyFrame(frame: Frame, time: number): FrameResult {
+  const decodedLink = decodeLink(frame.linkType, frame.data);
+  if (!decodedLink.ok) return failed(frame, time, decodedLink.error);
+  const link = decodedLink.value;
+  const { dstMac, etherType, payload } = link;
 
   let ip: IPv4Packet | IPv6Packet;
   if (etherType === ETHERTYPE_IPV4) {
     const decoded = decodeIPv4(payload);
-    if (!decoded.ok) return failed(decoded.error);
+    if (!decoded.ok) return failed(frame, time, decoded.error);
     ip = decoded.value;
   } else if (etherType === ETHERTYPE_IPV6) {
     const decoded = decodeIPv6(payload);
-    if (!decoded.ok) return failed(decoded.error);
+    if (!decoded.ok) return failed(frame, time, decoded.error);
     ip = decoded.value;
   } else {
-    return packet(null, { kind: 'other', protocol: `ethertype-0x${etherType.toString(16).padStart(4, '0')}` });
+    return packet(frame, time, link, null, { kind: 'other', protocol: `ethertype-0x${etherType.toString(16).padStart(4, '0')}` });
   }
 
   const summary: IpSummary = {
@@ -114,9 +124,9 @@ export function decodeFrame(frame: Frame): FrameResult {
   const protocol = ip.version === 4 ? ip.protocol : ip.nextHeader;
   const multicastDestination = ip.version === 4 ? (ip.dstBytes[0]! & 0xf0) === 0xe0 : ip.dstBytes[0] === 0xff;
   const dataOrOther = (otherName: string, ospf: OspfHeader | null = null): FrameResult => {
-    if (!multicastDestination) return packet(summary, { kind: 'other', protocol: otherName }, false, ospf);
+    if (!multicastDestination) return packet(frame, time, link, summary, { kind: 'other', protocol: otherName }, false, ospf);
     const data = decodeMulticastData(ip);
-    return packet(summary, data, dstMac !== null && !macMatchesGroup(dstMac, ip.dstBytes), ospf);
+    return packet(frame, time, link, summary, data, dstMac !== null && !macMatchesGroup(dstMac, ip.dstBytes), ospf);
   };
 
   // A fragment of a datagram: only the first holds the upper-layer header, and a control
@@ -126,21 +136,21 @@ export function decodeFrame(frame: Frame): FrameResult {
   const upper = ip.payload;
   if (ip.version === 4 && protocol === IP_PROTOCOL_IGMP) {
     const igmp = decodeIgmp(upper, ip.truncated);
-    if (!igmp.ok) return failed(igmp.error);
-    return packet(summary, igmp.value.kind === 'other' ? { kind: 'other', protocol: `igmp-${igmp.value.typeName}` } : igmp.value);
+    if (!igmp.ok) return failed(frame, time, igmp.error);
+    return packet(frame, time, link, summary, igmp.value.kind === 'other' ? { kind: 'other', protocol: `igmp-${igmp.value.typeName}` } : igmp.value);
   }
   if (protocol === IP_PROTOCOL_PIM) {
     // A message cut by the snaplen cannot have its checksum verified: tell the decoder its real length.
     const ipLength = ip.version === 4 ? ip.totalLength : IPV6_HEADER_LENGTH + ip.payloadLength;
     const payloadLengthOnWire = ip.truncated ? ipLength - (upper.byteOffset - payload.byteOffset) : undefined;
     const pim = decodePim(upper, { family: ip.version, srcBytes: ip.srcBytes, dstBytes: ip.dstBytes, payloadLengthOnWire });
-    if (!pim.ok) return failed(pim.error);
-    return packet(summary, pim.value.kind === 'other' ? { kind: 'other', protocol: `pim-type-${pim.value.pimType}` } : pim.value);
+    if (!pim.ok) return failed(frame, time, pim.error);
+    return packet(frame, time, link, summary, pim.value.kind === 'other' ? { kind: 'other', protocol: `pim-type-${pim.value.pimType}` } : pim.value);
   }
   if (ip.version === 6 && protocol === IP_PROTOCOL_ICMPV6) {
     const icmp = decodeMld(upper, ip);
-    if (!icmp.ok) return failed(icmp.error);
-    if (icmp.value.kind !== 'other') return packet(summary, icmp.value);
+    if (!icmp.ok) return failed(frame, time, icmp.error);
+    if (icmp.value.kind !== 'other') return packet(frame, time, link, summary, icmp.value);
     return dataOrOther(`icmpv6-${icmp.value.icmpType}`);
   }
   if (protocol === IP_PROTOCOL_OSPF) {

@@ -57,21 +57,29 @@ export function datagramFingerprint(id: number, length: number, payload: Uint8Ar
 }
 
 export function decodeMulticastData(ip: IPv4Packet | IPv6Packet): MulticastData {
-  const protocol = ip.version === 4 ? ip.protocol : ip.nextHeader;
-  const payload = ip.payload;
-  const length = ip.version === 4 ? ip.totalLength : IPV6_FIXED_HEADER_LENGTH + ip.payloadLength;
-  const hasPorts = protocol === UDP_PROTOCOL && payload.length >= PORTS_LENGTH && (ip.fragment === null || ip.fragment.offset === 0);
+  const v4 = ip.version === 4;
+  return multicastDataRecord(v4 ? 'data.ipv4' : 'data.ipv6', ip.src, ip.dst, v4 ? ip.protocol : ip.nextHeader, ip.payload,
+    v4 ? ip.totalLength : IPV6_FIXED_HEADER_LENGTH + ip.payloadLength, v4 ? ip.ttl : ip.hopLimit, ip.fragment?.offset ?? null, v4 ? ip.id : 0);
+}
+
+/**
+ * The record from the IP fields it keeps (`fragmentOffset` null for a whole datagram, `id` 0 for
+ * IPv6): decodeMulticastData's, and the common-frame path's (capture/common-frame.ts).
+ */
+export function multicastDataRecord(kind: MulticastData['kind'], source: string, group: string, protocol: number, payload: Uint8Array,
+  length: number, ttl: number, fragmentOffset: number | null, id: number): MulticastData {
+  const hasPorts = protocol === UDP_PROTOCOL && payload.length >= PORTS_LENGTH && (fragmentOffset === null || fragmentOffset === 0);
   return {
-    kind: ip.version === 4 ? 'data.ipv4' : 'data.ipv6',
-    source: ip.src,
-    group: ip.dst,
+    kind,
+    source,
+    group,
     protocol,
     srcPort: hasPorts ? readUint16(payload, 0) : null,
     dstPort: hasPorts ? readUint16(payload, 2) : null,
     length,
-    ttl: ip.version === 4 ? ip.ttl : ip.hopLimit,
-    fragment: ip.fragment !== null,
+    ttl,
+    fragment: fragmentOffset !== null,
     udpPayload: hasPorts && payload.length >= UDP_HEADER_LENGTH ? payload.subarray(UDP_HEADER_LENGTH) : null,
-    fingerprint: datagramFingerprint(ip.version === 4 ? ip.id : 0, length, payload),
+    fingerprint: datagramFingerprint(id, length, payload),
   };
 }

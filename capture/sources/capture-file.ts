@@ -36,7 +36,12 @@ export interface CaptureFileOptions {
   chunkSize?: number;
 }
 
-const DEFAULT_CHUNK_SIZE = 1024 * 1024;
+/**
+ * Bytes read at a time. A chunk's frames (and their byte views) live until its batch is analyzed:
+ * 256 KiB keeps a batch in the young generation, where a 1 MiB one was promoted (measured on a
+ * 1 M-frame capture: half the time in garbage collection, 25 MiB less peak RSS).
+ */
+const DEFAULT_CHUNK_SIZE = 256 * 1024;
 const MAGIC_LENGTH = 4;
 const GZIP_MAGIC = [0x1f, 0x8b];
 
