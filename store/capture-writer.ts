@@ -280,7 +280,6 @@ export class CaptureWriter {
   /** Diffs the snapshot against the open facts (see the header); the facts it opens and closes take `snapshot.at` as their time. */
   syncFacts(snapshot: NetworkSnapshot): void {
     const time = snapshot.at;
-    const seen = new Set<string>();
     const closed: [FactKind, string][] = [];
     const opened: SqlValue[][] = [];
     const lastRows = this.lastRows ??= new Map();
@@ -290,10 +289,8 @@ export class CaptureWriter {
       const list = snapshot[spec.list] as unknown as Record<string, unknown>[];
       // The same list as at the last sync (a model part that did not change): its facts stand as they are.
       const last = lastLists.get(kind);
-      if (last?.list === list) {
-        for (const mapKey of last.keys) seen.add(mapKey);
-        continue;
-      }
+      if (last?.list === list) continue;
+      const seen = new Set<string>();
       const keys: string[] = [];
       lastLists.set(kind, { list, keys });
       for (const row of list) {
@@ -315,14 +312,15 @@ export class CaptureWriter {
         opened.push([this.captureId, kind, key, time, link, group, source, content]);
         this.openFacts.set(mapKey, content);
       }
+      // The kind's facts open before this sync: its last list's keys (after a checkpoint's restore, every open fact of the kind).
+      const before = last?.keys ?? [...this.openFacts.keys()].filter((mapKey) => mapKey.startsWith(`${kind}\n`));
+      for (const mapKey of before) {
+        if (seen.has(mapKey)) continue;
+        closed.push([kind, mapKey.slice(kind.length + 1)]);
+        this.openFacts.delete(mapKey);
+        lastRows.delete(mapKey);
+      }
     }
-    for (const mapKey of this.openFacts.keys()) {
-      if (seen.has(mapKey)) continue;
-      const separator = mapKey.indexOf('\n');
-      closed.push([mapKey.slice(0, separator) as FactKind, mapKey.slice(separator + 1)]);
-      this.openFacts.delete(mapKey);
-    }
-    for (const mapKey of lastRows.keys()) if (!seen.has(mapKey)) lastRows.delete(mapKey);
     // Every fact closed here was opened by an earlier sync: closing them all first is safe.
     if (closed.length > 0) this.add('facts', { close: { end: time, facts: closed } });
     for (const row of opened) this.add('facts', { open: row });

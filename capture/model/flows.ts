@@ -44,6 +44,7 @@ export const DEFAULT_FLOW_OPTIONS: Readonly<FlowOptions> = {
 const INTERVAL_WEIGHT = 0.125;
 /** Leaks kept per flow (the latest). */
 const LEAKS_KEPT = 8;
+const NO_FLOW_CHANGES: readonly FlowChange[] = Object.freeze([]);
 
 interface ForwarderCounts {
   mac: string;
@@ -147,7 +148,7 @@ export type MediaSecondListener = (link: string, source: string, group: string, 
 export interface FlowModel {
   snapshot(now: number): FlowSnapshot[];
   /** The changes due by `now` (activity that ran out). */
-  advance(now: number): FlowChange[];
+  advance(now: number): readonly FlowChange[];
   /** Told each complete second of an RTP / MPEG-TS flow on a link (the store keeps them: media_seconds). */
   onMediaSecond: MediaSecondListener | null;
 }
@@ -204,7 +205,9 @@ export class FlowTracker implements FlowModel {
   }
 
   /** Stops every forwarder whose activity ran out by `now` (see the header). */
-  advance(now: number): FlowChange[] {
+  advance(now: number): readonly FlowChange[] {
+    // Called before every frame: most calls find nothing due and share one empty list.
+    if (this.activity.nextDeadline() >= now) return NO_FLOW_CHANGES;
     const changes: FlowChange[] = [];
     for (let due = this.activity.nextDeadline(); due < now; due = this.activity.nextDeadline()) {
       const forwarder = this.activity.takeDue(due)!;

@@ -205,11 +205,12 @@ export class NetworkAnalyzer {
     if (now <= this.now) return;
     this.now = now;
     this.framesTaken++;
-    const due: TimelineEntry[] = [];
-    for (const membership of this.memberships.values()) for (const change of membership.advance(now)) due.push({ area: 'membership', ...change });
-    for (const change of this.pim.advance(now)) due.push({ area: 'pim', ...change });
-    for (const change of this.flows.advance(now)) due.push({ area: 'flow', ...change });
-    if (due.length === 0) return;
+    // Called before every frame: most calls find nothing due and allocate nothing.
+    let due: TimelineEntry[] | null = null;
+    for (const membership of this.memberships.values()) for (const change of membership.advance(now)) (due ??= []).push({ area: 'membership', ...change });
+    for (const change of this.pim.advance(now)) (due ??= []).push({ area: 'pim', ...change });
+    for (const change of this.flows.advance(now)) (due ??= []).push({ area: 'flow', ...change });
+    if (due === null) return;
     due.sort((a, b) => a.time - b.time);
     for (const entry of due) {
       if (entry.area === 'membership') this.latency.onMembershipChange(entry);

@@ -1,6 +1,8 @@
 /** Collects the change records one call produces, stamped with the link and family. */
 import type { AddressFamily, MembershipChange, MembershipChangeDetails, MembershipChangeKind } from './types.js';
 
+const NO_CHANGES: readonly MembershipChange[] = Object.freeze([]);
+
 export class ChangeLog {
   records: MembershipChange[] = [];
 
@@ -10,8 +12,9 @@ export class ChangeLog {
     this.records.push({ time, link: this.link, family: this.family, kind, group, source: null, detail } as MembershipChange);
   }
 
-  /** Hands the collected records over and starts a new list. */
-  take(): MembershipChange[] {
+  /** Hands the collected records over and starts a new list (most calls change nothing: one shared empty list then). */
+  take(): readonly MembershipChange[] {
+    if (this.records.length === 0) return NO_CHANGES;
     const taken = this.records;
     this.records = [];
     return taken;

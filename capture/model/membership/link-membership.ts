@@ -65,7 +65,7 @@ export class LinkMembership {
   }
 
   /** A Membership / Listener Report of any version. */
-  onReport(report: ObservedReport): MembershipChange[] {
+  onReport(report: ObservedReport): readonly MembershipChange[] {
     if (report.family !== this.family || !Number.isFinite(report.time)) return [];
     const now = this.enter(report.time);
     const generation = generationOf(this.protocol, report.version);
@@ -84,7 +84,7 @@ export class LinkMembership {
   }
 
   /** An IGMPv2 Leave Group or MLDv1 Done. */
-  onLeave(leave: ObservedLeave): MembershipChange[] {
+  onLeave(leave: ObservedLeave): readonly MembershipChange[] {
     if (leave.family !== this.family || !Number.isFinite(leave.time)) return [];
     const now = this.enter(leave.time);
     const group = this.groups.get(leave.group);
@@ -97,7 +97,7 @@ export class LinkMembership {
   }
 
   /** A Query of any version, from any router on the link. */
-  onQuery(query: ObservedQuery): MembershipChange[] {
+  onQuery(query: ObservedQuery): readonly MembershipChange[] {
     if (query.family !== this.family || !Number.isFinite(query.time)) return [];
     const now = this.enter(query.time);
     const previous = this.election.current?.address ?? null;
@@ -128,7 +128,7 @@ export class LinkMembership {
   }
 
   /** Expires every timer that ran out up to `now`, in time order; each change carries its expiry time. */
-  advance(now: number): MembershipChange[] {
+  advance(now: number): readonly MembershipChange[] {
     if (Number.isFinite(now) && now > this.clock) {
       this.expire(now);
       this.clock = now;

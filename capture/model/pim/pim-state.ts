@@ -33,6 +33,8 @@ export const PIM_DEFAULTS: Readonly<PimDefaults> = {
   hashMaskLengthIPv6: 126,
 };
 
+const NO_CHANGES: readonly PimChange[] = Object.freeze([]);
+
 export const PIM_LIMITS: Readonly<PimLimits> = {
   maxNeighborsPerLink: 1_000,
   maxJoinStates: 200_000,
@@ -64,7 +66,7 @@ export class PimState {
   }
 
   onMessage(event: ObservedPim): PimChange[] {
-    const out = this.advance(event.time);
+    const out = this.expireDue(event.time);
     const { message } = event;
     switch (message.kind) {
       case 'pim.hello': {
@@ -97,7 +99,19 @@ export class PimState {
   }
 
   /** Runs every timer due by `now`, in time order; returns what changed. */
-  advance(now: number): PimChange[] {
+  advance(now: number): readonly PimChange[] {
+    // Called before every frame: most calls find nothing due and share one empty list.
+    if (this.pending.length === 0 && !this.anyDue(now)) return NO_CHANGES;
+    return this.expireDue(now);
+  }
+
+  private anyDue(now: number): boolean {
+    for (const mechanism of this.mechanisms) if (mechanism.nextDeadline() <= now) return true;
+    return false;
+  }
+
+  /** The pending changes and those of every timer due by `now`, in time order, in a new list. */
+  private expireDue(now: number): PimChange[] {
     const out = this.pending.splice(0);
     for (;;) {
       let next: Expiring | null = null;
@@ -118,7 +132,7 @@ export class PimState {
 
   /** The state as of `now` (timers due by then are run; their changes come with the next call). */
   snapshot(now: number): PimSnapshot {
-    this.pending.push(...this.advance(now));
+    this.pending.push(...this.expireDue(now));
     const { rps, bsrs } = this.rps.snapshot();
     return {
       time: now,

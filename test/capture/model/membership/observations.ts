@@ -40,10 +40,10 @@ export function query(time: number, querier: string, fields: Partial<ObservedQue
 }
 
 /** Changes without the link and family stamps, for compact expectations. */
-export function brief(changes: MembershipChange[]): { time: number; kind: string; group?: string; detail: unknown }[] {
+export function brief(changes: readonly MembershipChange[]): { time: number; kind: string; group?: string; detail: unknown }[] {
   return changes.map(({ time, kind, group, detail }) => (group === null ? { time, kind, detail } : { time, kind, group, detail }));
 }
 
-export function kinds(changes: MembershipChange[]): string[] {
+export function kinds(changes: readonly MembershipChange[]): string[] {
   return changes.map((change) => change.kind);
 }

@@ -17,7 +17,7 @@ function joinRefreshLeave(family: AddressFamily) {
   const model = new LinkMembership(LINK, family);
   const snapshots: Record<string, LinkMembershipSnapshot> = {};
   const changes: MembershipChange[] = [];
-  const take = (list: MembershipChange[]) => changes.push(...list);
+  const take = (list: readonly MembershipChange[]) => changes.push(...list);
   const at = (time: number) => {
     take(model.advance(time));
     snapshots[time] = model.snapshot(time);
