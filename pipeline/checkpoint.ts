@@ -97,9 +97,10 @@ export class CheckpointError extends Error {}
 /**
  * What writes a checkpoint: a state is restored only by the mcast that wrote it (its classes' fields
  * are its own). The number goes up whenever a state class's fields change within a version
- * (2: findings numbered for the store, flows kept by link, source and group).
+ * (2: findings numbered for the store, flows kept by link, source and group; 3: the store writes facts
+ * without a batch inserter of their own).
  */
-export const CHECKPOINT_FORMAT = `mcast ${(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version} checkpoint 2`;
+export const CHECKPOINT_FORMAT = `mcast ${(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version} checkpoint 3`;
 
 /** An object literal (or one without a prototype), as opposed to a class instance. */
 function isPlainObject(value: object): value is Record<string, unknown> {

@@ -33,7 +33,7 @@ import { FACT_KINDS, FACT_SPECS, factColumns, factContent, type FactSpec } from 
 import { summarizeMessage } from './message-summary.js';
 import { ThreeKeyMap } from '../capture/three-key-map.js';
 import { readCapture } from './records.js';
-import type { BatchInserter, SqlDatabase, SqlValue } from './database.js';
+import type { BatchInserter, SqlDatabase, SqlStatement, SqlValue } from './database.js';
 import type { CaptureRecord, FactKind } from './store-api.js';
 import type { SecondCounts } from '../pipeline/probe/records.js';
 
@@ -96,6 +96,9 @@ type FactOperation = { open: SqlValue[] } | { close: { end: number; facts: [kind
 
 /** Keys per UPDATE that closes facts. */
 const CLOSES_PER_UPDATE = 100;
+/** Fact rows per INSERT (8 values each, well under PostgreSQL's 65,535 parameters per statement). */
+const FACT_ROWS_PER_INSERT = 500;
+const FACT_PLACEHOLDERS = `(${FACT_COLUMNS.map(() => '?').join(',')})`;
 
 interface Batch {
   messages: SqlValue[][];
@@ -173,7 +176,7 @@ export class CaptureWriter {
   private lastRows?: Map<string, Record<string, unknown>>;
   /** Each kind's list at the last sync and the fact keys it gave (a cache too). */
   private lastLists?: Map<FactKind, { list: readonly object[]; keys: string[] }>;
-  private readonly inserts: { messages: BatchInserter; changes: BatchInserter; facts: BatchInserter; counters: BatchInserter; linkCounters: BatchInserter; mediaSeconds: BatchInserter; findings: BatchInserter };
+  private readonly inserts: { messages: BatchInserter; changes: BatchInserter; counters: BatchInserter; linkCounters: BatchInserter; mediaSeconds: BatchInserter; findings: BatchInserter };
   readonly counts: WriterCounts = { frames: 0, decodeErrors: 0, messages: 0, changes: 0, facts: 0 };
 
   constructor(private readonly db: SqlDatabase, options: Partial<WriterOptions> = {}) {
@@ -181,7 +184,6 @@ export class CaptureWriter {
     this.inserts = {
       messages: db.batchInsert('messages', MESSAGE_COLUMNS),
       changes: db.batchInsert('changes', CHANGE_COLUMNS),
-      facts: db.batchInsert('facts', FACT_COLUMNS),
       counters: db.batchInsert('counters', COUNTER_COLUMNS),
       linkCounters: db.batchInsert('link_counters', LINK_COUNTER_COLUMNS),
       mediaSeconds: db.batchInsert('media_seconds', MEDIA_SECOND_COLUMNS),
@@ -569,15 +571,23 @@ export class CaptureWriter {
     if (row?.writer_token !== this.token) throw new TakenOverError(`capture ${this.captureId} was taken over by another writer (a collector started again under the same name): this one writes no more`);
   }
 
+  /** The facts opened and closed, in their order (a fact may open, close and open again in one batch), in one round trip. */
   private async writeFacts(operations: readonly FactOperation[]): Promise<void> {
+    const statements: SqlStatement[] = [];
     let opened: SqlValue[][] = [];
+    const insertOpened = () => {
+      for (let start = 0; start < opened.length; start += FACT_ROWS_PER_INSERT) {
+        const chunk = opened.slice(start, start + FACT_ROWS_PER_INSERT);
+        statements.push({ sql: `INSERT INTO facts (${FACT_COLUMNS.join(',')}) VALUES ${chunk.map(() => FACT_PLACEHOLDERS).join(',')}`, params: chunk.flat() });
+      }
+      opened = [];
+    };
     for (const operation of operations) {
       if ('open' in operation) {
         opened.push(operation.open);
         continue;
       }
-      await this.inserts.facts.insert(opened);
-      opened = [];
+      insertOpened();
       const { end, facts } = operation.close;
       // One kind per UPDATE: `kind = ? AND key IN (...)` seeks the open facts' index (facts_open) on
       // all its columns, where a (kind, key) pair list made SQLite walk every fact of the capture.
@@ -590,12 +600,15 @@ export class CaptureWriter {
       for (const [kind, keys] of keysByKind) {
         for (let start = 0; start < keys.length; start += CLOSES_PER_UPDATE) {
           const chunk = keys.slice(start, start + CLOSES_PER_UPDATE);
-          await this.db.run(`UPDATE facts SET end_time = ? WHERE capture_id = ? AND kind = ? AND key IN (${chunk.map(() => '?').join(', ')}) AND end_time IS NULL`,
-            [end, this.captureId, kind, ...chunk]);
+          statements.push({
+            sql: `UPDATE facts SET end_time = ? WHERE capture_id = ? AND kind = ? AND key IN (${chunk.map(() => '?').join(', ')}) AND end_time IS NULL`,
+            params: [end, this.captureId, kind, ...chunk],
+          });
         }
       }
     }
-    await this.inserts.facts.insert(opened);
+    insertOpened();
+    await this.db.runAll(statements);
   }
 }
 

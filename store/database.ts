@@ -7,6 +7,12 @@
 /** A column's value; bytes are a BLOB (PostgreSQL: BYTEA). */
 export type SqlValue = string | number | null | Uint8Array;
 
+/** One statement with `?` placeholders, and its values. */
+export interface SqlStatement {
+  sql: string;
+  params: readonly SqlValue[];
+}
+
 /** Rows a batch insert writes over instead of adding: those with the same `key` columns get the `update` columns' new values. */
 export interface Upsert {
   key: readonly string[];
@@ -32,6 +38,11 @@ export interface SqlDatabase {
   get<T>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined>;
   all<T>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
   exec(sql: string): Promise<void>;
+  /**
+   * Runs the statements one after another (inside the caller's transaction) in as few round trips
+   * as the engine allows: SQLite, one `exec` with the values written in as literals; PostgreSQL, a query each.
+   */
+  runAll(statements: readonly SqlStatement[]): Promise<void>;
   /** An INSERT into a table with an `id` key: the new row's id. */
   insertReturningId(sql: string, params: readonly SqlValue[]): Promise<number>;
   /** Runs `body` in one transaction (rolled back if it throws); transactions run one after another. */

@@ -8,7 +8,7 @@
  * and sorted byte-wise, as in SQLite: the database must use the C collation (checked on open).
  */
 import pg from 'pg';
-import { TransactionQueue, upsertClause, type BatchInserter, type SqlDatabase, type SqlValue, type Upsert } from './database.js';
+import { TransactionQueue, upsertClause, type BatchInserter, type SqlDatabase, type SqlStatement, type SqlValue, type Upsert } from './database.js';
 
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
@@ -73,6 +73,10 @@ export class PostgresDatabase implements SqlDatabase {
 
   async exec(sql: string): Promise<void> {
     await this.client.query(sql);
+  }
+
+  async runAll(statements: readonly SqlStatement[]): Promise<void> {
+    for (const { sql, params } of statements) await this.run(sql, params);
   }
 
   async insertReturningId(sql: string, params: readonly SqlValue[]): Promise<number> {

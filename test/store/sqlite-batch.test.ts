@@ -53,3 +53,23 @@ test('an upsert batch writes over the rows with the same key and adds the others
     }
   });
 });
+
+test('statements run together as one exec take their values in order, as binding them does', async () => {
+  await withTempDir(async (dir) => {
+    const db = await SqliteDatabase.open(join(dir, 'run-all.sqlite'));
+    try {
+      await db.exec('CREATE TABLE t (k INTEGER PRIMARY KEY, v, w)');
+      await db.transaction(() => db.runAll([
+        { sql: 'INSERT INTO t (k, v, w) VALUES (?, ?, ?), (?, ?, ?)', params: [1, 'what?', null, 2, "it's ? ok", 2.5] },
+        { sql: 'UPDATE t SET w = ? WHERE k IN (?, ?) AND w IS NULL', params: ['set?', 1, 2] },
+        { sql: 'INSERT INTO t (k, v, w) VALUES (?, ?, ?)', params: [3, new Uint8Array([63]), 'nul\0?'] },
+      ]));
+      assert.deepEqual(await db.all('SELECT k, v, w FROM t ORDER BY k'), [
+        { k: 1, v: 'what?', w: 'set?' }, { k: 2, v: "it's ? ok", w: 2.5 }, { k: 3, v: Buffer.from([63]), w: 'nul\0?' },
+      ]);
+      await assert.rejects(db.runAll([{ sql: 'UPDATE t SET v = ? WHERE k = ?', params: [1] }]), /2 placeholders for 1 values/);
+    } finally {
+      await db.close();
+    }
+  });
+});
