@@ -50,7 +50,7 @@ import { StreamQuality } from '../capture/model/stream-quality.js';
 import { SwitchoverTimer } from '../capture/model/switchover.js';
 import { CaptureWriter } from '../store/capture-writer.js';
 import { PostgresDatabase } from '../store/postgres.js';
-import { BatchInsert, SqliteDatabase } from '../store/sqlite.js';
+import { SqliteDatabase } from '../store/sqlite.js';
 import { Collector } from './collector.js';
 import { AnalysisRun } from './run.js';
 import { FindingsSink } from './sinks/findings-sink.js';
@@ -82,7 +82,7 @@ const CACHE_FIELDS = new Map<Class, ReadonlySet<string>>([
 ]);
 
 /** The classes whose instances are wiring: kept from the fresh root. */
-const WIRING_CLASSES: readonly Class[] = [Promise, Error, SqliteDatabase, PostgresDatabase, BatchInsert];
+const WIRING_CLASSES: readonly Class[] = [Promise, Error, SqliteDatabase, PostgresDatabase];
 
 const CLASS_BY_NAME = new Map<string, Class>(STATE_CLASSES.map((stateClass) => [stateClass.name, stateClass]));
 const CLASS_BY_PROTOTYPE = new Map<object, Class>(STATE_CLASSES.map((stateClass) => [stateClass.prototype, stateClass]));
@@ -97,8 +97,8 @@ export class CheckpointError extends Error {}
 /**
  * What writes a checkpoint: a state is restored only by the mcast that wrote it (its classes' fields
  * are its own). The number goes up whenever a state class's fields change within a version
- * (2: findings numbered for the store, flows kept by link, source and group; 3: the store writes facts
- * without a batch inserter of their own).
+ * (2: findings numbered for the store, flows kept by link, source and group; 3: the store's writer holds
+ * no batch inserters).
  */
 export const CHECKPOINT_FORMAT = `mcast ${(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version} checkpoint 3`;
 

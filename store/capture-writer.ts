@@ -33,7 +33,7 @@ import { FACT_KINDS, FACT_SPECS, factColumns, factContent, type FactSpec } from 
 import { summarizeMessage } from './message-summary.js';
 import { ThreeKeyMap } from '../capture/three-key-map.js';
 import { readCapture } from './records.js';
-import type { BatchInserter, SqlDatabase, SqlStatement, SqlValue } from './database.js';
+import { insertStatements, type SqlDatabase, type SqlStatement, type SqlValue, type Upsert } from './database.js';
 import type { CaptureRecord, FactKind } from './store-api.js';
 import type { SecondCounts } from '../pipeline/probe/records.js';
 
@@ -96,9 +96,6 @@ type FactOperation = { open: SqlValue[] } | { close: { end: number; facts: [kind
 
 /** Keys per UPDATE that closes facts. */
 const CLOSES_PER_UPDATE = 100;
-/** Fact rows per INSERT (8 values each, well under PostgreSQL's 65,535 parameters per statement). */
-const FACT_ROWS_PER_INSERT = 500;
-const FACT_PLACEHOLDERS = `(${FACT_COLUMNS.map(() => '?').join(',')})`;
 
 interface Batch {
   messages: SqlValue[][];
@@ -148,6 +145,8 @@ export async function readCheckpoint(db: SqlDatabase, fingerprint: string): Prom
 }
 
 const FINDING_COLUMNS = ['capture_id', 'serial', 'kind', 'severity', 'time', 'until', 'link', 'grp', 'source', 'router', 'detail', 'explanation', 'rule'];
+/** A finding written again replaces its row (the same capture and serial). */
+const FINDING_UPSERT: Upsert = { key: ['capture_id', 'serial'], update: ['severity', 'until', 'router', 'detail', 'explanation'] };
 
 export class CaptureWriter {
   private readonly options: WriterOptions;
@@ -176,21 +175,10 @@ export class CaptureWriter {
   private lastRows?: Map<string, Record<string, unknown>>;
   /** Each kind's list at the last sync and the fact keys it gave (a cache too). */
   private lastLists?: Map<FactKind, { list: readonly object[]; keys: string[] }>;
-  private readonly inserts: { messages: BatchInserter; changes: BatchInserter; counters: BatchInserter; linkCounters: BatchInserter; mediaSeconds: BatchInserter; findings: BatchInserter };
   readonly counts: WriterCounts = { frames: 0, decodeErrors: 0, messages: 0, changes: 0, facts: 0 };
 
   constructor(private readonly db: SqlDatabase, options: Partial<WriterOptions> = {}) {
     this.options = { ...DEFAULT_WRITER_OPTIONS, ...options };
-    this.inserts = {
-      messages: db.batchInsert('messages', MESSAGE_COLUMNS),
-      changes: db.batchInsert('changes', CHANGE_COLUMNS),
-      counters: db.batchInsert('counters', COUNTER_COLUMNS),
-      linkCounters: db.batchInsert('link_counters', LINK_COUNTER_COLUMNS),
-      mediaSeconds: db.batchInsert('media_seconds', MEDIA_SECOND_COLUMNS),
-      findings: db.batchInsert('findings', FINDING_COLUMNS, {
-        key: ['capture_id', 'serial'], update: ['severity', 'until', 'router', 'detail', 'explanation'],
-      }),
-    };
   }
 
   get captureId(): number {
@@ -525,35 +513,41 @@ export class CaptureWriter {
     return { frames, decodeErrors, links };
   }
 
+  /**
+   * One transaction: the claim checked, then every row of the batch in one round trip
+   * (SqlDatabase.runAll; each statement a round trip of its own waited for the busy main thread),
+   * and the checkpoint, a large blob, bound on its own.
+   */
   private async write(batch: Batch, totals: ReturnType<CaptureWriter['captureTotals']>): Promise<void> {
     const captureId = this.captureId;
+    const statements = [
+      ...insertStatements('messages', MESSAGE_COLUMNS, batch.messages),
+      ...insertStatements('changes', CHANGE_COLUMNS, batch.changes),
+      ...insertStatements('counters', COUNTER_COLUMNS, batch.counters),
+      ...insertStatements('link_counters', LINK_COUNTER_COLUMNS, batch.linkCounters),
+      ...insertStatements('media_seconds', MEDIA_SECOND_COLUMNS, batch.mediaSeconds),
+      ...this.factStatements(batch.facts),
+      ...insertStatements('findings', FINDING_COLUMNS, [...batch.findings].map(([serial, finding]) => [
+        captureId, serial, finding.kind, finding.severity, finding.at, finding.until, finding.link, finding.group, finding.source, finding.router,
+        JSON.stringify(finding.detail), finding.explanation, finding.rule,
+      ]), FINDING_UPSERT),
+      ...totals.links.map(([link, count]): SqlStatement => ({
+        sql: `INSERT INTO links (capture_id, name, first_seen, last_seen, frames, decode_errors) VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT (capture_id, name) DO UPDATE SET last_seen = excluded.last_seen, frames = excluded.frames, decode_errors = excluded.decode_errors`,
+        params: [captureId, link, count.firstSeen, count.lastSeen, count.frames, count.decodeErrors],
+      })),
+      {
+        sql: 'UPDATE captures SET start_time = ?, end_time = ?, frames = ?, decode_errors = ?, links = ? WHERE id = ?',
+        params: [this.startTime, this.endTime, totals.frames, totals.decodeErrors, JSON.stringify(totals.links.map(([link]) => link).sort()), captureId],
+      },
+    ];
+    if (batch.finalStatus !== null) {
+      statements.push({ sql: 'UPDATE captures SET status = ? WHERE id = ?', params: [batch.finalStatus, captureId] });
+      statements.push({ sql: 'DELETE FROM checkpoints WHERE capture_id = ?', params: [captureId] });
+    }
     await this.db.transaction(async () => {
       await this.checkClaim();
-      await this.inserts.messages.insert(batch.messages);
-      await this.inserts.changes.insert(batch.changes);
-      await this.inserts.counters.insert(batch.counters);
-      await this.inserts.linkCounters.insert(batch.linkCounters);
-      await this.inserts.mediaSeconds.insert(batch.mediaSeconds);
-      await this.writeFacts(batch.facts);
-      if (batch.findings.size > 0) {
-        await this.inserts.findings.insert([...batch.findings].map(([serial, finding]) => [
-          captureId, serial, finding.kind, finding.severity, finding.at, finding.until, finding.link, finding.group, finding.source, finding.router,
-          JSON.stringify(finding.detail), finding.explanation, finding.rule,
-        ]));
-      }
-      for (const [link, count] of totals.links) {
-        await this.db.run(
-          `INSERT INTO links (capture_id, name, first_seen, last_seen, frames, decode_errors) VALUES (?, ?, ?, ?, ?, ?)
-           ON CONFLICT (capture_id, name) DO UPDATE SET last_seen = excluded.last_seen, frames = excluded.frames, decode_errors = excluded.decode_errors`,
-          [captureId, link, count.firstSeen, count.lastSeen, count.frames, count.decodeErrors]);
-      }
-      await this.db.run('UPDATE captures SET start_time = ?, end_time = ?, frames = ?, decode_errors = ?, links = ? WHERE id = ?', [
-        this.startTime, this.endTime, totals.frames, totals.decodeErrors, JSON.stringify(totals.links.map(([link]) => link).sort()), captureId,
-      ]);
-      if (batch.finalStatus !== null) {
-        await this.db.run('UPDATE captures SET status = ? WHERE id = ?', [batch.finalStatus, captureId]);
-        await this.db.run('DELETE FROM checkpoints WHERE capture_id = ?', [captureId]);
-      }
+      await this.db.runAll(statements);
       const { checkpoint } = batch;
       if (checkpoint !== null) {
         await this.db.run(
@@ -571,23 +565,17 @@ export class CaptureWriter {
     if (row?.writer_token !== this.token) throw new TakenOverError(`capture ${this.captureId} was taken over by another writer (a collector started again under the same name): this one writes no more`);
   }
 
-  /** The facts opened and closed, in their order (a fact may open, close and open again in one batch), in one round trip. */
-  private async writeFacts(operations: readonly FactOperation[]): Promise<void> {
+  /** The facts opened and closed, in their order (a fact may open, close and open again in one batch). */
+  private factStatements(operations: readonly FactOperation[]): SqlStatement[] {
     const statements: SqlStatement[] = [];
     let opened: SqlValue[][] = [];
-    const insertOpened = () => {
-      for (let start = 0; start < opened.length; start += FACT_ROWS_PER_INSERT) {
-        const chunk = opened.slice(start, start + FACT_ROWS_PER_INSERT);
-        statements.push({ sql: `INSERT INTO facts (${FACT_COLUMNS.join(',')}) VALUES ${chunk.map(() => FACT_PLACEHOLDERS).join(',')}`, params: chunk.flat() });
-      }
-      opened = [];
-    };
     for (const operation of operations) {
       if ('open' in operation) {
         opened.push(operation.open);
         continue;
       }
-      insertOpened();
+      statements.push(...insertStatements('facts', FACT_COLUMNS, opened));
+      opened = [];
       const { end, facts } = operation.close;
       // One kind per UPDATE: `kind = ? AND key IN (...)` seeks the open facts' index (facts_open) on
       // all its columns, where a (kind, key) pair list made SQLite walk every fact of the capture.
@@ -607,8 +595,8 @@ export class CaptureWriter {
         }
       }
     }
-    insertOpened();
-    await this.db.runAll(statements);
+    statements.push(...insertStatements('facts', FACT_COLUMNS, opened));
+    return statements;
   }
 }
 

@@ -7,10 +7,20 @@
 /** A column's value; bytes are a BLOB (PostgreSQL: BYTEA). */
 export type SqlValue = string | number | null | Uint8Array;
 
-/** One statement with `?` placeholders, and its values. */
-export interface SqlStatement {
-  sql: string;
-  params: readonly SqlValue[];
+/**
+ * A statement to run with others (SqlDatabase.runAll): SQL with `?` placeholders and its values,
+ * or a multi-row INSERT, its rows given as they are (each engine writes them its own way).
+ */
+export type SqlStatement =
+  | { sql: string; params: readonly SqlValue[] }
+  | { insert: MultiRowInsert };
+
+export interface MultiRowInsert {
+  /** `INSERT INTO table (columns) VALUES ` */
+  head: string;
+  rows: readonly (readonly SqlValue[])[];
+  /** The ON CONFLICT clause of an upsert, or ''. */
+  onConflict: string;
 }
 
 /** Rows a batch insert writes over instead of adding: those with the same `key` columns get the `update` columns' new values. */
@@ -25,9 +35,16 @@ export function upsertClause(upsert: Upsert | undefined): string {
   return ` ON CONFLICT (${upsert.key.join(',')}) DO UPDATE SET ${upsert.update.map((column) => `${column} = excluded.${column}`).join(', ')}`;
 }
 
-/** Rows inserted by one statement at a time (a statement's rows must not share an upsert key). */
-export interface BatchInserter {
-  insert(rows: readonly (readonly SqlValue[])[]): Promise<void>;
+/** Rows per multi-row INSERT (PostgreSQL takes at most 65,535 parameters per statement: 500 rows of up to 13 columns). */
+export const ROWS_PER_INSERT = 500;
+
+/** Multi-row INSERTs of `rows` into `table`, ROWS_PER_INSERT rows each (an upsert's rows in one statement must not share its key). */
+export function insertStatements(table: string, columns: readonly string[], rows: readonly (readonly SqlValue[])[], upsert?: Upsert): SqlStatement[] {
+  const head = `INSERT INTO ${table} (${columns.join(',')}) VALUES `;
+  const onConflict = upsertClause(upsert);
+  const statements: SqlStatement[] = [];
+  for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) statements.push({ insert: { head, rows: rows.slice(start, start + ROWS_PER_INSERT), onConflict } });
+  return statements;
 }
 
 export interface SqlDatabase {
@@ -47,7 +64,6 @@ export interface SqlDatabase {
   insertReturningId(sql: string, params: readonly SqlValue[]): Promise<number>;
   /** Runs `body` in one transaction (rolled back if it throws); transactions run one after another. */
   transaction<T>(body: () => Promise<T>): Promise<T>;
-  batchInsert(table: string, columns: readonly string[], upsert?: Upsert): BatchInserter;
   /** The schema version the migrations reached (0: none). */
   schemaVersion(): Promise<number>;
   setSchemaVersion(version: number): Promise<void>;

@@ -8,12 +8,10 @@
  * and sorted byte-wise, as in SQLite: the database must use the C collation (checked on open).
  */
 import pg from 'pg';
-import { TransactionQueue, upsertClause, type BatchInserter, type SqlDatabase, type SqlStatement, type SqlValue, type Upsert } from './database.js';
+import { TransactionQueue, type SqlDatabase, type SqlStatement, type SqlValue } from './database.js';
 
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
-/** Rows per multi-row INSERT (PostgreSQL takes at most 65,535 parameters per statement). */
-const ROWS_PER_INSERT = 500;
 
 const types = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
@@ -76,7 +74,16 @@ export class PostgresDatabase implements SqlDatabase {
   }
 
   async runAll(statements: readonly SqlStatement[]): Promise<void> {
-    for (const { sql, params } of statements) await this.run(sql, params);
+    for (const statement of statements) {
+      if (!('insert' in statement)) {
+        await this.run(statement.sql, statement.params);
+        continue;
+      }
+      const { head, rows, onConflict } = statement.insert;
+      const width = rows[0]?.length ?? 0;
+      const values = rows.map((_, row) => `(${Array.from({ length: width }, (__, column) => `$${row * width + column + 1}`).join(',')})`).join(',');
+      await this.client.query(`${head}${values}${onConflict}`, rows.flat() as SqlValue[]);
+    }
   }
 
   async insertReturningId(sql: string, params: readonly SqlValue[]): Promise<number> {
@@ -85,19 +92,6 @@ export class PostgresDatabase implements SqlDatabase {
 
   transaction<T>(body: () => Promise<T>): Promise<T> {
     return this.transactions.run(body);
-  }
-
-  batchInsert(table: string, columns: readonly string[], upsert?: Upsert): BatchInserter {
-    const onConflict = upsertClause(upsert);
-    return {
-      insert: async (rows) => {
-        for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
-          const chunk = rows.slice(start, start + ROWS_PER_INSERT);
-          const values = chunk.map((_, row) => `(${columns.map((__, column) => `$${row * columns.length + column + 1}`).join(',')})`).join(',');
-          await this.client.query(`INSERT INTO ${table} (${columns.join(',')}) VALUES ${values}${onConflict}`, chunk.flat() as SqlValue[]);
-        }
-      },
-    };
   }
 
   async schemaVersion(): Promise<number> {

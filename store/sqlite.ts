@@ -1,20 +1,21 @@
 /**
- * A small promise layer over `sqlite3.Database`: run/get/all/exec, a multi-row INSERT helper and
- * transactions. The connection runs in serialized mode (statements execute in the order they
+ * A small promise layer over `sqlite3.Database`: run/get/all/exec, statements run together in
+ * one `exec` with their values as literals (runAll), and transactions. The connection runs in serialized mode (statements execute in the order they
  * were issued) and transactions are queued, so two writers sharing a connection never interleave
  * their BEGIN/COMMIT. A read-write database is opened in WAL mode with `synchronous=NORMAL`: a
  * killed process loses at most its uncommitted transaction and the file always opens again.
  *
  * Measured here: one `run` per row is ~50 k rows/s (/work/shared/README.md); 375 k counter rows
- * took 3.3 s as prepared 50-row INSERTs with bound values, 1.1 s as `BatchInsert` writes them now.
+ * took 3.3 s as prepared 50-row INSERTs with bound values, 1.1 s as literal SQL in one `exec`. Bound
+ * parameters cost a crossing to the thread pool per statement, each waiting for the busy main thread
+ * to take its callback, and converting every value on that thread; the literal text is built faster
+ * than the values are bound, and SQLite parses it on its own thread.
  */
 import sqlite3 from 'sqlite3';
-import { TransactionQueue, upsertClause, type BatchInserter, type SqlDatabase, type SqlStatement, type SqlValue, type Upsert } from './database.js';
+import { TransactionQueue, type MultiRowInsert, type SqlDatabase, type SqlStatement, type SqlValue } from './database.js';
 
 export type { SqlValue } from './database.js';
 
-/** Rows per multi-row INSERT statement. */
-export const ROWS_PER_INSERT = 500;
 const BUSY_TIMEOUT_MS = 5000;
 
 export interface OpenOptions {
@@ -69,10 +70,6 @@ export class SqliteDatabase implements SqlDatabase {
     return (await this.run(sql, params)).lastId;
   }
 
-  batchInsert(table: string, columns: readonly string[], upsert?: Upsert): BatchInserter {
-    return new BatchInsert(this, table, columns, upsertClause(upsert));
-  }
-
   async schemaVersion(): Promise<number> {
     return (await this.get<{ user_version: number }>('PRAGMA user_version'))?.user_version ?? 0;
   }
@@ -105,7 +102,7 @@ export class SqliteDatabase implements SqlDatabase {
    */
   async runAll(statements: readonly SqlStatement[]): Promise<void> {
     if (statements.length === 0) return;
-    await this.exec(statements.map(({ sql, params }) => withLiterals(sql, params)).join(';\n'));
+    await this.exec(statements.map((statement) => ('insert' in statement ? insertWithLiterals(statement.insert) : withLiterals(statement.sql, statement.params))).join(';\n'));
   }
 
   transaction<T>(body: () => Promise<T>): Promise<T> {
@@ -119,31 +116,11 @@ export class SqliteDatabase implements SqlDatabase {
   }
 }
 
-/**
- * Inserts rows into one table in one round trip to SQLite's thread: the rows are written into the
- * SQL as literals (sqlLiteral), ROWS_PER_INSERT rows per INSERT, and the statements run as one
- * `exec`. Bound parameters cost a crossing to the thread pool per statement, each waiting for the
- * busy main thread to take its callback, and converting every value on that thread; the literal
- * text is built faster than the values are bound and SQLite parses it on its own thread. Call
- * inside a transaction.
- */
-export class BatchInsert implements BatchInserter {
-  private readonly head: string;
-
-  constructor(private readonly db: SqliteDatabase, table: string, columns: readonly string[], private readonly onConflict = '') {
-    this.head = `INSERT INTO ${table} (${columns.join(',')}) VALUES `;
-  }
-
-  async insert(rows: readonly (readonly SqlValue[])[]): Promise<void> {
-    if (rows.length === 0) return;
-    const statements: string[] = [];
-    for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
-      const values: string[] = [];
-      for (const row of rows.slice(start, start + ROWS_PER_INSERT)) values.push(`(${row.map(sqlLiteral).join(',')})`);
-      statements.push(`${this.head}${values.join(',')}${this.onConflict}`);
-    }
-    await this.db.exec(statements.join(';\n'));
-  }
+/** A multi-row INSERT with its rows' values as literals. */
+function insertWithLiterals({ head, rows, onConflict }: MultiRowInsert): string {
+  const values: string[] = [];
+  for (const row of rows) values.push(`(${row.map(sqlLiteral).join(',')})`);
+  return `${head}${values.join(',')}${onConflict}`;
 }
 
 /** The statement with each `?` replaced by its value as a literal (the statements given have no `?` in their text). */

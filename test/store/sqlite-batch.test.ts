@@ -1,12 +1,12 @@
 /**
- * SQLite's BatchInsert writes rows as SQL literals (store/sqlite.ts): every value must read back
+ * SQLite runs a batch's statements as one exec with their values as SQL literals (store/sqlite.ts): every value must read back
  * exactly as binding it as a parameter stores it — type and value — whatever text or number it is.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { SqliteDatabase } from '../../store/sqlite.js';
-import type { SqlValue } from '../../store/database.js';
+import { insertStatements, type SqlValue } from '../../store/database.js';
 import { withTempDir } from './store-sample.js';
 
 const VALUES: SqlValue[] = [
@@ -24,7 +24,7 @@ test('rows written as literals read back as bound parameters store them, type an
       for (const [index, value] of VALUES.entries()) await db.run('INSERT INTO bound (n, v) VALUES (?, ?)', [index, value]);
       // Over several statements of one exec: more rows than one INSERT takes.
       const rows = Array.from({ length: 1201 }, (_, index) => [index, VALUES[index % VALUES.length]!]);
-      await db.transaction(() => db.batchInsert('literal', ['n', 'v']).insert(rows));
+      await db.transaction(() => db.runAll(insertStatements('literal', ['n', 'v'], rows)));
       const read = (table: string) => db.all<{ n: number; type: string; v: unknown }>(`SELECT n, typeof(v) AS type, v FROM ${table} ORDER BY n`);
       const bound = await read('bound');
       const literal = await read('literal');
@@ -44,9 +44,9 @@ test('an upsert batch writes over the rows with the same key and adds the others
     const db = await SqliteDatabase.open(join(dir, 'upsert.sqlite'));
     try {
       await db.exec('CREATE TABLE t (k INTEGER PRIMARY KEY, a TEXT, b TEXT)');
-      const upsert = db.batchInsert('t', ['k', 'a', 'b'], { key: ['k'], update: ['b'] });
-      await db.transaction(() => upsert.insert([[1, 'first', 'x'], [2, 'second', 'y']]));
-      await db.transaction(() => upsert.insert([[1, 'ignored', 'x2'], [3, 'third', 'z']]));
+      const upsert = { key: ['k'], update: ['b'] };
+      await db.transaction(() => db.runAll(insertStatements('t', ['k', 'a', 'b'], [[1, 'first', 'x'], [2, 'second', 'y']], upsert)));
+      await db.transaction(() => db.runAll(insertStatements('t', ['k', 'a', 'b'], [[1, 'ignored', 'x2'], [3, 'third', 'z']], upsert)));
       assert.deepEqual(await db.all('SELECT k, a, b FROM t ORDER BY k'), [{ k: 1, a: 'first', b: 'x2' }, { k: 2, a: 'second', b: 'y' }, { k: 3, a: 'third', b: 'z' }]);
     } finally {
       await db.close();
