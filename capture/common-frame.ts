@@ -14,10 +14,11 @@
 import type { FrameResult, IpSummary } from './decode.js';
 import type { Frame } from './frame.js';
 import { formatIPv4, formatMac } from './ip/address-format.js';
+import { checksumIsValid } from './ip/checksum.js';
+import { LINKTYPE_ETHERNET } from './link/link.js';
 import { multicastDataRecord } from './protocols/multicast-data.js';
 import { IP_PROTOCOL_OSPF } from './protocols/ospf.js';
 
-const LINKTYPE_ETHERNET = 1;
 const ETHERNET_HEADER_LENGTH = 14;
 const IPV4_HEADER_LENGTH = 20;
 /** Version 4, IHL 5: no options. */
@@ -38,7 +39,7 @@ export function decodeCommonFrame(frame: Frame, time: number): FrameResult | nul
   // More Fragments or a fragment offset: a fragment (the general path names it so).
   if ((data[ip + 6]! & 0x3f) !== 0 || data[ip + 7] !== 0) return null;
   const totalLength = (data[ip + 2]! << 8) | data[ip + 3]!;
-  if (totalLength < IPV4_HEADER_LENGTH || !headerChecksumIsValid(data, ip)) return null;
+  if (totalLength < IPV4_HEADER_LENGTH || !checksumIsValid(data, ip, ip + IPV4_HEADER_LENGTH)) return null;
 
   const source = formatIPv4(data, ip + 12);
   const group = formatIPv4(data, ip + 16);
@@ -65,12 +66,4 @@ export function decodeCommonFrame(frame: Frame, time: number): FrameResult | nul
       macMismatch,
     },
   };
-}
-
-/** RFC 1071 over the 20-byte header, checksum field included: the words sum to 0xffff. */
-function headerChecksumIsValid(data: Uint8Array, at: number): boolean {
-  let sum = 0;
-  for (let i = at; i < at + IPV4_HEADER_LENGTH; i += 2) sum += (data[i]! << 8) | data[i + 1]!;
-  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
-  return sum === 0xffff;
 }

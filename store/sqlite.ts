@@ -1,7 +1,7 @@
 /**
  * A small promise layer over `sqlite3.Database`: run/get/all/exec, statements run together in
- * one `exec` with their values as literals (runAll), and transactions. The connection runs in serialized mode (statements execute in the order they
- * were issued) and transactions are queued, so two writers sharing a connection never interleave
+ * one `exec` with their values as literals (runAll), and transactions. The connection runs in
+ * serialized mode (statements execute in the order they were issued) and transactions are queued, so two writers sharing a connection never interleave
  * their BEGIN/COMMIT. A read-write database is opened in WAL mode with `synchronous=NORMAL`: a
  * killed process loses at most its uncommitted transaction and the file always opens again.
  *
@@ -93,10 +93,6 @@ export class SqliteDatabase implements SqlDatabase {
   }
 
   /**
-   * Runs `body` inside BEGIN IMMEDIATE … COMMIT (ROLLBACK if it throws). Transactions on this
-   * connection run one after another, in the order they were asked for.
-   */
-  /**
    * One `exec` for all: each statement a crossing to SQLite's thread would wait for the busy main
    * thread to take its callback, and a write of thousands (a batch's fact closes) took seconds.
    */
@@ -105,6 +101,10 @@ export class SqliteDatabase implements SqlDatabase {
     await this.exec(statements.map((statement) => ('insert' in statement ? insertWithLiterals(statement.insert) : withLiterals(statement.sql, statement.params))).join(';\n'));
   }
 
+  /**
+   * Runs `body` inside BEGIN IMMEDIATE … COMMIT (ROLLBACK if it throws). Transactions on this
+   * connection run one after another, in the order they were asked for.
+   */
   transaction<T>(body: () => Promise<T>): Promise<T> {
     return this.transactions.run(body);
   }
