@@ -77,7 +77,7 @@ const STATE_CLASSES: readonly Class[] = [
  */
 const CACHE_FIELDS = new Map<Class, ReadonlySet<string>>([
   [NetworkAnalyzer, new Set(['memo'])], [LatencyTracker, new Set(['latest'])], [LinkMembership, new Set(['groupSnapshots', 'sortedGroups'])],
-  [CaptureWriter, new Set(['lastRows', 'lastLists'])],
+  [CaptureWriter, new Set(['lastRows', 'lastLists'])], [QuerierFindings, new Set(['memberedFrom'])],
   ...[NeighborTable, JoinPruneState, AssertState, RpKnowledge, RegisterTracker].map((pimClass): [Class, ReadonlySet<string>] => [pimClass, new Set(['latest'])]),
 ]);
 
@@ -98,9 +98,10 @@ export class CheckpointError extends Error {}
  * What writes a checkpoint: a state is restored only by the mcast that wrote it (its classes' fields
  * are its own). The number goes up whenever a state class's fields change within a version
  * (2: findings numbered for the store, flows kept by link, source and group; 3: the store's writer holds
- * no batch inserters).
+ * no batch inserters; 4: the routers' lookup by link holds a map per link, the
+ * querier findings their members per link).
  */
-export const CHECKPOINT_FORMAT = `mcast ${(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version} checkpoint 3`;
+export const CHECKPOINT_FORMAT = `mcast ${(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version} checkpoint 4`;
 
 /** An object literal (or one without a prototype), as opposed to a class instance. */
 function isPlainObject(value: object): value is Record<string, unknown> {

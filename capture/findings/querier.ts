@@ -10,7 +10,7 @@
 import { isRoutable } from '../model/trees.js';
 import { compareAddresses } from '../ip/address-format.js';
 import type { MembershipObservation } from '../model/membership-observations.js';
-import type { LinkMembershipSnapshot } from '../model/membership/types.js';
+import type { GroupSnapshot, LinkMembershipSnapshot } from '../model/membership/types.js';
 import type { Condition, FindingsTracker } from './tracker.js';
 
 /** RFC 3376 §8.2 / RFC 3810 §9.2 default Query Interval, when the query carries none. */
@@ -50,8 +50,10 @@ export class QuerierFindings {
   private readonly pending: PendingQuery[] = [];
   /** `link|family|group` → when its latest group-specific (or group-and-source) query was seen. */
   private readonly specificQueries = new Map<string, number>();
-  /** `link|family|group` of groups with members at the latest evaluation: a Leave for them needs a query. */
-  private membered = new Set<string>();
+  /** `link|family` → the groups with members there at the latest evaluation: a Leave for them needs a query. */
+  private membered = new Map<string, Set<string>>();
+  /** The groups list each `link|family`'s set was read from: an unchanged list keeps its set (a cache: a checkpoint leaves it out). */
+  private memberedFrom?: Map<string, readonly GroupSnapshot[]>;
   /** Last Member Query Interval per `link|family`, as the latest evaluation had it. */
   private readonly lastMemberQueryInterval = new Map<string, number>();
 
@@ -92,7 +94,7 @@ export class QuerierFindings {
       ? [{ group: observation.leave.group, what: family === 4 ? 'an IGMPv2 Leave' : 'an MLDv1 Done' }]
       : observation.report.records.filter((record) => record.type === 'TO_IN' && record.sources.length === 0).map((record) => ({ group: record.group, what: 'a TO_IN({}) record' }));
     for (const { group, what } of leaving) {
-      if (!isRoutable(group) || !this.membered.has(`${key}|${group}`)) continue;
+      if (!isRoutable(group) || !this.membered.get(key)?.has(group)) continue;
       const interval = this.lastMemberQueryInterval.get(key) ?? 1;
       this.pending.push({ link, family, group, host, what, at: time, deadline: time + interval + SPECIFIC_QUERY_SLACK });
     }
@@ -100,11 +102,18 @@ export class QuerierFindings {
 
   evaluate(at: number, memberships: readonly LinkMembershipSnapshot[]): Condition[] {
     const conditions: Condition[] = [];
-    this.membered = new Set();
+    const previous = this.membered;
+    const from = this.memberedFrom ??= new Map();
+    this.membered = new Map();
     for (const membership of memberships) {
       const key = `${membership.link}|${membership.family}`;
       this.lastMemberQueryInterval.set(key, membership.parameters.lastMemberQueryInterval);
-      for (const group of membership.groups) if (group.reporters.length > 0) this.membered.add(`${key}|${group.group}`);
+      let groups = previous.get(key);
+      if (groups === undefined || from.get(key) !== membership.groups) {
+        groups = new Set(membership.groups.filter((group) => group.reporters.length > 0).map((group) => group.group));
+        from.set(key, membership.groups);
+      }
+      this.membered.set(key, groups);
       conditions.push(...this.missing(at, membership), ...this.conflict(at, membership), ...this.versionMismatch(at, membership));
     }
     this.dueSpecificQueries(at);

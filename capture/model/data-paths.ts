@@ -20,6 +20,9 @@ export interface DataPathOptions {
   sampleEvery: number;
 }
 
+/** Datagrams told before the queue drops them from its front. */
+const COMPACT_AFTER = 1024;
+
 export const DATA_PATH_DEFAULTS: Readonly<DataPathOptions> = { window: 1, sampleEvery: 16 };
 
 /** One forwarding step: the router with `toMac` on `toLink` took the datagram from `fromLink`. */
@@ -44,6 +47,8 @@ interface Sighting {
 }
 
 interface Datagram {
+  /** `source|group|fingerprint`: its entry in the correlator's lookup. */
+  key: string;
   source: string;
   group: string;
   family: 4 | 6;
@@ -55,8 +60,15 @@ interface Datagram {
 
 export class DataPathCorrelator {
   private readonly options: DataPathOptions;
-  /** In first-seen order, so the oldest are told first. */
+  /** The datagrams being followed, by key. */
   private readonly datagrams = new Map<string, Datagram>();
+  /**
+   * The same in first-seen order from `head` on, so the oldest are told first. Not the Map's own order:
+   * V8 leaves a Map's deleted entries in place until it rehashes, so a Map drained from the front is
+   * walked over every entry deleted so far on each look at its oldest.
+   */
+  private queue: Datagram[] = [];
+  private head = 0;
 
   constructor(options: Partial<DataPathOptions> = {}) {
     this.options = { ...DATA_PATH_DEFAULTS, ...options };
@@ -84,8 +96,9 @@ export class DataPathCorrelator {
     const key = `${source}|${group}|${fingerprint}`;
     let datagram = this.datagrams.get(key);
     if (!datagram) {
-      datagram = { source, group, family, firstSeen: time, sightings: [], tunneled: false };
+      datagram = { key, source, group, family, firstSeen: time, sightings: [], tunneled: false };
       this.datagrams.set(key, datagram);
+      this.queue.push(datagram);
     }
     return datagram;
   }
@@ -93,10 +106,16 @@ export class DataPathCorrelator {
   /** Tells the datagrams whose window closed by `now`. */
   advance(now: number): ForwardingHop[] {
     const hops: ForwardingHop[] = [];
-    for (const [key, datagram] of this.datagrams) {
-      if (datagram.firstSeen > now - this.options.window) break;
-      this.datagrams.delete(key);
+    const { queue } = this;
+    while (this.head < queue.length && queue[this.head]!.firstSeen <= now - this.options.window) {
+      const datagram = queue[this.head++]!;
+      this.datagrams.delete(datagram.key);
       hops.push(...hopsOf(datagram));
+    }
+    // The told ones go once they are most of the list (each datagram is moved at most once on average).
+    if (this.head >= COMPACT_AFTER && this.head * 2 >= queue.length) {
+      this.queue = queue.slice(this.head);
+      this.head = 0;
     }
     return hops;
   }

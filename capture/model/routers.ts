@@ -57,7 +57,8 @@ function sameMembers(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
 interface Built {
   routers: Router[];
   byInterface: Map<InterfaceState, Router>;
-  onLink: Map<string, Router>;
+  /** Link → interface address or MAC → the router owning it there. */
+  onLink: Map<string, Map<string, Router>>;
 }
 
 export class RouterRegistry {
@@ -195,8 +196,9 @@ export class RouterRegistry {
 
   /** The router owning the interface with this address or MAC on this link, if known. */
   routerOn(link: string, key: { address?: string | null; mac?: string | null }): Router | null {
-    const { onLink } = this.build();
-    return (key.address ? onLink.get(`${link}|${key.address}`) : undefined) ?? (key.mac ? onLink.get(`${link}|${key.mac}`) : undefined) ?? null;
+    const owners = this.build().onLink.get(link);
+    if (owners === undefined) return null;
+    return (key.address ? owners.get(key.address) : undefined) ?? (key.mac ? owners.get(key.mac) : undefined) ?? null;
   }
 
   /**
@@ -327,11 +329,13 @@ export class RouterRegistry {
       for (const member of members) byInterface.set(member, router);
     }
     routers.sort((a, b) => (a.name ?? '').localeCompare(b.name ?? '') || compareAddresses(a.id, b.id));
-    // Lookups by `link|address` and `link|mac`: trees ask them for every edge of every snapshot.
-    const onLink = new Map<string, Router>();
+    // Lookups by link, then address or MAC: trees ask them for every edge of every snapshot (no key text built per lookup).
+    const onLink = new Map<string, Map<string, Router>>();
     for (const [entry, router] of byInterface) {
-      for (const address of entry.addresses) if (!onLink.has(`${entry.link}|${address}`)) onLink.set(`${entry.link}|${address}`, router);
-      if (entry.mac !== null && !onLink.has(`${entry.link}|${entry.mac}`)) onLink.set(`${entry.link}|${entry.mac}`, router);
+      let owners = onLink.get(entry.link);
+      if (owners === undefined) onLink.set(entry.link, (owners = new Map()));
+      for (const address of entry.addresses) if (!owners.has(address)) owners.set(address, router);
+      if (entry.mac !== null && !owners.has(entry.mac)) owners.set(entry.mac, router);
     }
     this.cache = { routers, byInterface, onLink };
     return this.cache;

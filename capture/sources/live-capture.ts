@@ -240,6 +240,9 @@ export class LiveCapture {
     }
     const handle = new cap.Cap();
     const buffer = Buffer.alloc(FRAME_BUFFER_LENGTH);
+    // Frames are copied out as plain Uint8Arrays, as the file reader hands them on: a Buffer's subarray
+    // (which the decoders take at every layer) goes through Node's Buffer constructor, a typed array's does not.
+    const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length);
     let linkTypeName: string;
     try {
       linkTypeName = handle.open(spec.device, this.options.filter, this.options.bufferSize, buffer);
@@ -259,7 +262,7 @@ export class LiveCapture {
     handle.on('packet', (length: number) => {
       const stamp = clock.nowNanos();
       // cap reuses `buffer` for the next frame: the frame gets its own copy.
-      const data = Uint8Array.prototype.slice.call(buffer, 0, length);
+      const data = bytes.slice(0, length);
       entry.frames++;
       entry.bytes += length;
       this.onFrame({

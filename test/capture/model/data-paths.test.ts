@@ -108,3 +108,17 @@ test('evidence that contradicts what came before starts over (a route change), a
   routers.learnForwarding('down', 'mac-f', 'up', 'mac-r1', ['10.0.0.3']);
   assert.deepEqual(interfacesOf(routers, '10.9.0.1'), ['down 10.9.0.1', 'up 10.0.0.3']);
 });
+
+test('a long run of datagrams is told in first-seen order, each once, as their windows close (across the queue\'s compactions)', () => {
+  const correlator = new DataPathCorrelator({ window: 1, sampleEvery: 1 });
+  const told: number[] = [];
+  // 5,000 datagrams 1 ms apart, each seen on two links one TTL apart; time is looked at every 10 ms.
+  for (let index = 0; index < 5000; index++) {
+    const time = T0 + index / 1000;
+    const hops = [...correlator.observe(time, 'up', 'host', datagram(index, 64)), ...correlator.observe(time, 'down', 'mac-r1', datagram(index, 63))];
+    if (index % 10 === 0) hops.push(...correlator.advance(time));
+    for (const hop of hops) told.push(Math.round((hop.time - T0) * 1000));
+  }
+  for (const hop of correlator.advance(T0 + 10)) told.push(Math.round((hop.time - T0) * 1000));
+  assert.deepEqual(told, Array.from({ length: 5000 }, (_, index) => index));
+});
