@@ -29,6 +29,12 @@ import { SYS_CLASS_NET } from './interface-counters.js';
 export const DEFAULT_BUFFER_SIZE = 32 * 1024 * 1024;
 /** cap copies each frame into this buffer: the snaplen (65535) plus room, so nothing is cut. */
 const FRAME_BUFFER_LENGTH = 65_536;
+/**
+ * Frames are copied out into slabs of this size, each frame a view of its own bytes, as the file
+ * reader's frames are views of its chunks: a small typed array of its own lives on V8's heap, and
+ * is moved out of it again the first time a decoder takes a subarray of it.
+ */
+const SLAB_LENGTH = 256 * 1024;
 /** libpcap's pseudo-device for every interface at once (Linux cooked frames). */
 const ANY_DEVICE = 'any';
 
@@ -240,9 +246,22 @@ export class LiveCapture {
     }
     const handle = new cap.Cap();
     const buffer = Buffer.alloc(FRAME_BUFFER_LENGTH);
-    // Frames are copied out as plain Uint8Arrays, as the file reader hands them on: a Buffer's subarray
-    // (which the decoders take at every layer) goes through Node's Buffer constructor, a typed array's does not.
+    // Frames are handed on as plain Uint8Arrays, as the file reader's: a Buffer's subarray (which the
+    // decoders take at every layer) goes through Node's Buffer constructor, a typed array's does not.
     const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length);
+    let slab = new ArrayBuffer(SLAB_LENGTH);
+    let used = 0;
+    // A frame is at most FRAME_BUFFER_LENGTH bytes: it fits a new slab.
+    const copyOut = (length: number): Uint8Array => {
+      if (used + length > SLAB_LENGTH) {
+        slab = new ArrayBuffer(SLAB_LENGTH);
+        used = 0;
+      }
+      const data = new Uint8Array(slab, used, length);
+      data.set(bytes.subarray(0, length));
+      used += length;
+      return data;
+    };
     let linkTypeName: string;
     try {
       linkTypeName = handle.open(spec.device, this.options.filter, this.options.bufferSize, buffer);
@@ -262,7 +281,7 @@ export class LiveCapture {
     handle.on('packet', (length: number) => {
       const stamp = clock.nowNanos();
       // cap reuses `buffer` for the next frame: the frame gets its own copy.
-      const data = bytes.slice(0, length);
+      const data = copyOut(length);
       entry.frames++;
       entry.bytes += length;
       this.onFrame({
