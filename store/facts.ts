@@ -25,7 +25,12 @@ export interface FactColumns {
 }
 
 const text = (value: unknown): string => (value === null || value === undefined ? '*' : String(value));
-const keyOf = (...fields: string[]) => (row: Row) => fields.map((field) => text(row[field])).join('|');
+/** The fields' texts joined by `|` (built without an intermediate list: every sync keys every row of a changed list). */
+const keyOf = (...fields: string[]) => (row: Row) => {
+  let key = text(row[fields[0]!]);
+  for (let index = 1; index < fields.length; index++) key += `|${text(row[fields[index]!])}`;
+  return key;
+};
 
 export const FACT_SPECS: Readonly<Record<FactKind, FactSpec>> = {
   router: { list: 'routers', key: keyOf('id'), volatile: {} },
