@@ -77,7 +77,7 @@ const STATE_CLASSES: readonly Class[] = [
  */
 const CACHE_FIELDS = new Map<Class, ReadonlySet<string>>([
   [NetworkAnalyzer, new Set(['memo'])], [LatencyTracker, new Set(['latest'])], [LinkMembership, new Set(['groupSnapshots', 'sortedGroups'])],
-  [CaptureWriter, new Set(['lastRows', 'lastLists'])], [QuerierFindings, new Set(['memberedFrom'])],
+  [CaptureWriter, new Set(['lastRows', 'lastLists'])],
   ...[NeighborTable, JoinPruneState, AssertState, RpKnowledge, RegisterTracker].map((pimClass): [Class, ReadonlySet<string>] => [pimClass, new Set(['latest'])]),
 ]);
 

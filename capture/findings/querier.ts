@@ -42,6 +42,18 @@ interface PendingQuery {
   deadline: number;
 }
 
+/**
+ * The groups of a link's list that have members, kept per list: a link whose groups did not change
+ * hands out the same list (membership/link-membership.ts), as snapshot.ts's rows do.
+ */
+const membersOfList = new WeakMap<readonly GroupSnapshot[], ReadonlySet<string>>();
+
+function groupsWithMembers(groups: readonly GroupSnapshot[]): ReadonlySet<string> {
+  let members = membersOfList.get(groups);
+  if (members === undefined) membersOfList.set(groups, members = new Set(groups.filter((group) => group.reporters.length > 0).map((group) => group.group)));
+  return members;
+}
+
 export class QuerierFindings {
   /** `link|family` → General Query senders. */
   private readonly generalQueries = new Map<string, Map<string, QuerySender>>();
@@ -51,9 +63,7 @@ export class QuerierFindings {
   /** `link|family|group` → when its latest group-specific (or group-and-source) query was seen. */
   private readonly specificQueries = new Map<string, number>();
   /** `link|family` → the groups with members there at the latest evaluation: a Leave for them needs a query. */
-  private membered = new Map<string, Set<string>>();
-  /** The groups list each `link|family`'s set was read from: an unchanged list keeps its set (a cache: a checkpoint leaves it out). */
-  private memberedFrom?: Map<string, readonly GroupSnapshot[]>;
+  private membered = new Map<string, ReadonlySet<string>>();
   /** Last Member Query Interval per `link|family`, as the latest evaluation had it. */
   private readonly lastMemberQueryInterval = new Map<string, number>();
 
@@ -102,18 +112,11 @@ export class QuerierFindings {
 
   evaluate(at: number, memberships: readonly LinkMembershipSnapshot[]): Condition[] {
     const conditions: Condition[] = [];
-    const previous = this.membered;
-    const from = this.memberedFrom ??= new Map();
     this.membered = new Map();
     for (const membership of memberships) {
       const key = `${membership.link}|${membership.family}`;
       this.lastMemberQueryInterval.set(key, membership.parameters.lastMemberQueryInterval);
-      let groups = previous.get(key);
-      if (groups === undefined || from.get(key) !== membership.groups) {
-        groups = new Set(membership.groups.filter((group) => group.reporters.length > 0).map((group) => group.group));
-        from.set(key, membership.groups);
-      }
-      this.membered.set(key, groups);
+      this.membered.set(key, groupsWithMembers(membership.groups));
       conditions.push(...this.missing(at, membership), ...this.conflict(at, membership), ...this.versionMismatch(at, membership));
     }
     this.dueSpecificQueries(at);

@@ -30,9 +30,10 @@ export const DEFAULT_BUFFER_SIZE = 32 * 1024 * 1024;
 /** cap copies each frame into this buffer: the snaplen (65535) plus room, so nothing is cut. */
 const FRAME_BUFFER_LENGTH = 65_536;
 /**
- * Frames are copied out into slabs of this size, each frame a view of its own bytes, as the file
- * reader's frames are views of its chunks: a small typed array of its own lives on V8's heap, and
- * is moved out of it again the first time a decoder takes a subarray of it.
+ * Frames are copied out into slabs of this size, each frame a plain Uint8Array view of its own bytes,
+ * as the file reader's frames are views of its chunks: a Buffer's subarray (which the decoders take at
+ * every layer) goes through Node's Buffer constructor, and a small typed array of its own lives on
+ * V8's heap and is moved off it the first time a decoder takes a subarray of it.
  */
 const SLAB_LENGTH = 256 * 1024;
 /** libpcap's pseudo-device for every interface at once (Linux cooked frames). */
@@ -246,8 +247,7 @@ export class LiveCapture {
     }
     const handle = new cap.Cap();
     const buffer = Buffer.alloc(FRAME_BUFFER_LENGTH);
-    // Frames are handed on as plain Uint8Arrays, as the file reader's: a Buffer's subarray (which the
-    // decoders take at every layer) goes through Node's Buffer constructor, a typed array's does not.
+    // Read as a plain Uint8Array: a Buffer's subarray goes through Node's Buffer constructor.
     const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length);
     let slab = new ArrayBuffer(SLAB_LENGTH);
     let used = 0;
