@@ -76,7 +76,7 @@ const STATE_CLASSES: readonly Class[] = [
  * the fresh root's value where there is one, else the field stays unset (the class builds it on first use).
  */
 const CACHE_FIELDS = new Map<Class, ReadonlySet<string>>([
-  [NetworkAnalyzer, new Set(['memo'])], [LatencyTracker, new Set(['latest'])], [LinkMembership, new Set(['groupSnapshots', 'sortedGroups'])],
+  [NetworkAnalyzer, new Set(['memo', 'controlQuietUntil', 'controlTimersAt'])], [LatencyTracker, new Set(['latest'])], [LinkMembership, new Set(['groupSnapshots', 'sortedGroups'])],
   [CaptureWriter, new Set(['lastRows', 'lastLists'])],
   ...[NeighborTable, JoinPruneState, AssertState, RpKnowledge, RegisterTracker].map((pimClass): [Class, ReadonlySet<string>] => [pimClass, new Set(['latest'])]),
 ]);

@@ -105,6 +105,13 @@ export class NetworkAnalyzer {
   private readonly starGroups = new Set<string>();
   private readonly options: AnalyzerOptions;
   private now = -Infinity;
+  /**
+   * No membership or PIM timer runs out before this time, and the time their timers were last run
+   * to (caches, pipeline/checkpoint.ts): most frames come before any is due, and only the flows'
+   * timers are run for them. A control message changes timers, and is taken with them run to its time.
+   */
+  private controlQuietUntil = -Infinity;
+  private controlTimersAt = -Infinity;
 
   /** RFC 7761 §4.11 Keepalive_Period, or the configured value: how long (S,G) state outlives its data. */
   readonly keepalivePeriod: number;
@@ -205,10 +212,21 @@ export class NetworkAnalyzer {
     if (now <= this.now) return;
     this.now = now;
     this.framesTaken++;
+    this.runTimers(now, now >= this.controlQuietUntil);
+  }
+
+  /** Runs the timers due by `now`: the flows', and the membership and PIM ones when `control`. */
+  private runTimers(now: number, control: boolean): void {
     // Called before every frame: most calls find nothing due and allocate nothing.
     let due: TimelineEntry[] | null = null;
-    for (const membership of this.memberships.values()) for (const change of membership.advance(now)) (due ??= []).push({ area: 'membership', ...change });
-    for (const change of this.pim.advance(now)) (due ??= []).push({ area: 'pim', ...change });
+    if (control) {
+      for (const membership of this.memberships.values()) for (const change of membership.advance(now)) (due ??= []).push({ area: 'membership', ...change });
+      for (const change of this.pim.advance(now)) (due ??= []).push({ area: 'pim', ...change });
+      let quietUntil = this.pim.nextTimerAt();
+      for (const membership of this.memberships.values()) quietUntil = Math.min(quietUntil, membership.nextTimerAt);
+      this.controlQuietUntil = quietUntil;
+      this.controlTimersAt = now;
+    }
     for (const change of this.flows.advance(now)) (due ??= []).push({ area: 'flow', ...change });
     if (due === null) return;
     due.sort((a, b) => a.time - b.time);
@@ -222,12 +240,23 @@ export class NetworkAnalyzer {
 
   snapshot(at = this.now): NetworkSnapshot {
     this.advance(at);
+    this.catchUpControlTimers();
     return buildSnapshot(this, at);
+  }
+
+  /** Runs the membership and PIM timers to the analyzer's time, if advance left them before it (none was due). */
+  private catchUpControlTimers(): void {
+    if (this.controlTimersAt < this.now) this.runTimers(this.now, true);
   }
 
   private onPacket(packet: Packet): void {
     const { message, ip } = packet;
     if (ip === null) return;
+    if (message.kind !== 'data.ipv4' && message.kind !== 'data.ipv6') {
+      this.catchUpControlTimers();
+      // What the message changes may bring a timer forward.
+      this.controlQuietUntil = -Infinity;
+    }
     if (packet.ospf !== null) {
       this.routers.observe(packet.link, ip.src, packet.srcMac, { ospfRouterId: packet.ospf.routerId });
       for (const lsa of packet.ospf.routerLsas) this.routers.learnRouterLsa(lsa);

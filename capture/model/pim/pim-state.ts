@@ -105,6 +105,14 @@ export class PimState {
     return this.expireDue(now);
   }
 
+  /** No timer runs out before this time (changes waiting to be told: now). */
+  nextTimerAt(): number {
+    if (this.pending.length > 0) return -Infinity;
+    let next = Infinity;
+    for (const mechanism of this.mechanisms) next = Math.min(next, mechanism.nextDeadline());
+    return next;
+  }
+
   private anyDue(now: number): boolean {
     for (const mechanism of this.mechanisms) if (mechanism.nextDeadline() <= now) return true;
     return false;

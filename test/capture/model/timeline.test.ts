@@ -49,6 +49,23 @@ test('the changes timers make are told in time order across membership, PIM and 
   for (let i = 1; i < fired.length; i++) assert.ok(fired[i]!.time >= fired[i - 1]!.time, `${fired[i]!.area}.${fired[i]!.kind} goes back in time`);
 });
 
+test('membership and PIM timers run out between data frames as when they are run at every frame', async () => {
+  // The analyzer runs only the flows' timers for a frame before any other is due; a snapshot runs them all.
+  const fast: TimelineEntry[] = [];
+  const everyFrame: TimelineEntry[] = [];
+  const skipping = new NetworkAnalyzer({ onChange: (entry) => fast.push(entry) });
+  const running = new NetworkAnalyzer({ onChange: (entry) => everyFrame.push(entry) });
+  for await (const frame of openCaptureFiles([SAMPLE]).frames) {
+    const result = decodeFrame(frame);
+    skipping.onFrame(result);
+    running.onFrame(result);
+    running.snapshot();
+  }
+  for (const analyzer of [skipping, running]) analyzer.advance(analyzer.time + 3600);
+  assert.ok(fast.some((entry) => entry.area === 'membership' && entry.kind === 'group-removed'));
+  assert.deepEqual(fast, everyFrame);
+});
+
 test('flows tell when each forwarder starts and stops', () => {
   const flow = entries.filter((entry) => entry.area === 'flow');
   const started = flow.filter((entry) => entry.kind === 'forwarder-started');
