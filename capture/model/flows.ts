@@ -166,15 +166,14 @@ export class FlowTracker implements FlowModel {
     this.options = { ...DEFAULT_FLOW_OPTIONS, ...options };
   }
 
-  onData(time: number, link: string, srcMac: string | null, data: MulticastData, macMismatch: boolean): FlowChange[] {
-    const changes: FlowChange[] = [];
+  /** A data packet; returns what it changed (most packets: nothing, in one shared empty list). */
+  onData(time: number, link: string, srcMac: string | null, data: MulticastData, macMismatch: boolean): readonly FlowChange[] {
+    let changes: FlowChange[] | null = null;
     let flow = this.flows.get(link, data.source, data.group);
     if (!flow) {
       if (this.flows.size >= this.options.maxFlows) {
-        if (this.droppedFlows++ === 0) {
-          changes.push({ time, link, group: data.group, source: data.source, kind: 'limit-exceeded', detail: { limit: 'maxFlows', max: this.options.maxFlows } });
-        }
-        return changes;
+        if (this.droppedFlows++ > 0) return NO_FLOW_CHANGES;
+        return [{ time, link, group: data.group, source: data.source, kind: 'limit-exceeded', detail: { limit: 'maxFlows', max: this.options.maxFlows } }];
       }
       flow = {
         link, source: data.source, group: data.group, family: data.kind === 'data.ipv4' ? 4 : 6, protocol: data.protocol, dstPort: data.dstPort,
@@ -183,7 +182,7 @@ export class FlowTracker implements FlowModel {
       };
       this.flows.set(link, data.source, data.group, flow);
       this.order = null;
-      changes.push({ time, link, group: data.group, source: data.source, kind: 'flow-started', detail: { protocol: data.protocol } });
+      changes = [{ time, link, group: data.group, source: data.source, kind: 'flow-started', detail: { protocol: data.protocol } }];
     }
     flow.packets++;
     flow.bytes += data.length;
@@ -200,8 +199,11 @@ export class FlowTracker implements FlowModel {
       flow.seconds.set(second, { packets: 1, bytes: data.length });
       for (const old of flow.seconds.keys()) if (old < second - this.options.rateWindow) flow.seconds.delete(old);
     }
-    if (srcMac !== null) this.countForwarder(flow, srcMac, time, data.ttl, changes);
-    return changes;
+    if (srcMac !== null) {
+      const started = this.countForwarder(flow, srcMac, time, data.ttl);
+      if (started !== null) (changes ??= []).push(...started);
+    }
+    return changes ?? NO_FLOW_CHANGES;
   }
 
   /** Stops every forwarder whose activity ran out by `now` (see the header). */
@@ -243,7 +245,8 @@ export class FlowTracker implements FlowModel {
     return forwarder.lastSeen + this.windowOf(forwarder);
   }
 
-  private countForwarder(flow: FlowState, mac: string, time: number, ttl: number, changes: FlowChange[]): void {
+  /** Counts the packet to its forwarder; returns the changes when the forwarder starts (else null). */
+  private countForwarder(flow: FlowState, mac: string, time: number, ttl: number): FlowChange[] | null {
     let forwarder = flow.forwarders.get(mac);
     if (!forwarder) {
       forwarder = {
@@ -263,13 +266,13 @@ export class FlowTracker implements FlowModel {
       // rate just learnt, faster than the initial window assumed) is queued now.
       const deadline = this.deadlineOf(forwarder);
       if (deadline < forwarder.deadline) this.activity.schedule(forwarder, deadline);
-      return;
+      return null;
     }
     forwarder.active = true;
     forwarder.periodStart = time;
     forwarder.periodPackets = 1;
     this.activity.schedule(forwarder, this.deadlineOf(forwarder));
-    changes.push({ time, link: flow.link, group: flow.group, source: flow.source, kind: 'forwarder-started', detail: { mac, ttl } });
+    const changes: FlowChange[] = [{ time, link: flow.link, group: flow.group, source: flow.source, kind: 'forwarder-started', detail: { mac, ttl } }];
     const othersActive = [...flow.forwarders.values()].filter((other) => other !== forwarder && other.active);
     if (othersActive.length > 0) {
       changes.push({
@@ -277,6 +280,7 @@ export class FlowTracker implements FlowModel {
         detail: { macs: [mac, ...othersActive.map((other) => other.mac)].sort().join(' ') },
       });
     }
+    return changes;
   }
 
   snapshot(now: number): FlowSnapshot[] {

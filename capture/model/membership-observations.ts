@@ -11,8 +11,23 @@ export type MembershipObservation =
   | { type: 'leave'; leave: ObservedLeave }
   | { type: 'query'; query: ObservedQuery };
 
+/**
+ * The last packet asked about and its observation: the analyzer and the findings engine ask about
+ * each IGMP/MLD packet one after the other, and get the same (read-only) observation.
+ */
+let lastPacket: Packet | null = null;
+let lastObservation: MembershipObservation | null = null;
+
 /** The observation a packet gives, or null when it is not IGMP/MLD membership traffic. */
 export function membershipObservation(packet: Packet): MembershipObservation | null {
+  if (packet !== lastPacket) {
+    lastObservation = observationOf(packet);
+    lastPacket = packet;
+  }
+  return lastObservation;
+}
+
+function observationOf(packet: Packet): MembershipObservation | null {
   const { message, ip, time, link } = packet;
   if (ip === null) return null;
   const base = { time, link, family: ip.family };

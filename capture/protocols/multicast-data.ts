@@ -48,11 +48,12 @@ export interface MulticastData {
 
 /** The fingerprint of a datagram from its IPv4 Identification (0 for IPv6), length and payload; also of a Register's inner packet. */
 export function datagramFingerprint(id: number, length: number, payload: Uint8Array): number {
-  let hash = FNV_OFFSET;
-  const mix = (byte: number) => { hash = Math.imul(hash ^ byte, FNV_PRIME); };
-  mix(id >>> 8); mix(id & 0xff); mix(length >>> 8); mix(length & 0xff);
+  let hash = Math.imul(FNV_OFFSET ^ (id >>> 8), FNV_PRIME);
+  hash = Math.imul(hash ^ (id & 0xff), FNV_PRIME);
+  hash = Math.imul(hash ^ (length >>> 8), FNV_PRIME);
+  hash = Math.imul(hash ^ (length & 0xff), FNV_PRIME);
   const end = Math.min(payload.length, FINGERPRINT_PAYLOAD_BYTES);
-  for (let index = 0; index < end; index++) mix(payload[index]!);
+  for (let index = 0; index < end; index++) hash = Math.imul(hash ^ payload[index]!, FNV_PRIME);
   return hash >>> 0;
 }
 
