@@ -3,7 +3,8 @@
  * same file in the same run, and what storing the analysis in SQLite (`analyze --db`) costs. The file is the bundled sample replicated (shifted in time) to about
  * BENCH_FRAMES frames (default 1,000,000), so the figures are about throughput, not start-up; peak RSS is
  * measured again on five times as many frames (BENCH_LARGE_FRAMES).
- * Wall time and peak RSS come from /usr/bin/time for every tool alike.
+ * Wall time and peak RSS come from /usr/bin/time for every tool alike, each the best of RUNS runs taken
+ * in rounds (bestOfRounds).
  */
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
@@ -20,6 +21,8 @@ const SAMPLE = process.env.BENCH_SAMPLE ?? 'samples/pim-sm/pim-sm.pcapng.gz';
 const TARGET_FRAMES = Number(process.env.BENCH_FRAMES ?? 1_000_000);
 /** The file memory is measured on as well (RSS must not grow with the file). */
 const LARGE_FRAMES = Number(process.env.BENCH_LARGE_FRAMES ?? 5 * TARGET_FRAMES);
+/** Runs of each command on each capture, the best of which is printed. */
+const RUNS = 3;
 
 interface Measure {
   name: string;
@@ -27,14 +30,26 @@ interface Measure {
   maxRssMiB: number;
 }
 
+interface Command {
+  name: string;
+  command: string;
+  /** The run's arguments (`run`: 0, 1, ...; a database file of its own). */
+  args: (run: number) => string[];
+}
+
 /**
- * The best of `runs` runs of a command (the shortest wall time, the highest peak RSS): wall times on a
- * shared VM vary by up to a third from run to run, and the shortest is the one least disturbed. `args(run)`: each run's (a database file of its own).
+ * Each command's best of `runs` runs (the shortest wall time, the highest peak RSS), run in rounds of
+ * every command once: wall times on a shared VM vary by up to a third, in spells of a minute or more;
+ * the shortest run is the least disturbed, and rounds let a slow spell fall on every command alike.
  */
-async function bestOf(runs: number, name: string, command: string, args: (run: number) => string[]): Promise<Measure> {
-  const measures: Measure[] = [];
-  for (let run = 0; run < runs; run++) measures.push(await measure(name, command, args(run)));
-  return { name, seconds: Math.min(...measures.map((each) => each.seconds)), maxRssMiB: Math.max(...measures.map((each) => each.maxRssMiB)) };
+async function bestOfRounds(runs: number, commands: readonly Command[]): Promise<Measure[]> {
+  const measures = commands.map((): Measure[] => []);
+  for (let run = 0; run < runs; run++) {
+    for (const [index, { name, command, args }] of commands.entries()) measures[index]!.push(await measure(name, command, args(run)));
+  }
+  return measures.map((each, index) => ({
+    name: commands[index]!.name, seconds: Math.min(...each.map((one) => one.seconds)), maxRssMiB: Math.max(...each.map((one) => one.maxRssMiB)),
+  }));
 }
 
 /** Runs a command under /usr/bin/time, output discarded, and returns its wall time and peak RSS. */
@@ -61,7 +76,6 @@ function measure(name: string, command: string, args: string[]): Promise<Measure
  */
 const DATA_SECONDS = 100;
 const DATA_PPS = 10_000;
-const DATA_RUNS = 3;
 
 async function buildDataCapture(path: string): Promise<number> {
   const writer = new PcapngWriter(createWriteStream(path), [{ name: 'iptv', linkType: 1 }]);
@@ -96,17 +110,17 @@ try {
   const file = join(dir, 'big.pcapng');
   const frames = await replicateCapture(SAMPLE, file, TARGET_FRAMES);
   const size = (await stat(file)).size;
-  console.log(`capture: ${frames} frames, ${(size / 2 ** 20).toFixed(1)} MiB (${SAMPLE} replicated)\n`);
+  console.log(`capture: ${frames} frames, ${(size / 2 ** 20).toFixed(1)} MiB (${SAMPLE} replicated; best of ${RUNS} runs each)\n`);
   const cli = 'dist/cli/main.js';
-  const results = [
-    await measure('mcast stats', process.execPath, [cli, 'stats', file, '--json']),
-    await measure('mcast analyze', process.execPath, [cli, 'analyze', file, '--json']),
-    await measure('mcast analyze --db', process.execPath, [cli, 'analyze', file, '--db', join(dir, 'bench.sqlite')]),
-    await measure('tcpdump -nr (decode + print)', 'tcpdump', ['-nr', file]),
-    await measure('tshark -z io,phs (dissect all)', 'tshark', ['-r', file, '-q', '-z', 'io,phs']),
-    await measure('tcpdump -r -w /dev/null (copy)', 'tcpdump', ['-r', file, '-w', '/dev/null']),
-    await measure('tshark -T fields (4 fields)', 'tshark', ['-r', file, '-T', 'fields', '-e', 'frame.number', '-e', 'ip.dst', '-e', 'igmp.type', '-e', 'pim.type']),
-  ];
+  const results = await bestOfRounds(RUNS, [
+    { name: 'mcast stats', command: process.execPath, args: () => [cli, 'stats', file, '--json'] },
+    { name: 'mcast analyze', command: process.execPath, args: () => [cli, 'analyze', file, '--json'] },
+    { name: 'mcast analyze --db', command: process.execPath, args: (run) => [cli, 'analyze', file, '--db', join(dir, `bench-${run}.sqlite`)] },
+    { name: 'tcpdump -nr (decode + print)', command: 'tcpdump', args: () => ['-nr', file] },
+    { name: 'tshark -z io,phs (dissect all)', command: 'tshark', args: () => ['-r', file, '-q', '-z', 'io,phs'] },
+    { name: 'tcpdump -r -w /dev/null (copy)', command: 'tcpdump', args: () => ['-r', file, '-w', '/dev/null'] },
+    { name: 'tshark -T fields (4 fields)', command: 'tshark', args: () => ['-r', file, '-T', 'fields', '-e', 'frame.number', '-e', 'ip.dst', '-e', 'igmp.type', '-e', 'pim.type'] },
+  ]);
   const base = results[0]!;
   console.log(`${'tool'.padEnd(32)} ${'seconds'.padStart(8)} ${'frames/s'.padStart(10)} ${'max RSS MiB'.padStart(12)} ${'time vs mcast stats'.padStart(20)}`);
   for (const result of results) {
@@ -122,7 +136,7 @@ try {
   target('mcast stats speed / tshark -T fields', tsharkFields.seconds / base.seconds, 10);
   target('mcast stats time / mcast analyze time', base.seconds / analyze.seconds, 1 / 1.5);
   target('mcast analyze time / mcast analyze --db time', analyze.seconds / stored.seconds, 1 / 1.3);
-  const database = await stat(join(dir, 'bench.sqlite'));
+  const database = await stat(join(dir, 'bench-0.sqlite'));
   console.log(`database overhead: mcast analyze --db / mcast analyze = ${(stored.seconds / analyze.seconds).toFixed(2)} `
     + `(${(database.size / 2 ** 20).toFixed(1)} MiB of SQLite, ${(stored.maxRssMiB - analyze.maxRssMiB).toFixed(0)} MiB more peak RSS)`);
 
@@ -141,12 +155,13 @@ try {
 
   const dataFile = join(dir, 'iptv.pcapng');
   const dataFrames = await buildDataCapture(dataFile);
-  console.log(`\ndata-heavy capture: ${dataFrames} frames, ${((await stat(dataFile)).size / 2 ** 20).toFixed(1)} MiB (${DATA_PPS} pps of 4 groups for ${DATA_SECONDS} s, IGMPv3 every 10 s; best of ${DATA_RUNS} runs each)`);
-  // Short runs, so each is the best of DATA_RUNS (the ratios between them are what the targets are about).
-  const dataStats = await bestOf(DATA_RUNS, 'mcast stats', process.execPath, () => [cli, 'stats', dataFile, '--json']);
-  const dataAnalyze = await bestOf(DATA_RUNS, 'mcast analyze', process.execPath, () => [cli, 'analyze', dataFile, '--json']);
-  const dataStored = await bestOf(DATA_RUNS, 'mcast analyze --db', process.execPath, (run) => [cli, 'analyze', dataFile, '--db', join(dir, `iptv-${run}.sqlite`)]);
-  const dataTshark = await bestOf(DATA_RUNS, 'tshark -z io,phs', 'tshark', () => ['-r', dataFile, '-q', '-z', 'io,phs']);
+  console.log(`\ndata-heavy capture: ${dataFrames} frames, ${((await stat(dataFile)).size / 2 ** 20).toFixed(1)} MiB (${DATA_PPS} pps of 4 groups for ${DATA_SECONDS} s, IGMPv3 every 10 s; best of ${RUNS} runs each)`);
+  const [dataStats, dataAnalyze, dataStored, dataTshark] = await bestOfRounds(RUNS, [
+    { name: 'mcast stats', command: process.execPath, args: () => [cli, 'stats', dataFile, '--json'] },
+    { name: 'mcast analyze', command: process.execPath, args: () => [cli, 'analyze', dataFile, '--json'] },
+    { name: 'mcast analyze --db', command: process.execPath, args: (run) => [cli, 'analyze', dataFile, '--db', join(dir, `iptv-${run}.sqlite`)] },
+    { name: 'tshark -z io,phs', command: 'tshark', args: () => ['-r', dataFile, '-q', '-z', 'io,phs'] },
+  ]) as [Measure, Measure, Measure, Measure];
   for (const result of [dataStats, dataAnalyze, dataStored, dataTshark]) {
     console.log(`${result.name.padEnd(32)} ${result.seconds.toFixed(2).padStart(8)} ${Math.round(dataFrames / result.seconds).toLocaleString('en').padStart(10)} ${result.maxRssMiB.toFixed(0).padStart(12)}`);
   }
