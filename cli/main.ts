@@ -194,7 +194,7 @@ const COMMANDS: Record<string, CommandSpec> = {
       if (values.nats === undefined) throw new InputError('collect needs --nats nats://HOST:PORT (where the probes publish)', 'usage');
       if (values.postgres !== undefined && values.db !== undefined) throw new InputError('give the store once: --db FILE or --postgres URL', 'usage');
       const [{ collectCommand, parseProbeName }, { parseNatsUrl }, { isPostgresUrl }] = await Promise.all([
-        import('./commands/collect.js'), import('../pipeline/probe/nats.js'), import('../store/postgres.js')]);
+        import('./commands/collect.js'), import('../pipeline/probe/nats.js'), import('../store/database.js')]);
       if (values.postgres !== undefined && !isPostgresUrl(values.postgres)) throw new InputError(`--postgres must be a postgres:// URL, not '${values.postgres}'`, 'usage');
       await collectCommand({
         nats: parseNatsUrl('--nats', values.nats), db: values.db ?? values.postgres ?? null,

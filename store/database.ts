@@ -104,3 +104,8 @@ export class TransactionQueue {
     await this.queue;
   }
 }
+
+/** Whether a store's target is a PostgreSQL URL (else it is a SQLite file): told without loading the PostgreSQL client. */
+export function isPostgresUrl(target: string): boolean {
+  return /^postgres(ql)?:\/\//.test(target);
+}

@@ -20,10 +20,6 @@ const types = {
   },
 } as pg.CustomTypesConfig;
 
-export function isPostgresUrl(target: string): boolean {
-  return /^postgres(ql)?:\/\//.test(target);
-}
-
 /** `?` → `$1, $2, ...` in order; `?N` → `$N` (SQLite's numbered parameters). Quoted text is left alone. */
 export function numberedPlaceholders(sql: string): string {
   let next = 0;

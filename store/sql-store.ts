@@ -17,9 +17,9 @@ import { FACT_SPECS } from './facts.js';
 import { capturesCountingAt, mergeSnapshots, type CaptureSpan } from './merged-state.js';
 import { migrate } from './migrations.js';
 import { captureRecord, changeRecord, findingRecord, messageRecord, readCapture, type CaptureRow, type ChangeRow, type FindingRow, type MessageRow } from './records.js';
-import { SEVERITY_ORDER, type Severity } from '../shapes/findings.js';
-import type { SqlDatabase, SqlValue } from './database.js';
-import { isPostgresUrl, PostgresDatabase } from './postgres.js';
+import type { Severity } from '../shapes/findings.js';
+import { SEVERITY_ORDER } from '../shapes/severity.js';
+import { isPostgresUrl, type SqlDatabase, type SqlValue } from './database.js';
 import { SqliteDatabase, type OpenOptions } from './sqlite.js';
 import type {
   CaptureRecord, ChangeFilter, ChangeRecord, CounterPoint, QualityPoint, FactKind, FindingFilter, FindingRecord, MessageFilter, MessageRecord, Page, StoreReader, StoredSnapshot,
@@ -82,7 +82,8 @@ export class SqlStore implements StoreReader {
 
   /** Opens (creating and migrating unless read-only) the SQLite file at `path`, or the PostgreSQL database of a postgres:// URL. */
   static async open(path: string, options: OpenOptions = {}): Promise<SqlStore> {
-    const db = isPostgresUrl(path) ? await PostgresDatabase.open(path, options) : await SqliteDatabase.open(path, options);
+    // The PostgreSQL client is loaded only for a PostgreSQL store (a SQLite run does not wait for it).
+    const db = isPostgresUrl(path) ? await (await import('./postgres.js')).PostgresDatabase.open(path, options) : await SqliteDatabase.open(path, options);
     try {
       await migrate(db, path);
     } catch (error) {
