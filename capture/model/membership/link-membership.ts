@@ -127,12 +127,12 @@ export class LinkMembership {
     return this.log.take();
   }
 
-  /** Expires every timer that ran out up to `now`, in time order; each change carries its expiry time. */
   /** No timer of this link's runs out before this time (a lower bound: advance before it changes nothing). */
   get nextTimerAt(): number {
     return this.nextDueAt;
   }
 
+  /** Expires every timer that ran out up to `now`, in time order; each change carries its expiry time. */
   advance(now: number): readonly MembershipChange[] {
     if (Number.isFinite(now) && now > this.clock) {
       this.expire(now);
