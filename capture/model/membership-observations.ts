@@ -30,37 +30,37 @@ export function membershipObservation(packet: Packet): MembershipObservation | n
 function observationOf(packet: Packet): MembershipObservation | null {
   const { message, ip, time, link } = packet;
   if (ip === null) return null;
-  const base = { time, link, family: ip.family };
+  const { family } = ip;
   switch (message.kind) {
     case 'igmp.v1.report':
     case 'igmp.v2.report':
-      return { type: 'report', report: { ...base, protocol: 'igmp', version: message.kind === 'igmp.v1.report' ? 1 : 2, reporter: ip.src, records: [{ type: 'IS_EX', group: message.group, sources: [] }] } };
+      return { type: 'report', report: { time, link, family, protocol: 'igmp', version: message.kind === 'igmp.v1.report' ? 1 : 2, reporter: ip.src, records: [{ type: 'IS_EX', group: message.group, sources: [] }] } };
     case 'mld.v1.report':
-      return { type: 'report', report: { ...base, protocol: 'mld', version: 1, reporter: ip.src, records: [{ type: 'IS_EX', group: message.multicastAddress, sources: [] }] } };
+      return { type: 'report', report: { time, link, family, protocol: 'mld', version: 1, reporter: ip.src, records: [{ type: 'IS_EX', group: message.multicastAddress, sources: [] }] } };
     case 'igmp.v3.report':
-      return { type: 'report', report: { ...base, protocol: 'igmp', version: 3, reporter: ip.src, records: message.records } };
+      return { type: 'report', report: { time, link, family, protocol: 'igmp', version: 3, reporter: ip.src, records: message.records } };
     case 'mld.v2.report':
       return {
         type: 'report',
-        report: { ...base, protocol: 'mld', version: 2, reporter: ip.src, records: message.records.map((r) => ({ type: r.type, group: r.multicastAddress, sources: r.sources })) },
+        report: { time, link, family, protocol: 'mld', version: 2, reporter: ip.src, records: message.records.map((r) => ({ type: r.type, group: r.multicastAddress, sources: r.sources })) },
       };
     case 'igmp.v2.leave':
-      return { type: 'leave', leave: { ...base, protocol: 'igmp', version: 2, reporter: ip.src, group: message.group } };
+      return { type: 'leave', leave: { time, link, family, protocol: 'igmp', version: 2, reporter: ip.src, group: message.group } };
     case 'mld.v1.done':
-      return { type: 'leave', leave: { ...base, protocol: 'mld', version: 1, reporter: ip.src, group: message.multicastAddress } };
+      return { type: 'leave', leave: { time, link, family, protocol: 'mld', version: 1, reporter: ip.src, group: message.multicastAddress } };
     case 'igmp.v1.query':
-      return { type: 'query', query: { ...base, protocol: 'igmp', version: 1, querier: ip.src, group: null, sources: [], maxRespSeconds: 0, suppressRouterSide: false, qrv: null, qqiSeconds: null } };
+      return { type: 'query', query: { time, link, family, protocol: 'igmp', version: 1, querier: ip.src, group: null, sources: [], maxRespSeconds: 0, suppressRouterSide: false, qrv: null, qqiSeconds: null } };
     case 'igmp.v2.query.general':
     case 'igmp.v2.query.group':
       return {
         type: 'query',
-        query: { ...base, protocol: 'igmp', version: 2, querier: ip.src, group: message.kind === 'igmp.v2.query.group' ? message.group : null, sources: [], maxRespSeconds: message.maxRespSeconds, suppressRouterSide: false, qrv: null, qqiSeconds: null },
+        query: { time, link, family, protocol: 'igmp', version: 2, querier: ip.src, group: message.kind === 'igmp.v2.query.group' ? message.group : null, sources: [], maxRespSeconds: message.maxRespSeconds, suppressRouterSide: false, qrv: null, qqiSeconds: null },
       };
     case 'mld.v1.query.general':
     case 'mld.v1.query.address':
       return {
         type: 'query',
-        query: { ...base, protocol: 'mld', version: 1, querier: ip.src, group: message.kind === 'mld.v1.query.address' ? message.multicastAddress : null, sources: [], maxRespSeconds: message.maxRespSeconds, suppressRouterSide: false, qrv: null, qqiSeconds: null },
+        query: { time, link, family, protocol: 'mld', version: 1, querier: ip.src, group: message.kind === 'mld.v1.query.address' ? message.multicastAddress : null, sources: [], maxRespSeconds: message.maxRespSeconds, suppressRouterSide: false, qrv: null, qqiSeconds: null },
       };
     case 'igmp.v3.query.general':
     case 'igmp.v3.query.group':
@@ -73,7 +73,7 @@ function observationOf(packet: Packet): MembershipObservation | null {
       return {
         type: 'query',
         query: {
-          ...base, protocol, version: protocol === 'igmp' ? 3 : 2, querier: ip.src,
+          time, link, family, protocol, version: protocol === 'igmp' ? 3 : 2, querier: ip.src,
           group: message.kind.endsWith('.general') ? null : group, sources: message.sources, maxRespSeconds: message.maxRespSeconds,
           suppressRouterSide: message.suppressRouterSideProcessing,
           // QRV 0 means "more than 7": the receiver keeps its own value (RFC 3376 §4.1.6, RFC 3810 §5.1.8).

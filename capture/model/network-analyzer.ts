@@ -425,6 +425,7 @@ export class NetworkAnalyzer {
   }
 
   private emitAll<A extends 'membership' | 'pim' | 'flow'>(area: A, changes: readonly object[]): void {
+    if (changes.length === 0) return;
     if (area === 'membership') for (const change of changes as MembershipChange[]) this.latency.onMembershipChange(change);
     else if (area === 'flow') for (const change of changes as FlowChange[]) this.latency.onFlowChange(change);
     if (this.options.onChange === null) return;
