@@ -108,19 +108,19 @@ export class DataPathCorrelator {
   /** Tells the datagrams whose window closed by `now` (most calls: none, in one shared empty list). */
   advance(now: number): readonly ForwardingHop[] {
     const { queue } = this;
-    if (this.head >= queue.length || queue[this.head]!.firstSeen > now - this.options.window) return NO_HOPS;
-    const hops: ForwardingHop[] = [];
-    while (this.head < queue.length && queue[this.head]!.firstSeen <= now - this.options.window) {
+    const closed = now - this.options.window;
+    let hops: ForwardingHop[] | null = null;
+    while (this.head < queue.length && queue[this.head]!.firstSeen <= closed) {
       const datagram = queue[this.head++]!;
       this.datagrams.delete(datagram.key);
-      hops.push(...hopsOf(datagram));
+      (hops ??= []).push(...hopsOf(datagram));
     }
     // The told ones go once they are most of the list (each datagram is moved at most once on average).
     if (this.head >= COMPACT_AFTER && this.head * 2 >= queue.length) {
       this.queue = queue.slice(this.head);
       this.head = 0;
     }
-    return hops;
+    return hops ?? NO_HOPS;
   }
 }
 

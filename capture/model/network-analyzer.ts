@@ -252,11 +252,6 @@ export class NetworkAnalyzer {
   private onPacket(packet: Packet): void {
     const { message, ip } = packet;
     if (ip === null) return;
-    if (message.kind !== 'data.ipv4' && message.kind !== 'data.ipv6') {
-      this.catchUpControlTimers();
-      // What the message changes may bring a timer forward.
-      this.controlQuietUntil = -Infinity;
-    }
     if (packet.ospf !== null) {
       this.routers.observe(packet.link, ip.src, packet.srcMac, { ospfRouterId: packet.ospf.routerId });
       for (const lsa of packet.ospf.routerLsas) this.routers.learnRouterLsa(lsa);
@@ -268,6 +263,9 @@ export class NetworkAnalyzer {
       if (this.flowTracker !== null) this.switchoverTimer.onData(packet.time, packet.link, message.source, message.group);
       return;
     }
+    this.catchUpControlTimers();
+    // What a control message changes may bring a timer forward.
+    this.controlQuietUntil = -Infinity;
     if (message.kind.startsWith('pim.')) {
       this.onPim(packet);
       return;

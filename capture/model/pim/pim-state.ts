@@ -101,7 +101,7 @@ export class PimState {
   /** Runs every timer due by `now`, in time order; returns what changed. */
   advance(now: number): readonly PimChange[] {
     // Called before every frame: most calls find nothing due and share one empty list.
-    if (this.pending.length === 0 && !this.anyDue(now)) return NO_CHANGES;
+    if (this.nextTimerAt() > now) return NO_CHANGES;
     return this.expireDue(now);
   }
 
@@ -111,11 +111,6 @@ export class PimState {
     let next = Infinity;
     for (const mechanism of this.mechanisms) next = Math.min(next, mechanism.nextDeadline());
     return next;
-  }
-
-  private anyDue(now: number): boolean {
-    for (const mechanism of this.mechanisms) if (mechanism.nextDeadline() <= now) return true;
-    return false;
   }
 
   /** The pending changes and those of every timer due by `now`, in time order, in a new list. */
